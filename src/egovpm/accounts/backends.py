@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from egovpm.accounts import lockout
+
+
+class LockedOut(PermissionDenied):
+    pass
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class LockoutModelBackend(ModelBackend):
+    """Username/password with the lockout applied before the password is even checked."""
+
+    def authenticate(  # type: ignore[override]
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> Any:
+        if not username or password is None:
+            return None
+        channel = "api" if request is not None and request.path.startswith("/api/") else "ui"
+        if lockout.locked_until(username) is not None:
+            lockout.record_attempt(username, succeeded=False, ip=client_ip(request), channel=channel)
+            raise LockedOut("locked")
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        lockout.record_attempt(username, succeeded=user is not None, ip=client_ip(request), channel=channel)
+        return user

@@ -1,0 +1,20 @@
+"""OpenAPI descriptions of our authentication classes (drf-spectacular extensions)."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
+
+
+class BearerScheme(OpenApiAuthenticationExtension):
+    target_class = "egovpm.accounts.auth.BearerTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):  # type: ignore[no-untyped-def]
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Bearer")
+
+
+class SessionScheme(OpenApiAuthenticationExtension):
+    target_class = "egovpm.accounts.auth.CsrfSessionAuthentication"
+    name = "sessionAuth"
+
+    def get_security_definition(self, auto_schema):  # type: ignore[no-untyped-def]
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}

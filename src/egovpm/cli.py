@@ -1,0 +1,167 @@
+"""The `egovpm` command (api.md). Configuration comes from the environment.
+
+Every subcommand prints a one-line error on stderr and exits non-zero on bad input, and
+writes nothing in that case (each service is one transaction)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+
+class CliError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # one line on stderr, exit 2 — argparse's own usage dump is noise for scripts
+        sys.stderr.write(f"egovpm: {message}\n")
+        raise SystemExit(2)
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egovpm.config.settings")
+    import django
+
+    django.setup()
+    from egovpm.audit.services import current_channel
+
+    current_channel.set("cli")
+
+
+def _read_password(args: argparse.Namespace) -> str | None:
+    if not getattr(args, "password_stdin", False):
+        return None
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise CliError("no password on standard input")
+    return password
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="egovpm", description="国家电子政务工程建设项目管理平台 egovpm")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sub.add_parser("migrate", help="create or upgrade the database")
+
+    dep = sub.add_parser("department", help="departments").add_subparsers(
+        dest="subcommand", required=True, parser_class=_Parser
+    )
+    add = dep.add_parser("add", help="add a department")
+    add.add_argument("code")
+    add.add_argument("--name", required=True)
+    add.add_argument("--kind", required=True, choices=["central", "local", "ndrc", "mof", "archives", "agency"])
+    add.add_argument("--division-code", default="000000", help="GB/T 2260 code used in project codes")
+    add.add_argument("--number", default="00", help="2-digit department number used in project codes")
+
+    usr = sub.add_parser("user", help="users").add_subparsers(dest="subcommand", required=True, parser_class=_Parser)
+    uadd = usr.add_parser("add", help="add a user")
+    uadd.add_argument("username")
+    uadd.add_argument("--department", required=True)
+    uadd.add_argument("--role", action="append", required=True)
+    uadd.add_argument("--password-stdin", action="store_true", required=True)
+    uadd.add_argument("--display-name", default="")
+    uadd.add_argument("--email", default="")
+    uset = usr.add_parser("set", help="change roles, disable or enable, reset the password")
+    uset.add_argument("username")
+    uset.add_argument("--role", action="append")
+    state = uset.add_mutually_exclusive_group()
+    state.add_argument("--disable", action="store_true")
+    state.add_argument("--enable", action="store_true")
+    uset.add_argument("--password-stdin", action="store_true")
+
+    serve = sub.add_parser("serve", help="serve with gunicorn (production WSGI server)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=0, help="default: 2 × CPU cores")
+
+    demo = sub.add_parser("demo", help="migrate, load the demo data, serve and print the demo logins")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--workers", type=int, default=0)
+    demo.add_argument("--no-serve", action="store_true", help="load the data and print the logins only")
+
+    manage = sub.add_parser("manage", help="run a Django management command")
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    return p
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _serve(host: str, port: int, workers: int) -> int:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    workers = workers or 2 * (os.cpu_count() or 1)
+    argv = [
+        sys.executable, "-m", "gunicorn", "egovpm.config.wsgi:application",
+        "--bind", f"{host}:{port}", "--workers", str(workers),
+        "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("EGOVPM_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        "--timeout", "60",
+    ]
+    print(f"egovpm serving on http://{host}:{port}/ with {workers} workers (database: "
+          f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})", flush=True)
+    os.execv(sys.executable, argv)
+    return 0  # pragma: no cover
+
+
+def run(argv: Sequence[str]) -> int:
+    args = _parser().parse_args(argv)
+    _setup()
+    from egovpm.accounts import services as accounts
+    from egovpm.core.errors import DomainError
+
+    try:
+        if args.command == "migrate":
+            _migrate()
+            print("database is up to date")
+        elif args.command == "department":
+            d = accounts.department_add(actor=None, code=args.code, name=args.name, kind=args.kind,
+                                        division_code=args.division_code, number=args.number)
+            print(f"department {d.code} added")
+        elif args.command == "user" and args.subcommand == "add":
+            password = _read_password(args)
+            assert password is not None
+            u = accounts.user_add(actor=None, username=args.username, department_code=args.department,
+                                  roles=args.role, password=password, display_name=args.display_name,
+                                  email=args.email)
+            print(f"user {u.username} added")
+        elif args.command == "user" and args.subcommand == "set":
+            active = False if args.disable else True if args.enable else None
+            password = _read_password(args)
+            if args.role is None and active is None and password is None:
+                raise CliError("nothing to change: give --role, --disable, --enable or --password-stdin")
+            u = accounts.user_set(actor=None, username=args.username, roles=args.role, active=active,
+                                  password=password)
+            print(f"user {u.username} updated")
+        elif args.command == "serve":
+            return _serve(args.host, args.port, args.workers)
+        elif args.command == "demo":
+            from egovpm import demo
+
+            _migrate()
+            demo.load()
+            demo.print_logins(args.host, args.port)
+            if not args.no_serve:
+                return _serve(args.host, args.port, args.workers)
+        elif args.command == "manage":
+            from django.core.management import execute_from_command_line
+
+            execute_from_command_line(["egovpm", *args.args])
+    except (DomainError, CliError) as exc:
+        message = exc.message if isinstance(exc, DomainError) else str(exc)
+        sys.stderr.write(f"egovpm: {message}\n")
+        return 1
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(list(sys.argv[1:] if argv is None else argv))

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import FileResponse
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from egovpm.core.errors import NotFound
+from egovpm.documents import selectors, services, storage
+from egovpm.documents.models import Document
+
+
+class DocumentOut(serializers.ModelSerializer):
+    uploaded_by = serializers.CharField(source="uploaded_by.username")
+    supersedes = serializers.CharField(source="supersedes_id", allow_null=True)
+    project = serializers.CharField(source="project_id")
+
+    class Meta:
+        model = Document
+        fields = [
+            "id", "project", "stage", "category", "title", "filename", "content_type", "size", "sha256", "sm3",
+            "retention", "version", "supersedes", "uploaded_by", "uploaded_at", "archived",
+        ]
+
+
+UploadIn = inline_serializer(
+    "DocumentUpload",
+    {
+        "file": serializers.FileField(),
+        "stage": serializers.CharField(),
+        "category": serializers.CharField(),
+        "title": serializers.CharField(),
+        "retention": serializers.CharField(required=False),
+        "supersedes": serializers.CharField(required=False, help_text="id of the document this one replaces"),
+    },
+)
+
+
+class DocumentListView(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(responses={200: DocumentOut(many=True)})
+    def get(self, request: Request, project_id: str) -> Response:
+        return Response(DocumentOut(selectors.document_list(user=request.user, project_id=project_id), many=True).data)
+
+    @extend_schema(request={"multipart/form-data": UploadIn}, responses={201: DocumentOut})
+    def post(self, request: Request, project_id: str) -> Response:
+        document = services.document_upload(
+            actor=request.user,
+            project_id=project_id,
+            file=request.FILES.get("file"),
+            stage=request.data.get("stage", ""),
+            category=request.data.get("category", ""),
+            title=request.data.get("title", ""),
+            retention=request.data.get("retention", ""),
+            supersedes=request.data.get("supersedes", ""),
+            max_bytes=settings.EGOVPM_MAX_UPLOAD_BYTES,
+        )
+        return Response(DocumentOut(document).data, status=status.HTTP_201_CREATED)
+
+
+class DocumentDetailView(APIView):
+    @extend_schema(responses={200: DocumentOut})
+    def get(self, request: Request, document_id: str) -> Response:
+        return Response(DocumentOut(selectors.document_for(user=request.user, document_id=document_id)).data)
+
+
+class DocumentContentView(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request: Request, document_id: str) -> FileResponse:
+        document = selectors.document_for(user=request.user, document_id=document_id)
+        path = storage.blob_path(document.sha256)
+        if not path.exists():
+            raise NotFound("the stored file is missing; tell the system administrator")
+        response = FileResponse(path.open("rb"), as_attachment=True, filename=document.filename,
+                                content_type=document.content_type)
+        response["X-Content-SHA256"] = document.sha256
+        response["X-Content-SM3"] = document.sm3
+        return response

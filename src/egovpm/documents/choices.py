@@ -1,0 +1,21 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    NEEDS_ANALYSIS_REPORT = "needs_analysis_report", _("Needs-analysis report")
+    PROJECT_PROPOSAL = "project_proposal", _("Project proposal")
+    FEASIBILITY_STUDY_REPORT = "feasibility_study_report", _("Feasibility study report")
+    PRELIMINARY_DESIGN = "preliminary_design", _("Preliminary design")
+    APPROVAL_DOCUMENT = "approval_document", _("Approval document")
+    ADJUSTMENT_REPORT = "adjustment_report", _("Adjustment report")
+    ADJUSTMENT_APPROVAL = "adjustment_approval", _("Adjustment approval")
+    RISK_ASSESSMENT_REPORT = "risk_assessment_report", _("Risk assessment report")
+    ACCEPTANCE_REPORT = "acceptance_report", _("Acceptance report")
+    OTHER = "other", _("Other")
+
+
+class Retention(models.TextChoices):
+    PERMANENT = "permanent", _("Permanent")
+    Y30 = "30y", _("30 years")
+    Y10 = "10y", _("10 years")

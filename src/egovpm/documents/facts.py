@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from egovpm.core.clock import BEIJING
+from egovpm.projects.models import Project
+from egovpm.rules.facts import DocumentFact
+
+
+def document_facts(project: Project, as_of: dt.date) -> dict[str, Any]:
+    documents = []
+    for d in project.documents.all():
+        uploaded_on = d.uploaded_at.astimezone(BEIJING).date()
+        if uploaded_on <= as_of:
+            documents.append(DocumentFact(d.stage, d.category, uploaded_on, d.archived))
+    return {"documents": tuple(documents)}

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from egovpm.documents.choices import Category, Retention
+from egovpm.projects.choices import Stage
+from egovpm.projects.models import Project
+
+
+class Document(models.Model):
+    """A stored file of a project (domain.md §7). The bytes live content-addressed under
+    EGOVPM_MEDIA_ROOT by SHA-256 and are never overwritten; a new version is a new row that
+    points at the one it supersedes, which stays."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="documents")
+    stage = models.CharField(max_length=24, choices=Stage.choices)
+    category = models.CharField(max_length=40, choices=Category.choices)
+    title = models.CharField(max_length=300)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    sm3 = models.CharField(max_length=64)
+    retention = models.CharField(max_length=10, choices=Retention.choices)
+    version = models.PositiveIntegerField(default=1)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+    archived = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["project", "stage", "category", "-version"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size__gt=0), name="document_not_empty"),
+            models.CheckConstraint(condition=models.Q(stage__in=Stage.values), name="document_stage_valid"),
+            models.CheckConstraint(condition=models.Q(retention__in=Retention.values), name="document_retention_valid"),
+        ]
+        # serves the document list of one project
+        indexes = [models.Index(fields=["project", "stage"], name="document_project_stage")]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import QuerySet
+
+from egovpm.core.errors import NotFound
+from egovpm.documents.models import Document
+from egovpm.projects import policies
+
+
+def document_list(*, user: Any, project_id: Any) -> QuerySet[Document]:
+    project = policies.project_for(user, project_id, "view")
+    return Document.objects.filter(project=project).select_related("uploaded_by").order_by(
+        "stage", "category", "-version", "-uploaded_at"
+    )
+
+
+def document_for(*, user: Any, document_id: Any) -> Document:
+    """A document the user may read: its project must be in the user's scope (else 404)."""
+    try:
+        pk = uuid.UUID(str(document_id))
+    except ValueError:
+        raise NotFound("document not found")
+    document = Document.objects.filter(pk=pk, project__in=policies.restrict(user, "view")).first()
+    if document is None:
+        raise NotFound("document not found")
+    return document

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from egovpm.accounts.models import User
+from egovpm.audit.services import audit_record
+from egovpm.core import clock
+from egovpm.core.errors import Conflict, InvalidInput
+from egovpm.documents import storage
+from egovpm.documents.choices import Category, Retention
+from egovpm.documents.models import Document
+from egovpm.projects import policies
+from egovpm.projects.choices import Stage
+from egovpm.rules import engine
+
+
+def _default_retention(regime: str, category: str) -> str:
+    defaults = engine.load_pack(regime).data.get("retention_defaults", {})
+    return str(defaults.get(category, Retention.Y10))
+
+
+def document_upload(
+    *,
+    actor: User,
+    project_id: Any,
+    file: UploadedFile | None,
+    stage: str,
+    category: str,
+    title: str,
+    retention: str = "",
+    supersedes: str = "",
+    max_bytes: int,
+) -> Document:
+    """Store a document of a project; `supersedes` makes it a new version of an earlier one."""
+    errors: dict[str, str] = {}
+    if file is None:
+        errors["file"] = "required"
+    elif file.size == 0:
+        errors["file"] = "the file is empty"
+    elif file.size is not None and file.size > max_bytes:
+        errors["file"] = f"the file is larger than {max_bytes} bytes"
+    if stage not in Stage.values:
+        errors["stage"] = f"one of {', '.join(Stage.values)}"
+    if category not in Category.values:
+        errors["category"] = f"one of {', '.join(Category.values)}"
+    if retention and retention not in Retention.values:
+        errors["retention"] = f"one of {', '.join(Retention.values)}"
+    if not (title or "").strip() and file is not None:
+        title = file.name or ""
+    if not (title or "").strip():
+        errors["title"] = "required"
+    project = policies.project_for(actor, project_id, "add_document")
+    policies.require(
+        policies.may_add_documents(actor, project), "only the lead and participating departments add documents"
+    )
+    if errors:
+        raise InvalidInput("the document was not stored", details=errors)
+    assert file is not None
+    sha256, sm3, size, data = storage.digests(file.chunks())
+    if size == 0:
+        raise InvalidInput("the document was not stored", details={"file": "the file is empty"})
+    with transaction.atomic():
+        previous = None
+        if supersedes:
+            previous = (
+                Document.objects.select_for_update().filter(pk=supersedes, project=project).first()
+                if _is_uuid(supersedes)
+                else None
+            )
+            if previous is None:
+                raise InvalidInput("unknown document to supersede", details={"supersedes": "unknown"})
+            if hasattr(previous, "superseded_by"):
+                raise Conflict("that document already has a newer version", code="not_latest")
+        storage.store(data, sha256)
+        document = Document.objects.create(
+            project=project,
+            stage=stage,
+            category=category,
+            title=title.strip(),
+            filename=(file.name or "document")[:255],
+            content_type=(file.content_type or "application/octet-stream")[:100],
+            size=size,
+            sha256=sha256,
+            sm3=sm3,
+            retention=retention or _default_retention(project.regime, category),
+            version=(previous.version + 1) if previous else 1,
+            supersedes=previous,
+            uploaded_by=actor,
+            uploaded_at=clock.now(),
+        )
+        audit_record(
+            actor=actor,
+            action="document.upload",
+            obj=document,
+            project_id=str(project.pk),
+            new={
+                "stage": stage,
+                "category": category,
+                "title": document.title,
+                "sha256": sha256,
+                "sm3": sm3,
+                "size": size,
+                "version": document.version,
+                "supersedes": str(previous.pk) if previous else None,
+            },
+        )
+    return document
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,291 @@
+"""Projects and lifecycle over HTTP (api.md). Views translate; services and selectors decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from egovpm.core.api import Pagination
+from egovpm.core.errors import InvalidInput
+from egovpm.core.views import language_of
+from egovpm.projects import policies, selectors, services
+from egovpm.projects.choices import TRANSITIONS, AssignmentTask, Stage
+from egovpm.projects.models import Assignment, Project
+
+
+class LeaderSerializer(serializers.Serializer):
+    name = serializers.CharField(allow_blank=True, max_length=100)
+    title = serializers.CharField(allow_blank=True, max_length=100, required=False, default="")
+
+
+class ProjectIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    lead_department = serializers.CharField()
+    participating_departments = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    joint_central_local = serializers.BooleanField(required=False, default=False)
+    responsible_leader = LeaderSerializer(required=False)
+    business_unit = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    technical_unit = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    construction_goals = serializers.CharField(required=False, allow_blank=True)
+    main_content = serializers.CharField(required=False, allow_blank=True)
+    service_outsourcing = serializers.BooleanField(required=False)
+    data_hosting = serializers.BooleanField(required=False)
+    code = serializers.CharField(required=False, allow_blank=True)
+
+
+class ProjectPatch(serializers.Serializer):
+    name = serializers.CharField(required=False, max_length=200)
+    participating_departments = serializers.ListField(child=serializers.CharField(), required=False)
+    joint_central_local = serializers.BooleanField(required=False)
+    responsible_leader = LeaderSerializer(required=False)
+    business_unit = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    technical_unit = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    construction_goals = serializers.CharField(required=False, allow_blank=True)
+    main_content = serializers.CharField(required=False, allow_blank=True)
+    service_outsourcing = serializers.BooleanField(required=False)
+    data_hosting = serializers.BooleanField(required=False)
+    version = serializers.IntegerField(required=False, help_text="the version you edited; 409 if it moved on")
+
+
+def _flatten_leader(data: dict[str, Any]) -> dict[str, Any]:
+    data = dict(data)
+    leader = data.pop("responsible_leader", None)
+    if leader is not None:
+        data["responsible_leader_name"] = leader.get("name", "")
+        data["responsible_leader_title"] = leader.get("title", "")
+    return data
+
+
+class ProjectOut(serializers.Serializer):
+    id = serializers.CharField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    regime = serializers.CharField()
+    stage = serializers.CharField()
+    lead_department = serializers.CharField(source="lead_department.code")
+    participating_departments = serializers.SerializerMethodField()
+    joint_central_local = serializers.BooleanField()
+    responsible_leader = serializers.SerializerMethodField()
+    business_unit = serializers.CharField()
+    technical_unit = serializers.CharField()
+    construction_goals = serializers.CharField()
+    main_content = serializers.CharField()
+    service_outsourcing = serializers.BooleanField()
+    data_hosting = serializers.BooleanField()
+    completion_entrusted = serializers.BooleanField()
+    version = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def get_participating_departments(self, obj: Project) -> list[str]:
+        return sorted(p.department.code for p in obj.participations.all())
+
+    def get_responsible_leader(self, obj: Project) -> dict[str, str]:
+        return {"name": obj.responsible_leader_name, "title": obj.responsible_leader_title}
+
+
+def _detail(project_id: Any, user: Any) -> dict[str, Any]:
+    project = (
+        policies.restrict(user)
+        .select_related("lead_department")
+        .prefetch_related("participations__department")
+        .get(pk=project_id)
+    )
+    return dict(ProjectOut(project).data)
+
+
+class ProjectListView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("stage", str, description="stage code, or several separated by commas"),
+            OpenApiParameter("department", str, description="lead or participating department code"),
+            OpenApiParameter("q", str, description="search in name and code"),
+        ],
+        responses={200: ProjectOut(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        stage = request.query_params.get("stage", "")
+        bad = [s for s in stage.split(",") if s and s not in Stage.values]
+        if bad:
+            raise InvalidInput(f"unknown stage {', '.join(bad)}", details={"stage": f"one of {', '.join(Stage.values)}"})
+        qs = selectors.project_list(
+            user=request.user,
+            stage=stage,
+            department=request.query_params.get("department", ""),
+            q=request.query_params.get("q", ""),
+        )
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(ProjectOut(page, many=True).data)
+
+    @extend_schema(request=ProjectIn, responses={201: ProjectOut})
+    def post(self, request: Request) -> Response:
+        policies.require(request.user.has_role(*policies.DEPT_ROLES), "only department staff create projects")
+        data = ProjectIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = _flatten_leader(data.validated_data)
+        project = services.project_create(actor=request.user, **fields)
+        return Response(_detail(project.pk, request.user), status=status.HTTP_201_CREATED)
+
+
+class ProjectDetailView(APIView):
+    @extend_schema(responses={200: ProjectOut})
+    def get(self, request: Request, project_id: str) -> Response:
+        project = selectors.project_detail(user=request.user, project_id=project_id)
+        return Response(_detail(project.pk, request.user))
+
+    @extend_schema(request=ProjectPatch, responses={200: ProjectOut})
+    def patch(self, request: Request, project_id: str) -> Response:
+        policies.project_for(request.user, project_id)  # 404 before any validation message
+        read_only = {"stage", "code", "lead_department", "id", "regime"} & set(request.data)
+        if read_only:
+            services.project_update(actor=request.user, project_id=project_id, changes=dict.fromkeys(read_only))
+        data = ProjectPatch(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        changes = _flatten_leader(data.validated_data)
+        version = changes.pop("version", None)
+        project = services.project_update(
+            actor=request.user, project_id=project_id, changes=changes, expected_version=version
+        )
+        return Response(_detail(project.pk, request.user))
+
+
+class TransitionIn(serializers.Serializer):
+    action = serializers.ChoiceField(choices=list(TRANSITIONS))
+    effective_date = serializers.DateField(required=False, allow_null=True)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    approval_reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+
+
+class TransitionView(APIView):
+    @extend_schema(request=TransitionIn, responses={200: ProjectOut})
+    def post(self, request: Request, project_id: str) -> Response:
+        policies.project_for(request.user, project_id)  # scope first: 404 before anything else
+        data = TransitionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        project = services.project_transition(
+            actor=request.user, project_id=project_id, language=language_of(request), **data.validated_data
+        )
+        return Response(_detail(project.pk, request.user))
+
+
+class EventOut(serializers.Serializer):
+    seq = serializers.IntegerField()
+    action = serializers.CharField()
+    from_stage = serializers.CharField()
+    to_stage = serializers.CharField()
+    actor = serializers.CharField(source="actor.username")
+    at = serializers.DateTimeField()
+    effective_date = serializers.DateField()
+    comment = serializers.CharField()
+    approval_reference = serializers.CharField()
+    entrusted = serializers.BooleanField()
+    pack_version = serializers.CharField()
+    gate_results = serializers.JSONField()
+
+
+class EventListView(APIView):
+    @extend_schema(responses={200: EventOut(many=True)})
+    def get(self, request: Request, project_id: str) -> Response:
+        project = policies.project_for(request.user, project_id)
+        return Response(EventOut(selectors.project_events(project=project), many=True).data)
+
+
+class EntrustIn(serializers.Serializer):
+    entrusted = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EntrustView(APIView):
+    @extend_schema(request=EntrustIn, responses={200: ProjectOut})
+    def post(self, request: Request, project_id: str) -> Response:
+        policies.project_for(request.user, project_id)
+        data = EntrustIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        project = services.project_set_entrustment(actor=request.user, project_id=project_id, **data.validated_data)
+        return Response(_detail(project.pk, request.user))
+
+
+class ComplianceResultOut(serializers.Serializer):
+    rule = serializers.CharField()
+    clause = serializers.CharField()
+    severity = serializers.CharField()
+    status = serializers.CharField()
+    message = serializers.CharField()
+    message_zh = serializers.CharField()
+    message_en = serializers.CharField()
+
+
+class ComplianceOut(serializers.Serializer):
+    regime = serializers.CharField()
+    pack_version = serializers.CharField()
+    pack_sha256 = serializers.CharField()
+    as_of = serializers.DateField()
+    results = ComplianceResultOut(many=True)
+
+
+class ComplianceView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("as_of", str, description="YYYY-MM-DD; today in Beijing when absent")],
+        responses={200: ComplianceOut},
+    )
+    def get(self, request: Request, project_id: str) -> Response:
+        project = policies.project_for(request.user, project_id)
+        as_of_raw = request.query_params.get("as_of")
+        as_of = None
+        if as_of_raw:
+            field = serializers.DateField()
+            try:
+                as_of = field.to_internal_value(as_of_raw)
+            except serializers.ValidationError:
+                raise InvalidInput("as_of must be YYYY-MM-DD", details={"as_of": "invalid date"})
+        report = selectors.project_compliance(project=project, as_of=as_of, language=language_of(request))
+        return Response(ComplianceOut(report).data)
+
+
+class AssignmentIn(serializers.Serializer):
+    user = serializers.CharField()
+    as_ = serializers.ChoiceField(choices=AssignmentTask.values)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["as"] = self.fields.pop("as_")
+
+
+class AssignmentOut(serializers.Serializer):
+    user = serializers.CharField(source="user.username")
+    task = serializers.CharField()
+    assigned_by = serializers.CharField(source="assigned_by.username")
+    assigned_at = serializers.DateTimeField()
+
+
+class AssignmentListView(APIView):
+    @extend_schema(responses={200: AssignmentOut(many=True)})
+    def get(self, request: Request, project_id: str) -> Response:
+        project = policies.project_for(request.user, project_id)
+        rows = Assignment.objects.filter(project=project).select_related("user", "assigned_by").order_by("assigned_at")
+        return Response(AssignmentOut(rows, many=True).data)
+
+    @extend_schema(request=AssignmentIn, responses={201: AssignmentOut})
+    def post(self, request: Request, project_id: str) -> Response:
+        policies.project_for(request.user, project_id)
+        policies.require(policies.may_assign(request.user), "only NDRC assigns users to projects")
+        data = AssignmentIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        assignment = services.assignment_add(
+            actor=request.user, project_id=project_id, username=data.validated_data["user"],
+            task=data.validated_data["as"],
+        )
+        return Response(AssignmentOut(assignment).data, status=status.HTTP_201_CREATED)
+
+
+class AssignmentDetailView(APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, project_id: str, username: str) -> Response:
+        services.assignment_remove(actor=request.user, project_id=project_id, username=username)
+        return Response(status=status.HTTP_204_NO_CONTENT)

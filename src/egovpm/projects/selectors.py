@@ -1,0 +1,74 @@
+"""Reads on projects, all through policies.restrict."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from egovpm.accounts.models import User
+from egovpm.core import clock
+from egovpm.projects import policies
+from egovpm.projects.choices import TRANSITIONS
+from egovpm.projects.facts import project_facts
+from egovpm.projects.models import Participation, Project, StageEvent
+from egovpm.rules import engine
+from egovpm.rules.facts import Context
+
+
+def project_list(
+    *, user: Any, stage: str = "", department: str = "", q: str = ""
+) -> QuerySet[Project]:
+    """The projects the user may see, filtered; query count independent of the number of rows."""
+    qs = policies.restrict(user, "view").select_related("lead_department").prefetch_related(
+        Prefetch("participations", queryset=Participation.objects.select_related("department"))
+    )
+    if stage:
+        qs = qs.filter(stage__in=[s for s in stage.split(",") if s])
+    if department:
+        qs = qs.filter(
+            Q(lead_department__code=department) | Q(pk__in=Participation.objects.filter(
+                department__code=department).values("project_id"))
+        )
+    if q:
+        qs = qs.filter(Q(name__icontains=q.strip()) | Q(code__icontains=q.strip()))
+    return qs.order_by("-created_at", "code")
+
+
+def project_detail(*, user: Any, project_id: Any) -> Project:
+    return policies.project_for(user, project_id, "view")
+
+
+def project_events(*, project: Project) -> QuerySet[StageEvent]:
+    return project.events.select_related("actor").order_by("seq")
+
+
+def project_compliance(*, project: Project, as_of: dt.date | None = None, language: str = "zh") -> dict[str, Any]:
+    """Every rule of the project's pack, judged on the records dated on or before `as_of`."""
+    as_of = as_of or clock.today()
+    pack = engine.load_pack(project.regime)
+    facts = project_facts(project=project, as_of=as_of)
+    results = engine.evaluate(pack, facts, Context(as_of=as_of), language)
+    return {
+        "regime": pack.regime,
+        "pack_version": pack.version,
+        "pack_sha256": pack.sha256,
+        "as_of": as_of.isoformat(),
+        "results": results,
+    }
+
+
+def inbox_projects(*, user: User) -> list[tuple[Project, list[str]]]:
+    """待办: projects waiting for a forward move this user's role may take (not return/cancel)."""
+    stages = {s for a, t in TRANSITIONS.items() if a not in ("return", "cancel") for s in t.sources}
+    items = []
+    for project in policies.restrict(user).filter(stage__in=stages).select_related("lead_department"):
+        actions = [
+            a
+            for a, t in TRANSITIONS.items()
+            if a not in ("return", "cancel") and project.stage in t.sources and policies.may_act(user, project, a)
+        ]
+        if actions:
+            items.append((project, actions))
+    return items

@@ -1,0 +1,343 @@
+"""Writes on projects: registry, lifecycle transitions, assignments, entrustment.
+
+Every state change follows one order (style.md habit 2): atomic → lock → change → save → audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from egovpm.accounts.choices import Role
+from egovpm.accounts.models import Department, User
+from egovpm.audit.services import audit_record
+from egovpm.core import clock
+from egovpm.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from egovpm.projects import policies
+from egovpm.projects.choices import TASK_ROLE, TRANSITIONS, Action, AssignmentTask
+from egovpm.projects.codes import code_is_valid, code_issue
+from egovpm.projects.facts import project_facts
+from egovpm.projects.models import Assignment, Participation, Project, StageEvent
+from egovpm.rules import engine
+from egovpm.rules.facts import Context
+
+EDITABLE_TEXT = (
+    "name",
+    "responsible_leader_name",
+    "responsible_leader_title",
+    "business_unit",
+    "technical_unit",
+    "construction_goals",
+    "main_content",
+)
+EDITABLE_BOOL = ("joint_central_local", "service_outsourcing", "data_hosting")
+
+
+def project_state(project: Project) -> dict[str, Any]:
+    """What the audit trail records of a project."""
+    return {
+        "code": project.code,
+        "name": project.name,
+        "stage": project.stage,
+        "lead_department": project.lead_department.code,
+        "participating_departments": sorted(d.code for d in project.participating_departments.all()),
+        **{f: getattr(project, f) for f in EDITABLE_TEXT if f != "name"},
+        **{f: getattr(project, f) for f in EDITABLE_BOOL},
+        "completion_entrusted": project.completion_entrusted,
+    }
+
+
+def _departments(codes: Iterable[str], lead: Department) -> list[Department]:
+    codes = list(dict.fromkeys(codes))
+    found = {d.code: d for d in Department.objects.filter(code__in=codes)}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise InvalidInput(
+            f"unknown department {', '.join(unknown)}", details={"participating_departments": unknown}
+        )
+    if lead.code in found:
+        raise InvalidInput(
+            "the lead department cannot also participate",
+            details={"participating_departments": "the lead department is listed"},
+        )
+    return [found[c] for c in codes]
+
+
+def project_create(
+    *,
+    actor: User,
+    name: str,
+    lead_department: str,
+    participating_departments: Iterable[str] = (),
+    code: str | None = None,
+    project_type: str = "01",
+    **fields: Any,
+) -> Project:
+    """Create a draft project led by the creator's own department (api.md POST /projects)."""
+    policies.require(actor.has_role(*policies.DEPT_ROLES), "only department staff create projects")
+    lead = Department.objects.filter(code=lead_department).first()
+    if lead is None:
+        raise InvalidInput(f"unknown department {lead_department}", details={"lead_department": "unknown"})
+    if lead.pk != actor.department_id:
+        policies.require(False, "the lead department must be your own department")
+    if not name or not name.strip():
+        raise InvalidInput("a project needs a name", details={"name": "required"})
+    unknown_fields = set(fields) - set(EDITABLE_TEXT) - set(EDITABLE_BOOL)
+    if unknown_fields:
+        raise InvalidInput(f"unknown fields {sorted(unknown_fields)}")
+    participants = _departments(participating_departments, lead)
+    if code:
+        if not code_is_valid(code):
+            raise InvalidInput(
+                "a project code has the form YYYY-RRRRRR-DD-TT-NNNNNN", details={"code": "invalid format"}
+            )
+        if Project.objects.filter(code=code).exists():
+            raise Conflict(f"project code {code} is already in use", code="duplicate_code")
+    now = clock.now()
+    with transaction.atomic():
+        project = Project(
+            code=code or code_issue(year=clock.today().year, department=lead, project_type=project_type),
+            name=name.strip(),
+            lead_department=lead,
+            created_at=now,
+            updated_at=now,
+            created_by=actor,
+            **fields,
+        )
+        project.save()
+        Participation.objects.bulk_create(Participation(project=project, department=d) for d in participants)
+        audit_record(actor=actor, action="project.create", obj=project, project_id=str(project.pk),
+                     new=project_state(project))
+    return project
+
+
+def project_update(
+    *, actor: User, project_id: Any, changes: dict[str, Any], expected_version: int | None = None
+) -> Project:
+    """Edit registry fields. The stage, code and lead department are not editable here."""
+    forbidden = {"stage", "code", "lead_department", "id", "regime"} & changes.keys()
+    if forbidden:
+        raise InvalidInput(
+            f"{', '.join(sorted(forbidden))} cannot be changed here"
+            + (" (stages move only through POST /projects/{id}/transition)" if "stage" in forbidden else ""),
+            details={f: "read-only" for f in forbidden},
+        )
+    unknown = set(changes) - set(EDITABLE_TEXT) - set(EDITABLE_BOOL) - {"participating_departments"}
+    if unknown:
+        raise InvalidInput(f"unknown fields {sorted(unknown)}", details={f: "unknown" for f in unknown})
+    with transaction.atomic():
+        project = policies.project_for(actor, project_id, "change", for_update=True)
+        policies.require(policies.may_edit(actor, project), "only the lead department edits the project")
+        if expected_version is not None and expected_version != project.version:
+            raise Conflict("the project was changed by someone else; reload and try again", code="stale_version")
+        old = project_state(project)
+        fields = ["updated_at", "version"]
+        for f in EDITABLE_TEXT:
+            if f in changes:
+                value = str(changes[f] or "").strip()
+                if f == "name" and not value:
+                    raise InvalidInput("a project needs a name", details={"name": "required"})
+                setattr(project, f, value)
+                fields.append(f)
+        for f in EDITABLE_BOOL:
+            if f in changes:
+                setattr(project, f, bool(changes[f]))
+                fields.append(f)
+        if "participating_departments" in changes:
+            participants = _departments(changes["participating_departments"] or [], project.lead_department)
+            Participation.objects.filter(project=project).exclude(department__in=participants).delete()
+            existing = set(Participation.objects.filter(project=project).values_list("department_id", flat=True))
+            Participation.objects.bulk_create(
+                Participation(project=project, department=d) for d in participants if d.pk not in existing
+            )
+        project.updated_at = clock.now()
+        project.version += 1
+        project.save(update_fields=fields)
+        audit_record(actor=actor, action="project.update", obj=project, project_id=str(project.pk),
+                     old=old, new=project_state(project))
+    return project
+
+
+@dataclass(frozen=True)
+class ActionOption:
+    """An action a user could take on a project now, and why not if blocked (for the UI)."""
+
+    action: str
+    allowed: bool
+    reasons: tuple[dict[str, Any], ...] = ()
+
+
+def _parse_effective_date(value: dt.date | str | None) -> dt.date:
+    if value is None or value == "":
+        return clock.today()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput("effective_date must be YYYY-MM-DD", details={"effective_date": "invalid date"})
+
+
+def gate_results(project: Project, action: str, effective_date: dt.date, language: str = "zh") -> list[engine.Result]:
+    pack = engine.load_pack(project.regime)
+    facts = project_facts(project=project, as_of=clock.today())
+    ctx = Context(as_of=clock.today(), action=action, effective_date=effective_date)
+    return engine.evaluate_gates(pack, action, facts, ctx, language)
+
+
+def project_transition(
+    *,
+    actor: User,
+    project_id: Any,
+    action: str,
+    effective_date: dt.date | str | None = None,
+    comment: str = "",
+    approval_reference: str = "",
+    language: str = "zh",
+) -> Project:
+    """Move a project one step, checking in the order of domain.md §4:
+    scope 404 → role 403 → legality 409 → effective date 400 → gates 409. A refusal changes nothing."""
+    if action not in TRANSITIONS:
+        raise InvalidInput(f"unknown action {action!r}", details={"action": f"one of {', '.join(TRANSITIONS)}"})
+    transition = TRANSITIONS[action]
+    with transaction.atomic():
+        # The row lock serialises concurrent moves of one project: the second waits, then sees
+        # the new stage and is refused as illegal rather than applied twice.
+        project = policies.project_for(actor, project_id, "transition", for_update=True)
+        policies.require(
+            policies.may_act(actor, project, action),
+            f"your role may not take the action {action} on this project",
+        )
+        if project.stage not in transition.sources:
+            raise Conflict(
+                f"{action} is not possible from stage {project.stage}",
+                code="illegal_transition",
+                details={"stage": project.stage, "action": action, "allowed_from": list(transition.sources)},
+            )
+        effective = _parse_effective_date(effective_date)
+        if effective > clock.today():
+            raise InvalidInput(
+                "the effective date may not lie in the future", details={"effective_date": "in the future"}
+            )
+        previous = project.events.order_by("-seq").first()
+        if previous is not None and effective < previous.effective_date:
+            raise InvalidInput(
+                f"the effective date may not lie before the previous stage action ({previous.effective_date})",
+                details={"effective_date": f"before {previous.effective_date}"},
+            )
+        if transition.requires_comment and not comment.strip():
+            raise InvalidInput(f"{action} needs a comment stating the reason", details={"comment": "required"})
+        results = gate_results(project, action, effective, language)
+        blocking = [r for r in results if r.blocks]
+        if blocking:
+            raise RuleViolation(
+                f"{action} is blocked by {len(blocking)} rule(s): " + ", ".join(r.rule for r in blocking),
+                details={"violations": [r.as_violation() for r in blocking]},
+            )
+        pack = engine.load_pack(project.regime)
+        old_stage = project.stage
+        event = StageEvent.objects.create(
+            project=project,
+            seq=(previous.seq + 1) if previous else 1,
+            action=action,
+            from_stage=old_stage,
+            to_stage=transition.target_from(old_stage),
+            actor=actor,
+            at=clock.now(),
+            effective_date=effective,
+            comment=comment.strip(),
+            approval_reference=approval_reference.strip() if transition.ndrc_approval else "",
+            entrusted=action == Action.PASS_COMPLETION_ACCEPTANCE and not actor.has_role(Role.NDRC_OFFICER),
+            pack_version=pack.version,
+            pack_sha256=pack.sha256,
+            gate_results=[{"rule": r.rule, "status": r.status, "message": r.message_zh} for r in results],
+        )
+        project.stage = event.to_stage
+        project.updated_at = event.at
+        project.version += 1
+        project.save(update_fields=["stage", "updated_at", "version"])
+        audit_record(
+            actor=actor,
+            action=f"project.transition.{action}",
+            obj=project,
+            project_id=str(project.pk),
+            old={"stage": old_stage},
+            new={
+                "stage": project.stage,
+                "effective_date": effective.isoformat(),
+                "comment": event.comment,
+                "approval_reference": event.approval_reference,
+                "pack_version": pack.version,
+            },
+        )
+    return project
+
+
+def action_options(*, actor: User, project: Project, language: str = "zh") -> list[ActionOption]:
+    """The actions this user's role allows from the project's stage, each with its gate verdicts,
+    so the UI can show a button or say exactly why it is blocked."""
+    options = []
+    for action, t in TRANSITIONS.items():
+        if project.stage not in t.sources or not policies.may_act(actor, project, action):
+            continue
+        blocking = [r for r in gate_results(project, action, clock.today(), language) if r.blocks]
+        options.append(ActionOption(action, not blocking, tuple(r.as_violation() for r in blocking)))
+    return options
+
+
+def project_set_entrustment(*, actor: User, project_id: Any, entrusted: bool, reason: str) -> Project:
+    """NDRC entrusts completion acceptance to the lead department (Order 55, small projects)."""
+    with transaction.atomic():
+        project = policies.project_for(actor, project_id, "entrust", for_update=True)
+        policies.require(actor.has_role(Role.NDRC_OFFICER), "only NDRC entrusts completion acceptance")
+        if entrusted and not reason.strip():
+            raise InvalidInput("entrusting needs a reason", details={"reason": "required"})
+        old = {"completion_entrusted": project.completion_entrusted, "reason": project.completion_entrusted_reason}
+        project.completion_entrusted = entrusted
+        project.completion_entrusted_reason = reason.strip() if entrusted else ""
+        project.updated_at = clock.now()
+        project.version += 1
+        project.save(update_fields=["completion_entrusted", "completion_entrusted_reason", "updated_at", "version"])
+        audit_record(actor=actor, action="project.entrust_completion", obj=project, project_id=str(project.pk),
+                     old=old, new={"completion_entrusted": entrusted, "reason": project.completion_entrusted_reason})
+    return project
+
+
+def assignment_add(*, actor: User, project_id: Any, username: str, task: str) -> Assignment:
+    with transaction.atomic():
+        project = policies.project_for(actor, project_id, "assign", for_update=True)
+        policies.require(policies.may_assign(actor), "only NDRC assigns users to projects")
+        if task not in AssignmentTask.values:
+            raise InvalidInput(f"unknown task {task!r}", details={"as": f"one of {', '.join(AssignmentTask.values)}"})
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise InvalidInput(f"unknown user {username}", details={"user": "unknown"})
+        if not user.has_role(TASK_ROLE[task]):
+            raise InvalidInput(
+                f"{username} lacks the role {TASK_ROLE[task]} needed for {task}", details={"user": "wrong role"}
+            )
+        if Assignment.objects.filter(project=project, user=user, task=task).exists():
+            raise Conflict(f"{username} is already assigned to this project as {task}", code="duplicate")
+        assignment = Assignment.objects.create(
+            project=project, user=user, task=task, assigned_by=actor, assigned_at=clock.now()
+        )
+        audit_record(actor=actor, action="assignment.add", obj=assignment, project_id=str(project.pk),
+                     new={"user": username, "task": task})
+    return assignment
+
+
+def assignment_remove(*, actor: User, project_id: Any, username: str) -> int:
+    with transaction.atomic():
+        project = policies.project_for(actor, project_id, "assign", for_update=True)
+        policies.require(policies.may_assign(actor), "only NDRC assigns users to projects")
+        rows = list(Assignment.objects.filter(project=project, user__username=username))
+        if not rows:
+            raise NotFound(f"{username} is not assigned to this project")
+        for a in rows:
+            audit_record(actor=actor, action="assignment.remove", obj=a, project_id=str(project.pk),
+                         old={"user": username, "task": a.task})
+            a.delete()
+    return len(rows)

@@ -1,0 +1,226 @@
+"""The rules engine (style.md habit 4): packs are YAML data, checks are small pure functions
+registered under a rule id. No Django here — the engine judges plain facts.
+
+A check returns a Verdict; the engine adds the pack's bilingual message. A check that raises, or a
+rule with no registered check, yields `error`, and an error blocks a gate: nothing passes by
+accident (fail-closed)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from egovpm.rules.facts import Context, ProjectFacts
+
+PACK_DIR = Path(__file__).resolve().parent / "packs"
+STATUSES = ("pass", "fail", "not_applicable", "error")
+SEVERITIES = ("gate", "violation", "warning", "info")
+BLOCKING = frozenset({"fail", "error"})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a check found. `key` picks the message in the pack (defaults to the status);
+    `args` fill its {placeholders}."""
+
+    status: str
+    key: str = ""
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown status {self.status!r}")
+
+
+def passed(key: str = "", **args: Any) -> Verdict:
+    return Verdict("pass", key, args)
+
+
+def failed(key: str = "", **args: Any) -> Verdict:
+    return Verdict("fail", key, args)
+
+
+def not_applicable(key: str = "", **args: Any) -> Verdict:
+    return Verdict("not_applicable", key, args)
+
+
+CheckFn = Callable[[ProjectFacts, Mapping[str, Any], Context], Verdict]
+_REGISTRY: dict[str, dict[str, CheckFn]] = {}
+
+
+def check(regime: str, rule_id: str) -> Callable[[CheckFn], CheckFn]:
+    """Register `fn` as the check of `rule_id` in `regime`."""
+
+    def register(fn: CheckFn) -> CheckFn:
+        if rule_id in _REGISTRY.setdefault(regime, {}):
+            raise RuntimeError(f"check {regime}/{rule_id} registered twice")
+        _REGISTRY[regime][rule_id] = fn
+        return fn
+
+    return register
+
+
+def registered_checks(regime: str) -> dict[str, CheckFn]:
+    _load_checks()
+    return dict(_REGISTRY.get(regime, {}))
+
+
+def _load_checks() -> None:
+    from egovpm.rules.checks import r2007  # noqa: F401  (registers on import)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    clause: str
+    severity: str
+    gates: tuple[str, ...]
+    params: Mapping[str, Any]
+    title: Mapping[str, str]
+    messages: Mapping[str, Mapping[str, str]]
+
+    def message(self, key: str, args: Mapping[str, Any], language: str) -> str:
+        template = self.messages.get(key) or self.messages.get("default") or {"zh": key, "en": key}
+        text = template.get(language) or template.get("en") or key
+        try:
+            return text.format(**args)
+        except (KeyError, IndexError, ValueError):
+            return text
+
+
+@dataclass(frozen=True)
+class Pack:
+    regime: str
+    version: str
+    sha256: str
+    rules: tuple[Rule, ...]
+    data: Mapping[str, Any]
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    def gates_for(self, action: str) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if action in r.gates)
+
+
+def _validate(raw: Any, source: str) -> None:
+    if not isinstance(raw, dict) or not {"regime", "version", "rules"} <= raw.keys():
+        raise ValueError(f"{source}: a pack needs regime, version and rules")
+    seen: set[str] = set()
+    for r in raw["rules"]:
+        missing = {"id", "clause", "severity", "title", "messages"} - r.keys()
+        if missing:
+            raise ValueError(f"{source}: rule {r.get('id')} lacks {sorted(missing)}")
+        if r["id"] in seen:
+            raise ValueError(f"{source}: rule {r['id']} appears twice")
+        seen.add(r["id"])
+        if r["severity"] not in SEVERITIES:
+            raise ValueError(f"{source}: rule {r['id']} has unknown severity {r['severity']}")
+        for key, msg in r["messages"].items():
+            if not {"zh", "en"} <= set(msg):
+                raise ValueError(f"{source}: rule {r['id']} message {key} needs zh and en")
+
+
+def parse_pack(content: bytes, source: str = "<pack>") -> Pack:
+    raw = yaml.safe_load(content)
+    _validate(raw, source)
+    rules = tuple(
+        Rule(
+            id=r["id"],
+            clause=r["clause"],
+            severity=r["severity"],
+            gates=tuple(r.get("gates") or ()),
+            params=dict(r.get("params") or {}),
+            title=dict(r["title"]),
+            messages={k: dict(v) for k, v in r["messages"].items()},
+        )
+        for r in raw["rules"]
+    )
+    return Pack(
+        regime=raw["regime"],
+        version=str(raw["version"]),
+        sha256=hashlib.sha256(content).hexdigest(),
+        rules=rules,
+        data={k: v for k, v in raw.items() if k != "rules"},
+    )
+
+
+@cache
+def load_pack(regime: str) -> Pack:
+    path = PACK_DIR / f"{regime}.yaml"
+    return parse_pack(path.read_bytes(), str(path))
+
+
+@dataclass(frozen=True)
+class Result:
+    rule: str
+    clause: str
+    severity: str
+    status: str
+    message: str
+    message_en: str
+    message_zh: str
+    key: str
+    args: Mapping[str, Any]
+
+    @property
+    def blocks(self) -> bool:
+        return self.status in BLOCKING
+
+    def as_violation(self, language: str = "zh") -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "clause": self.clause,
+            "message": self.message,
+            "message_zh": self.message_zh,
+            "message_en": self.message_en,
+            "status": self.status,
+        }
+
+
+def evaluate_rule(pack: Pack, rule: Rule, facts: ProjectFacts, ctx: Context, language: str = "zh") -> Result:
+    fn = registered_checks(pack.regime).get(rule.id)
+    if fn is None:
+        verdict = Verdict("error", "no_check", {"rule": rule.id})
+    else:
+        try:
+            verdict = fn(facts, rule.params, ctx)
+        except Exception as exc:  # fail closed: a broken check blocks, it never passes
+            verdict = Verdict("error", "exception", {"error": f"{type(exc).__name__}: {exc}"})
+    key = verdict.key or verdict.status
+    if verdict.status == "error":
+        zh = f"规则检查出错（{verdict.args.get('error') or '未注册检查函数'}），按未通过处理"
+        en = f"the check failed to run ({verdict.args.get('error') or 'no check registered'}); treated as blocking"
+    else:
+        zh = rule.message(key, verdict.args, "zh")
+        en = rule.message(key, verdict.args, "en")
+    return Result(
+        rule=rule.id,
+        clause=rule.clause,
+        severity=rule.severity,
+        status=verdict.status,
+        message=en if language.startswith("en") else zh,
+        message_en=en,
+        message_zh=zh,
+        key=key,
+        args=dict(verdict.args),
+    )
+
+
+def evaluate(pack: Pack, facts: ProjectFacts, ctx: Context, language: str = "zh") -> list[Result]:
+    """Every rule of the pack, in pack order."""
+    return [evaluate_rule(pack, r, facts, ctx, language) for r in pack.rules]
+
+
+def evaluate_gates(pack: Pack, action: str, facts: ProjectFacts, ctx: Context, language: str = "zh") -> list[Result]:
+    """The gate rules of `action`; the caller blocks on any result whose `blocks` is true."""
+    return [evaluate_rule(pack, r, facts, ctx, language) for r in pack.gates_for(action)]
