@@ -102,14 +102,27 @@ def _serve(host: str, port: int, workers: int) -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     workers = workers or 2 * (os.cpu_count() or 1)
     argv = [
-        sys.executable, "-m", "gunicorn", "egovpm.config.wsgi:application",
-        "--bind", f"{host}:{port}", "--workers", str(workers),
-        "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("EGOVPM_FORWARDED_ALLOW_IPS", "127.0.0.1"),
-        "--timeout", "60",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "egovpm.config.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--forwarded-allow-ips",
+        os.environ.get("EGOVPM_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        "--timeout",
+        "60",
     ]
-    print(f"egovpm serving on http://{host}:{port}/ with {workers} workers (database: "
-          f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})", flush=True)
-    os.execv(sys.executable, argv)
+    print(
+        f"egovpm serving on http://{host}:{port}/ with {workers} workers (database: "
+        f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})",
+        flush=True,
+    )
+    os.execv(sys.executable, argv)  # noqa: S606  (replace this process by gunicorn; argv is ours)
     return 0  # pragma: no cover
 
 
@@ -124,23 +137,34 @@ def run(argv: Sequence[str]) -> int:
             _migrate()
             print("database is up to date")
         elif args.command == "department":
-            d = accounts.department_add(actor=None, code=args.code, name=args.name, kind=args.kind,
-                                        division_code=args.division_code, number=args.number)
+            d = accounts.department_add(
+                actor=None,
+                code=args.code,
+                name=args.name,
+                kind=args.kind,
+                division_code=args.division_code,
+                number=args.number,
+            )
             print(f"department {d.code} added")
         elif args.command == "user" and args.subcommand == "add":
             password = _read_password(args)
             assert password is not None
-            u = accounts.user_add(actor=None, username=args.username, department_code=args.department,
-                                  roles=args.role, password=password, display_name=args.display_name,
-                                  email=args.email)
+            u = accounts.user_add(
+                actor=None,
+                username=args.username,
+                department_code=args.department,
+                roles=args.role,
+                password=password,
+                display_name=args.display_name,
+                email=args.email,
+            )
             print(f"user {u.username} added")
         elif args.command == "user" and args.subcommand == "set":
             active = False if args.disable else True if args.enable else None
             password = _read_password(args)
             if args.role is None and active is None and password is None:
                 raise CliError("nothing to change: give --role, --disable, --enable or --password-stdin")
-            u = accounts.user_set(actor=None, username=args.username, roles=args.role, active=active,
-                                  password=password)
+            u = accounts.user_set(actor=None, username=args.username, roles=args.role, active=active, password=password)
             print(f"user {u.username} updated")
         elif args.command == "serve":
             return _serve(args.host, args.port, args.workers)

@@ -66,40 +66,160 @@ FORWARD = [
     "pass_completion_acceptance",
 ]
 STAGE_STEPS = {
-    "draft": 0, "needs_analysis": 1, "proposal": 2, "feasibility_study": 3, "preliminary_design": 4,
-    "construction": 5, "trial_operation": 6, "acceptance": 7, "in_operation": 8,
+    "draft": 0,
+    "needs_analysis": 1,
+    "proposal": 2,
+    "feasibility_study": 3,
+    "preliminary_design": 4,
+    "construction": 5,
+    "trial_operation": 6,
+    "acceptance": 7,
+    "in_operation": 8,
 }
 
 # code, name, lead, participants, target stage, first date, leader (name, title), joint
 PROJECTS = [
-    ("2022-000000-11-01-000001", "全国社会保险公共服务平台建设工程", "mohrss", ["gd-zsj", "zj-dsj"], "construction",
-     "2022-03-01", ("赵立新", "副部长"), True),
-    ("2026-000000-11-01-000002", "人力资源市场供求信息监测系统", "mohrss", [], "draft", None, ("", ""), False),
-    ("2021-000000-12-01-000001", "国家生态环境监测大数据平台", "mee", [], "trial_operation", "2021-04-12",
-     ("孙伟", "副部长"), False),
-    ("2026-000000-12-01-000002", "生态环境执法业务协同系统", "mee", [], "needs_analysis", "2026-06-15",
-     ("孙伟", "副部长"), False),
-    ("2024-000000-13-01-000001", "自然资源三维立体“一张图”工程", "mnr", [], "feasibility_study", "2024-05-20",
-     ("周志远", "副部长"), False),
-    ("2023-000000-13-01-000002", "国土空间规划实施监测网络", "mnr", ["sc-rst"], "preliminary_design", "2023-09-01",
-     ("周志远", "副部长"), False),
-    ("2020-000000-14-01-000001", "全国统一市场监管信息平台", "samr", [], "acceptance", "2020-02-10",
-     ("吴敏", "副局长"), False),
-    ("2018-000000-14-01-000002", "国家企业信用信息公示系统升级工程", "samr", [], "in_operation", "2018-03-05",
-     ("吴敏", "副局长"), False),
-    ("2025-000000-14-01-000003", "食品安全追溯监管平台", "samr", [], "proposal", "2025-08-01",
-     ("吴敏", "副局长"), False),
-    ("2023-440000-21-01-000001", "广东省数字政府政务服务一体化平台（国家试点）", "gd-zsj", [], "construction",
-     "2023-02-15", ("黄海", "局长"), False),
-    ("2019-330000-22-01-000001", "浙江省政务服务移动端“浙里办”国家节点", "zj-dsj", [], "in_operation", "2019-01-10",
-     ("钱江", "局长"), False),
-    ("2024-000000-12-01-000003", "生态环境信息化安全保障工程", "mee", [], "cancelled", "2024-03-01",
-     ("孙伟", "副部长"), False),
-    ("2025-000000-11-01-000003", "社会保障卡“一卡通”服务系统", "mohrss", ["sc-rst"], "proposal", "2025-04-01",
-     ("赵立新", "副部长"), False),
+    (
+        "2022-000000-11-01-000001",
+        "全国社会保险公共服务平台建设工程",
+        "mohrss",
+        ["gd-zsj", "zj-dsj"],
+        "construction",
+        "2022-03-01",
+        ("赵立新", "副部长"),
+        True,
+    ),
+    (
+        "2026-000000-11-01-000002",
+        "人力资源市场供求信息监测系统",
+        "mohrss",
+        [],
+        "draft",
+        None,
+        ("", ""),
+        False,
+    ),
+    (
+        "2021-000000-12-01-000001",
+        "国家生态环境监测大数据平台",
+        "mee",
+        [],
+        "trial_operation",
+        "2021-04-12",
+        ("孙伟", "副部长"),
+        False,
+    ),
+    (
+        "2026-000000-12-01-000002",
+        "生态环境执法业务协同系统",
+        "mee",
+        [],
+        "needs_analysis",
+        "2026-06-15",
+        ("孙伟", "副部长"),
+        False,
+    ),
+    (
+        "2024-000000-13-01-000001",
+        "自然资源三维立体“一张图”工程",
+        "mnr",
+        [],
+        "feasibility_study",
+        "2024-05-20",
+        ("周志远", "副部长"),
+        False,
+    ),
+    (
+        "2023-000000-13-01-000002",
+        "国土空间规划实施监测网络",
+        "mnr",
+        ["sc-rst"],
+        "preliminary_design",
+        "2023-09-01",
+        ("周志远", "副部长"),
+        False,
+    ),
+    (
+        "2020-000000-14-01-000001",
+        "全国统一市场监管信息平台",
+        "samr",
+        [],
+        "acceptance",
+        "2020-02-10",
+        ("吴敏", "副局长"),
+        False,
+    ),
+    (
+        "2018-000000-14-01-000002",
+        "国家企业信用信息公示系统升级工程",
+        "samr",
+        [],
+        "in_operation",
+        "2018-03-05",
+        ("吴敏", "副局长"),
+        False,
+    ),
+    (
+        "2025-000000-14-01-000003",
+        "食品安全追溯监管平台",
+        "samr",
+        [],
+        "proposal",
+        "2025-08-01",
+        ("吴敏", "副局长"),
+        False,
+    ),
+    (
+        "2023-440000-21-01-000001",
+        "广东省数字政府政务服务一体化平台（国家试点）",
+        "gd-zsj",
+        [],
+        "construction",
+        "2023-02-15",
+        ("黄海", "局长"),
+        False,
+    ),
+    (
+        "2019-330000-22-01-000001",
+        "浙江省政务服务移动端“浙里办”国家节点",
+        "zj-dsj",
+        [],
+        "in_operation",
+        "2019-01-10",
+        ("钱江", "局长"),
+        False,
+    ),
+    (
+        "2024-000000-12-01-000003",
+        "生态环境信息化安全保障工程",
+        "mee",
+        [],
+        "cancelled",
+        "2024-03-01",
+        ("孙伟", "副部长"),
+        False,
+    ),
+    (
+        "2025-000000-11-01-000003",
+        "社会保障卡“一卡通”服务系统",
+        "mohrss",
+        ["sc-rst"],
+        "proposal",
+        "2025-04-01",
+        ("赵立新", "副部长"),
+        False,
+    ),
     ("2026-000000-13-01-000003", "自然资源确权登记信息系统", "mnr", [], "draft", None, ("", ""), False),
-    ("2025-510000-23-01-000001", "川渝人社业务协同平台", "sc-rst", ["mohrss"], "needs_analysis", "2025-11-03",
-     ("蒋川", "厅长"), False),
+    (
+        "2025-510000-23-01-000001",
+        "川渝人社业务协同平台",
+        "sc-rst",
+        ["mohrss"],
+        "needs_analysis",
+        "2025-11-03",
+        ("蒋川", "厅长"),
+        False,
+    ),
 ]
 
 
@@ -108,8 +228,10 @@ def _user(username: str) -> User:
 
 
 def _staff_of(department: str) -> User:
-    return User.objects.filter(department__code=department, roles__role="dept_staff").first() or \
-        User.objects.filter(department__code=department).first()  # type: ignore[return-value]
+    return (
+        User.objects.filter(department__code=department, roles__role="dept_staff").first()
+        or User.objects.filter(department__code=department).first()
+    )  # type: ignore[return-value]
 
 
 def _leader_of(department: str) -> User | None:
@@ -133,12 +255,23 @@ def _walk(project: Project, target: str, start: dt.date) -> None:
             actor = staff
         year_seq = f"{day.year}"
         reference = f"发改高技〔{year_seq}〕{100 + day.timetuple().tm_yday}号" if action.startswith("approve") else ""
-        projects.project_transition(actor=actor, project_id=project.pk, action=action, effective_date=day,
-                                    comment="演示数据", approval_reference=reference)
+        projects.project_transition(
+            actor=actor,
+            project_id=project.pk,
+            action=action,
+            effective_date=day,
+            comment="演示数据",
+            approval_reference=reference,
+        )
         day += dt.timedelta(days=75 if action != "approve_preliminary_design" else 300)
     if target == "cancelled":
-        projects.project_transition(actor=ndrc, project_id=project.pk, action="cancel", effective_date=day,
-                                    comment="建设内容已并入其他项目，经研究予以撤销")
+        projects.project_transition(
+            actor=ndrc,
+            project_id=project.pk,
+            action="cancel",
+            effective_date=day,
+            comment="建设内容已并入其他项目，经研究予以撤销",
+        )
 
 
 @transaction.atomic
@@ -150,35 +283,53 @@ def load() -> None:
     users = set(User.objects.values_list("username", flat=True))
     for username, department, roles, display in USERS:
         if username not in users:
-            accounts.user_add(actor=None, username=username, department_code=department, roles=roles,
-                              password=DEMO_PASSWORD, display_name=display, email=f"{username}@demo.invalid")
+            accounts.user_add(
+                actor=None,
+                username=username,
+                department_code=department,
+                roles=roles,
+                password=DEMO_PASSWORD,
+                display_name=display,
+                email=f"{username}@demo.invalid",
+            )
     codes = set(Project.objects.values_list("code", flat=True))
     for code, name, lead, participants, target, start, (leader, title), joint in PROJECTS:
         if code in codes:
             continue
         project = projects.project_create(
-            actor=_staff_of(lead), name=name, lead_department=lead, participating_departments=participants, code=code,
-            joint_central_local=joint, responsible_leader_name=leader, responsible_leader_title=title,
+            actor=_staff_of(lead),
+            name=name,
+            lead_department=lead,
+            participating_departments=participants,
+            code=code,
+            joint_central_local=joint,
+            responsible_leader_name=leader,
+            responsible_leader_title=title,
             business_unit=f"{Department.objects.get(code=lead).name}业务司局" if leader else "",
             technical_unit=f"{Department.objects.get(code=lead).name}信息中心" if leader else "",
             construction_goals="建成覆盖全国的业务应用和数据共享体系，提升政务服务和监管能力。",
             main_content="业务应用系统、数据资源体系、基础设施、安全保障体系和标准规范体系建设。",
-            service_outsourcing=code.endswith("1"), data_hosting="平台" in name,
+            service_outsourcing=code.endswith("1"),
+            data_hosting="平台" in name,
         )
         if start:
             _walk(project, target, dt.date.fromisoformat(start))
     samr = Project.objects.get(code="2020-000000-14-01-000001")
     if not samr.completion_entrusted:
         projects.project_set_entrustment(
-            actor=_user("ndrc.officer"), project_id=samr.pk, entrusted=True,
+            actor=_user("ndrc.officer"),
+            project_id=samr.pk,
+            entrusted=True,
             reason="项目投资规模较小，委托项目建设部门组织竣工验收（发改委令第55号）",
         )
     sea = Project.objects.get(code="2022-000000-11-01-000001")
     if not sea.assignments.exists():
-        projects.assignment_add(actor=_user("ndrc.officer"), project_id=sea.pk, username="archivist.lin",
-                                task="archivist")
-        projects.assignment_add(actor=_user("ndrc.officer"), project_id=sea.pk, username="inspector.ma",
-                                task="inspector")
+        projects.assignment_add(
+            actor=_user("ndrc.officer"), project_id=sea.pk, username="archivist.lin", task="archivist"
+        )
+        projects.assignment_add(
+            actor=_user("ndrc.officer"), project_id=sea.pk, username="inspector.ma", task="inspector"
+        )
 
 
 def print_logins(host: str = "127.0.0.1", port: int = 8000) -> None:
@@ -188,6 +339,6 @@ def print_logins(host: str = "127.0.0.1", port: int = 8000) -> None:
     print(" DEMO ONLY: these accounts share one published password; never use them in production.")
     print(f" password for every demo user: {DEMO_PASSWORD}")
     print("-" * 72)
-    for username, department, roles, display in USERS:
+    for username, _department, roles, display in USERS:
         print(f"  {username:<16} {','.join(roles):<24} {display}")
     print("=" * 72, flush=True)

@@ -30,11 +30,16 @@ class TokenView(APIView):
         data = TokenIn(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            user = authenticate(request._request, username=data.validated_data["username"],
-                                password=data.validated_data["password"])
+            user = authenticate(
+                request._request,
+                username=data.validated_data["username"],
+                password=data.validated_data["password"],
+            )
         except LockedOut:
             return error_response(
-                403, "locked_out", "too many failed logins: this account is locked for a while; try again later"
+                403,
+                "locked_out",
+                "too many failed logins: this account is locked for a while; try again later",
             )
         if user is None:
             return error_response(401, "invalid_credentials", "wrong username or password")
@@ -42,16 +47,27 @@ class TokenView(APIView):
 
 
 class MeView(APIView):
-    @extend_schema(responses={200: inline_serializer("Me", {
-        "username": serializers.CharField(), "department": serializers.CharField(allow_null=True),
-        "roles": serializers.ListField(child=serializers.CharField())})})
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "Me",
+                {
+                    "username": serializers.CharField(),
+                    "department": serializers.CharField(allow_null=True),
+                    "roles": serializers.ListField(child=serializers.CharField()),
+                },
+            )
+        }
+    )
     def get(self, request: Request) -> Response:
         user = request.user
-        return Response({
-            "username": user.username,
-            "department": user.department.code if user.department else None,
-            "roles": sorted(user.role_set),
-        })
+        return Response(
+            {
+                "username": user.username,
+                "department": user.department.code if user.department else None,
+                "roles": sorted(user.role_set),
+            }
+        )
 
 
 class DepartmentOut(serializers.Serializer):

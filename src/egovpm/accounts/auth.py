@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+
 from django.db import transaction
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
@@ -22,11 +23,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if len(header) != 2:
             raise exceptions.AuthenticationFailed("Invalid Authorization header: Bearer <token>")
         key = header[1].decode(errors="replace")
-        token = (
-            ApiToken.objects.select_related("user", "user__department")
-            .filter(key_hash=ApiToken.hash(key))
-            .first()
-        )
+        token = ApiToken.objects.select_related("user", "user__department").filter(key_hash=ApiToken.hash(key)).first()
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid or expired token")
         return token.user, token

@@ -23,7 +23,11 @@ class LockoutModelBackend(ModelBackend):
     """Username/password with the lockout applied before the password is even checked."""
 
     def authenticate(  # type: ignore[override]
-        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
     ) -> Any:
         if not username or password is None:
             return None

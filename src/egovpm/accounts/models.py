@@ -23,9 +23,7 @@ class Department(models.Model):
     class Meta:
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(kind__in=DepartmentKind.values), name="department_kind_valid"
-            ),
+            models.CheckConstraint(condition=models.Q(kind__in=DepartmentKind.values), name="department_kind_valid"),
             models.CheckConstraint(condition=models.Q(division_code__regex=r"^\d{6}$"), name="division_6_digits"),
             models.CheckConstraint(condition=models.Q(number__regex=r"^\d{2}$"), name="number_2_digits"),
         ]

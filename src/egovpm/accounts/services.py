@@ -47,7 +47,13 @@ def department_add(
 
 
 def _department_state(d: Department) -> dict[str, str]:
-    return {"code": d.code, "name": d.name, "kind": d.kind, "division_code": d.division_code, "number": d.number}
+    return {
+        "code": d.code,
+        "name": d.name,
+        "kind": d.kind,
+        "division_code": d.division_code,
+        "number": d.number,
+    }
 
 
 def _user_state(user: User) -> dict[str, object]:

@@ -20,13 +20,23 @@ from egovpm.core.errors import Forbidden, InvalidInput
 class AuditEventOut(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
-        fields = ["seq", "at", "actor_username", "channel", "action", "object_type", "object_id", "object_repr",
-                  "project_id", "old", "new", "hash"]
+        fields = [
+            "seq",
+            "at",
+            "actor_username",
+            "channel",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "project_id",
+            "old",
+            "new",
+            "hash",
+        ]
 
 
-FILTERS = [
-    OpenApiParameter(n, str) for n in ("actor", "action", "object_type", "project_id", "date_from", "date_to")
-]
+FILTERS = [OpenApiParameter(n, str) for n in ("actor", "action", "object_type", "project_id", "date_from", "date_to")]
 
 
 def filtered(request: Request) -> object:
@@ -63,11 +73,39 @@ def audit_csv(qs: object) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="egovpm-audit.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 Chinese correctly with a BOM
     writer = csv.writer(response)
-    writer.writerow(["seq", "at", "actor", "channel", "action", "object_type", "object_id", "object", "project_id",
-                     "old", "new", "hash"])
+    writer.writerow(
+        [
+            "seq",
+            "at",
+            "actor",
+            "channel",
+            "action",
+            "object_type",
+            "object_id",
+            "object",
+            "project_id",
+            "old",
+            "new",
+            "hash",
+        ]
+    )
     for e in qs.iterator():  # type: ignore[attr-defined]
-        writer.writerow([e.seq, e.at.isoformat(), e.actor_username, e.channel, e.action, e.object_type, e.object_id,
-                         e.object_repr, e.project_id, e.old, e.new, e.hash])
+        writer.writerow(
+            [
+                e.seq,
+                e.at.isoformat(),
+                e.actor_username,
+                e.channel,
+                e.action,
+                e.object_type,
+                e.object_id,
+                e.object_repr,
+                e.project_id,
+                e.old,
+                e.new,
+                e.hash,
+            ]
+        )
     return response
 
 

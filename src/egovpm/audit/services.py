@@ -85,8 +85,10 @@ def audit_chain_verify() -> list[int]:
     prev = "0" * 64
     expected_seq = 1
     for event in AuditEvent.objects.order_by("seq").iterator():
-        if event.seq != expected_seq or event.prev_hash != prev or event.hash != _event_digest(
-            prev, _hashed_fields(event)
+        if (
+            event.seq != expected_seq
+            or event.prev_hash != prev
+            or event.hash != _event_digest(prev, _hashed_fields(event))
         ):
             broken.append(event.seq)
         prev = event.hash

@@ -17,10 +17,22 @@ urlpatterns = [
     path("departments", accounts_api.DepartmentListView.as_view(), name="departments"),
     path("projects", projects_api.ProjectListView.as_view(), name="projects"),
     path("projects/<str:project_id>", projects_api.ProjectDetailView.as_view(), name="project"),
-    path("projects/<str:project_id>/transition", projects_api.TransitionView.as_view(), name="project-transition"),
+    path(
+        "projects/<str:project_id>/transition",
+        projects_api.TransitionView.as_view(),
+        name="project-transition",
+    ),
     path("projects/<str:project_id>/events", projects_api.EventListView.as_view(), name="project-events"),
-    path("projects/<str:project_id>/entrust-completion", projects_api.EntrustView.as_view(), name="project-entrust"),
-    path("projects/<str:project_id>/compliance", projects_api.ComplianceView.as_view(), name="project-compliance"),
+    path(
+        "projects/<str:project_id>/entrust-completion",
+        projects_api.EntrustView.as_view(),
+        name="project-entrust",
+    ),
+    path(
+        "projects/<str:project_id>/compliance",
+        projects_api.ComplianceView.as_view(),
+        name="project-compliance",
+    ),
     path("projects/<str:project_id>/assignments", projects_api.AssignmentListView.as_view(), name="assignments"),
     path(
         "projects/<str:project_id>/assignments/<str:username>",
@@ -29,7 +41,11 @@ urlpatterns = [
     ),
     path("projects/<str:project_id>/documents", documents_api.DocumentListView.as_view(), name="documents"),
     path("documents/<str:document_id>", documents_api.DocumentDetailView.as_view(), name="document"),
-    path("documents/<str:document_id>/content", documents_api.DocumentContentView.as_view(), name="document-content"),
+    path(
+        "documents/<str:document_id>/content",
+        documents_api.DocumentContentView.as_view(),
+        name="document-content",
+    ),
     path("audit", audit_api.AuditListView.as_view(), name="audit"),
     path("audit/export", audit_api.AuditExportView.as_view(), name="audit-export"),
 ]

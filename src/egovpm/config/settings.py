@@ -35,9 +35,7 @@ if not SECRET_KEY:
     SECRET_KEY = key_file.read_text().strip()
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("EGOVPM_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("EGOVPM_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("EGOVPM_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 if _flag("EGOVPM_BEHIND_PROXY"):
     # Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto (README, "Deploying").
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

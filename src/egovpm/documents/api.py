@@ -22,8 +22,22 @@ class DocumentOut(serializers.ModelSerializer):
     class Meta:
         model = Document
         fields = [
-            "id", "project", "stage", "category", "title", "filename", "content_type", "size", "sha256", "sm3",
-            "retention", "version", "supersedes", "uploaded_by", "uploaded_at", "archived",
+            "id",
+            "project",
+            "stage",
+            "category",
+            "title",
+            "filename",
+            "content_type",
+            "size",
+            "sha256",
+            "sm3",
+            "retention",
+            "version",
+            "supersedes",
+            "uploaded_by",
+            "uploaded_at",
+            "archived",
         ]
 
 
@@ -76,8 +90,12 @@ class DocumentContentView(APIView):
         path = storage.blob_path(document.sha256)
         if not path.exists():
             raise NotFound("the stored file is missing; tell the system administrator")
-        response = FileResponse(path.open("rb"), as_attachment=True, filename=document.filename,
-                                content_type=document.content_type)
+        response = FileResponse(
+            path.open("rb"),
+            as_attachment=True,
+            filename=document.filename,
+            content_type=document.content_type,
+        )
         response["X-Content-SHA256"] = document.sha256
         response["X-Content-SM3"] = document.sm3
         return response

@@ -12,8 +12,10 @@ from egovpm.projects import policies
 
 def document_list(*, user: Any, project_id: Any) -> QuerySet[Document]:
     project = policies.project_for(user, project_id, "view")
-    return Document.objects.filter(project=project).select_related("uploaded_by").order_by(
-        "stage", "category", "-version", "-uploaded_at"
+    return (
+        Document.objects.filter(project=project)
+        .select_related("uploaded_by")
+        .order_by("stage", "category", "-version", "-uploaded_at")
     )
 
 

@@ -55,7 +55,8 @@ def document_upload(
         errors["title"] = "required"
     project = policies.project_for(actor, project_id, "add_document")
     policies.require(
-        policies.may_add_documents(actor, project), "only the lead and participating departments add documents"
+        policies.may_add_documents(actor, project),
+        "only the lead and participating departments add documents",
     )
     if errors:
         raise InvalidInput("the document was not stored", details=errors)

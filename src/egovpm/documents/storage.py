@@ -3,6 +3,7 @@ one file; a file once written is never replaced (write to a temp name, then link
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -38,10 +39,8 @@ def store(data: bytes, sha256: str) -> Path:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o440)
-        try:
-            os.link(tmp, path)  # fails if another writer got there first: theirs stays
-        except FileExistsError:
-            pass
+        with contextlib.suppress(FileExistsError):  # another writer got there first: theirs stays
+            os.link(tmp, path)
     finally:
         os.unlink(tmp)
     return path

@@ -112,7 +112,9 @@ class ProjectListView(APIView):
         stage = request.query_params.get("stage", "")
         bad = [s for s in stage.split(",") if s and s not in Stage.values]
         if bad:
-            raise InvalidInput(f"unknown stage {', '.join(bad)}", details={"stage": f"one of {', '.join(Stage.values)}"})
+            raise InvalidInput(
+                f"unknown stage {', '.join(bad)}", details={"stage": f"one of {', '.join(Stage.values)}"}
+            )
         qs = selectors.project_list(
             user=request.user,
             stage=stage,
@@ -278,7 +280,9 @@ class AssignmentListView(APIView):
         data = AssignmentIn(data=request.data)
         data.is_valid(raise_exception=True)
         assignment = services.assignment_add(
-            actor=request.user, project_id=project_id, username=data.validated_data["user"],
+            actor=request.user,
+            project_id=project_id,
+            username=data.validated_data["user"],
             task=data.validated_data["as"],
         )
         return Response(AssignmentOut(assignment).data, status=status.HTTP_201_CREATED)

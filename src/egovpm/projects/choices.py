@@ -43,8 +43,14 @@ class Actor(models.TextChoices):
     DEPT = "dept", _("lead department (staff or leader)")
     DEPT_LEADER = "dept_leader", _("lead department's leader")
     NDRC = "ndrc", _("NDRC officer")
-    NDRC_OR_ENTRUSTED = "ndrc_or_entrusted", _("NDRC, or the lead department's leader where NDRC entrusted it")
-    NDRC_OR_EARLY_LEADER = "ndrc_or_early_leader", _("NDRC; before the proposal is approved also the lead department's leader")
+    NDRC_OR_ENTRUSTED = (
+        "ndrc_or_entrusted",
+        _("NDRC, or the lead department's leader where NDRC entrusted it"),
+    )
+    NDRC_OR_EARLY_LEADER = (
+        "ndrc_or_early_leader",
+        _("NDRC; before the proposal is approved also the lead department's leader"),
+    )
 
 
 @dataclass(frozen=True)
@@ -74,10 +80,18 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(Action.SUBMIT_PROPOSAL, (S.NEEDS_ANALYSIS,), S.PROPOSAL, Actor.DEPT),
         Transition(Action.APPROVE_PROPOSAL, (S.PROPOSAL,), S.FEASIBILITY_STUDY, Actor.NDRC, ndrc_approval=True),
         Transition(
-            Action.APPROVE_FEASIBILITY, (S.FEASIBILITY_STUDY,), S.PRELIMINARY_DESIGN, Actor.NDRC, ndrc_approval=True
+            Action.APPROVE_FEASIBILITY,
+            (S.FEASIBILITY_STUDY,),
+            S.PRELIMINARY_DESIGN,
+            Actor.NDRC,
+            ndrc_approval=True,
         ),
         Transition(
-            Action.APPROVE_PRELIMINARY_DESIGN, (S.PRELIMINARY_DESIGN,), S.CONSTRUCTION, Actor.NDRC, ndrc_approval=True
+            Action.APPROVE_PRELIMINARY_DESIGN,
+            (S.PRELIMINARY_DESIGN,),
+            S.CONSTRUCTION,
+            Actor.NDRC,
+            ndrc_approval=True,
         ),
         Transition(Action.START_TRIAL_OPERATION, (S.CONSTRUCTION,), S.TRIAL_OPERATION, Actor.DEPT),
         Transition(Action.PASS_PRELIMINARY_ACCEPTANCE, (S.TRIAL_OPERATION,), S.ACCEPTANCE, Actor.DEPT_LEADER),

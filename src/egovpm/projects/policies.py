@@ -97,9 +97,7 @@ def may_act(user: Any, project: Project, action: str) -> bool:
     if t.actor == Actor.NDRC_OR_ENTRUSTED:
         return ndrc or (project.completion_entrusted and is_lead_member(user, project, Role.DEPT_LEADER))
     if t.actor == Actor.NDRC_OR_EARLY_LEADER:
-        return ndrc or (
-            project.stage in BEFORE_PROPOSAL_APPROVAL and is_lead_member(user, project, Role.DEPT_LEADER)
-        )
+        return ndrc or (project.stage in BEFORE_PROPOSAL_APPROVAL and is_lead_member(user, project, Role.DEPT_LEADER))
     return False
 
 

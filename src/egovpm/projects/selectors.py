@@ -17,19 +17,19 @@ from egovpm.rules import engine
 from egovpm.rules.facts import Context
 
 
-def project_list(
-    *, user: Any, stage: str = "", department: str = "", q: str = ""
-) -> QuerySet[Project]:
+def project_list(*, user: Any, stage: str = "", department: str = "", q: str = "") -> QuerySet[Project]:
     """The projects the user may see, filtered; query count independent of the number of rows."""
-    qs = policies.restrict(user, "view").select_related("lead_department").prefetch_related(
-        Prefetch("participations", queryset=Participation.objects.select_related("department"))
+    qs = (
+        policies.restrict(user, "view")
+        .select_related("lead_department")
+        .prefetch_related(Prefetch("participations", queryset=Participation.objects.select_related("department")))
     )
     if stage:
         qs = qs.filter(stage__in=[s for s in stage.split(",") if s])
     if department:
         qs = qs.filter(
-            Q(lead_department__code=department) | Q(pk__in=Participation.objects.filter(
-                department__code=department).values("project_id"))
+            Q(lead_department__code=department)
+            | Q(pk__in=Participation.objects.filter(department__code=department).values("project_id"))
         )
     if q:
         qs = qs.filter(Q(name__icontains=q.strip()) | Q(code__icontains=q.strip()))

@@ -55,9 +55,7 @@ def _departments(codes: Iterable[str], lead: Department) -> list[Department]:
     found = {d.code: d for d in Department.objects.filter(code__in=codes)}
     unknown = [c for c in codes if c not in found]
     if unknown:
-        raise InvalidInput(
-            f"unknown department {', '.join(unknown)}", details={"participating_departments": unknown}
-        )
+        raise InvalidInput(f"unknown department {', '.join(unknown)}", details={"participating_departments": unknown})
     if lead.code in found:
         raise InvalidInput(
             "the lead department cannot also participate",
@@ -109,8 +107,13 @@ def project_create(
         )
         project.save()
         Participation.objects.bulk_create(Participation(project=project, department=d) for d in participants)
-        audit_record(actor=actor, action="project.create", obj=project, project_id=str(project.pk),
-                     new=project_state(project))
+        audit_record(
+            actor=actor,
+            action="project.create",
+            obj=project,
+            project_id=str(project.pk),
+            new=project_state(project),
+        )
     return project
 
 
@@ -156,8 +159,14 @@ def project_update(
         project.updated_at = clock.now()
         project.version += 1
         project.save(update_fields=fields)
-        audit_record(actor=actor, action="project.update", obj=project, project_id=str(project.pk),
-                     old=old, new=project_state(project))
+        audit_record(
+            actor=actor,
+            action="project.update",
+            obj=project,
+            project_id=str(project.pk),
+            old=old,
+            new=project_state(project),
+        )
     return project
 
 
@@ -295,14 +304,23 @@ def project_set_entrustment(*, actor: User, project_id: Any, entrusted: bool, re
         policies.require(actor.has_role(Role.NDRC_OFFICER), "only NDRC entrusts completion acceptance")
         if entrusted and not reason.strip():
             raise InvalidInput("entrusting needs a reason", details={"reason": "required"})
-        old = {"completion_entrusted": project.completion_entrusted, "reason": project.completion_entrusted_reason}
+        old = {
+            "completion_entrusted": project.completion_entrusted,
+            "reason": project.completion_entrusted_reason,
+        }
         project.completion_entrusted = entrusted
         project.completion_entrusted_reason = reason.strip() if entrusted else ""
         project.updated_at = clock.now()
         project.version += 1
         project.save(update_fields=["completion_entrusted", "completion_entrusted_reason", "updated_at", "version"])
-        audit_record(actor=actor, action="project.entrust_completion", obj=project, project_id=str(project.pk),
-                     old=old, new={"completion_entrusted": entrusted, "reason": project.completion_entrusted_reason})
+        audit_record(
+            actor=actor,
+            action="project.entrust_completion",
+            obj=project,
+            project_id=str(project.pk),
+            old=old,
+            new={"completion_entrusted": entrusted, "reason": project.completion_entrusted_reason},
+        )
     return project
 
 
@@ -317,15 +335,21 @@ def assignment_add(*, actor: User, project_id: Any, username: str, task: str) ->
             raise InvalidInput(f"unknown user {username}", details={"user": "unknown"})
         if not user.has_role(TASK_ROLE[task]):
             raise InvalidInput(
-                f"{username} lacks the role {TASK_ROLE[task]} needed for {task}", details={"user": "wrong role"}
+                f"{username} lacks the role {TASK_ROLE[task]} needed for {task}",
+                details={"user": "wrong role"},
             )
         if Assignment.objects.filter(project=project, user=user, task=task).exists():
             raise Conflict(f"{username} is already assigned to this project as {task}", code="duplicate")
         assignment = Assignment.objects.create(
             project=project, user=user, task=task, assigned_by=actor, assigned_at=clock.now()
         )
-        audit_record(actor=actor, action="assignment.add", obj=assignment, project_id=str(project.pk),
-                     new={"user": username, "task": task})
+        audit_record(
+            actor=actor,
+            action="assignment.add",
+            obj=assignment,
+            project_id=str(project.pk),
+            new={"user": username, "task": task},
+        )
     return assignment
 
 
@@ -337,7 +361,12 @@ def assignment_remove(*, actor: User, project_id: Any, username: str) -> int:
         if not rows:
             raise NotFound(f"{username} is not assigned to this project")
         for a in rows:
-            audit_record(actor=actor, action="assignment.remove", obj=a, project_id=str(project.pk),
-                         old={"user": username, "task": a.task})
+            audit_record(
+                actor=actor,
+                action="assignment.remove",
+                obj=a,
+                project_id=str(project.pk),
+                old={"user": username, "task": a.task},
+            )
             a.delete()
     return len(rows)
