@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 
@@ -333,9 +333,9 @@ def assignment_add(*, actor: User, project_id: Any, username: str, task: str) ->
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise InvalidInput(f"unknown user {username}", details={"user": "unknown"})
-        if not user.has_role(TASK_ROLE[task]):
+        if not user.has_role(TASK_ROLE[cast(AssignmentTask, task)]):
             raise InvalidInput(
-                f"{username} lacks the role {TASK_ROLE[task]} needed for {task}",
+                f"{username} lacks the role {TASK_ROLE[cast(AssignmentTask, task)]} needed for {task}",
                 details={"user": "wrong role"},
             )
         if Assignment.objects.filter(project=project, user=user, task=task).exists():
