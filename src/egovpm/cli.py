@@ -84,6 +84,11 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--workers", type=int, default=0)
     demo.add_argument("--no-serve", action="store_true", help="load the data and print the logins only")
 
+    aud = sub.add_parser("audit", help="the audit trail").add_subparsers(
+        dest="subcommand", required=True, parser_class=_Parser
+    )
+    aud.add_parser("verify", help="re-check the audit hash chain; non-zero exit when a link is broken")
+
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return p
@@ -176,6 +181,14 @@ def run(argv: Sequence[str]) -> int:
             demo.print_logins(args.host, args.port)
             if not args.no_serve:
                 return _serve(args.host, args.port, args.workers)
+        elif args.command == "audit":
+            from egovpm.audit.models import AuditEvent
+            from egovpm.audit.services import audit_chain_verify
+
+            broken = audit_chain_verify()
+            if broken:
+                raise CliError(f"audit chain broken at event(s) {', '.join(map(str, broken[:20]))}")
+            print(f"audit chain intact: {AuditEvent.objects.count()} events")
         elif args.command == "manage":
             from django.core.management import execute_from_command_line
 
