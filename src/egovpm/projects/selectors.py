@@ -72,3 +72,12 @@ def inbox_projects(*, user: User) -> list[tuple[Project, list[str]]]:
         if actions:
             items.append((project, actions))
     return items
+
+
+def events_by_actor(*, user: User, limit: int = 20) -> list[StageEvent]:
+    """已办: the stage events this user recorded, newest first, on projects still in their scope."""
+    return list(
+        StageEvent.objects.filter(actor=user, project__in=policies.restrict(user))
+        .select_related("project")
+        .order_by("-at", "-seq")[:limit]
+    )
