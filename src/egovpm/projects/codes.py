@@ -10,11 +10,13 @@ from django.db import transaction
 from egovpm.accounts.models import Department
 from egovpm.projects.models import CODE_REGEX, CodeSequence, Project
 
-CODE_RE = re.compile(CODE_REGEX)
+# ASCII: \d would otherwise accept full-width and other Unicode digits
+CODE_RE = re.compile(CODE_REGEX, re.ASCII)
 
 
 def code_is_valid(code: str) -> bool:
-    return bool(CODE_RE.match(code))
+    # fullmatch: "$" alone also matches before a trailing newline
+    return bool(CODE_RE.fullmatch(code))
 
 
 def code_issue(*, year: int, department: Department, project_type: str = "01") -> str:
