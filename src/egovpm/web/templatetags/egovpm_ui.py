@@ -1,0 +1,115 @@
+"""Small display helpers: labels of codes, clause numbers, status colours, digests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from egovpm.accounts.choices import Role
+from egovpm.documents.choices import Category, Retention
+from egovpm.projects.choices import Action, AssignmentTask, Stage
+
+register = template.Library()
+
+CLAUSES = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一")
+
+
+def _label(choices: Any, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def stage_label(value: str) -> str:
+    return _label(Stage, value)
+
+
+@register.filter
+def action_label(value: str) -> str:
+    return _label(Action, value)
+
+
+@register.filter
+def role_label(value: str) -> str:
+    return _label(Role, value)
+
+
+@register.filter
+def category_label(value: str) -> str:
+    return _label(Category, value)
+
+
+@register.filter
+def retention_label(value: str) -> str:
+    return _label(Retention, value)
+
+
+@register.filter
+def task_label(value: str) -> str:
+    return _label(AssignmentTask, value)
+
+
+@register.filter
+def clause_label(clause: str) -> str:
+    """一 → 第一条 in Chinese, "Clause 1" in English."""
+    if (get_language() or "").startswith("en") and clause in CLAUSES:
+        return _("Clause %(number)s") % {"number": CLAUSES.index(clause) + 1}
+    return f"第{clause}条"
+
+
+@register.filter
+def status_class(result: Any) -> str:
+    """The one colour code: red fail/error, amber warning, green pass, grey not applicable."""
+    status = getattr(result, "status", result)
+    severity = getattr(result, "severity", "")
+    if status == "pass":
+        return "ok"
+    if status == "not_applicable":
+        return "na"
+    if status == "fail" and severity in ("warning", "info"):
+        return "warn"
+    return "bad"
+
+
+@register.filter
+def status_label(result: Any) -> str:
+    status = getattr(result, "status", result)
+    severity = getattr(result, "severity", "")
+    if status == "pass":
+        return _("Passed")
+    if status == "not_applicable":
+        return _("Not applicable")
+    if status == "error":
+        return _("Check error")
+    if severity in ("warning", "info"):
+        return _("Warning")
+    return _("Failed")
+
+
+@register.filter
+def severity_label(value: str) -> str:
+    return {
+        "gate": _("Gate"),
+        "violation": _("Violation"),
+        "warning": _("Warning"),
+        "info": _("Information"),
+    }.get(value, value)
+
+
+@register.filter
+def rule_message(result: Any) -> str:
+    """The message in the current language (results and violation dicts alike)."""
+    en = (get_language() or "").startswith("en")
+    if isinstance(result, dict):
+        return str(result.get("message_en" if en else "message_zh") or result.get("message", ""))
+    return str(result.message_en if en else result.message_zh)
+
+
+@register.filter
+def short_hash(value: str) -> str:
+    return f"{value[:12]}…" if value and len(value) > 12 else value
