@@ -256,7 +256,9 @@ class AssignmentIn(serializers.Serializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["as"] = self.fields.pop("as_")
+        field = self.fields.pop("as_")
+        field.source = None  # bound once as "as_": rebinding must re-derive it, else validated_data has "as_"
+        self.fields["as"] = field
 
 
 class AssignmentOut(serializers.Serializer):
