@@ -370,3 +370,33 @@ def assignment_remove(*, actor: User, project_id: Any, username: str) -> int:
             )
             a.delete()
     return len(rows)
+
+
+def stage_event_record_reference(*, actor: User, project_id: Any, seq: int, reference: str) -> StageEvent:
+    """Record a missing 批复文号 on an NDRC approval already passed (it clears C1.1). Once recorded
+    it is not changed: the approval document's number is a fact, and a typo goes through support
+    with the audit trail showing who entered it."""
+    reference = reference.strip()
+    if not reference:
+        raise InvalidInput("the approval document number is required", details={"approval_reference": "required"})
+    with transaction.atomic():
+        project = policies.project_for(actor, project_id, "record_reference", for_update=True)
+        policies.require(actor.has_role(Role.NDRC_OFFICER), "only NDRC records approval document numbers")
+        event = project.events.select_for_update().filter(seq=seq).first()
+        if event is None:
+            raise NotFound("stage event not found")
+        if not TRANSITIONS[event.action].ndrc_approval:
+            raise InvalidInput(f"{event.action} is not an NDRC approval", details={"seq": "not an approval"})
+        if event.approval_reference:
+            raise Conflict("this approval already records its document number", code="already_recorded")
+        event.approval_reference = reference
+        event.save(update_fields=["approval_reference"])
+        audit_record(
+            actor=actor,
+            action="project.approval_reference",
+            obj=project,
+            project_id=str(project.pk),
+            old={"seq": seq, "approval_reference": ""},
+            new={"seq": seq, "approval_reference": reference},
+        )
+    return event
