@@ -1,0 +1,159 @@
+"""List endpoints answer in a number of queries that does not grow with the number of rows.
+
+Each test measures one list with N=2 and N=12 rows: the counts must be equal (no N+1) and at most
+the pinned number (measured on SQLite and PostgreSQL: the same counts; a change that adds a query
+per request must re-pin it consciously)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from .endpoints import PASSWORD
+
+SMALL, LARGE = 2, 12
+
+
+def _count(client: Any, path: str, expect_rows: int) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code == 200, response.content[:300]
+    data = response.json()
+    rows = data["results"] if isinstance(data, dict) else data
+    assert len(rows) >= expect_rows, (len(rows), expect_rows)
+    return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
+
+
+def _measure(client: Any, path: str, grow: Callable[[int], None], baseline_rows: int = 0) -> tuple[int, int]:
+    """Queries for `path` with SMALL rows, then with LARGE rows (grow(n) adds n rows)."""
+    grow(SMALL)
+    client.get(path)  # warm-up: per-process caches (content types, packs) are not what we pin
+    small, small_sql = _count(client, path, baseline_rows + SMALL)
+    grow(LARGE - SMALL)
+    large, large_sql = _count(client, path, baseline_rows + LARGE)
+    assert small == large, f"{path}: {small} queries for {SMALL} rows, {large} for {LARGE}:\n" + "\n".join(large_sql)
+    return small, large
+
+
+# Measured 5: token with its user (1) + the user's roles (1) + the page's count (1) + the page (1)
+# + participations with their departments (1).
+PROJECTS_MAX = 5
+
+
+@pytest.mark.parametrize("persona", ["staff_a", "ndrc"])
+def test_project_list(persona: str, personas: dict[str, Any], api: Any) -> None:
+    from conftest import make_project
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            make_project(personas["staff_a"], name=f"项目{i}", participating_departments=["prov", "mob"])
+
+    small, _ = _measure(api(persona), reverse("api:projects"), grow)
+    assert small <= PROJECTS_MAX
+
+
+# Measured 4: token with its user (1) + roles (1) + the project in scope (1) + the documents with
+# their uploaders (1).
+DOCUMENTS_MAX = 4
+
+
+def test_document_list(project: Any, personas: dict[str, Any], api: Any, settings: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from egovpm.documents.services import document_upload
+
+    uploaders = ["staff_a", "leader_a", "staff_p"]
+    state: dict[str, Any] = {"i": 0, "last": None}
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            i = state["i"]
+            state["i"] += 1
+            # every other one a new version of the previous: exercises `supersedes`
+            supersedes = str(state["last"].pk) if state["last"] is not None and i % 2 else ""
+            state["last"] = document_upload(
+                actor=personas[uploaders[i % len(uploaders)]],
+                project_id=project.pk,
+                file=SimpleUploadedFile(f"d{i}.pdf", f"%PDF {i}".encode(), content_type="application/pdf"),
+                stage="draft",
+                category="other",
+                title=f"材料{i}",
+                supersedes=supersedes,
+                max_bytes=settings.EGOVPM_MAX_UPLOAD_BYTES,
+            )
+
+    small, _ = _measure(api("staff_p"), reverse("api:documents", kwargs={"project_id": project.pk}), grow)
+    assert small <= DOCUMENTS_MAX
+
+
+# Measured 4: token with its user (1) + roles (1) + the project in scope (1) + the assignments with
+# user and assigner (1).
+ASSIGNMENTS_MAX = 4
+
+
+def test_assignment_list(project: Any, personas: dict[str, Any], api: Any) -> None:
+    from egovpm.accounts.services import user_add
+    from egovpm.projects.services import assignment_add
+
+    state = {"i": 0}
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            i = state["i"]
+            state["i"] += 1
+            user_add(actor=None, username=f"insp{i}", department_code="agency", roles=["inspector"], password=PASSWORD)
+            assignment_add(actor=personas["ndrc"], project_id=project.pk, username=f"insp{i}", task="inspector")
+
+    path = reverse("api:assignments", kwargs={"project_id": project.pk})
+    small, _ = _measure(api("mof"), path, grow, baseline_rows=3)  # the fixture's three assignments
+    assert small <= ASSIGNMENTS_MAX
+
+
+# Measured 4: token with its user (1) + roles (1) + the project in scope (1) + the events with
+# their actors (1).
+EVENTS_MAX = 4
+
+
+def test_event_list(project: Any, personas: dict[str, Any], api: Any) -> None:
+    from egovpm.projects.services import project_transition
+
+    state = {"i": 0}
+
+    def grow(n: int) -> None:
+        # submit and return alternately: two actors, any number of events
+        for _ in range(n):
+            if state["i"] % 2 == 0:
+                project_transition(actor=personas["staff_a"], project_id=project.pk, action="submit_needs_analysis")
+            else:
+                project_transition(actor=personas["ndrc"], project_id=project.pk, action="return", comment="补充材料")
+            state["i"] += 1
+
+    small, _ = _measure(api("expert_assigned"), reverse("api:project-events", kwargs={"project_id": project.pk}), grow)
+    assert small <= EVENTS_MAX
+
+
+# Measured 4: token with its user (1) + roles (1) + the page's count (1) + the page (1).
+AUDIT_MAX = 4
+
+
+def test_audit_list(personas: dict[str, Any], api: Any) -> None:
+    from egovpm.audit.services import audit_record
+
+    actors = [personas[p] for p in ("staff_a", "ndrc", "sys_admin")]
+    state = {"i": 0}
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            i = state["i"]
+            state["i"] += 1
+            audit_record(actor=actors[i % 3], action="test.event", object_type="test", object_id=str(i))
+
+    client = api("audit_admin")
+    path = reverse("api:audit") + "?action=test."
+    small, _ = _measure(client, path, grow)
+    assert small <= AUDIT_MAX
