@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from egovpm.accounts import lockout
 from egovpm.accounts.auth import token_issue
 from egovpm.accounts.backends import LockedOut
 from egovpm.accounts.models import Department
@@ -35,6 +36,10 @@ class TokenView(APIView):
                 username=data.validated_data["username"],
                 password=data.validated_data["password"],
             )
+            # django.contrib.auth.authenticate() swallows the backend's LockedOut (a PermissionDenied)
+            # and answers None: ask the lockout whether it was the reason.
+            if user is None and lockout.locked_until(data.validated_data["username"]) is not None:
+                raise LockedOut("locked")
         except LockedOut:
             return error_response(
                 403,
