@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -337,3 +338,33 @@ def test_logout_is_post(browser: Any) -> None:
     c = browser("staff_a")
     assert c.post(reverse("web:logout")).status_code == 302
     assert c.get(reverse("web:inbox")).status_code == 302
+
+
+def test_every_choice_label_has_a_chinese_translation() -> None:
+    from django.utils import translation
+
+    from egovpm.accounts.choices import DepartmentKind, Role
+    from egovpm.documents.choices import Category, Retention
+    from egovpm.projects.choices import Action, AssignmentTask, Stage
+
+    with translation.override("zh-hans"):
+        for choices in (Stage, Action, Role, DepartmentKind, Category, Retention, AssignmentTask):
+            for member in choices:
+                label = str(member.label)
+                assert any("\u4e00" <= ch <= "\u9fff" for ch in label), f"{choices.__name__}.{member.name}: {label}"
+
+
+def test_po_file_is_complete() -> None:
+    from pathlib import Path
+
+    import egovpm
+
+    po = (Path(egovpm.__file__).parent / "locale/zh_Hans/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    entries = po.split("\n\n")[1:]
+    assert "#, fuzzy" not in po
+    for entry in entries:
+        if "msgid" not in entry:
+            continue
+        # msgstr may wrap over several lines ('msgstr ""' then quoted continuation lines)
+        translation = "".join(re.findall(r'"(.*)"', entry.split("msgstr", 1)[1]))
+        assert translation, entry
