@@ -184,6 +184,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "COERCE_DECIMAL_TO_STRING": True,
+    "DATE_INPUT_FORMATS": ["%Y-%m-%d"],  # api.md: dates are YYYY-MM-DD, nothing looser
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
