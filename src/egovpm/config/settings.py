@@ -155,6 +155,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True  # also serve straight from the apps when collectstatic has not run
+if WHITENOISE_USE_FINDERS and not STATIC_ROOT.exists():
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing root otherwise
 
 MEDIA_ROOT = Path(os.environ.get("EGOVPM_MEDIA_ROOT", VAR_DIR / "media")).resolve()
 EGOVPM_MAX_UPLOAD_BYTES = int(os.environ.get("EGOVPM_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
