@@ -72,9 +72,12 @@ def _case_id(case: tuple[Endpoint, str, str | None]) -> str:
 
 
 @pytest.mark.parametrize("case", cases(), ids=_case_id)
-def test_permission(case: tuple[Endpoint, str, str | None], project: Any, mob_project: Any, personas: Any, api: Any):
+def test_permission(
+    case: tuple[Endpoint, str, str | None], project: Any, personas: Any, api: Any, request: pytest.FixtureRequest
+) -> None:
     endpoint, side, persona = case
-    ctx = Ctx(side=side, persona=persona, project=project if side == "own" else mob_project, personas=personas)
+    target = project if side == "own" else request.getfixturevalue("mob_project")  # built only when needed
+    ctx = Ctx(side=side, persona=persona, project=target, personas=personas)
     call = endpoint.build(ctx)
     client = api(persona)
     kwargs: dict[str, Any] = {}
