@@ -37,7 +37,6 @@ class User(AbstractUser):
 
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="users", null=True)
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
-    language = models.CharField(max_length=10, blank=True, default="")
 
     objects = UserManager()
 
