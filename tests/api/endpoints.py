@@ -147,6 +147,19 @@ def _upload(ctx: Ctx) -> Call:
     return Call(_url("documents", project_id=ctx.pid), body, format="multipart")
 
 
+def _event_reference(ctx: Ctx) -> Call:
+    # The project passes approve_proposal without its 批复文号 (C1.1 fails); NDRC records it afterwards.
+    import datetime as dt
+
+    from egovpm.projects.services import project_transition
+
+    lead, ndrc = ctx.personas[ctx.p("staff_a")], ctx.personas["ndrc"]
+    for actor, action in ((lead, "submit_needs_analysis"), (lead, "submit_proposal"), (ndrc, "approve_proposal")):
+        project_transition(actor=actor, project_id=ctx.project.pk, action=action, effective_date=dt.date(2026, 1, 5))
+    path = reverse("api:project-event-reference", kwargs={"project_id": ctx.pid, "seq": 3})
+    return Call(path, {"approval_reference": "发改高技〔2026〕12号"})
+
+
 def _pid(name: str) -> Callable[[Ctx], Call]:
     return lambda ctx: Call(_url(name, project_id=ctx.pid))
 
@@ -198,6 +211,7 @@ ENDPOINTS: list[Endpoint] = [
         NDRC_ONLY,
         project_scoped=True,
     ),
+    Endpoint("project-event-reference", "post", _event_reference, NDRC_ONLY, project_scoped=True),
     Endpoint("project-compliance", "get", _pid("project-compliance"), READ, project_scoped=True),
     Endpoint("assignments", "get", _pid("assignments"), READ, project_scoped=True),
     Endpoint(

@@ -24,6 +24,11 @@ urlpatterns = [
     ),
     path("projects/<str:project_id>/events", projects_api.EventListView.as_view(), name="project-events"),
     path(
+        "projects/<str:project_id>/events/<int:seq>/approval-reference",
+        projects_api.EventReferenceView.as_view(),
+        name="project-event-reference",
+    ),
+    path(
         "projects/<str:project_id>/entrust-completion",
         projects_api.EntrustView.as_view(),
         name="project-entrust",

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from egovpm.accounts.choices import Role
 from egovpm.core.api import Pagination
 from egovpm.core.errors import InvalidInput
 from egovpm.core.views import language_of
@@ -295,3 +296,22 @@ class AssignmentDetailView(APIView):
     def delete(self, request: Request, project_id: str, username: str) -> Response:
         services.assignment_remove(actor=request.user, project_id=project_id, username=username)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ReferenceIn(serializers.Serializer):
+    approval_reference = serializers.CharField(max_length=100)
+
+
+class EventReferenceView(APIView):
+    """NDRC records a 批复文号 that an approval passed without (clears C1.1)."""
+
+    @extend_schema(request=ReferenceIn, responses={200: EventOut})
+    def post(self, request: Request, project_id: str, seq: int) -> Response:
+        policies.project_for(request.user, project_id)
+        policies.require(request.user.has_role(Role.NDRC_OFFICER), "only NDRC records approval document numbers")
+        data = ReferenceIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        event = services.stage_event_record_reference(
+            actor=request.user, project_id=project_id, seq=seq, reference=data.validated_data["approval_reference"]
+        )
+        return Response(EventOut(event).data)
