@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+
 from conftest import PASSWORD, make_project
 
 pytestmark = pytest.mark.django_db
