@@ -89,6 +89,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     aud.add_parser("verify", help="re-check the audit hash chain; non-zero exit when a link is broken")
 
+    remind = sub.add_parser("remind", help="email departments their upcoming and overdue report obligations")
+    remind.add_argument("--days", type=int, default=14, help="remind of obligations due within N days")
+    remind.add_argument("--dry-run", action="store_true", help="print what would be sent; send nothing")
+
+    arc = sub.add_parser("archive", help="archive transfer packages").add_subparsers(
+        dest="subcommand", required=True, parser_class=_Parser
+    )
+    verify = arc.add_parser("verify", help="re-check a BagIt archive package: SHA-256 and SM3 of every file")
+    verify.add_argument("path")
+
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return p
@@ -189,6 +199,16 @@ def run(argv: Sequence[str]) -> int:
             if broken:
                 raise CliError(f"audit chain broken at event(s) {', '.join(map(str, broken[:20]))}")
             print(f"audit chain intact: {AuditEvent.objects.count()} events")
+        elif args.command in ("remind", "archive"):
+            # implemented by the reports and archives apps: egovpm.<app>.cli.run(args) -> exit code
+            import importlib
+
+            module = {"remind": "egovpm.reports.cli", "archive": "egovpm.archives.cli"}[args.command]
+            try:
+                handler = importlib.import_module(module)
+            except ModuleNotFoundError:
+                raise CliError(f"{args.command} is not available in this release")
+            return int(handler.run(args))
         elif args.command == "manage":
             from django.core.management import execute_from_command_line
 

@@ -330,6 +330,20 @@ def load() -> None:
         projects.assignment_add(
             actor=_user("ndrc.officer"), project_id=sea.pk, username="inspector.ma", task="inspector"
         )
+    _load_app_demos()
+
+
+# Domain apps add their demo records in <app>/demo.py with a load() of their own (idempotent).
+DEMO_APPS = ("budgets", "reports", "reviews", "security", "archives")
+
+
+def _load_app_demos() -> None:
+    import importlib
+    import importlib.util
+
+    for app in DEMO_APPS:
+        if importlib.util.find_spec(f"egovpm.{app}.demo") is not None:
+            importlib.import_module(f"egovpm.{app}.demo").load()
 
 
 def print_logins(host: str = "127.0.0.1", port: int = 8000) -> None:

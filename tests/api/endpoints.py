@@ -239,6 +239,26 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("audit-export", "get", lambda ctx: Call(_url("audit-export")), AUDIT_ADMIN),
 ]
 
+
+def _domain_endpoints() -> list[Endpoint]:
+    """Each domain app registers its endpoints in tests/api/endpoints_<app>.py as a list named
+    ENDPOINTS, using the rows and helpers of this module."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    found: list[Endpoint] = []
+    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if module.name.startswith("endpoints_"):
+            try:
+                mod = importlib.import_module(f"api.{module.name}")
+            except ImportError:  # pragma: no cover
+                mod = importlib.import_module(f"tests.api.{module.name}")
+            found.extend(mod.ENDPOINTS)
+    return found
+
+
+ENDPOINTS += _domain_endpoints()
 REGISTRY: dict[tuple[str, str], Endpoint] = {e.key: e for e in ENDPOINTS}
 assert len(REGISTRY) == len(ENDPOINTS), "an endpoint is registered twice"
 

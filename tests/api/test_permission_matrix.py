@@ -20,12 +20,16 @@ def _implemented_methods(view_class: type) -> set[str]:
 
 
 def _api_endpoints() -> set[tuple[str, str]]:
-    """(pattern name, method) of every route in egovpm.config.api_urls."""
+    """(pattern name, method) of every route in egovpm.config.api_urls, domain apps' includes too."""
     from egovpm.config.api_urls import urlpatterns
 
     found: set[tuple[str, str]] = set()
-    for pattern in urlpatterns:
-        assert not isinstance(pattern, URLResolver), f"nested include in api_urls: {pattern}; flatten it"
+    pending = list(urlpatterns)
+    while pending:
+        pattern = pending.pop()
+        if isinstance(pattern, URLResolver):
+            pending.extend(pattern.url_patterns)
+            continue
         assert isinstance(pattern, URLPattern)
         assert pattern.name, f"unnamed API route {pattern.pattern}"
         view_class = getattr(pattern.callback, "view_class", None) or getattr(pattern.callback, "cls", None)

@@ -1,7 +1,7 @@
 """Every endpoint under /api/v1/. The permission-matrix test enumerates these patterns and fails
 on any endpoint it has no expectations for."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from egovpm.accounts import api as accounts_api
@@ -53,4 +53,10 @@ urlpatterns = [
     ),
     path("audit", audit_api.AuditListView.as_view(), name="audit"),
     path("audit/export", audit_api.AuditExportView.as_view(), name="audit-export"),
+    # Domain apps add their endpoints in their own api_urls.py.
+    path("", include("egovpm.budgets.api_urls")),
+    path("", include("egovpm.reports.api_urls")),
+    path("", include("egovpm.reviews.api_urls")),
+    path("", include("egovpm.security.api_urls")),
+    path("", include("egovpm.archives.api_urls")),
 ]

@@ -61,6 +61,11 @@ INSTALLED_APPS = [
     "egovpm.rules",
     "egovpm.projects",
     "egovpm.documents",
+    "egovpm.budgets",
+    "egovpm.reports",
+    "egovpm.reviews",
+    "egovpm.security",
+    "egovpm.archives",
     "egovpm.web",
 ]
 

@@ -52,15 +52,27 @@ def not_applicable(key: str = "", **args: Any) -> Verdict:
 
 CheckFn = Callable[[ProjectFacts, Mapping[str, Any], Context], Verdict]
 _REGISTRY: dict[str, dict[str, CheckFn]] = {}
+_PLACEHOLDERS: set[tuple[str, str]] = set()
 
 
-def check(regime: str, rule_id: str) -> Callable[[CheckFn], CheckFn]:
-    """Register `fn` as the check of `rule_id` in `regime`."""
+def check(regime: str, rule_id: str, *, placeholder: bool = False) -> Callable[[CheckFn], CheckFn]:
+    """Register `fn` as the check of `rule_id` in `regime`.
+
+    A placeholder (a rule whose records arrive with a later release) gives way to the real check
+    whichever module is imported first; two real checks for one rule are a programming error."""
 
     def register(fn: CheckFn) -> CheckFn:
-        if rule_id in _REGISTRY.setdefault(regime, {}):
+        checks = _REGISTRY.setdefault(regime, {})
+        key = (regime, rule_id)
+        if placeholder:
+            if rule_id not in checks:
+                checks[rule_id] = fn
+                _PLACEHOLDERS.add(key)
+            return fn
+        if rule_id in checks and key not in _PLACEHOLDERS:
             raise RuntimeError(f"check {regime}/{rule_id} registered twice")
-        _REGISTRY[regime][rule_id] = fn
+        checks[rule_id] = fn
+        _PLACEHOLDERS.discard(key)
         return fn
 
     return register
@@ -71,8 +83,16 @@ def registered_checks(regime: str) -> dict[str, CheckFn]:
     return dict(_REGISTRY.get(regime, {}))
 
 
+@cache
 def _load_checks() -> None:
-    from egovpm.rules.checks import r2007  # noqa: F401  (registers on import)
+    """Import every module of egovpm.rules.checks: each registers its checks on import."""
+    import importlib
+    import pkgutil
+
+    from egovpm.rules import checks
+
+    for module in pkgutil.iter_modules(checks.__path__):
+        importlib.import_module(f"{checks.__name__}.{module.name}")
 
 
 @dataclass(frozen=True)

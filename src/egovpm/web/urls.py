@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from egovpm.web import views
 
@@ -16,4 +16,10 @@ urlpatterns = [
     path("projects/<uuid:pk>/tab/<slug:tab>/", views.project_tab, name="project_tab"),
     path("audit/", views.audit, name="audit"),
     path("audit/export.csv", views.audit_export, name="audit_export"),
+    # Domain apps add their pages in their own urls.py (same "web" namespace).
+    path("", include("egovpm.budgets.urls")),
+    path("", include("egovpm.reports.urls")),
+    path("", include("egovpm.reviews.urls")),
+    path("", include("egovpm.security.urls")),
+    path("", include("egovpm.archives.urls")),
 ]

@@ -31,7 +31,7 @@ from egovpm.documents import services as document_services
 from egovpm.projects import policies, selectors, services
 from egovpm.projects.choices import TRANSITIONS, Stage
 from egovpm.projects.models import Project
-from egovpm.web import errors
+from egovpm.web import errors, extensions
 from egovpm.web.forms import (
     AsOfForm,
     AssignmentForm,
@@ -43,7 +43,18 @@ from egovpm.web.forms import (
 )
 from egovpm.web.templatetags.egovpm_ui import CLAUSES, action_label, stage_label
 
-TABS = ("info", "compliance", "documents", "assignments")
+CORE_TABS = ("info", "compliance", "documents", "assignments")
+
+
+def tab_keys() -> list[str]:
+    """The core tabs, then the ones the domain apps registered (web/extensions.py), by order."""
+    return [*CORE_TABS, *(t.key for t in sorted(extensions.TABS.values(), key=lambda t: t.order))]
+
+
+def tab_template(tab: str) -> str:
+    return extensions.TABS[tab].template if tab in extensions.TABS else f"web/projects/tabs/{tab}.html"
+
+
 # Rules whose fix is on the edit page; the others are fixed by filing documents or records.
 EDIT_RULES = {"C2.1", "C10.2", "C11.1"}
 DOCUMENT_RULES = {"C6.2", "C7.1", "C7.2", "C10.1", "C3.5"}
@@ -88,7 +99,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
         for p, actions in selectors.inbox_projects(user=user)  # type: ignore[arg-type]
     ]
     done = selectors.events_by_actor(user=user)  # type: ignore[arg-type]
-    return render(request, "web/inbox.html", {"todo": todo, "done": done})
+    # Obligations from the domain apps (reports due, opinions to give, filings pending...), soonest first.
+    items = [item for provider in extensions.INBOX for item in provider(user)]
+    items.sort(key=lambda i: (i.due is None, i.due or clock.today()))
+    return render(
+        request,
+        "web/inbox.html",
+        {"todo": todo, "done": done, "items": items, "today": clock.today(), "waiting_count": len(todo) + len(items)},
+    )
 
 
 # ---------------------------------------------------------------- project list
@@ -245,6 +263,8 @@ def _tab_context(request: HttpRequest, project: Project, tab: str, **forms: Any)
         context["documents"] = document_selectors.document_list(user=user, project_id=project.pk)
         if policies.may_add_documents(user, project):
             context["document_form"] = forms.get("document_form") or DocumentForm(initial={"stage": project.stage})
+    elif tab in extensions.TABS:
+        context.update(extensions.TABS[tab].context(request, project))
     elif tab == "assignments":
         context["assignments"] = project.assignments.select_related("user", "user__department").order_by(
             "task", "assigned_at"
@@ -292,13 +312,16 @@ def _render_detail(
         "events": events,
         "timeline": _timeline(project, events),
         "options": options,
-        "tabs": [(t, _tab_title(t)) for t in TABS],
+        "tabs": [(t, _tab_title(t)) for t in tab_keys()],
+        "tab_template": tab_template(tab),
         **_tab_context(request, project, tab, **forms),
     }
     return render(request, "web/projects/detail.html", context, status=status)
 
 
 def _tab_title(tab: str) -> str:
+    if tab in extensions.TABS:
+        return str(extensions.TABS[tab].title)
     return {
         "info": _("Basic information"),
         "compliance": _("Compliance check"),
@@ -312,7 +335,7 @@ def _tab_title(tab: str) -> str:
 def project_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     project = selectors.project_detail(user=request.user, project_id=pk)
     tab = request.GET.get("tab", "info")
-    if tab not in TABS:
+    if tab not in tab_keys():
         tab = "info"
     return _render_detail(request, project, tab=tab)
 
@@ -321,10 +344,10 @@ def project_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 @domain_errors
 def project_tab(request: HttpRequest, pk: Any, tab: str) -> HttpResponse:
     """One tab's panel, loaded by htmx (the full page renders the same partial)."""
-    if tab not in TABS:
+    if tab not in tab_keys():
         raise Http404("no such tab")
     project = selectors.project_detail(user=request.user, project_id=pk)
-    return render(request, f"web/projects/tabs/{tab}.html", _tab_context(request, project, tab))
+    return render(request, tab_template(tab), _tab_context(request, project, tab))
 
 
 @login_required

@@ -87,7 +87,7 @@ for _rule, _field in (
     ("C9.3", "systems"),
     ("C10.1", "expert_reviews"),
 ):
-    check(R, _rule)(_needs(_field))
+    check(R, _rule, placeholder=True)(_needs(_field))
 
 
 @check(R, "C10.2")

@@ -1,0 +1,5 @@
+"""API endpoints of the reviews app, included under /api/v1/ (config/api_urls.py)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
