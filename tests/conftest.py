@@ -141,6 +141,16 @@ def api(personas: dict[str, Any]) -> Any:
     return client
 
 
+def ready_for(project: Any, action: str, day: dt.date | None = None) -> None:
+    """Record the evidence the domain apps' gate rules need before `action` (estimate, expert review,
+    systems, risk assessment, archive acceptance …), as the demo does: tests that are not about
+    those gates can then take the action. `day` is the action's effective date (today by default)."""
+    from egovpm.core import clock as clock_module
+    from egovpm.demo import prepare_evidence
+
+    prepare_evidence(project=project, action=action, day=day or clock_module.today())
+
+
 def advance(project: Any, actor_for: dict[str, Any], upto: str, start: dt.date = dt.date(2024, 1, 10)) -> Any:
     """Walk `project` forward through the lifecycle until it reaches stage `upto`."""
     from egovpm.projects.services import project_transition
@@ -159,6 +169,7 @@ def advance(project: Any, actor_for: dict[str, Any], upto: str, start: dt.date =
     for action, who, stage in steps:
         if project.stage == upto:
             break
+        ready_for(project, action, day)
         project = project_transition(
             actor=actor_for[who],
             project_id=project.pk,

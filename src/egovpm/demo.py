@@ -255,6 +255,7 @@ def _walk(project: Project, target: str, start: dt.date) -> None:
             actor = staff
         year_seq = f"{day.year}"
         reference = f"发改高技〔{year_seq}〕{100 + day.timetuple().tm_yday}号" if action.startswith("approve") else ""
+        prepare_evidence(project=project, action=action, day=day)
         projects.project_transition(
             actor=actor,
             project_id=project.pk,
@@ -344,6 +345,20 @@ def _load_app_demos() -> None:
     for app in DEMO_APPS:
         if importlib.util.find_spec(f"egovpm.{app}.demo") is not None:
             importlib.import_module(f"egovpm.{app}.demo").load()
+
+
+def prepare_evidence(*, project: Project, action: str, day: dt.date) -> None:
+    """Before `action` on `project` (effective `day`), let each domain app record the evidence its
+    gate rules need — an estimate, expert review, systems, a risk assessment, archive acceptance.
+    Used by the demo walk and by the tests' lifecycle helper; each app's `prepare` is idempotent."""
+    import importlib
+    import importlib.util
+
+    for app in DEMO_APPS:
+        if importlib.util.find_spec(f"egovpm.{app}.demo") is not None:
+            module = importlib.import_module(f"egovpm.{app}.demo")
+            if hasattr(module, "prepare"):
+                module.prepare(project=project, action=action, day=day)
 
 
 def print_logins(host: str = "127.0.0.1", port: int = 8000) -> None:

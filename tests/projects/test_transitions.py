@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conftest import NOW, advance, make_project
+from conftest import NOW, advance, make_project, ready_for
 from egovpm.audit.models import AuditEvent
 from egovpm.projects.models import Project, StageEvent
 from egovpm.rules import engine
@@ -121,6 +121,7 @@ def test_legal_transition_moves_to_target_and_records_event(
 ) -> None:
     target, persona = LEGAL[(action, stage)]
     project = bring_to(project, personas, stage)
+    ready_for(project, action, dt.date(2026, 11, 19))
     events_before = StageEvent.objects.filter(project=project).count()
     audit_before = audit_count()
 
@@ -401,6 +402,7 @@ def test_nothing_moves_out_of_final_stages(
 
 def test_completion_acceptance_by_ndrc(project: Any, personas: dict[str, Any], api: Any) -> None:
     project = advance(project, personas, "acceptance")
+    ready_for(project, "pass_completion_acceptance")
     r = api("ndrc").post(url(project), {"action": "pass_completion_acceptance"}, format="json")
     assert r.status_code == 200
     assert r.json()["stage"] == "in_operation"
@@ -409,6 +411,7 @@ def test_completion_acceptance_by_ndrc(project: Any, personas: dict[str, Any], a
 
 def test_completion_acceptance_by_leader_needs_entrustment(project: Any, personas: dict[str, Any], api: Any) -> None:
     project = advance(project, personas, "acceptance")
+    ready_for(project, "pass_completion_acceptance")
     r = api("leader_a").post(url(project), {"action": "pass_completion_acceptance"}, format="json")
     assert r.status_code == 403
     assert counts(project)[0] == "acceptance"
@@ -449,6 +452,7 @@ def test_entrustment_outside_scope_is_404(other_project: Any, api: Any) -> None:
 
 def test_preliminary_acceptance_is_leader_only(project: Any, personas: dict[str, Any], api: Any) -> None:
     project = advance(project, personas, "trial_operation")
+    ready_for(project, "pass_preliminary_acceptance")
     assert (
         api("staff_a").post(url(project), {"action": "pass_preliminary_acceptance"}, format="json").status_code == 403
     )
@@ -473,6 +477,7 @@ def test_approvals_record_approval_reference(
     stage: str, action: str, project: Any, personas: dict[str, Any], api: Any
 ) -> None:
     project = advance(project, personas, stage)
+    ready_for(project, action, dt.date(2026, 10, 1))
     r = api("ndrc").post(
         url(project),
         {"action": action, "approval_reference": "发改高技〔2026〕123号", "effective_date": "2026-10-01"},
