@@ -5,7 +5,7 @@ Every state change follows one order (style.md habit 2): atomic → lock → cha
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -170,6 +170,18 @@ def project_update(
     return project
 
 
+# Called inside the transition's transaction, after the stage event is written and before the audit
+# row: lets a domain app keep a record of its own (e.g. the compliance snapshot of a completion
+# acceptance). A hook that raises rolls the whole move back.
+TransitionHook = Callable[[Project, StageEvent, User], None]
+_transition_hooks: list[TransitionHook] = []
+
+
+def register_transition_hook(hook: TransitionHook) -> None:
+    if hook not in _transition_hooks:
+        _transition_hooks.append(hook)
+
+
 @dataclass(frozen=True)
 class ActionOption:
     """An action a user could take on a project now, and why not if blocked (for the UI)."""
@@ -268,6 +280,8 @@ def project_transition(
         project.updated_at = event.at
         project.version += 1
         project.save(update_fields=["stage", "updated_at", "version"])
+        for hook in _transition_hooks:
+            hook(project, event, actor)
         audit_record(
             actor=actor,
             action=f"project.transition.{action}",
