@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -32,7 +33,12 @@ class Document(models.Model):
     )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField()
+    # clause 7: once archived (归档) a document is immutable; a correction is a new version.
     archived = models.BooleanField(default=False)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["project", "stage", "category", "-version"]
@@ -40,9 +46,25 @@ class Document(models.Model):
             models.CheckConstraint(condition=models.Q(size__gt=0), name="document_not_empty"),
             models.CheckConstraint(condition=models.Q(stage__in=Stage.values), name="document_stage_valid"),
             models.CheckConstraint(condition=models.Q(retention__in=Retention.values), name="document_retention_valid"),
+            models.CheckConstraint(
+                condition=models.Q(archived=False) | models.Q(archived_at__isnull=False),
+                name="document_archived_has_time",
+            ),
         ]
         # serves the document list of one project
         indexes = [models.Index(fields=["project", "stage"], name="document_project_stage")]
 
     def __str__(self) -> str:
         return f"{self.title} v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Last line of defence behind the services (style.md habit 9): a row stored as archived is
+        # never written again, whatever code path tries (clause 7: 归档后不得更改).
+        if not self._state.adding and Document.objects.filter(pk=self.pk, archived=True).exists():
+            raise RuntimeError("an archived document is immutable; file a new version instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if Document.objects.filter(pk=self.pk, archived=True).exists():
+            raise RuntimeError("an archived document is immutable and is never deleted")
+        return super().delete(*args, **kwargs)
