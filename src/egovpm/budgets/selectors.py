@@ -1,0 +1,219 @@
+"""Reads of the budgets app. Project-scoped reads take a project the caller already reached
+through `projects.policies.project_for` (404 outside scope).
+
+`budget_execution` is the source of the budget-execution section of progress reports (issue 4):
+keep its signature stable."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+
+from egovpm.budgets.choices import AdjustmentStatus, Route
+from egovpm.budgets.models import Adjustment, Baseline, Estimate, EstimateLine, Expenditure
+from egovpm.core import clock
+from egovpm.projects import policies
+from egovpm.projects.models import Project
+
+ZERO = Decimal(0)
+RATE = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class LineState:
+    """One sub-project as of a date: its amount in the baseline then in force (None when the line
+    came later) and its effective amount."""
+
+    code: str
+    name: str
+    baseline_amount: Decimal | None
+    current_amount: Decimal
+
+
+@dataclass(frozen=True)
+class EstimateState:
+    baseline: Baseline | None
+    total: Decimal  # B once approved; the draft total before
+    lines: tuple[LineState, ...]
+    cumulative_moved: Decimal  # self-approved moves since the baseline
+
+
+def estimate_of(project: Project) -> Estimate | None:
+    return Estimate.objects.filter(project=project).select_related("baseline").first()
+
+
+def estimate_state(*, project: Project, as_of: dt.date | None = None) -> EstimateState | None:
+    """The estimate as it stood at the end of `as_of` (today when None): the baseline then in force
+    and, on top of it, the self-approved adjustments decided since (an NDRC approval is itself a
+    baseline). Before approval, the draft. None when the project has no estimate yet."""
+    estimate = estimate_of(project)
+    if estimate is None:
+        return None
+    day = as_of or clock.today()
+    baseline = (
+        Baseline.objects.filter(project=project, approved_on__lte=day).order_by("-seq").first()
+        if estimate.baseline_id
+        else None
+    )
+    if baseline is None:
+        if as_of is not None and estimate.created_at.astimezone(clock.BEIJING).date() > as_of:
+            return None  # not entered yet on that date
+        if estimate.baseline_id and as_of is not None:
+            # approved later than as_of: judge the estimate as it was approved (the first baseline)
+            first = Baseline.objects.filter(project=project).order_by("seq").first()
+            if first is not None:
+                lines = tuple(LineState(b.code, b.name, None, b.amount) for b in first.lines.all())
+                return EstimateState(None, first.total, lines, ZERO)
+        lines = tuple(LineState(li.code, li.name, None, li.amount) for li in estimate.lines.all())
+        return EstimateState(None, estimate.total, lines, ZERO)
+    base_lines = list(baseline.lines.all())
+    current: dict[str, tuple[str, Decimal]] = {b.code: (b.name, b.amount) for b in base_lines}
+    moved = ZERO
+    approvals = (
+        Adjustment.objects.filter(
+            decided_baseline=baseline,
+            status=AdjustmentStatus.APPROVED,
+            route=Route.SELF_APPROVAL,
+            decided_on__lte=day,
+        )
+        .order_by("decided_at", "number")
+        .prefetch_related("items")
+    )
+    for adjustment in approvals:
+        moved += adjustment.moved
+        for item in adjustment.items.all():
+            current[item.code] = (item.name, item.new_amount)
+    base = {b.code: b.amount for b in base_lines}
+    lines = tuple(LineState(code, name, base.get(code), amount) for code, (name, amount) in current.items())
+    return EstimateState(baseline, baseline.total, lines, moved)
+
+
+def _rate(spent: Decimal, current: Decimal) -> Decimal | None:
+    if current == 0:
+        return None
+    return (spent / current).quantize(RATE, rounding=ROUND_HALF_UP)
+
+
+def spent_by_line(*, project: Project, as_of: dt.date | None = None) -> dict[str, Decimal]:
+    qs = Expenditure.objects.filter(project=project)
+    if as_of is not None:
+        qs = qs.filter(spent_on__lte=as_of)
+    return {
+        row["line__code"]: row["total"] or ZERO
+        for row in qs.values("line__code").annotate(total=Sum("amount")).order_by()
+    }
+
+
+def budget_execution(*, project: Project, as_of: dt.date | None = None) -> dict[str, Any]:
+    """概预算执行 of one project: per sub-project the amount in the baseline in force (0 for a
+    line added after it; None before the preliminary design is approved), the effective amount,
+    the spending dated on or before `as_of` (all of it when None) and spent / current quantized
+    to 0.0001 (None when current is 0). Amounts are those in force at the end of `as_of`.
+
+    {"items": [{"code","name","baseline_amount","current_amount","spent","execution_rate"}, ...],
+     "total_baseline", "total_current", "total_spent", "execution_rate"} — Decimals throughout;
+    total_baseline is None before the preliminary design is approved; no estimate → no items."""
+    state = estimate_state(project=project, as_of=as_of)
+    spent = spent_by_line(project=project, as_of=as_of)
+    items: list[dict[str, Any]] = []
+    total_current = total_spent = ZERO
+    if state is not None:
+        for line in state.lines:
+            s = spent.get(line.code, ZERO)
+            total_current += line.current_amount
+            total_spent += s
+            items.append(
+                {
+                    "code": line.code,
+                    "name": line.name,
+                    "baseline_amount": (line.baseline_amount or ZERO) if state.baseline is not None else None,
+                    "current_amount": line.current_amount,
+                    "spent": s,
+                    "execution_rate": _rate(s, line.current_amount),
+                }
+            )
+    return {
+        "items": items,
+        "total_baseline": state.total if state is not None and state.baseline is not None else None,
+        "total_current": total_current,
+        "total_spent": total_spent,
+        "execution_rate": _rate(total_spent, total_current),
+    }
+
+
+def adjustment_list(*, project: Project) -> QuerySet[Adjustment]:
+    return (
+        Adjustment.objects.filter(project=project)
+        .select_related("requested_by", "decided_by", "filed_by", "acknowledged_by", "filing_document")
+        .prefetch_related("items")
+        .order_by("-number")
+    )
+
+
+def adjustment_for(*, user: Any, adjustment_id: Any, for_update: bool = False) -> Adjustment:
+    """An adjustment whose project the user may see, else NotFound (existence does not leak)."""
+    import uuid
+
+    from egovpm.core.errors import NotFound
+
+    try:
+        pk = uuid.UUID(str(adjustment_id))
+    except ValueError:
+        raise NotFound("adjustment not found")
+    qs = Adjustment.objects.filter(pk=pk, project__in=policies.restrict(user)).select_related(
+        "project", "project__lead_department"
+    )
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    adjustment = qs.first()
+    if adjustment is None:
+        raise NotFound("adjustment not found")
+    return adjustment
+
+
+def baselines(*, project: Project) -> QuerySet[Baseline]:
+    return Baseline.objects.filter(project=project).prefetch_related("lines").select_related("adjustment")
+
+
+def expenditure_list(*, project: Project) -> QuerySet[Expenditure]:
+    return (
+        Expenditure.objects.filter(project=project)
+        .select_related("line", "recorded_by")
+        .order_by("-spent_on", "-recorded_at")
+    )
+
+
+def ndrc_queue(*, user: Any) -> dict[str, list[Adjustment]]:
+    """Across the user's projects: NDRC-route requests waiting for a decision, approved
+    self-approvals not yet filed, and filings not yet acknowledged."""
+    projects = policies.restrict(user)
+    base = Adjustment.objects.filter(project__in=projects).select_related(
+        "project", "project__lead_department", "requested_by"
+    )
+    return {
+        "ndrc_pending": list(
+            base.filter(status=AdjustmentStatus.PENDING, route=Route.NDRC_APPROVAL).order_by("requested_at")
+        ),
+        "self_pending": list(
+            base.filter(status=AdjustmentStatus.PENDING, route=Route.SELF_APPROVAL).order_by("requested_at")
+        ),
+        "unfiled": list(
+            base.filter(status=AdjustmentStatus.APPROVED, route=Route.SELF_APPROVAL, filed_on__isnull=True).order_by(
+                "decided_at"
+            )
+        ),
+        "unacknowledged": list(base.filter(filed_on__isnull=False, acknowledged_at__isnull=True).order_by("filed_at")),
+    }
+
+
+def lines_changed_since(*, estimate: Estimate, codes: list[str], version: int) -> list[str]:
+    """Codes among `codes` that an approved adjustment changed after estimate version `version`."""
+    return list(
+        EstimateLine.objects.filter(estimate=estimate, code__in=codes, changed_version__gt=version)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
