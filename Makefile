@@ -26,7 +26,7 @@ help:
 	@echo "make system-deps      chromium, fonts-noto-cjk, poppler-utils, PostgreSQL 15 (installed when root)"
 	@echo "make install          .venv with the dev and pdf extras (re-run only when pyproject.toml changes)"
 	@echo "make lint | types | migrations-check | test-sqlite | test-postgres"
-	@echo "make bench            req/s of /healthz, /api/v1/projects and compliance with wrk (about 30 s)"
+	@echo "make bench            req/s of /healthz, /api/v1/projects and compliance with wrk (about a minute: serve collects static files first)"
 	@echo "make clean            caches and build output;  make distclean  also .venv and ./var (the demo database)"
 
 $(BIN)/python:
