@@ -114,7 +114,11 @@ def _serve(host: str, port: int, workers: int) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    call_command("collectstatic", interactive=False, verbosity=0)
+    if not settings.DEBUG:
+        # Production: collect and compress once per start (whitenoise serves the compressed files).
+        # In development whitenoise serves straight from the apps (WHITENOISE_USE_FINDERS), and
+        # compressing ECharts on every start would cost half a minute.
+        call_command("collectstatic", interactive=False, verbosity=0)
     workers = workers or 2 * (os.cpu_count() or 1)
     argv = [
         sys.executable,

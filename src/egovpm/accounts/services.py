@@ -112,7 +112,7 @@ def user_set(
         except ValidationError as exc:
             raise InvalidInput("password rejected: " + " ".join(exc.messages))
     with transaction.atomic():
-        user = User.objects.select_for_update().select_related("department").get(pk=user.pk)
+        user = User.objects.select_for_update(of=("self",)).select_related("department").get(pk=user.pk)
         old = _user_state(user)
         if role_list is not None:
             UserRole.objects.filter(user=user).exclude(role__in=role_list).delete()
