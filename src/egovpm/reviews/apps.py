@@ -1,6 +1,23 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReviewsConfig(AppConfig):
     name = "egovpm.reviews"
     label = "reviews"
+    verbose_name = _("Expert reviews")
+
+    def ready(self) -> None:
+        from egovpm.projects.facts import register_fact_provider
+        from egovpm.reviews import views
+        from egovpm.reviews.facts import review_facts
+        from egovpm.web import extensions
+
+        register_fact_provider(review_facts)
+        extensions.register_tab(
+            extensions.ProjectTab("reviews", _("Expert review"), "reviews/tab.html", views.tab_context, order=40)
+        )
+        extensions.register_nav(
+            extensions.NavItem("reviews", _("Expert reviews"), "web:review_list", views.nav_visible, order=40)
+        )
+        extensions.register_inbox(views.inbox_items)

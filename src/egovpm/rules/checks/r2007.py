@@ -90,23 +90,7 @@ for _rule, _field in (
     check(R, _rule, placeholder=True)(_needs(_field))
 
 
-@check(R, "C10.2")
-def joint_project_structure(facts: ProjectFacts, params: Mapping[str, Any], ctx: Context) -> Verdict:
-    # clause 10: 中央和地方共建的项目，由中央部门牵头，地方部门共同编制需求分析报告
-    if not facts.joint_central_local:
-        return not_applicable("not_joint")
-    problems_zh, problems_en = [], []
-    if facts.lead_department_kind != "central":
-        problems_zh.append("牵头部门应为中央部门")
-        problems_en.append("the lead department must be a central department")
-    if "local" not in facts.participating_department_kinds:
-        problems_zh.append("至少需要一个地方参与部门")
-        problems_en.append("at least one local participating department is needed")
-    if problems_zh:
-        return failed(problems="；".join(problems_zh), problems_en="; ".join(problems_en))
-    if facts.co_authors is None:
-        return not_applicable("missing_records")
-    return Verdict("error", "exception", {"error": "co-author records exist but no check judges them"})
+# C10.2 is judged in r2007_reviews.py (it needs the reviews app's co-author records).
 
 
 @check(R, "C11.1")

@@ -1,0 +1,509 @@
+"""Expert reviews over HTTP (api.md "Gates' evidence"): panels, opinions, conclusions, the expert
+pool, the needs-analysis co-authors. Views translate; services and selectors decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse, HttpResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from egovpm.accounts.choices import Role
+from egovpm.core.errors import Conflict, InvalidInput, NotFound
+from egovpm.core.views import language_of
+from egovpm.documents import storage
+from egovpm.projects import policies as project_policies
+from egovpm.reviews import policies, selectors, services
+from egovpm.reviews.choices import Recommendation, ReviewStatus
+from egovpm.reviews.docx import record_docx
+from egovpm.reviews.models import ExpertProfile, ExpertReview, Opinion
+
+
+def _valid(serializer: serializers.Serializer) -> dict[str, Any]:
+    if not serializer.is_valid():
+        raise InvalidInput("invalid input", details=serializer.errors)
+    return dict(serializer.validated_data)
+
+
+# ---------------------------------------------------------------- output
+
+
+class OpinionOut(serializers.Serializer):
+    expert = serializers.CharField(source="expert.username")
+    recommendation = serializers.CharField()
+    text = serializers.CharField()
+    given_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    attachment = serializers.SerializerMethodField()
+
+    def get_attachment(self, o: Opinion) -> dict[str, Any] | None:
+        if not o.attachment_sha256:
+            return None
+        return {
+            "name": o.attachment_name,
+            "size": o.attachment_size,
+            "sha256": o.attachment_sha256,
+            "sm3": o.attachment_sm3,
+        }
+
+
+class ReviewOut(serializers.Serializer):
+    id = serializers.CharField()
+    project = serializers.CharField(source="project_id")
+    project_code = serializers.CharField(source="project.code")
+    status = serializers.CharField()
+    formed_by = serializers.CharField()
+    formed_at = serializers.DateTimeField()
+    organised_by = serializers.CharField(source="organised_by.username")
+    due_on = serializers.DateField(allow_null=True)
+    panel_size = serializers.SerializerMethodField()
+    experts = serializers.SerializerMethodField()
+    draw = serializers.SerializerMethodField()
+    opinions = serializers.SerializerMethodField()
+    conclusion = serializers.CharField()
+    conclusion_text = serializers.CharField()
+    concluded_by = serializers.SerializerMethodField()
+    concluded_at = serializers.DateTimeField(allow_null=True)
+    record_sha256 = serializers.CharField()
+
+    def _user(self) -> Any:
+        return self.context["user"]
+
+    def get_panel_size(self, r: ExpertReview) -> int:
+        return len(r.members.all())
+
+    def get_experts(self, r: ExpertReview) -> list[dict[str, Any]] | None:
+        """Who sits on the panel: NDRC, MoF and the panel itself; the project's departments learn it
+        with the conclusion (nobody lobbies a panel they cannot name)."""
+        user = self._user()
+        members = list(r.members.all())
+        if not (
+            user.has_role(Role.NDRC_OFFICER, Role.MOF_VIEWER)
+            or any(m.expert_id == user.pk for m in members)
+            or r.status == ReviewStatus.CONCLUDED
+        ):
+            return None
+        given = {o.expert_id for o in r.opinions.all()}
+        return [
+            {
+                "username": m.expert.username,
+                "name": m.expert.label(),
+                "department": m.expert.department.code if m.expert.department else None,
+                "has_opinion": m.expert_id in given,
+            }
+            for m in members
+        ]
+
+    def get_draw(self, r: ExpertReview) -> dict[str, Any] | None:
+        if not r.draw_seed or not self._user().has_role(Role.NDRC_OFFICER, Role.MOF_VIEWER):
+            return None
+        return {
+            "seed": r.draw_seed,
+            "size": r.draw_size,
+            "specialties": r.draw_specialties,
+            "candidates": r.draw_candidates,
+            "excluded": r.draw_excluded,
+        }
+
+    def get_opinions(self, r: ExpertReview) -> list[dict[str, Any]]:
+        return list(OpinionOut(selectors.visible_opinions(user=self._user(), review=r), many=True).data)
+
+    def get_concluded_by(self, r: ExpertReview) -> str | None:
+        return r.concluded_by.username if r.concluded_by else None
+
+
+def _review_out(request: Request, review: ExpertReview, code: int = 200) -> Response:
+    fresh = selectors.review_for(user=request.user, review_id=review.pk)
+    return Response(ReviewOut(fresh, context={"user": request.user}).data, status=code)
+
+
+# ---------------------------------------------------------------- panels
+
+
+class DrawIn(serializers.Serializer):
+    size = serializers.IntegerField(min_value=1, max_value=50)
+    specialties = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    seed = serializers.CharField(required=False, allow_blank=True, max_length=64)
+
+
+class ReviewIn(serializers.Serializer):
+    experts = serializers.ListField(child=serializers.CharField(), required=False)
+    draw = DrawIn(required=False)
+    due_on = serializers.DateField(required=False, allow_null=True, input_formats=["%Y-%m-%d"])
+
+
+class ProjectReviewsView(APIView):
+    @extend_schema(responses={200: ReviewOut(many=True)})
+    def get(self, request: Request, project_id: str) -> Response:
+        reviews = selectors.review_list(user=request.user, project_id=project_id)
+        return Response(ReviewOut(reviews, many=True, context={"user": request.user}).data)
+
+    @extend_schema(
+        request=ReviewIn,
+        responses={201: ReviewOut},
+        description="By NDRC, for a project in needs_analysis: name the experts (`experts`) or draw them at "
+        "random from the active pool (`draw`: size, specialties, optional seed). A conflict of interest "
+        "(the expert's department leads or participates in the project) is 400 naming the expert.",
+    )
+    def post(self, request: Request, project_id: str) -> Response:
+        # Scope and role before validating the body (domain.md §4 order).
+        project = project_policies.project_for(request.user, project_id, "review")
+        project_policies.require(policies.may_organise(request.user), "only NDRC forms expert panels")
+        data = _valid(ReviewIn(data=request.data))
+        draw = data.get("draw")
+        review = services.review_form(
+            actor=request.user,  # type: ignore[arg-type]
+            project_id=project.pk,
+            experts=data.get("experts"),
+            draw=services.DrawRequest(
+                size=draw["size"], specialties=tuple(draw.get("specialties") or ()), seed=draw.get("seed", "")
+            )
+            if draw
+            else None,
+            due_on=data.get("due_on"),
+        )
+        return _review_out(request, review, status.HTTP_201_CREATED)
+
+
+class ReviewListView(APIView):
+    @extend_schema(responses={200: ReviewOut(many=True)}, description="NDRC: every review; experts: their own.")
+    def get(self, request: Request) -> Response:
+        reviews = selectors.review_list(user=request.user)
+        return Response(ReviewOut(reviews, many=True, context={"user": request.user}).data)
+
+
+class ReviewDetailView(APIView):
+    @extend_schema(responses={200: ReviewOut})
+    def get(self, request: Request, review_id: str) -> Response:
+        review = selectors.review_for(user=request.user, review_id=review_id)
+        return Response(ReviewOut(review, context={"user": request.user}).data)
+
+
+class OpinionIn(serializers.Serializer):
+    recommendation = serializers.ChoiceField(choices=Recommendation.values)
+    text = serializers.CharField()
+    attachment = serializers.FileField(required=False)
+
+
+class OpinionView(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        request=OpinionIn,
+        responses={201: ReviewOut, 200: ReviewOut},
+        description="By an expert on the panel: one opinion, changeable until the panel concludes "
+        "(201 when given, 200 when changed). JSON, or multipart with an optional `attachment` file.",
+    )
+    def post(self, request: Request, review_id: str) -> Response:
+        review = selectors.review_for(user=request.user, review_id=review_id)
+        project_policies.require(
+            policies.is_member(request.user, review), "only the experts on this panel give opinions"
+        )
+        data = _valid(OpinionIn(data=request.data))
+        _, created = services.opinion_give(
+            actor=request.user,  # type: ignore[arg-type]
+            review_id=review.pk,
+            recommendation=data["recommendation"],
+            text=data["text"],
+            attachment=data.get("attachment"),
+        )
+        return _review_out(request, review, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class AttachmentView(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request: Request, review_id: str, username: str) -> FileResponse:
+        review = selectors.review_for(user=request.user, review_id=review_id)
+        opinion = next(
+            (o for o in selectors.visible_opinions(user=request.user, review=review) if o.expert.username == username),
+            None,
+        )
+        if opinion is None or not opinion.attachment_sha256:
+            raise NotFound("no such attachment")
+        path = storage.blob_path(opinion.attachment_sha256)
+        if not path.exists():
+            raise NotFound("the stored file is missing; tell the system administrator")
+        response = FileResponse(
+            path.open("rb"), as_attachment=True, filename=opinion.attachment_name, content_type=opinion.attachment_type
+        )
+        response["X-Content-SHA256"] = opinion.attachment_sha256
+        response["X-Content-SM3"] = opinion.attachment_sm3
+        return response
+
+
+class ConcludeIn(serializers.Serializer):
+    conclusion = serializers.ChoiceField(choices=Recommendation.values)
+    text = serializers.CharField()
+
+
+class ConcludeView(APIView):
+    @extend_schema(request=ConcludeIn, responses={200: ReviewOut})
+    def post(self, request: Request, review_id: str) -> Response:
+        review = selectors.review_for(user=request.user, review_id=review_id)
+        project_policies.require(policies.may_organise(request.user), "only NDRC concludes expert panels")
+        data = _valid(ConcludeIn(data=request.data))
+        services.review_conclude(
+            actor=request.user,  # type: ignore[arg-type]
+            review_id=review.pk,
+            conclusion=data["conclusion"],
+            text=data["text"],
+        )
+        return _review_out(request, review)
+
+
+class ReviewDocumentView(APIView):
+    @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): bytes})
+    def get(self, request: Request, review_id: str) -> HttpResponse:
+        review = selectors.review_for(user=request.user, review_id=review_id)
+        return docx_response(review)
+
+
+def docx_response(review: ExpertReview) -> HttpResponse:
+    if review.status != ReviewStatus.CONCLUDED or review.record is None:
+        raise Conflict("the expert-opinion record exists once the panel has concluded", code="not_concluded")
+    body = record_docx(review.record, review.record_sha256)
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    filename = f"expert-opinion-{review.project.code}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Record-SHA256"] = review.record_sha256
+    return response
+
+
+class DrawOut(serializers.Serializer):
+    seed = serializers.CharField()
+    size = serializers.IntegerField()
+    candidates = serializers.ListField(child=serializers.CharField())
+    excluded = serializers.ListField(child=serializers.DictField())
+    recorded = serializers.ListField(child=serializers.CharField())
+    replayed = serializers.ListField(child=serializers.CharField())
+    matches = serializers.BooleanField()
+    method = serializers.CharField()
+
+
+class DrawReplayView(APIView):
+    @extend_schema(
+        responses={200: DrawOut},
+        description="Replays a drawn panel from its recorded seed and candidate list (NDRC, MoF): "
+        "`matches` says whether the replay gives the recorded panel.",
+    )
+    def get(self, request: Request, review_id: str) -> Response:
+        review = selectors.review_for(user=request.user, review_id=review_id)
+        project_policies.require(
+            request.user.has_role(Role.NDRC_OFFICER, Role.MOF_VIEWER), "only NDRC and MoF audit the draw"
+        )
+        replay = selectors.draw_replay(review=review)
+        if replay is None:
+            raise Conflict("this panel was named by NDRC, not drawn", code="not_drawn")
+        return Response(
+            DrawOut(
+                {
+                    **replay.__dict__,
+                    "matches": replay.matches,
+                    "method": "rank candidates by SHA-256('<seed>:<username>') ascending; take the first <size>",
+                }
+            ).data
+        )
+
+
+# ---------------------------------------------------------------- the pool
+
+
+class SpecialtyOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+    active = serializers.BooleanField()
+
+
+class SpecialtyIn(serializers.Serializer):
+    code = serializers.CharField(max_length=40)
+    name = serializers.CharField(max_length=100)
+    name_en = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class SpecialtyPatch(serializers.Serializer):
+    active = serializers.BooleanField()
+
+
+class SpecialtyListView(APIView):
+    @extend_schema(responses={200: SpecialtyOut(many=True)})
+    def get(self, request: Request) -> Response:
+        return Response(SpecialtyOut(selectors.specialties(), many=True).data)
+
+    @extend_schema(request=SpecialtyIn, responses={201: SpecialtyOut})
+    def post(self, request: Request) -> Response:
+        project_policies.require(policies.may_manage_pool(request.user), "only NDRC manages the list of specialties")
+        data = _valid(SpecialtyIn(data=request.data))
+        specialty = services.specialty_add(actor=request.user, **data)  # type: ignore[arg-type]
+        return Response(SpecialtyOut(specialty).data, status=status.HTTP_201_CREATED)
+
+
+class SpecialtyDetailView(APIView):
+    @extend_schema(request=SpecialtyPatch, responses={200: SpecialtyOut})
+    def patch(self, request: Request, code: str) -> Response:
+        project_policies.require(policies.may_manage_pool(request.user), "only NDRC manages the list of specialties")
+        data = _valid(SpecialtyPatch(data=request.data))
+        specialty = services.specialty_set_active(actor=request.user, code=code, active=data["active"])  # type: ignore[arg-type]
+        return Response(SpecialtyOut(specialty).data)
+
+
+class ExpertOut(serializers.Serializer):
+    username = serializers.CharField(source="user.username")
+    name = serializers.SerializerMethodField()
+    department = serializers.SerializerMethodField()
+    title = serializers.CharField()
+    specialties = serializers.SerializerMethodField()
+    active = serializers.BooleanField()
+
+    def get_name(self, p: ExpertProfile) -> str:
+        return p.user.label()
+
+    def get_department(self, p: ExpertProfile) -> str | None:
+        return p.user.department.code if p.user.department else None
+
+    def get_specialties(self, p: ExpertProfile) -> list[str]:
+        return sorted(s.code for s in p.specialties.all())
+
+
+class ExpertIn(serializers.Serializer):
+    user = serializers.CharField()
+    specialties = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    active = serializers.BooleanField(required=False, default=True)
+
+
+class ExpertPatch(serializers.Serializer):
+    specialties = serializers.ListField(child=serializers.CharField(), required=False, allow_empty=False)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    active = serializers.BooleanField(required=False)
+
+
+class ExpertListView(APIView):
+    @extend_schema(responses={200: ExpertOut(many=True)})
+    def get(self, request: Request) -> Response:
+        active = request.query_params.get("active")
+        pool = selectors.expert_pool(
+            user=request.user,
+            specialty=request.query_params.get("specialty", ""),
+            active=None if active in (None, "") else active in ("1", "true", "yes"),
+        )
+        return Response(ExpertOut(pool, many=True).data)
+
+    @extend_schema(request=ExpertIn, responses={201: ExpertOut})
+    def post(self, request: Request) -> Response:
+        project_policies.require(policies.may_manage_pool(request.user), "only NDRC manages the expert pool")
+        data = _valid(ExpertIn(data=request.data))
+        if ExpertProfile.objects.filter(user__username=data["user"]).exists():
+            raise Conflict(f"{data['user']} is already in the pool; PATCH /experts/{data['user']}", code="duplicate")
+        profile = services.expert_profile_set(
+            actor=request.user,  # type: ignore[arg-type]
+            username=data["user"],
+            specialties=data["specialties"],
+            title=data["title"],
+            active=data["active"],
+        )
+        return Response(ExpertOut(profile).data, status=status.HTTP_201_CREATED)
+
+
+class ExpertDetailView(APIView):
+    @extend_schema(request=ExpertPatch, responses={200: ExpertOut})
+    def patch(self, request: Request, username: str) -> Response:
+        project_policies.require(policies.may_manage_pool(request.user), "only NDRC manages the expert pool")
+        if not ExpertProfile.objects.filter(user__username=username).exists():
+            raise NotFound(f"{username} is not in the expert pool")
+        data = _valid(ExpertPatch(data=request.data))
+        profile = services.expert_profile_set(actor=request.user, username=username, **data)  # type: ignore[arg-type]
+        return Response(ExpertOut(profile).data)
+
+
+# ---------------------------------------------------------------- needs analysis (C10.2)
+
+
+class NeedsAnalysisIn(serializers.Serializer):
+    co_authors = serializers.ListField(child=serializers.CharField(), allow_empty=True)
+
+
+class NeedsAnalysisView(APIView):
+    @extend_schema(
+        responses={
+            200: {
+                "type": "object",
+                "properties": {
+                    "co_authors": {"type": "array", "items": {"type": "string"}},
+                    "local_participants": {"type": "array", "items": {"type": "string"}},
+                    "missing_co_authors": {"type": "array", "items": {"type": "string"}},
+                    "recorded_at": {"type": "string", "nullable": True},
+                },
+            }
+        }
+    )
+    def get(self, request: Request, project_id: str) -> Response:
+        project = project_policies.project_for(request.user, project_id, "view")
+        return Response(_needs_analysis_out(project))
+
+    @extend_schema(
+        request=NeedsAnalysisIn,
+        description="By the lead department, before the proposal: the participating departments that "
+        "co-authored the needs-analysis report (C10.2, joint central–local projects).",
+    )
+    def put(self, request: Request, project_id: str) -> Response:
+        project = project_policies.project_for(request.user, project_id, "edit")
+        project_policies.require(
+            policies.may_set_co_authors(request.user, project),
+            "only the lead department records the report's co-authors",
+        )
+        data = _valid(NeedsAnalysisIn(data=request.data))
+        services.co_authors_set(actor=request.user, project_id=project.pk, departments=data["co_authors"])  # type: ignore[arg-type]
+        return Response(_needs_analysis_out(project))
+
+
+def _needs_analysis_out(project: Any) -> dict[str, Any]:
+    record = selectors.needs_analysis_of(project=project)
+    co = sorted(d.code for d in record.co_authors.all()) if record else []
+    local = sorted(d.code for d in project.participating_departments.all() if d.kind == "local")
+    return {
+        "co_authors": co,
+        "local_participants": local,
+        "missing_co_authors": [c for c in local if c not in co],
+        "recorded_at": record.recorded_at.isoformat() if record else None,
+    }
+
+
+# ---------------------------------------------------------------- C5.1 seam
+
+
+class DepartmentHistoryView(APIView):
+    @extend_schema(
+        description="NDRC: the lead department's other projects with their compliance summary (failing rules "
+        "by severity), shown beside a new proposal (clause 5). Procurement shares join with the procurement module."
+    )
+    def get(self, request: Request, project_id: str) -> Response:
+        project = project_policies.project_for(request.user, project_id, "view")
+        project_policies.require(
+            request.user.has_role(Role.NDRC_OFFICER), "only NDRC reviews a department's track record"
+        )
+        rows = selectors.department_history(project=project, language=language_of(request))
+        return Response(
+            {
+                "department": project.lead_department.code,
+                "procurement_shares": None,
+                "projects": [
+                    {
+                        "id": str(r["project"].pk),
+                        "code": r["project"].code,
+                        "name": r["project"].name,
+                        "stage": r["project"].stage,
+                        "failing": r["counts"],
+                        "rules": [f.rule for f in r["failing"]],
+                    }
+                    for r in rows
+                ],
+            }
+        )

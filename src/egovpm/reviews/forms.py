@@ -1,0 +1,89 @@
+"""Forms of the reviews pages. They only collect input; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from egovpm.reviews.choices import Recommendation
+from egovpm.reviews.models import ExpertProfile, Specialty
+
+
+def _specialty_choices() -> list[tuple[str, str]]:
+    return [(s.code, s.name) for s in Specialty.objects.filter(active=True).order_by("code")]
+
+
+class PanelForm(forms.Form):
+    MODES = (("draw", _("Random draw from the pool")), ("named", _("Name the experts")))
+    mode = forms.ChoiceField(label=_("How to form the panel"), choices=MODES, widget=forms.RadioSelect, initial="draw")
+    size = forms.IntegerField(label=_("Panel size"), min_value=1, max_value=50, required=False)
+    specialties = forms.MultipleChoiceField(
+        label=_("Specialties (any of)"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    seed = forms.CharField(
+        label=_("Seed (optional)"),
+        required=False,
+        max_length=64,
+        help_text=_("Leave empty for a fresh random seed; it is recorded so the draw can be replayed."),
+    )
+    experts = forms.MultipleChoiceField(label=_("Experts"), required=False, widget=forms.CheckboxSelectMultiple)
+    due_on = forms.DateField(
+        label=_("Opinions due"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args: Any, min_size: int = 3, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["size"].initial = min_size
+        self.fields["specialties"].choices = _specialty_choices()
+        pool = ExpertProfile.objects.filter(active=True, user__is_active=True).select_related(
+            "user", "user__department"
+        )
+        self.fields["experts"].choices = [
+            (p.user.username, f"{p.user.label()}（{p.user.department.name if p.user.department else '—'}）")
+            for p in pool.prefetch_related("specialties").order_by("user__username")
+        ]
+
+
+class OpinionForm(forms.Form):
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"), choices=Recommendation.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(label=_("Opinion"), widget=forms.Textarea(attrs={"rows": 6}))
+    attachment = forms.FileField(label=_("Attachment (optional)"), required=False)
+
+
+class ConcludeForm(forms.Form):
+    conclusion = forms.ChoiceField(label=_("Conclusion"), choices=Recommendation.choices, widget=forms.RadioSelect)
+    text = forms.CharField(label=_("Conclusion text"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class CoAuthorsForm(forms.Form):
+    co_authors = forms.MultipleChoiceField(
+        label=_("Co-authoring departments"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, departments: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["co_authors"].choices = [(d.code, d.name) for d in departments]
+
+
+class ExpertProfileForm(forms.Form):
+    user = forms.ChoiceField(label=_("Expert (user with the expert role)"))
+    title = forms.CharField(label=_("Professional title"), required=False, max_length=100)
+    specialties = forms.MultipleChoiceField(label=_("Specialties"), widget=forms.CheckboxSelectMultiple)
+    active = forms.BooleanField(label=_("Active in the pool"), required=False, initial=True)
+
+    def __init__(self, *args: Any, users: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [
+            (u.username, f"{u.label()} · {u.username}（{u.department.name if u.department else '—'}）") for u in users
+        ]
+        self.fields["specialties"].choices = _specialty_choices()
+
+
+class SpecialtyForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=_("Name (Chinese)"), max_length=100)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=100, required=False)

@@ -1,0 +1,205 @@
+"""Reads of the reviews app. Every read starts from the user's project scope
+(projects.policies.restrict / project_for): an out-of-scope review is 404 like a missing one."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from egovpm.accounts.choices import Role
+from egovpm.core.errors import Forbidden, NotFound
+from egovpm.projects import policies as project_policies
+from egovpm.projects import selectors as project_selectors
+from egovpm.projects.models import Project
+from egovpm.reviews import policies
+from egovpm.reviews.choices import ReviewStatus
+from egovpm.reviews.models import ExpertProfile, ExpertReview, NeedsAnalysis, Opinion, PanelMember, Specialty
+from egovpm.rules import engine
+
+
+def min_panel_size(regime: str = "r2007") -> int:
+    """The smallest panel NDRC may form: C10.1's pack parameter `min_panel_size` (default 3)."""
+    pack = engine.load_pack(regime)
+    try:
+        return int(pack.rule("C10.1").params.get("min_panel_size", 3))
+    except KeyError:
+        return 3
+
+
+def _with_panel(qs: QuerySet[ExpertReview]) -> QuerySet[ExpertReview]:
+    return qs.select_related("project", "project__lead_department", "organised_by", "concluded_by").prefetch_related(
+        Prefetch("members", queryset=PanelMember.objects.select_related("expert", "expert__department")),
+        Prefetch("opinions", queryset=Opinion.objects.select_related("expert")),
+    )
+
+
+def review_list(*, user: Any, project_id: Any = None) -> QuerySet[ExpertReview]:
+    """The reviews the user may read: NDRC all; experts only the panels they sit on; MoF and the
+    project's own departments those of the projects in their scope. With `project_id`, that
+    project's (404 outside scope, 403 for roles that do not read reviews)."""
+    qs = ExpertReview.objects.all()
+    if project_id is not None:
+        project = project_policies.project_for(user, project_id, "view")
+        project_policies.require(
+            policies.may_read_reviews_of(user, project), "your role does not read this project's expert reviews"
+        )
+        qs = qs.filter(project=project)
+    else:
+        qs = qs.filter(project__in=project_policies.restrict(user, "view"))
+        if not user.has_role(Role.NDRC_OFFICER, Role.MOF_VIEWER, Role.DEPT_STAFF, Role.DEPT_LEADER, Role.EXPERT):
+            return qs.none()
+    if not user.has_role(Role.NDRC_OFFICER, Role.MOF_VIEWER):
+        # Department users see their projects' reviews; experts only their own panels.
+        mine = Q(members__expert_id=user.pk)
+        if user.has_role(Role.DEPT_STAFF, Role.DEPT_LEADER) and user.department_id:
+            mine |= Q(project__lead_department_id=user.department_id) | Q(
+                project__participations__department_id=user.department_id
+            )
+        qs = qs.filter(pk__in=ExpertReview.objects.filter(mine).values("pk"))
+    return _with_panel(qs).order_by("-formed_at")
+
+
+def review_for(*, user: Any, review_id: Any) -> ExpertReview:
+    """A review the user may read, in the order of domain.md §4: scope 404 (an expert who is not on
+    the panel gets 404 too), then role 403."""
+    try:
+        pk = uuid.UUID(str(review_id))
+    except ValueError:
+        raise NotFound("expert review not found")
+    review = _with_panel(ExpertReview.objects.filter(pk=pk)).first()
+    if review is None:
+        raise NotFound("expert review not found")
+    project = project_policies.project_for(user, review.project_id, "view")
+    in_department = project_policies.is_lead_member(user, project) or project_policies.is_participant_member(
+        user, project
+    )
+    reads_all = user.has_role(Role.NDRC_OFFICER, Role.MOF_VIEWER) or in_department
+    if user.has_role(Role.EXPERT) and not reads_all and not any(m.expert_id == user.pk for m in review.members.all()):
+        raise NotFound("expert review not found")
+    if not policies.may_read_reviews_of(user, project):
+        raise Forbidden("your role does not read expert reviews")
+    return review
+
+
+def visible_opinions(*, user: Any, review: ExpertReview) -> list[Opinion]:
+    """All opinions once concluded (or for NDRC); otherwise only the user's own."""
+    opinions = list(review.opinions.all())
+    if policies.may_see_opinions(user, review):
+        return opinions
+    return [o for o in opinions if o.expert_id == user.pk]
+
+
+def opinion_of(*, review: ExpertReview, expert_id: Any) -> Opinion | None:
+    return next((o for o in review.opinions.all() if o.expert_id == expert_id), None)
+
+
+def draw_select(seed: str, candidates: list[str], size: int) -> list[str]:
+    """The reproducible draw: rank every candidate by SHA-256("<seed>:<username>") and take the
+    `size` smallest. Anyone can replay it from the recorded seed and candidate list with any
+    SHA-256 tool; it does not depend on Python's random module or its version."""
+    import hashlib
+
+    ranked = sorted(candidates, key=lambda u: (hashlib.sha256(f"{seed}:{u}".encode()).hexdigest(), u))
+    return ranked[:size]
+
+
+@dataclass(frozen=True)
+class DrawReplay:
+    seed: str
+    size: int
+    candidates: list[str]
+    excluded: list[dict[str, str]]
+    recorded: list[str]
+    replayed: list[str]
+
+    @property
+    def matches(self) -> bool:
+        return self.recorded == self.replayed
+
+
+def draw_replay(*, review: ExpertReview) -> DrawReplay | None:
+    """Replay a drawn panel from its record: None for a panel NDRC named."""
+    if not review.draw_seed:
+        return None
+    size = review.draw_size or 0
+    recorded = [m.expert.username for m in review.members.all()]
+    return DrawReplay(
+        seed=review.draw_seed,
+        size=size,
+        candidates=list(review.draw_candidates),
+        excluded=list(review.draw_excluded),
+        recorded=recorded,
+        replayed=draw_select(review.draw_seed, list(review.draw_candidates), size),
+    )
+
+
+def expert_pool(*, user: Any, specialty: str = "", active: bool | None = None) -> QuerySet[ExpertProfile]:
+    project_policies.require(policies.may_manage_pool(user), "only NDRC manages the expert pool")
+    qs = ExpertProfile.objects.select_related("user", "user__department").prefetch_related("specialties")
+    if specialty:
+        qs = qs.filter(specialties__code=specialty)
+    if active is not None:
+        qs = qs.filter(active=active)
+    return qs.order_by("user__username")
+
+
+def specialties(*, active_only: bool = False) -> QuerySet[Specialty]:
+    qs = Specialty.objects.all()
+    return qs.filter(active=True) if active_only else qs
+
+
+def needs_analysis_of(*, project: Project) -> NeedsAnalysis | None:
+    return NeedsAnalysis.objects.filter(project=project).prefetch_related("co_authors").first()
+
+
+def expert_todo(*, user: Any) -> list[ExpertReview]:
+    """待办 of an expert: open panels they sit on (with or without their opinion yet)."""
+    if not user.has_role(Role.EXPERT):
+        return []
+    return list(
+        ExpertReview.objects.filter(status=ReviewStatus.OPEN, members__expert_id=user.pk)
+        .filter(project__in=project_policies.restrict(user))
+        .select_related("project")
+        .prefetch_related("opinions")
+        .order_by("due_on", "formed_at")
+    )
+
+
+def ndrc_todo(*, user: Any) -> list[ExpertReview]:
+    """待办 of NDRC: open panels whose every member has given an opinion (ready to conclude)."""
+    if not user.has_role(Role.NDRC_OFFICER):
+        return []
+    out = []
+    for r in _with_panel(ExpertReview.objects.filter(status=ReviewStatus.OPEN)):
+        if {m.expert_id for m in r.members.all()} <= {o.expert_id for o in r.opinions.all()}:
+            out.append(r)
+    return out
+
+
+def department_history(*, project: Project, language: str = "zh") -> list[dict[str, Any]]:
+    """C5.1's seam beside a new proposal: the lead department's other projects (its track record)
+    with their compliance summary — counts of failing rules by severity. The 自主可控 procurement
+    shares join here when the procurement module arrives."""
+    earlier = (
+        Project.objects.filter(lead_department_id=project.lead_department_id)
+        .exclude(pk=project.pk)
+        .select_related("lead_department")
+        .order_by("-created_at")
+    )
+    rows = []
+    for p in earlier:
+        report = project_selectors.project_compliance(project=p, language=language)
+        counts = {"gate": 0, "violation": 0, "warning": 0, "info": 0, "error": 0}
+        failing = []
+        for r in report["results"]:
+            if r.status == "error":
+                counts["error"] += 1
+                failing.append(r)
+            elif r.status == "fail":
+                counts[r.severity] = counts.get(r.severity, 0) + 1
+                failing.append(r)
+        rows.append({"project": p, "counts": counts, "failing": failing})
+    return rows

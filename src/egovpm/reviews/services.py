@@ -1,0 +1,593 @@
+"""Writes of the reviews app (clauses 2 and 10): the expert pool, panels (named or drawn), opinions,
+conclusions and the co-authors of a joint project's needs-analysis report.
+
+Every write follows style.md habit 2: atomic → lock → check → change → save → audit_record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from egovpm.accounts.choices import Role
+from egovpm.accounts.models import Department, User
+from egovpm.audit.services import audit_record
+from egovpm.core import clock
+from egovpm.core.errors import Conflict, Forbidden, InvalidInput
+from egovpm.documents import storage
+from egovpm.projects import policies as project_policies
+from egovpm.projects import services as project_services
+from egovpm.projects.choices import AssignmentTask, Stage
+from egovpm.projects.models import Assignment, Project
+from egovpm.reviews import policies, selectors
+from egovpm.reviews.choices import FormedBy, Recommendation, ReviewStatus
+from egovpm.reviews.models import ExpertProfile, ExpertReview, NeedsAnalysis, Opinion, PanelMember, Specialty
+
+# Co-authors are part of the needs analysis: recorded before the proposal goes to NDRC.
+CO_AUTHOR_STAGES = (Stage.DRAFT, Stage.NEEDS_ANALYSIS)
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+# ---------------------------------------------------------------- the pool
+
+
+def specialty_add(*, actor: User, code: str, name: str, name_en: str = "") -> Specialty:
+    project_policies.require(policies.may_manage_pool(actor), "only NDRC manages the list of specialties")
+    code, name = (code or "").strip(), (name or "").strip()
+    errors = {}
+    if not code:
+        errors["code"] = "required"
+    elif not all(c.isascii() and (c.isalnum() or c in "-_") for c in code):
+        errors["code"] = "letters, digits, - and _ only"
+    if not name:
+        errors["name"] = "required"
+    if errors:
+        raise InvalidInput("the specialty was not added", details=errors)
+    with transaction.atomic():
+        if Specialty.objects.select_for_update().filter(code=code).exists():
+            raise Conflict(f"specialty {code} already exists", code="duplicate")
+        specialty = Specialty.objects.create(code=code, name=name, name_en=(name_en or "").strip())
+        audit_record(actor=actor, action="review.specialty.add", obj=specialty, new={"code": code, "name": name})
+    return specialty
+
+
+def specialty_set_active(*, actor: User, code: str, active: bool) -> Specialty:
+    project_policies.require(policies.may_manage_pool(actor), "only NDRC manages the list of specialties")
+    with transaction.atomic():
+        specialty = Specialty.objects.select_for_update().filter(code=code).first()
+        if specialty is None:
+            raise InvalidInput(f"unknown specialty {code}", details={"code": "unknown"})
+        old = specialty.active
+        specialty.active = active
+        specialty.save(update_fields=["active"])
+        audit_record(
+            actor=actor, action="review.specialty.set", obj=specialty, old={"active": old}, new={"active": active}
+        )
+    return specialty
+
+
+def _specialties(codes: Iterable[str]) -> list[Specialty]:
+    codes = list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
+    found = {s.code: s for s in Specialty.objects.filter(code__in=codes)}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise InvalidInput(f"unknown specialty {', '.join(unknown)}", details={"specialties": unknown})
+    return [found[c] for c in codes]
+
+
+def _profile_state(profile: ExpertProfile) -> dict[str, Any]:
+    return {
+        "user": profile.user.username,
+        "specialties": sorted(s.code for s in profile.specialties.all()),
+        "title": profile.title,
+        "active": profile.active,
+    }
+
+
+def expert_profile_set(
+    *,
+    actor: User,
+    username: str,
+    specialties: Iterable[str] | None = None,
+    title: str | None = None,
+    active: bool | None = None,
+) -> ExpertProfile:
+    """Put a user with the `expert` role into the pool, or change their profile."""
+    project_policies.require(policies.may_manage_pool(actor), "only NDRC manages the expert pool")
+    user = User.objects.filter(username=username).select_related("department").first()
+    if user is None:
+        raise InvalidInput(f"unknown user {username}", details={"user": "unknown"})
+    if not user.has_role(Role.EXPERT):
+        raise InvalidInput(f"{username} lacks the role expert", details={"user": "wrong role"})
+    chosen = _specialties(specialties) if specialties is not None else None
+    with transaction.atomic():
+        profile = ExpertProfile.objects.select_for_update().filter(user=user).first()
+        old = _profile_state(profile) if profile is not None else None
+        if profile is None:
+            if not chosen:
+                raise InvalidInput("an expert needs at least one specialty", details={"specialties": "required"})
+            profile = ExpertProfile.objects.create(
+                user=user,
+                title=(title or "").strip(),
+                active=True if active is None else active,
+                updated_at=clock.now(),
+            )
+        else:
+            if title is not None:
+                profile.title = title.strip()
+            if active is not None:
+                profile.active = active
+            profile.updated_at = clock.now()
+            profile.save(update_fields=["title", "active", "updated_at"])
+        if chosen is not None:
+            if not chosen:
+                raise InvalidInput("an expert needs at least one specialty", details={"specialties": "required"})
+            profile.specialties.set(chosen)
+        audit_record(
+            actor=actor,
+            action="review.expert.set" if old else "review.expert.add",
+            obj=profile,
+            old=old,
+            new=_profile_state(profile),
+        )
+    return profile
+
+
+# ---------------------------------------------------------------- panels
+
+
+@dataclass(frozen=True)
+class DrawRequest:
+    size: int
+    specialties: tuple[str, ...] = ()
+    seed: str = ""
+
+
+def conflict_reason(expert: User, project: Project) -> str:
+    """Why `expert` may not sit on a panel for `project`, or "" (domain.md §10: an expert whose own
+    department leads or participates in the project is in a conflict of interest)."""
+    if expert.department_id is None:
+        return ""
+    if expert.department_id == project.lead_department_id:
+        return f"their department {expert.department.code} leads the project"
+    if project.participations.filter(department_id=expert.department_id).exists():
+        return f"their department {expert.department.code} participates in the project"
+    return ""
+
+
+def _pool_member(user: User | None, username: str) -> str:
+    """Why `username` cannot be drawn or named at all, or ""."""
+    if user is None or not user.is_active:
+        return "unknown or disabled user"
+    if not user.has_role(Role.EXPERT):
+        return "lacks the role expert"
+    profile = getattr(user, "expert_profile", None)
+    if profile is None:
+        return "not in the expert pool"
+    if not profile.active:
+        return "inactive in the expert pool"
+    return ""
+
+
+def _named_panel(project: Project, usernames: list[str], minimum: int) -> list[User]:
+    if len(set(usernames)) != len(usernames):
+        raise InvalidInput("an expert is named twice", details={"experts": "duplicate"})
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=usernames).select_related("department", "expert_profile")
+    }
+    problems: dict[str, str] = {}
+    conflicts = False
+    for name in usernames:
+        reason = _pool_member(users.get(name), name)
+        if not reason:
+            conflict = conflict_reason(users[name], project)
+            if conflict:
+                conflicts = True
+                reason = f"conflict of interest: {conflict}"
+        if reason:
+            problems[name] = reason
+    if problems:
+        raise InvalidInput(
+            "; ".join(f"{n}: {r}" for n, r in problems.items()),
+            code="conflict_of_interest" if conflicts else "invalid",
+            details={"experts": problems},
+        )
+    if len(usernames) < minimum:
+        raise InvalidInput(
+            f"a panel needs at least {minimum} experts (C10.1 min_panel_size); {len(usernames)} named",
+            code="panel_too_small",
+            details={"experts": f"at least {minimum}"},
+        )
+    return [users[n] for n in usernames]
+
+
+def _drawn_panel(project: Project, draw: DrawRequest, minimum: int) -> tuple[list[User], dict[str, Any]]:
+    if draw.size < minimum:
+        raise InvalidInput(
+            f"a panel needs at least {minimum} experts (C10.1 min_panel_size); size {draw.size} asked",
+            code="panel_too_small",
+            details={"size": f"at least {minimum}"},
+        )
+    wanted = _specialties(draw.specialties)
+    profiles = ExpertProfile.objects.filter(
+        active=True, user__is_active=True, user__roles__role=Role.EXPERT
+    ).select_related("user", "user__department")
+    if wanted:
+        profiles = profiles.filter(specialties__in=wanted)
+    # the order the candidates were considered in: by username, each once
+    pool = sorted({p.user.username: p.user for p in profiles}.items())
+    candidates: list[str] = []
+    excluded: list[dict[str, str]] = []
+    for username, user in pool:
+        reason = conflict_reason(user, project)
+        if reason:
+            excluded.append({"expert": username, "reason": f"conflict of interest: {reason}"})
+        else:
+            candidates.append(username)
+    if len(candidates) < draw.size:
+        raise InvalidInput(
+            f"the pool has {len(candidates)} eligible experts for this draw; {draw.size} asked",
+            code="pool_too_small",
+            details={"size": f"at most {len(candidates)} eligible", "excluded": excluded},
+        )
+    seed = draw.seed.strip() or secrets.token_hex(16)
+    chosen = selectors.draw_select(seed, candidates, draw.size)
+    users = dict(pool)
+    record = {
+        "draw_seed": seed,
+        "draw_size": draw.size,
+        "draw_specialties": [s.code for s in wanted],
+        "draw_candidates": candidates,
+        "draw_excluded": excluded,
+    }
+    return [users[u] for u in chosen], record
+
+
+def review_form(
+    *,
+    actor: User,
+    project_id: Any,
+    experts: list[str] | None = None,
+    draw: DrawRequest | None = None,
+    due_on: dt.date | None = None,
+) -> ExpertReview:
+    """NDRC forms a panel for a project's needs analysis: named experts, or a reproducible draw."""
+    with transaction.atomic():
+        project = project_policies.project_for(actor, project_id, "review", for_update=True)
+        project_policies.require(policies.may_organise(actor), "only NDRC forms expert panels")
+        if (experts is None) == (draw is None):
+            raise InvalidInput(
+                "name the experts or ask for a draw (one of the two)",
+                details={"experts": "either experts or draw", "draw": "either experts or draw"},
+            )
+        if project.stage != Stage.NEEDS_ANALYSIS:
+            raise Conflict(
+                f"a panel reviews the needs analysis: the project is in stage {project.stage}",
+                code="wrong_stage",
+                details={"stage": project.stage},
+            )
+        if ExpertReview.objects.filter(project=project, status=ReviewStatus.OPEN).exists():
+            raise Conflict("this project already has an open expert review", code="review_open")
+        if due_on is not None and due_on < clock.today():
+            raise InvalidInput("the due date lies in the past", details={"due_on": "in the past"})
+        minimum = selectors.min_panel_size(project.regime)
+        draw_record: dict[str, Any] = {}
+        if experts is not None:
+            panel = _named_panel(project, list(experts), minimum)
+        else:
+            assert draw is not None
+            panel, draw_record = _drawn_panel(project, draw, minimum)
+        review = ExpertReview.objects.create(
+            project=project,
+            formed_by=FormedBy.NAMED if experts is not None else FormedBy.DRAW,
+            formed_at=clock.now(),
+            organised_by=actor,
+            due_on=due_on,
+            **draw_record,
+        )
+        PanelMember.objects.bulk_create(
+            PanelMember(review=review, expert=u, position=i) for i, u in enumerate(panel, start=1)
+        )
+        assigned = set(
+            Assignment.objects.filter(project=project, task=AssignmentTask.EXPERT).values_list("user_id", flat=True)
+        )
+        for u in panel:
+            if u.pk not in assigned:
+                # the assignment lets the expert open the project (summary, needs-analysis report)
+                project_services.assignment_add(
+                    actor=actor, project_id=project.pk, username=u.username, task=AssignmentTask.EXPERT
+                )
+        audit_record(
+            actor=actor,
+            action="review.form",
+            obj=review,
+            project_id=str(project.pk),
+            new={
+                "formed_by": review.formed_by,
+                "experts": [u.username for u in panel],
+                "due_on": due_on.isoformat() if due_on else None,
+                **draw_record,
+            },
+        )
+    return review
+
+
+# ---------------------------------------------------------------- opinions and conclusion
+
+
+def _locked_review(actor: User, review_id: Any) -> ExpertReview:
+    review = selectors.review_for(user=actor, review_id=review_id)  # 404 / 403 in the §4 order
+    return ExpertReview.objects.select_for_update().select_related("project").get(pk=review.pk)
+
+
+def _opinion_state(o: Opinion) -> dict[str, Any]:
+    return {
+        "expert": o.expert.username,
+        "recommendation": o.recommendation,
+        "text": o.text,
+        "attachment_sha256": o.attachment_sha256 or None,
+    }
+
+
+def opinion_give(
+    *,
+    actor: User,
+    review_id: Any,
+    recommendation: str,
+    text: str,
+    attachment: UploadedFile | None = None,
+) -> tuple[Opinion, bool]:
+    """An expert on the panel gives (or, until the conclusion, changes) their one opinion.
+    Returns the opinion and whether it was new."""
+    with transaction.atomic():
+        review = _locked_review(actor, review_id)
+        if not review.members.filter(expert_id=actor.pk).exists():
+            raise Forbidden("only the experts on this panel give opinions")
+        if review.status != ReviewStatus.OPEN:
+            raise Conflict("the panel has concluded: opinions are part of the record now", code="review_concluded")
+        errors = {}
+        if recommendation not in Recommendation.values:
+            errors["recommendation"] = f"one of {', '.join(Recommendation.values)}"
+        if not (text or "").strip():
+            errors["text"] = "required"
+        blob: tuple[str, str, int, bytes] | None = None
+        if attachment is not None:
+            if attachment.size is not None and attachment.size > MAX_ATTACHMENT_BYTES:
+                errors["attachment"] = f"the file is larger than {MAX_ATTACHMENT_BYTES} bytes"
+            else:
+                blob = storage.digests(attachment.chunks())
+                if blob[2] == 0:
+                    errors["attachment"] = "the file is empty"
+        if errors:
+            raise InvalidInput("the opinion was not recorded", details=errors)
+        now = clock.now()
+        opinion = Opinion.objects.select_for_update().filter(review=review, expert=actor).first()
+        old = _opinion_state(opinion) if opinion is not None else None
+        created = opinion is None
+        if opinion is None:
+            opinion = Opinion(review=review, expert=actor, given_at=now)
+        opinion.recommendation = recommendation
+        opinion.text = text.strip()
+        opinion.updated_at = now
+        if blob is not None and attachment is not None:
+            sha256, sm3, size, data = blob
+            storage.store(data, sha256)
+            opinion.attachment_name = (attachment.name or "attachment")[:255]
+            opinion.attachment_type = (attachment.content_type or "application/octet-stream")[:100]
+            opinion.attachment_size = size
+            opinion.attachment_sha256 = sha256
+            opinion.attachment_sm3 = sm3
+        if created:
+            opinion.save()
+        else:
+            opinion.save(
+                update_fields=[
+                    "recommendation",
+                    "text",
+                    "updated_at",
+                    "attachment_name",
+                    "attachment_type",
+                    "attachment_size",
+                    "attachment_sha256",
+                    "attachment_sm3",
+                ]
+            )
+        audit_record(
+            actor=actor,
+            action="review.opinion.give" if created else "review.opinion.change",
+            obj=opinion,
+            project_id=str(review.project_id),
+            old=old,
+            new=_opinion_state(opinion),
+        )
+    return opinion, created
+
+
+def _record(review: ExpertReview) -> dict[str, Any]:
+    """The expert-opinion record as it stands at the conclusion (canonical, JSON-safe)."""
+    project = review.project
+    members = list(review.members.select_related("expert", "expert__department").order_by("position"))
+    profiles = {
+        p.user_id: p
+        for p in ExpertProfile.objects.filter(user__in=[m.expert for m in members]).prefetch_related("specialties")
+    }
+    opinions = {o.expert_id: o for o in review.opinions.select_related("expert")}
+
+    def iso(v: dt.datetime | None) -> str | None:
+        return v.astimezone(clock.BEIJING).isoformat() if v else None
+
+    panel = []
+    for m in members:
+        profile = profiles.get(m.expert_id)
+        o = opinions.get(m.expert_id)
+        panel.append(
+            {
+                "expert": m.expert.username,
+                "name": m.expert.label(),
+                "department": m.expert.department.name if m.expert.department else "",
+                "title": profile.title if profile else "",
+                "specialties": [s.name for s in profile.specialties.all()] if profile else [],
+                "opinion": None
+                if o is None
+                else {
+                    "recommendation": o.recommendation,
+                    "text": o.text,
+                    "given_at": iso(o.given_at),
+                    "updated_at": iso(o.updated_at),
+                    "attachment": {
+                        "name": o.attachment_name,
+                        "size": o.attachment_size,
+                        "sha256": o.attachment_sha256,
+                        "sm3": o.attachment_sm3,
+                    }
+                    if o.attachment_sha256
+                    else None,
+                },
+            }
+        )
+    return {
+        "review": str(review.pk),
+        "project": {
+            "id": str(project.pk),
+            "code": project.code,
+            "name": project.name,
+            "lead_department": project.lead_department.name,
+            "participating_departments": [d.name for d in project.participating_departments.order_by("code")],
+        },
+        "formed_by": review.formed_by,
+        "formed_at": iso(review.formed_at),
+        "organised_by": review.organised_by.label(),
+        "draw": {
+            "seed": review.draw_seed,
+            "size": review.draw_size,
+            "specialties": review.draw_specialties,
+            "candidates": review.draw_candidates,
+            "excluded": review.draw_excluded,
+        }
+        if review.draw_seed
+        else None,
+        "panel": panel,
+        "conclusion": review.conclusion,
+        "conclusion_text": review.conclusion_text,
+        "concluded_by": review.concluded_by.label() if review.concluded_by else "",
+        "concluded_at": iso(review.concluded_at),
+    }
+
+
+def record_digest(record: dict[str, Any]) -> str:
+    return hashlib.sha256(
+        json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    ).hexdigest()
+
+
+def review_conclude(*, actor: User, review_id: Any, conclusion: str, text: str) -> ExpertReview:
+    """NDRC concludes the panel once every member has given an opinion; the conclusion and the
+    opinions become the immutable expert-opinion record (专家评议意见)."""
+    with transaction.atomic():
+        review = _locked_review(actor, review_id)
+        project_policies.require(policies.may_organise(actor), "only NDRC concludes expert panels")
+        if review.status != ReviewStatus.OPEN:
+            raise Conflict("the panel has already concluded", code="review_concluded")
+        errors = {}
+        if conclusion not in Recommendation.values:
+            errors["conclusion"] = f"one of {', '.join(Recommendation.values)}"
+        if not (text or "").strip():
+            errors["text"] = "required"
+        if errors:
+            raise InvalidInput("the conclusion was not recorded", details=errors)
+        given = set(review.opinions.values_list("expert_id", flat=True))
+        waiting = [m.expert.username for m in review.members.select_related("expert") if m.expert_id not in given]
+        if waiting:
+            raise Conflict(
+                f"waiting for the opinions of {', '.join(waiting)}",
+                code="opinions_missing",
+                details={"waiting_for": waiting},
+            )
+        review.status = ReviewStatus.CONCLUDED
+        review.conclusion = conclusion
+        review.conclusion_text = text.strip()
+        review.concluded_by = actor
+        review.concluded_at = clock.now()
+        review.record = _record(review)
+        review.record_sha256 = record_digest(review.record)
+        review.save(
+            update_fields=[
+                "status",
+                "conclusion",
+                "conclusion_text",
+                "concluded_by",
+                "concluded_at",
+                "record",
+                "record_sha256",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="review.conclude",
+            obj=review,
+            project_id=str(review.project_id),
+            old={"status": ReviewStatus.OPEN},
+            new={
+                "status": review.status,
+                "conclusion": conclusion,
+                "text": review.conclusion_text,
+                "record_sha256": review.record_sha256,
+            },
+        )
+    return review
+
+
+# ---------------------------------------------------------------- co-authors (C10.2)
+
+
+def co_authors_set(*, actor: User, project_id: Any, departments: Iterable[str]) -> NeedsAnalysis:
+    """The lead department records which participating departments co-authored its needs-analysis
+    report (clause 10: 地方部门共同编制需求分析报告)."""
+    codes = list(dict.fromkeys(c.strip() for c in departments if c and c.strip()))
+    with transaction.atomic():
+        project = project_policies.project_for(actor, project_id, "edit", for_update=True)
+        project_policies.require(
+            policies.may_set_co_authors(actor, project), "only the lead department records the report's co-authors"
+        )
+        if project.stage not in CO_AUTHOR_STAGES:
+            raise Conflict(
+                "the co-authors are recorded with the needs analysis, before the proposal",
+                code="wrong_stage",
+                details={"stage": project.stage},
+            )
+        participants = {d.code: d for d in project.participating_departments.all()}
+        unknown = [c for c in codes if c not in participants]
+        if unknown:
+            known = set(Department.objects.filter(code__in=unknown).values_list("code", flat=True))
+            raise InvalidInput(
+                "co-authors must be participating departments of the project: " + ", ".join(unknown),
+                details={
+                    "co_authors": {c: "not a participating department" if c in known else "unknown" for c in unknown}
+                },
+            )
+        record = NeedsAnalysis.objects.select_for_update().filter(project=project).first()
+        old = sorted(record.co_authors.values_list("code", flat=True)) if record is not None else None
+        if record is None:
+            record = NeedsAnalysis.objects.create(project=project, recorded_at=clock.now(), recorded_by=actor)
+        else:
+            record.recorded_at = clock.now()
+            record.recorded_by = actor
+            record.save(update_fields=["recorded_at", "recorded_by"])
+        record.co_authors.set([participants[c] for c in codes])
+        audit_record(
+            actor=actor,
+            action="review.co_authors.set",
+            obj=record,
+            project_id=str(project.pk),
+            old={"co_authors": old} if old is not None else None,
+            new={"co_authors": sorted(codes)},
+        )
+    return record

@@ -1,0 +1,458 @@
+"""Web pages of expert review: the project tab, the review list and page, the expert pool.
+Thin: reads through selectors, writes through services (which check scope and role and audit)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from egovpm.accounts.choices import Role
+from egovpm.accounts.models import User
+from egovpm.core import clock
+from egovpm.core.errors import DomainError, Forbidden, NotFound
+from egovpm.core.views import language_of
+from egovpm.documents import storage
+from egovpm.projects import policies as project_policies
+from egovpm.projects.choices import Stage
+from egovpm.projects.models import Project
+from egovpm.reviews import api, policies, selectors, services
+from egovpm.reviews.choices import ReviewStatus
+from egovpm.reviews.forms import (
+    CoAuthorsForm,
+    ConcludeForm,
+    ExpertProfileForm,
+    OpinionForm,
+    PanelForm,
+    SpecialtyForm,
+)
+from egovpm.reviews.models import ExpertProfile, ExpertReview
+from egovpm.web import errors
+from egovpm.web.extensions import InboxItem
+from egovpm.web.views import domain_errors
+
+
+def _reason_zh(reason: str) -> str:
+    """The services' refusal reasons, in the user's language."""
+    table = {
+        "unknown or disabled user": _("unknown or disabled user"),
+        "lacks the role expert": _("lacks the expert role"),
+        "not in the expert pool": _("not in the expert pool"),
+        "inactive in the expert pool": _("inactive in the expert pool"),
+    }
+    if reason in table:
+        return table[reason]
+    if reason.startswith("conflict of interest: "):
+        rest = reason.removeprefix("conflict of interest: their department ")
+        code, _sep, what = rest.partition(" ")
+        if what.startswith("leads"):
+            return _("conflict of interest: their department %(code)s leads the project") % {"code": code}
+        return _("conflict of interest: their department %(code)s participates in the project") % {"code": code}
+    return reason
+
+
+def _attach(form: Any, error: DomainError, language: str) -> None:
+    """Put a refusal on the form; expert-by-expert reasons become readable lines."""
+    if isinstance(error, NotFound):
+        raise Http404(error.message)
+    if isinstance(error, Forbidden):
+        raise PermissionDenied(error.message)
+    details = error.details if isinstance(error.details, dict) else {}
+    experts = details.get("experts")
+    if isinstance(experts, dict):
+        for username, reason in experts.items():
+            form.add_error(None, f"{username}：{_reason_zh(str(reason))}")
+        return
+    if error.code == "panel_too_small":
+        form.add_error(
+            None, _("A panel needs at least %(n)s experts (rule C10.1).") % {"n": selectors.min_panel_size()}
+        )
+        return
+    if error.code == "pool_too_small":
+        form.add_error(None, _("Too few eligible experts in the pool for this draw: %(msg)s") % {"msg": error.message})
+        return
+    if error.code == "opinions_missing":
+        waiting = "、".join(details.get("waiting_for", []))
+        form.add_error(None, _("Waiting for the opinions of: %(names)s") % {"names": waiting})
+        return
+    errors.attach(form, error, language)
+
+
+# ---------------------------------------------------------------- registrations (apps.py)
+
+
+def nav_visible(user: Any) -> bool:
+    return bool(user.has_role(Role.NDRC_OFFICER, Role.EXPERT, Role.MOF_VIEWER, Role.DEPT_STAFF, Role.DEPT_LEADER))
+
+
+def inbox_items(user: Any) -> list[InboxItem]:
+    items = []
+    for r in selectors.expert_todo(user=user):
+        mine = any(o.expert_id == user.pk for o in r.opinions.all())
+        title = (
+            _("Expert review: you may still change your opinion until the panel concludes")
+            if mine
+            else _("Expert review: give your opinion on the needs-analysis report")
+        )
+        items.append(
+            InboxItem(
+                title=title,
+                url=reverse("web:review_detail", kwargs={"pk": r.pk}),
+                project=r.project,
+                due=r.due_on,
+                kind="review_opinion",
+            )
+        )
+    for r in selectors.ndrc_todo(user=user):
+        items.append(
+            InboxItem(
+                title=_("Expert review: every opinion is in — record the panel's conclusion"),
+                url=reverse("web:review_detail", kwargs={"pk": r.pk}),
+                project=r.project,
+                due=r.due_on,
+                kind="review_conclude",
+            )
+        )
+    return items
+
+
+def _review_rows(user: Any, reviews: list[ExpertReview]) -> list[dict[str, Any]]:
+    rows = []
+    for r in reviews:
+        members = list(r.members.all())
+        given = {o.expert_id for o in r.opinions.all()}
+        rows.append(
+            {
+                "review": r,
+                "size": len(members),
+                "given": len(given & {m.expert_id for m in members}),
+                "mine": next((o for o in r.opinions.all() if o.expert_id == user.pk), None),
+                "member": any(m.expert_id == user.pk for m in members),
+            }
+        )
+    return rows
+
+
+def tab_context(request: HttpRequest, project: Project, **forms: Any) -> dict[str, Any]:
+    """The 专家评议 tab of a project."""
+    user: Any = request.user
+    context: dict[str, Any] = {"min_panel": selectors.min_panel_size(project.regime), "today": clock.today()}
+    if not policies.may_read_reviews_of(user, project):
+        context["no_access"] = True
+        return context
+    reviews = list(selectors.review_list(user=user, project_id=project.pk))
+    context["rows"] = _review_rows(user, reviews)
+    open_review = any(r.status == ReviewStatus.OPEN for r in reviews)
+    if policies.may_organise(user) and project.stage == Stage.NEEDS_ANALYSIS and not open_review:
+        context["panel_form"] = forms.get("panel_form") or PanelForm(min_size=context["min_panel"])
+    participants = list(project.participating_departments.order_by("code"))
+    record = selectors.needs_analysis_of(project=project)
+    context["co_authors"] = list(record.co_authors.order_by("code")) if record else []
+    context["local_participants"] = [d for d in participants if d.kind == "local"]
+    context["missing_co_authors"] = [d for d in context["local_participants"] if d not in context["co_authors"]]
+    if participants and policies.may_set_co_authors(user, project) and project.stage in services.CO_AUTHOR_STAGES:
+        context["co_authors_form"] = forms.get("co_authors_form") or CoAuthorsForm(
+            initial={"co_authors": [d.code for d in context["co_authors"]]}, departments=participants
+        )
+    if user.has_role(Role.NDRC_OFFICER) and project.stage == Stage.PROPOSAL:
+        context["history"] = selectors.department_history(project=project, language=language_of(request))
+    return context
+
+
+# ---------------------------------------------------------------- pages
+
+
+@login_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    status = request.GET.get("status", "")
+    reviews = selectors.review_list(user=user)
+    if status in ReviewStatus.values:
+        reviews = reviews.filter(status=status)
+    return render(
+        request,
+        "reviews/list.html",
+        {
+            "rows": _review_rows(user, list(reviews)),
+            "status": status,
+            "statuses": ReviewStatus.choices,
+            "may_manage_pool": policies.may_manage_pool(user),
+        },
+    )
+
+
+def _detail(request: HttpRequest, review: ExpertReview, *, status: int = 200, **forms: Any) -> HttpResponse:
+    user: Any = request.user
+    review = selectors.review_for(user=user, review_id=review.pk)
+    member = policies.is_member(user, review)
+    context: dict[str, Any] = {
+        "review": review,
+        "project": review.project,
+        "members": list(review.members.all()),
+        "opinions": selectors.visible_opinions(user=user, review=review),
+        "show_panel": user.has_role(Role.NDRC_OFFICER, Role.MOF_VIEWER)
+        or member
+        or review.status == ReviewStatus.CONCLUDED,
+        "show_draw": bool(review.draw_seed) and user.has_role(Role.NDRC_OFFICER, Role.MOF_VIEWER),
+        "replay": selectors.draw_replay(review=review) if user.has_role(Role.NDRC_OFFICER, Role.MOF_VIEWER) else None,
+        "given": {o.expert_id for o in review.opinions.all()},
+        "member": member,
+        "is_ndrc": policies.is_ndrc(user),
+        "today": clock.today(),
+    }
+    if review.status == ReviewStatus.OPEN:
+        if member:
+            mine = selectors.opinion_of(review=review, expert_id=user.pk)
+            initial = {"recommendation": mine.recommendation, "text": mine.text} if mine else {}
+            context["mine"] = mine
+            context["opinion_form"] = forms.get("opinion_form") or OpinionForm(initial=initial)
+            context["report_documents"] = review.project.documents.filter(category="needs_analysis_report").order_by(
+                "-uploaded_at"
+            )
+        if policies.may_organise(user):
+            context["conclude_form"] = forms.get("conclude_form") or ConcludeForm()
+    return render(request, "reviews/detail.html", context, status=status)
+
+
+@login_required
+@domain_errors
+def review_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    review = selectors.review_for(user=request.user, review_id=pk)
+    return _detail(request, review)
+
+
+@login_required
+@require_POST
+@domain_errors
+def review_form(request: HttpRequest, pk: Any) -> HttpResponse:
+    """NDRC forms a panel from the project's 专家评议 tab."""
+    user: Any = request.user
+    project = project_policies.project_for(user, pk, "review")
+    project_policies.require(policies.may_organise(user), "only NDRC forms expert panels")
+    form = PanelForm(request.POST, min_size=selectors.min_panel_size(project.regime))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["mode"] == "named":
+                review = services.review_form(
+                    actor=user, project_id=project.pk, experts=list(data["experts"]), due_on=data.get("due_on")
+                )
+            else:
+                review = services.review_form(
+                    actor=user,
+                    project_id=project.pk,
+                    draw=services.DrawRequest(
+                        size=data.get("size") or 0,
+                        specialties=tuple(data.get("specialties") or ()),
+                        seed=data.get("seed") or "",
+                    ),
+                    due_on=data.get("due_on"),
+                )
+        except DomainError as e:
+            _attach(form, e, language_of(request))
+        else:
+            messages.success(request, _("The expert panel was formed; its members see the review in their to-do list."))
+            return redirect("web:review_detail", pk=review.pk)
+    return _project_tab(request, project, panel_form=form)
+
+
+def _project_tab(request: HttpRequest, project: Project, **forms: Any) -> HttpResponse:
+    """A refused form on the 专家评议 tab: the tab again on a page of its own, with what was typed
+    and why it was refused."""
+    context = {"project": project, **tab_context(request, project, **forms)}
+    return render(request, "reviews/project_tab_page.html", context, status=400)
+
+
+@login_required
+@require_POST
+@domain_errors
+def co_authors_set(request: HttpRequest, pk: Any) -> HttpResponse:
+    user: Any = request.user
+    project = project_policies.project_for(user, pk, "edit")
+    project_policies.require(policies.may_set_co_authors(user, project), "only the lead department records co-authors")
+    form = CoAuthorsForm(request.POST, departments=list(project.participating_departments.order_by("code")))
+    if form.is_valid():
+        try:
+            services.co_authors_set(actor=user, project_id=project.pk, departments=form.cleaned_data["co_authors"])
+        except DomainError as e:
+            _attach(form, e, language_of(request))
+        else:
+            messages.success(request, _("The co-authors of the needs-analysis report were recorded."))
+            return redirect(reverse("web:project_detail", kwargs={"pk": project.pk}) + "?tab=reviews#tabs")
+    return _project_tab(request, project, co_authors_form=form)
+
+
+@login_required
+@require_POST
+@domain_errors
+def opinion_give(request: HttpRequest, pk: Any) -> HttpResponse:
+    user: Any = request.user
+    review = selectors.review_for(user=user, review_id=pk)
+    project_policies.require(policies.is_member(user, review), "only the experts on this panel give opinions")
+    form = OpinionForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            _opinion, created = services.opinion_give(
+                actor=user,
+                review_id=review.pk,
+                recommendation=form.cleaned_data["recommendation"],
+                text=form.cleaned_data["text"],
+                attachment=form.cleaned_data.get("attachment"),
+            )
+        except DomainError as e:
+            _attach(form, e, language_of(request))
+        else:
+            messages.success(
+                request,
+                _("Your opinion was recorded.") if created else _("Your opinion was changed."),
+            )
+            return redirect("web:review_detail", pk=review.pk)
+    return _detail(request, review, status=400, opinion_form=form)
+
+
+@login_required
+@require_POST
+@domain_errors
+def review_conclude(request: HttpRequest, pk: Any) -> HttpResponse:
+    user: Any = request.user
+    review = selectors.review_for(user=user, review_id=pk)
+    project_policies.require(policies.may_organise(user), "only NDRC concludes expert panels")
+    form = ConcludeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_conclude(
+                actor=user,
+                review_id=review.pk,
+                conclusion=form.cleaned_data["conclusion"],
+                text=form.cleaned_data["text"],
+            )
+        except DomainError as e:
+            _attach(form, e, language_of(request))
+            return _detail(request, review, status=e.status, conclude_form=form)
+        else:
+            messages.success(request, _("The panel's conclusion was recorded; the expert-opinion record is final."))
+            return redirect("web:review_detail", pk=review.pk)
+    return _detail(request, review, status=400, conclude_form=form)
+
+
+@login_required
+@domain_errors
+def review_document(request: HttpRequest, pk: Any) -> HttpResponse:
+    review = selectors.review_for(user=request.user, review_id=pk)
+    if review.status != ReviewStatus.CONCLUDED:
+        raise Http404("not concluded")
+    return api.docx_response(review)
+
+
+@login_required
+@domain_errors
+def opinion_attachment(request: HttpRequest, pk: Any, username: str) -> FileResponse:
+    review = selectors.review_for(user=request.user, review_id=pk)
+    opinion = next(
+        (o for o in selectors.visible_opinions(user=request.user, review=review) if o.expert.username == username),
+        None,
+    )
+    if opinion is None or not opinion.attachment_sha256:
+        raise Http404("no attachment")
+    path = storage.blob_path(opinion.attachment_sha256)
+    if not path.exists():
+        raise Http404("stored file missing")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=opinion.attachment_name)
+
+
+# ---------------------------------------------------------------- the pool
+
+
+def _expert_users() -> list[Any]:
+    return list(
+        User.objects.filter(roles__role=Role.EXPERT, is_active=True).select_related("department").order_by("username")
+    )
+
+
+@login_required
+def pool(request: HttpRequest, **forms: Any) -> HttpResponse:
+    user: Any = request.user
+    if not policies.may_manage_pool(user):
+        raise PermissionDenied(_("Only NDRC manages the expert pool."))
+    profiles = list(selectors.expert_pool(user=user))
+    in_pool = {p.user_id for p in profiles}
+    users = _expert_users()
+    return render(
+        request,
+        "reviews/pool.html",
+        {
+            "profiles": profiles,
+            "outside": [u for u in users if u.pk not in in_pool],
+            "expert_form": forms.get("expert_form") or ExpertProfileForm(users=users, initial={"active": True}),
+            "specialty_form": forms.get("specialty_form") or SpecialtyForm(),
+            "specialties": selectors.specialties(),
+        },
+        status=400 if forms else 200,
+    )
+
+
+@login_required
+@require_POST
+def pool_expert(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not policies.may_manage_pool(user):
+        raise PermissionDenied(_("Only NDRC manages the expert pool."))
+    form = ExpertProfileForm(request.POST, users=_expert_users())
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.expert_profile_set(
+                actor=user,
+                username=data["user"],
+                specialties=data["specialties"],
+                title=data["title"],
+                active=data["active"],
+            )
+        except DomainError as e:
+            _attach(form, e, language_of(request))
+        else:
+            messages.success(request, _("The expert's profile was saved."))
+            return redirect("web:review_pool")
+    return pool(request, expert_form=form)
+
+
+@login_required
+@require_POST
+def pool_toggle(request: HttpRequest, username: str) -> HttpResponse:
+    user: Any = request.user
+    if not policies.may_manage_pool(user):
+        raise PermissionDenied(_("Only NDRC manages the expert pool."))
+    profile = ExpertProfile.objects.filter(user__username=username).first()
+    if profile is None:
+        raise Http404("not in the pool")
+    services.expert_profile_set(actor=user, username=username, active=not profile.active)
+    messages.success(request, _("The expert's status in the pool was changed."))
+    return redirect("web:review_pool")
+
+
+@login_required
+@require_POST
+def pool_specialty(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not policies.may_manage_pool(user):
+        raise PermissionDenied(_("Only NDRC manages the expert pool."))
+    form = SpecialtyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.specialty_add(actor=user, **form.cleaned_data)
+        except DomainError as e:
+            if e.code == "duplicate":
+                form.add_error("code", _("This code is already in use."))
+            else:
+                _attach(form, e, language_of(request))
+        else:
+            messages.success(request, _("The specialty was added."))
+            return redirect("web:review_pool")
+    return pool(request, specialty_form=form)
