@@ -15,7 +15,8 @@ from egovpm.core.api import Pagination
 from egovpm.core.errors import InvalidInput
 from egovpm.core.views import language_of
 from egovpm.projects import policies, selectors, services
-from egovpm.projects.choices import TRANSITIONS, AssignmentTask, Stage
+from egovpm.projects.choices import TRANSITIONS, AssignmentTask
+from egovpm.projects.filters import ProjectListParams
 from egovpm.projects.models import Assignment, Project
 
 
@@ -110,17 +111,15 @@ class ProjectListView(APIView):
         responses={200: ProjectOut(many=True)},
     )
     def get(self, request: Request) -> Response:
-        stage = request.query_params.get("stage", "")
-        bad = [s for s in stage.split(",") if s and s not in Stage.values]
-        if bad:
-            raise InvalidInput(
-                f"unknown stage {', '.join(bad)}", details={"stage": f"one of {', '.join(Stage.values)}"}
-            )
+        params = ProjectListParams(request.query_params, queryset=Project.objects.none())
+        if not params.is_valid():
+            raise InvalidInput("invalid filter", details={k: "; ".join(map(str, v)) for k, v in params.errors.items()})
+        data = params.form.cleaned_data
         qs = selectors.project_list(
             user=request.user,
-            stage=stage,
-            department=request.query_params.get("department", ""),
-            q=request.query_params.get("q", ""),
+            stage=",".join(data.get("stage") or []),
+            department=data.get("department") or "",
+            q=data.get("q") or "",
         )
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
