@@ -44,6 +44,7 @@ class EstimateFact:
     line_count: int
     approved: bool  # a baseline exists (approve_preliminary_design passed)
     baseline_total: Decimal | None = None
+    exists: bool = True  # False: no estimate has been entered at all
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""UI registrations (tab, navigation, 待办) — see views.py."""

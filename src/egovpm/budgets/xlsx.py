@@ -1,0 +1,131 @@
+"""The spending ledger's XLSX import and template: one expenditure per row, a header row naming
+the columns (Chinese or English). Parsing only — the services validate against the estimate.
+
+Amount cells may be text ("12500.00") or numbers; a number is taken by its shortest decimal
+representation (Decimal(str(x))) and refused if that has more than two places — never rounded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+
+from egovpm.budgets.services import ExpenditureIn
+from egovpm.core.errors import InvalidInput
+from egovpm.core.money import parse_amount
+
+COLUMNS = {
+    "line": ("单项工程编码", "line", "code"),
+    "spent_on": ("支出日期", "spent_on", "date"),
+    "amount": ("金额（元）", "金额(元)", "金额", "amount"),
+    "voucher": ("凭证号", "voucher"),
+    "note": ("备注", "note"),
+}
+HEADER = ["单项工程编码", "支出日期", "金额（元）", "凭证号", "备注"]
+MAX_ROWS = 5000
+
+
+def _amount(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError("not an amount")
+    if isinstance(value, int):
+        value = str(value)
+    elif isinstance(value, float | Decimal):
+        try:
+            d = Decimal(str(value))
+        except InvalidOperation:
+            raise ValueError("not an amount")
+        value = format(d, "f")
+    return parse_amount(str(value).strip() if value is not None else value)
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time(0):
+            raise ValueError("a date without a time")
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and len(value.strip()) == 10:
+        return dt.date.fromisoformat(value.strip())
+    raise ValueError("a date as YYYY-MM-DD")
+
+
+def read_expenditures(upload: Any) -> list[tuple[int, ExpenditureIn | dict[str, str]]]:
+    """Each data row as (row number, ExpenditureIn) or (row number, {column: error})."""
+    try:
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types for a file that is not XLSX
+        raise InvalidInput("the file is not an XLSX workbook", details={"file": "not an XLSX workbook"})
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        raise InvalidInput("the workbook is empty", details={"file": "empty"})
+    names = [str(h).strip() if h is not None else "" for h in header]
+    index: dict[str, int] = {}
+    for key, aliases in COLUMNS.items():
+        for i, name in enumerate(names):
+            if name in aliases:
+                index[key] = i
+                break
+    missing = [COLUMNS[k][0] for k in ("line", "spent_on", "amount", "voucher") if k not in index]
+    if missing:
+        raise InvalidInput(
+            "the header row lacks columns: " + "、".join(missing),
+            details={"file": "missing columns: " + ", ".join(missing)},
+        )
+    out: list[tuple[int, ExpenditureIn | dict[str, str]]] = []
+    for number, values in enumerate(rows, start=2):
+        if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        if len(out) >= MAX_ROWS:
+            raise InvalidInput(f"at most {MAX_ROWS} rows per file", details={"file": "too many rows"})
+
+        def cell(key: str, values: tuple[Any, ...] = values) -> Any:
+            i = index.get(key)
+            return values[i] if i is not None and i < len(values) else None
+
+        errors: dict[str, str] = {}
+        line = str(cell("line") or "").strip()
+        if not line:
+            errors["line"] = "required"
+        spent_on = dt.date.min
+        try:
+            spent_on = _date(cell("spent_on"))
+        except ValueError:
+            errors["spent_on"] = "a date as YYYY-MM-DD"
+        amount = Decimal(0)
+        try:
+            amount = _amount(cell("amount"))
+        except ValueError:
+            errors["amount"] = 'an amount in yuan like "12500.00" (no sign, at most 2 places)'
+        row = ExpenditureIn(
+            line=line,
+            spent_on=spent_on,
+            amount=amount,
+            voucher=str(cell("voucher") or "").strip(),
+            note=str(cell("note") or "").strip(),
+        )
+        out.append((number, errors or row))
+    workbook.close()
+    return out
+
+
+def template_bytes(lines: list[tuple[str, str]]) -> bytes:
+    """An empty import sheet with the header and, on a second sheet, the sub-project codes."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "支出明细"
+    sheet.append(HEADER)
+    codes = workbook.create_sheet("单项工程")
+    codes.append(["单项工程编码", "名称"])
+    for code, name in lines:
+        codes.append([code, name])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
