@@ -1,5 +1,16 @@
 """Web pages of the reports app, included at the site root in namespace "web" (config/urls.py)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from egovpm.reports import views
+
+R = "projects/<uuid:pk>/reports/<str:period>"
+
+urlpatterns = [
+    path("reports/", views.report_home, name="report_home"),
+    path("reports/export.xlsx", views.report_portfolio_export, name="report_portfolio_export"),
+    path(f"{R}/", views.report_detail, name="report_detail"),
+    path(f"{R}/submit/", views.report_submit, name="report_submit"),
+    path(f"{R}/return/", views.report_return, name="report_return"),
+    path(f"{R}/acknowledge/", views.report_acknowledge, name="report_acknowledge"),
+]

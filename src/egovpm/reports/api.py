@@ -1,0 +1,383 @@
+"""Progress reports over HTTP (api.md "Reports"). Views translate; services and selectors decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from egovpm.core import clock
+from egovpm.core.errors import InvalidInput
+from egovpm.projects import policies as project_policies
+from egovpm.reports import policies, rendering, selectors, services
+from egovpm.reports.choices import SECTION_KEYS, ReportKind, ReportStatus
+from egovpm.rules import facts_reports as fr
+
+AS_OF = OpenApiParameter("as_of", str, description="YYYY-MM-DD; today in Beijing when absent")
+
+
+def parse_as_of(request: Request) -> dt.date | None:
+    raw = request.query_params.get("as_of")
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw) if len(raw) == 10 else _bad_date()
+    except ValueError:
+        return _bad_date()
+
+
+def _bad_date() -> dt.date:
+    raise InvalidInput("as_of must be YYYY-MM-DD", details={"as_of": "invalid date"})
+
+
+# ---------------------------------------------------------------- serializers
+
+
+class SectionsSerializer(serializers.Serializer):
+    progress = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="建设进度")
+    content = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="实施内容")
+    tendering = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="招标投标")
+    budget_execution = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="概预算执行")
+    problems = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="存在的问题")
+
+
+class SubmitIn(serializers.Serializer):
+    sections = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, trim_whitespace=False),
+        help_text=f"the five sections: {', '.join(SECTION_KEYS)}",
+    )
+    submitted_at = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="a paper submission's real time, ISO 8601 with offset; never in the future",
+    )
+
+
+class ReturnIn(serializers.Serializer):
+    comment = serializers.CharField(help_text="what must be revised")
+
+
+class ReturnedOut(serializers.Serializer):
+    at = serializers.DateTimeField()
+    by = serializers.CharField()
+    comment = serializers.CharField()
+
+
+class AcknowledgementsOut(serializers.Serializer):
+    ndrc = serializers.DateTimeField(allow_null=True)
+    mof = serializers.DateTimeField(allow_null=True)
+
+
+class ObligationOut(serializers.Serializer):
+    period = serializers.CharField(help_text="2027-H1 (first half-year) or 2027 (whole year)")
+    kind = serializers.ChoiceField(choices=ReportKind.choices)
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    due_date = serializers.DateField(help_text="inclusive, Asia/Shanghai")
+    status = serializers.ChoiceField(choices=ReportStatus.choices)
+    submitted_at = serializers.DateTimeField(allow_null=True, help_text="the first submission, which decides lateness")
+    timeliness = serializers.CharField(allow_null=True, help_text="on_time | late (by the first submission) | null")
+    version = serializers.IntegerField(help_text="number of submissions so far (resubmissions after returns)")
+    last_submitted_at = serializers.DateTimeField(allow_null=True)
+    returned = ReturnedOut(allow_null=True)
+    acknowledgements = AcknowledgementsOut()
+    submittable = serializers.BooleanField(help_text="the period has ended and no submission stands")
+
+
+class ObligationListOut(serializers.Serializer):
+    as_of = serializers.DateField()
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = ObligationOut(many=True)
+
+
+class HistoryOut(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField(help_text="submitted | returned | acknowledged_ndrc | acknowledged_mof")
+    version = serializers.IntegerField()
+    by = serializers.CharField()
+    paper = serializers.BooleanField(required=False)
+    comment = serializers.CharField(required=False)
+
+
+class ObligationDetailOut(ObligationOut):
+    project = serializers.CharField()
+    title = serializers.CharField()
+    sections = SectionsSerializer(allow_null=True, help_text="the current submission's sections")
+    budget = serializers.JSONField(allow_null=True, help_text="the budget execution table as submitted")
+    history = HistoryOut(many=True)
+
+
+class PrefillOut(serializers.Serializer):
+    period = serializers.CharField()
+    sections = SectionsSerializer()
+    budget = serializers.JSONField(allow_null=True)
+
+
+class PortfolioRowOut(serializers.Serializer):
+    department = serializers.CharField()
+    department_name = serializers.CharField()
+    period = serializers.CharField()
+    total = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    returned = serializers.IntegerField()
+
+
+class PortfolioProjectOut(ObligationOut):
+    project = serializers.CharField()
+    project_code = serializers.CharField()
+    project_name = serializers.CharField()
+    department = serializers.CharField()
+
+
+class PortfolioOut(serializers.Serializer):
+    as_of = serializers.DateField()
+    periods = serializers.ListField(child=serializers.CharField())
+    rows = PortfolioRowOut(many=True)
+    totals = serializers.DictField(child=serializers.IntegerField())
+    projects = PortfolioProjectOut(many=True)
+
+
+def obligation_data(o: selectors.Obligation, today: dt.date) -> dict[str, Any]:
+    current = o.current
+    ret = o.return_record
+    acks = o.acknowledgements
+    return {
+        "period": o.code,
+        "kind": o.period.kind,
+        "period_start": o.period.start,
+        "period_end": o.period.end,
+        "due_date": o.due,
+        "status": o.status,
+        "submitted_at": o.first_submitted_at,
+        "timeliness": o.timeliness,
+        "version": current.version if current else 0,
+        "last_submitted_at": current.submitted_at if current else None,
+        "returned": {"at": ret.returned_at, "by": ret.returned_by.label(), "comment": ret.comment} if ret else None,
+        "acknowledgements": {
+            "ndrc": acks["ndrc"].acknowledged_at if "ndrc" in acks else None,
+            "mof": acks["mof"].acknowledged_at if "mof" in acks else None,
+        },
+        "submittable": o.submittable(today),
+    }
+
+
+def _detail(project: Any, period: str, as_of: dt.date | None = None) -> dict[str, Any]:
+    o = selectors.report_obligation(project=project, period=period, as_of=as_of)
+    current = o.current
+    history = [
+        {**h, "by": h["by"].label()}
+        for h in selectors.report_history(project=project, period=o.code)
+        if fr.beijing_date(h["at"]) <= o.as_of
+    ]
+    return {
+        **obligation_data(o, clock.today()),
+        "project": str(project.pk),
+        "title": rendering.report_title(project, o.period),
+        "sections": current.sections if current else None,
+        "budget": current.budget_snapshot if current else None,
+        "history": history,
+    }
+
+
+# ---------------------------------------------------------------- views
+
+
+class ReportListView(APIView):
+    @extend_schema(parameters=[AS_OF], responses={200: ObligationListOut})
+    def get(self, request: Request, project_id: str) -> Response:
+        """Every report obligation of the project as of a date, oldest first (derived from the stage events)."""
+        project = project_policies.project_for(request.user, project_id)
+        as_of = parse_as_of(request)
+        obligations = selectors.report_obligations_for(project=project, as_of=as_of)
+        today = clock.today()
+        data = {
+            "as_of": as_of or today,
+            "count": len(obligations),
+            "next": None,
+            "previous": None,
+            "results": [obligation_data(o, today) for o in obligations],
+        }
+        return Response(ObligationListOut(data).data)
+
+
+class ReportDetailView(APIView):
+    @extend_schema(parameters=[AS_OF], responses={200: ObligationDetailOut})
+    def get(self, request: Request, project_id: str, period: str) -> Response:
+        """One report: status, the current submission's sections and its whole history."""
+        project = project_policies.project_for(request.user, project_id)
+        return Response(ObligationDetailOut(_detail(project, period, parse_as_of(request))).data)
+
+
+class ReportPrefillView(APIView):
+    @extend_schema(responses={200: PrefillOut})
+    def get(self, request: Request, project_id: str, period: str) -> Response:
+        """The five sections pre-filled from the project's records, to edit before submitting."""
+        project = project_policies.project_for(request.user, project_id)
+        o = selectors.report_obligation(project=project, period=period)
+        draft = selectors.report_prefill(project=project, period=o.period)
+        return Response(PrefillOut({"period": o.code, **draft}).data)
+
+
+class ReportSubmitView(APIView):
+    @extend_schema(
+        request=SubmitIn,
+        responses={
+            201: ObligationDetailOut,
+            409: OpenApiResponse(description="period_not_ended, already_submitted"),
+        },
+    )
+    def post(self, request: Request, project_id: str, period: str) -> Response:
+        """Submit the report to NDRC and MoF, once the period has ended; immutable afterwards."""
+        project = project_policies.project_for(request.user, project_id)
+        project_policies.require(
+            policies.may_submit(request.user, project), "only the lead department submits its project's reports"
+        )
+        data = SubmitIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.report_submit(
+            actor=request.user,
+            project_id=project.pk,
+            period=period,
+            sections=data.validated_data["sections"],
+            submitted_at=data.validated_data.get("submitted_at") or None,
+        )
+        return Response(ObligationDetailOut(_detail(project, period)).data, status=status.HTTP_201_CREATED)
+
+
+class ReportReturnView(APIView):
+    @extend_schema(request=ReturnIn, responses={200: ObligationDetailOut})
+    def post(self, request: Request, project_id: str, period: str) -> Response:
+        """NDRC returns the report for revision with a comment (status `returned`)."""
+        project = project_policies.project_for(request.user, project_id)
+        project_policies.require(policies.may_return(request.user), "only NDRC returns a report for revision")
+        data = ReturnIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.report_return(
+            actor=request.user, project_id=project.pk, period=period, comment=data.validated_data["comment"]
+        )
+        return Response(ObligationDetailOut(_detail(project, period)).data)
+
+
+class ReportAcknowledgeView(APIView):
+    @extend_schema(request=None, responses={200: ObligationDetailOut})
+    def post(self, request: Request, project_id: str, period: str) -> Response:
+        """签收: NDRC or MoF acknowledges receipt of the current submission."""
+        project = project_policies.project_for(request.user, project_id)
+        services.report_acknowledge(actor=request.user, project_id=project.pk, period=period)
+        return Response(ObligationDetailOut(_detail(project, period)).data)
+
+
+def _document(request: Request, project_id: str, period: str) -> tuple[dict[str, Any], str]:
+    project = project_policies.project_for(request.user, project_id)
+    o = selectors.report_obligation(project=project, period=period)
+    ctx = rendering.document_context(project=project, period=o.period, submission=o.current, today=clock.today())
+    return ctx, f"{project.code}-{o.code}-建设情况报告"
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(content, content_type=content_type)
+    ascii_name = filename.encode("ascii", "ignore").decode() or "report"
+    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+class ReportDocumentView(APIView):
+    @extend_schema(responses={(200, DOCX): OpenApiResponse(description="the report as DOCX")})
+    def get(self, request: Request, project_id: str, period: str) -> HttpResponse:
+        """The report as an official document (DOCX): the current submission, or the pre-filled draft."""
+        ctx, name = _document(request, project_id, period)
+        return attachment(rendering.render_docx(ctx), DOCX, f"{name}.docx")
+
+
+class ReportPdfView(APIView):
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(description="the report as PDF"),
+            503: OpenApiResponse(description="pdf_unavailable: WeasyPrint is not installed"),
+        }
+    )
+    def get(self, request: Request, project_id: str, period: str) -> HttpResponse:
+        """The report as PDF (WeasyPrint with a CJK font)."""
+        ctx, name = _document(request, project_id, period)
+        return attachment(rendering.render_pdf(ctx), "application/pdf", f"{name}.pdf")
+
+
+PORTFOLIO_PARAMS = [
+    AS_OF,
+    OpenApiParameter("department", str, description="drill down: lead department code"),
+    OpenApiParameter("period", str, description="drill down: period code"),
+]
+
+
+def _portfolio(request: Request) -> dict[str, Any]:
+    project_policies.require(
+        policies.may_view_portfolio(request.user), "the report portfolio is for NDRC and the Ministry of Finance"
+    )
+    period = request.query_params.get("period", "")
+    if period:
+        selectors.period_parse(period)
+    return selectors.report_portfolio(
+        user=request.user,
+        as_of=parse_as_of(request),
+        department=request.query_params.get("department", ""),
+        period=period,
+    )
+
+
+class PortfolioView(APIView):
+    @extend_schema(parameters=PORTFOLIO_PARAMS, responses={200: PortfolioOut})
+    def get(self, request: Request) -> Response:
+        """Departments × periods: counts on time / late / overdue / pending, and the projects behind them."""
+        data = _portfolio(request)
+        today = clock.today()
+        body = {
+            "as_of": data["as_of"],
+            "periods": data["periods"],
+            "rows": [
+                {
+                    **{k: r[k] for k in ("period", *selectors.COUNT_KEYS)},
+                    "department": r["department"].code,
+                    "department_name": r["department"].name,
+                }
+                for r in data["rows"]
+            ],
+            "totals": data["totals"],
+            "projects": [
+                {
+                    **obligation_data(o, today),
+                    "project": str(o.project.pk),
+                    "project_code": o.project.code,
+                    "project_name": o.project.name,
+                    "department": o.project.lead_department.code,
+                }
+                for o in data["obligations"]
+            ],
+        }
+        return Response(PortfolioOut(body).data)
+
+
+class PortfolioExportView(APIView):
+    @extend_schema(parameters=PORTFOLIO_PARAMS, responses={(200, XLSX): OpenApiResponse(description="XLSX")})
+    def get(self, request: Request) -> HttpResponse:
+        """The portfolio's submission status as XLSX (summary and per-project sheets, Chinese labels)."""
+        data = _portfolio(request)
+        return attachment(
+            rendering.render_portfolio_xlsx(data), XLSX, f"建设情况报告报送情况-{data['as_of'].isoformat()}.xlsx"
+        )

@@ -1,0 +1,376 @@
+"""Web pages of progress reports: the project tab, one report (edit, submit, return, acknowledge),
+the recipients' portfolio with drill-down and XLSX export, and the department's own obligations.
+Thin: reads through selectors, writes through services; out of scope → 404 as in the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from egovpm.core import clock
+from egovpm.core.errors import DomainError
+from egovpm.core.views import language_of
+from egovpm.projects import policies as project_policies
+from egovpm.projects.models import Project
+from egovpm.reports import api, policies, rendering, selectors, services
+from egovpm.reports.choices import SECTION_KEYS, STATUS_CLASS, ReportStatus, Section
+from egovpm.rules import facts_reports as fr
+from egovpm.web import errors
+from egovpm.web.extensions import InboxItem
+from egovpm.web.views import domain_errors
+
+
+class ReportForm(forms.Form):
+    progress = forms.CharField(label=Section.PROGRESS.label, required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    content = forms.CharField(label=Section.CONTENT.label, required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    tendering = forms.CharField(label=Section.TENDERING.label, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    budget_execution = forms.CharField(
+        label=Section.BUDGET_EXECUTION.label, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    problems = forms.CharField(label=Section.PROBLEMS.label, required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    submitted_at = forms.DateTimeField(
+        label=gettext_lazy("Submitted on paper at (Beijing time)"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=gettext_lazy("Only to record a report already delivered on paper; leave empty to submit now."),
+    )
+    confirm = forms.BooleanField(
+        label=gettext_lazy(
+            "I confirm the submission to NDRC and the Ministry of Finance; it cannot be changed afterwards."
+        ),
+        required=True,
+    )
+
+    def sections(self) -> dict[str, str]:
+        return {k: self.cleaned_data.get(k, "") for k in SECTION_KEYS}
+
+    def instant(self) -> dt.datetime | None:
+        value = self.cleaned_data.get("submitted_at")
+        if value is None:
+            return None
+        # datetime-local has no zone: the clerk types Beijing time
+        return value.replace(tzinfo=fr.BEIJING) if value.tzinfo is None else value.astimezone(fr.BEIJING)
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label=gettext_lazy("What must be revised"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+    def value(self) -> dt.date:
+        if self.is_valid() and self.cleaned_data.get("as_of"):
+            return min(self.cleaned_data["as_of"], clock.today())
+        return clock.today()
+
+
+def status_rows(obligations: list[selectors.Obligation], today: dt.date) -> list[dict[str, Any]]:
+    return [
+        {
+            "o": o,
+            "period_label": _period_label(o.period),
+            "status_label": ReportStatus(o.status).label,
+            "status_class": STATUS_CLASS[o.status],
+            "due_soon": o.status == fr.PENDING and 0 <= o.due_in(today) <= selectors.upcoming_days(),
+            "submittable": o.submittable(today),
+        }
+        for o in obligations
+    ]
+
+
+def budget_rows(table: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The budget execution table for the screen: 万元 shown, exact yuan on hover (ui.md)."""
+    if not table:
+        return []
+
+    def money(v: str | None) -> dict[str, str]:
+        return {"wan": selectors.wan(v), "yuan": v or ""}
+
+    rows = [
+        {
+            "code": i["code"],
+            "name": i["name"],
+            "baseline": money(i["baseline_amount"]),
+            "current": money(i["current_amount"]),
+            "spent": money(i["spent"]),
+            "rate": selectors.percent(i["execution_rate"]),
+            "total": False,
+        }
+        for i in table["items"]
+    ]
+    rows.append(
+        {
+            "code": "",
+            "name": _("Total"),
+            "baseline": money(table["total_baseline"]),
+            "current": money(table["total_current"]),
+            "spent": money(table["total_spent"]),
+            "rate": selectors.percent(table["execution_rate"]),
+            "total": True,
+        }
+    )
+    return rows
+
+
+# ---------------------------------------------------------------- project tab
+
+
+def tab_context(request: HttpRequest, project: Project) -> dict[str, Any]:
+    user: Any = request.user
+    as_of = AsOfForm(request.GET or None).value()
+    today = clock.today()
+    obligations = selectors.report_obligations_for(project=project, as_of=as_of)
+    obligations.reverse()  # newest first
+    return {
+        "report_rows": status_rows(obligations, today),
+        "report_as_of": as_of,
+        "today": today,
+        "may_submit": policies.may_submit(user, project),
+    }
+
+
+# ---------------------------------------------------------------- one report
+
+
+def _report_page(
+    request: HttpRequest,
+    project: Project,
+    period: str,
+    *,
+    form: ReportForm | None = None,
+    return_form: ReturnForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user: Any = request.user
+    today = clock.today()
+    o = selectors.report_obligation(project=project, period=period)
+    may_submit = policies.may_submit(user, project) and o.submittable(today)
+    budget = o.current.budget_snapshot if o.current else None
+    if may_submit:
+        draft = selectors.report_prefill(project=project, period=o.period, today=today)
+        budget = draft["budget"]
+        if form is None:
+            # a returned report is revised from what was sent; a new one starts from the records
+            initial = dict(o.current.sections) if o.status == fr.RETURNED and o.current else draft["sections"]
+            form = ReportForm(initial=initial)
+    recipient = policies.recipient_of(user)
+    ctx = {
+        "project": project,
+        "o": o,
+        "title": rendering.report_title(project, o.period),
+        "status_label": ReportStatus(o.status).label,
+        "status_class": STATUS_CLASS[o.status],
+        "today": today,
+        "form": form if may_submit else None,
+        "not_ended": policies.may_submit(user, project) and not o.period.ended_by(today),
+        "budget_rows": budget_rows(budget),
+        "sections": [(k, Section(k).label, (o.current.sections.get(k, "") if o.current else "")) for k in SECTION_KEYS],
+        "history": selectors.report_history(project=project, period=o.code),
+        "may_return": policies.may_return(user) and o.current is not None and o.status != fr.RETURNED,
+        "return_form": return_form or ReturnForm(),
+        "may_acknowledge": recipient is not None
+        and o.current is not None
+        and o.status != fr.RETURNED
+        and recipient not in o.acknowledgements,
+        "acks": o.acknowledgements,
+        "docx_url": reverse("api:report-document", kwargs={"project_id": project.pk, "period": o.code}),
+        "pdf_url": reverse("api:report-document-pdf", kwargs={"project_id": project.pk, "period": o.code}),
+    }
+    return render(request, "reports/report.html", ctx, status=status)
+
+
+@login_required
+@domain_errors
+def report_detail(request: HttpRequest, pk: Any, period: str) -> HttpResponse:
+    project = project_policies.project_for(request.user, pk)
+    return _report_page(request, project, period)
+
+
+@login_required
+@require_POST
+@domain_errors
+def report_submit(request: HttpRequest, pk: Any, period: str) -> HttpResponse:
+    user: Any = request.user
+    project = project_policies.project_for(user, pk)
+    if not policies.may_submit(user, project):
+        raise PermissionDenied(_("Only the lead department submits its project's reports."))
+    form = ReportForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.report_submit(
+                actor=user, project_id=project.pk, period=period, sections=form.sections(), submitted_at=form.instant()
+            )
+        except DomainError as e:
+            errors.attach(form, e, language_of(request))
+            status = e.status
+        else:
+            messages.success(request, _("The report was submitted to NDRC and the Ministry of Finance."))
+            return redirect("web:report_detail", pk=project.pk, period=period)
+    return _report_page(request, project, period, form=form, status=status)
+
+
+@login_required
+@require_POST
+@domain_errors
+def report_return(request: HttpRequest, pk: Any, period: str) -> HttpResponse:
+    user: Any = request.user
+    project = project_policies.project_for(user, pk)
+    if not policies.may_return(user):
+        raise PermissionDenied(_("Only NDRC returns a report for revision."))
+    form = ReturnForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.report_return(
+                actor=user, project_id=project.pk, period=period, comment=form.cleaned_data["comment"]
+            )
+        except DomainError as e:
+            errors.attach(form, e, language_of(request))
+            status = e.status
+        else:
+            messages.success(request, _("The report was returned to the department for revision."))
+            return redirect("web:report_detail", pk=project.pk, period=period)
+    return _report_page(request, project, period, return_form=form, status=status)
+
+
+@login_required
+@require_POST
+@domain_errors
+def report_acknowledge(request: HttpRequest, pk: Any, period: str) -> HttpResponse:
+    user: Any = request.user
+    project = project_policies.project_for(user, pk)
+    try:
+        services.report_acknowledge(actor=user, project_id=project.pk, period=period)
+    except DomainError as e:
+        if e.status in (403, 404):
+            raise
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("Receipt of the report was acknowledged."))
+    return redirect("web:report_detail", pk=project.pk, period=period)
+
+
+# ---------------------------------------------------------------- portfolio / own obligations
+
+
+@login_required
+def report_home(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    as_of = AsOfForm(request.GET or None).value()
+    today = clock.today()
+    if policies.may_view_portfolio(user):
+        department = request.GET.get("department", "")
+        period = request.GET.get("period", "")
+        try:
+            if period:
+                selectors.period_parse(period)
+        except DomainError:
+            period = ""
+        data = selectors.report_portfolio(user=user, as_of=as_of, department=department, period=period)
+        matrix = [
+            {
+                "department": d,
+                "cells": [(p, data["cells"].get((d.code, p))) for p in data["periods"]],
+            }
+            for d in data["departments"]
+        ]
+        query = request.GET.copy()
+        ctx = {
+            "portfolio": data,
+            "matrix": matrix,
+            "periods": [(p, _period_label(fr.period_from_code(p))) for p in data["periods"]],
+            "drill": status_rows(data["obligations"], today) if (department or period) else None,
+            "department": department,
+            "period": period,
+            "as_of": as_of,
+            "today": today,
+            "export_query": query.urlencode(),
+        }
+        return render(request, "reports/portfolio.html", ctx)
+    if policies.may_see_own_obligations(user):
+        obligations = selectors.department_obligations(user=user, as_of=as_of)
+        return render(
+            request,
+            "reports/department.html",
+            {"rows": status_rows(obligations, today), "as_of": as_of, "today": today},
+        )
+    raise PermissionDenied(_("Progress reports are for departments, NDRC and the Ministry of Finance."))
+
+
+@login_required
+def report_portfolio_export(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not policies.may_view_portfolio(user):
+        raise PermissionDenied(_("The report portfolio is for NDRC and the Ministry of Finance."))
+    as_of = AsOfForm(request.GET or None).value()
+    data = selectors.report_portfolio(
+        user=user, as_of=as_of, department=request.GET.get("department", ""), period=request.GET.get("period", "")
+    )
+    return api.attachment(
+        rendering.render_portfolio_xlsx(data), api.XLSX, f"建设情况报告报送情况-{as_of.isoformat()}.xlsx"
+    )
+
+
+# ---------------------------------------------------------------- 待办
+
+
+def inbox_items(user: Any) -> list[InboxItem]:
+    """Reports the lead department must submit (due within the pack's horizon, overdue, or returned),
+    and for NDRC / MoF the submitted reports they have not acknowledged yet."""
+    today = clock.today()
+    items: list[InboxItem] = []
+    horizon = selectors.upcoming_days()
+    if policies.may_see_own_obligations(user):
+        for o in selectors.department_obligations(user=user, as_of=today):
+            url = reverse("web:report_detail", kwargs={"pk": o.project.pk, "period": o.code})
+            label = o.period.label_zh if not language_is_en() else o.period.label_en
+            if o.status == fr.OVERDUE:
+                title = _("Overdue: progress report for %(period)s") % {"period": label}
+            elif o.status == fr.RETURNED:
+                title = _("Returned for revision: progress report for %(period)s") % {"period": label}
+            elif o.status == fr.PENDING and o.due_in(today) <= horizon:
+                title = _("Due soon: progress report for %(period)s") % {"period": label}
+            else:
+                continue
+            items.append(InboxItem(title=title, url=url, project=o.project, due=o.due, kind="report"))
+    recipient = policies.recipient_of(user)
+    if recipient is not None:
+        for o in selectors.obligations_across(
+            selectors.projects_with_obligations(project_policies.restrict(user)), today
+        ):
+            if o.current is not None and o.status != fr.RETURNED and recipient not in o.acknowledgements:
+                label = o.period.label_zh if not language_is_en() else o.period.label_en
+                items.append(
+                    InboxItem(
+                        title=_("Acknowledge receipt: progress report for %(period)s") % {"period": label},
+                        url=reverse("web:report_detail", kwargs={"pk": o.project.pk, "period": o.code}),
+                        project=o.project,
+                        due=None,
+                        kind="report_ack",
+                    )
+                )
+    return items
+
+
+def _period_label(p: fr.Period) -> str:
+    return p.label_en if language_is_en() else p.label_zh
+
+
+def language_is_en() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "").startswith("en")
