@@ -21,9 +21,9 @@ from typing import Any
 from django.urls import reverse
 
 try:  # tests/ is on sys.path (rootdir-relative imports); tests.conftest if tests/ becomes a package
-    from conftest import PASSWORD, PERSONAS
+    from conftest import PASSWORD, PERSONAS, ready_for
 except ImportError:  # pragma: no cover
-    from tests.conftest import PASSWORD, PERSONAS
+    from tests.conftest import PASSWORD, PERSONAS, ready_for
 
 # Column order of the expectation rows below: anonymous first, then conftest.PERSONAS in order.
 COLUMNS: list[str | None] = [None, *PERSONAS]
@@ -155,6 +155,7 @@ def _event_reference(ctx: Ctx) -> Call:
 
     lead, ndrc = ctx.personas[ctx.p("staff_a")], ctx.personas["ndrc"]
     for actor, action in ((lead, "submit_needs_analysis"), (lead, "submit_proposal"), (ndrc, "approve_proposal")):
+        ready_for(ctx.project, action, dt.date(2026, 1, 5))
         project_transition(actor=actor, project_id=ctx.project.pk, action=action, effective_date=dt.date(2026, 1, 5))
     path = reverse("api:project-event-reference", kwargs={"project_id": ctx.pid, "seq": 3})
     return Call(path, {"approval_reference": "发改高技〔2026〕12号"})

@@ -153,12 +153,13 @@ class DrawRequest:
 def conflict_reason(expert: User, project: Project) -> str:
     """Why `expert` may not sit on a panel for `project`, or "" (domain.md §10: an expert whose own
     department leads or participates in the project is in a conflict of interest)."""
-    if expert.department_id is None:
+    department = expert.department
+    if department is None:
         return ""
-    if expert.department_id == project.lead_department_id:
-        return f"their department {expert.department.code} leads the project"
-    if project.participations.filter(department_id=expert.department_id).exists():
-        return f"their department {expert.department.code} participates in the project"
+    if department.pk == project.lead_department_id:
+        return f"their department {department.code} leads the project"
+    if project.participations.filter(department_id=department.pk).exists():
+        return f"their department {department.code} participates in the project"
     return ""
 
 
