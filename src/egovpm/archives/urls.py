@@ -1,5 +1,15 @@
 """Web pages of the archives app, included at the site root in namespace "web" (config/urls.py)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from egovpm.archives import views
+
+urlpatterns = [
+    path("archives/", views.archive_index, name="archives"),
+    path(
+        "projects/<uuid:pk>/documents/<uuid:document_id>/archive/",
+        views.document_archive,
+        name="archives_document_archive",
+    ),
+    path("projects/<uuid:pk>/archive-acceptances/", views.acceptance_add, name="archives_acceptance_add"),
+]

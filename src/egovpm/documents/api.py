@@ -16,6 +16,7 @@ from egovpm.documents.models import Document
 
 class DocumentOut(serializers.ModelSerializer):
     uploaded_by = serializers.CharField(source="uploaded_by.username")
+    archived_by = serializers.CharField(source="archived_by.username", allow_null=True, default=None)
     supersedes = serializers.CharField(source="supersedes_id", allow_null=True)
     project = serializers.CharField(source="project_id")
 
@@ -38,6 +39,8 @@ class DocumentOut(serializers.ModelSerializer):
             "uploaded_by",
             "uploaded_at",
             "archived",
+            "archived_at",
+            "archived_by",
         ]
 
 
@@ -77,10 +80,35 @@ class DocumentListView(APIView):
         return Response(DocumentOut(document).data, status=status.HTTP_201_CREATED)
 
 
+class DocumentPatch(serializers.Serializer):
+    title = serializers.CharField(required=False, max_length=300)
+    stage = serializers.CharField(required=False)
+    category = serializers.CharField(required=False)
+    retention = serializers.CharField(required=False, help_text="permanent, 30y or 10y: overrides the default")
+
+
 class DocumentDetailView(APIView):
     @extend_schema(responses={200: DocumentOut})
     def get(self, request: Request, document_id: str) -> Response:
         return Response(DocumentOut(selectors.document_for(user=request.user, document_id=document_id)).data)
+
+    @extend_schema(request=DocumentPatch, responses={200: DocumentOut})
+    def patch(self, request: Request, document_id: str) -> Response:
+        """Correct the details of a document that is not archived yet; an archived one answers 409
+        (a correction is then a new version that supersedes it). The bytes never change."""
+        selectors.document_for(user=request.user, document_id=document_id)  # 404 first
+        document = services.document_update(
+            actor=request.user, document_id=document_id, changes={k: request.data.get(k) for k in request.data}
+        )
+        return Response(DocumentOut(document).data)
+
+
+class DocumentArchiveView(APIView):
+    @extend_schema(request=None, responses={200: DocumentOut})
+    def post(self, request: Request, document_id: str) -> Response:
+        """归档 by the lead department: the document becomes immutable (clause 7)."""
+        document = services.document_archive(actor=request.user, document_id=document_id)
+        return Response(DocumentOut(document).data)
 
 
 class DocumentContentView(APIView):

@@ -9,9 +9,11 @@ from egovpm.rules.facts import DocumentFact
 
 
 def document_facts(project: Project, as_of: dt.date) -> dict[str, Any]:
+    """Documents uploaded on or before `as_of`; `archived` only if archived by then."""
     documents = []
     for d in project.documents.all():
         uploaded_on = d.uploaded_at.astimezone(BEIJING).date()
         if uploaded_on <= as_of:
-            documents.append(DocumentFact(d.stage, d.category, uploaded_on, d.archived))
+            archived = bool(d.archived and d.archived_at and d.archived_at.astimezone(BEIJING).date() <= as_of)
+            documents.append(DocumentFact(d.stage, d.category, uploaded_on, archived))
     return {"documents": tuple(documents)}

@@ -118,3 +118,100 @@ def _is_uuid(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# Metadata a department may still correct while a document is not archived. The bytes never change
+# (content-addressed); once archived nothing changes at all — a correction is a new version.
+EDITABLE = ("title", "stage", "category", "retention")
+
+
+def document_state(document: Document) -> dict[str, Any]:
+    return {f: getattr(document, f) for f in (*EDITABLE, "sha256", "sm3", "version", "archived")}
+
+
+def _locked_document(actor: User, document_id: Any) -> Document:
+    from egovpm.core.errors import NotFound
+
+    if not _is_uuid(document_id):
+        raise NotFound("document not found")
+    document = (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("project", "project__lead_department")
+        .filter(pk=document_id, project__in=policies.restrict(actor, "view"))
+        .first()
+    )
+    if document is None:
+        raise NotFound("document not found")
+    return document
+
+
+def _refuse_if_archived(document: Document) -> None:
+    if document.archived:
+        raise Conflict(
+            "the document is archived and cannot be changed; upload a corrected version that supersedes it",
+            code="archived",
+        )
+
+
+def document_update(*, actor: User, document_id: Any, changes: dict[str, Any]) -> Document:
+    """Correct a document's title, stage, category or retention before it is archived (409 after)."""
+    unknown = set(changes) - set(EDITABLE)
+    with transaction.atomic():
+        document = _locked_document(actor, document_id)
+        policies.require(
+            policies.is_lead_member(actor, document.project) or document.uploaded_by_id == actor.pk,
+            "only the lead department or the uploader corrects a document's details",
+        )
+        _refuse_if_archived(document)
+        errors: dict[str, str] = {f: "not editable" for f in sorted(unknown)}
+        values: dict[str, str] = {}
+        for f in EDITABLE:
+            if f in changes:
+                values[f] = str(changes[f] or "").strip()
+        if "title" in values and not values["title"]:
+            errors["title"] = "required"
+        for f, choices in (("stage", Stage), ("category", Category), ("retention", Retention)):
+            if f in values and values[f] not in choices.values:
+                errors[f] = f"one of {', '.join(choices.values)}"
+        if errors:
+            raise InvalidInput("the document was not changed", details=errors)
+        old = document_state(document)
+        for f, value in values.items():
+            setattr(document, f, value)
+        document.save(update_fields=list(values))
+        audit_record(
+            actor=actor,
+            action="document.update",
+            obj=document,
+            project_id=str(document.project_id),
+            old=old,
+            new=document_state(document),
+        )
+    return document
+
+
+def document_archive(*, actor: User, document_id: Any) -> Document:
+    """归档: the lead department files the latest version of a document into the project archive;
+    from then on it is immutable (clause 7)."""
+    with transaction.atomic():
+        document = _locked_document(actor, document_id)
+        policies.require(
+            policies.is_lead_member(actor, document.project), "only the lead department archives documents"
+        )
+        if document.archived:
+            raise Conflict("the document is already archived", code="already_archived")
+        if Document.objects.filter(supersedes=document).exists():
+            raise Conflict("a newer version supersedes this document; archive the latest version", code="not_latest")
+        document.archived = True
+        document.archived_at = clock.now()
+        document.archived_by = actor
+        document.save(update_fields=["archived", "archived_at", "archived_by"])
+        audit_record(
+            actor=actor,
+            action="document.archive",
+            obj=document,
+            project_id=str(document.project_id),
+            old={"archived": False},
+            new={"archived": True, "sha256": document.sha256, "sm3": document.sm3, "retention": document.retention},
+        )
+    return document

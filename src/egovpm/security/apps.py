@@ -1,6 +1,19 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SecurityConfig(AppConfig):
     name = "egovpm.security"
     label = "security"
+
+    def ready(self) -> None:
+        from egovpm.projects.facts import register_fact_provider
+        from egovpm.security import views
+        from egovpm.security.facts import security_facts
+        from egovpm.web.extensions import ProjectTab, register_inbox, register_tab
+
+        register_fact_provider(security_facts)
+        register_tab(
+            ProjectTab("security", _("Information systems and security"), "security/tab.html", views.tab_context, 40)
+        )
+        register_inbox(views.inbox_items)

@@ -1,0 +1,15 @@
+"""Web forms of the archives app."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from egovpm.archives.choices import AcceptanceResult
+
+
+class AcceptanceForm(forms.Form):
+    accepted_on = forms.DateField(label=_("Accepted on"), widget=forms.DateInput(attrs={"type": "date"}))
+    organizer = forms.CharField(label=_("Organiser"), max_length=200)
+    result = forms.ChoiceField(label=_("Result"), choices=AcceptanceResult.choices)
+    opinion = forms.CharField(label=_("Opinion"), widget=forms.Textarea(attrs={"rows": 3}))

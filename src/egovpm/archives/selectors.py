@@ -1,0 +1,103 @@
+"""Reads of the archives app: the archive register, the completeness view, acceptances and the
+completion-acceptance snapshot — always through the project's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from egovpm.archives.facts import filing_scope
+from egovpm.archives.models import ArchiveAcceptance, CompletionAcceptance
+from egovpm.core import clock
+from egovpm.documents.models import Document
+from egovpm.projects import policies
+from egovpm.projects.models import Project
+from egovpm.rules.facts import DocumentFact, StageEventFact
+from egovpm.rules.facts_archives import scope_status
+
+
+def archive_register(*, project: Project) -> QuerySet[Document]:
+    """Every document of the project with stage, category, retention and archived flag."""
+    return (
+        Document.objects.filter(project=project)
+        .select_related("uploaded_by", "archived_by", "superseded_by")
+        .order_by("stage", "category", "-version", "-uploaded_at")
+    )
+
+
+def archive_completeness(*, project: Project) -> dict[str, Any]:
+    """The filing scope per stage against what is on file now: for each expected item whether it is
+    due (its stage passed), how many documents match and how many of those are archived. The same
+    matching as C7.2 (rules.facts_archives.scope_status)."""
+    documents = list(archive_register(project=project))
+    doc_facts = [DocumentFact(d.stage, d.category, d.uploaded_at.date(), d.archived) for d in documents]
+    events = [
+        StageEventFact(e.action, e.from_stage, e.to_stage, e.effective_date, e.approval_reference)
+        for e in project.events.order_by("seq")
+    ]
+    scope = filing_scope(project.regime)
+    statuses = scope_status(scope, doc_facts, events)
+    multi = {c for c in (i.category for i in scope.items) if sum(1 for i in scope.items if i.category == c) > 1}
+    stages: dict[str, list[dict[str, Any]]] = {}
+    for st in statuses:
+        item = st.item
+        matching = [
+            d
+            for d in documents
+            if d.category == item.category and (item.category not in multi or d.stage == item.stage)
+        ]
+        stages.setdefault(item.stage, []).append(
+            {
+                "stage": item.stage,
+                "category": item.category,
+                "zh": item.zh,
+                "en": item.en,
+                "optional": item.optional,
+                "due": st.due,
+                "on_file": st.matches,
+                "archived": st.archived,
+                "missing": st.missing,
+                "documents": [str(d.pk) for d in matching],
+            }
+        )
+    items = [i for rows in stages.values() for i in rows]
+    return {
+        "as_of": clock.today().isoformat(),
+        "stages": [{"stage": s, "items": rows} for s, rows in stages.items()],
+        "documents": len(documents),
+        "documents_archived": sum(1 for d in documents if d.archived),
+        "due": sum(1 for i in items if i["due"] and not i["optional"]),
+        "missing": sum(1 for i in items if i["missing"]),
+    }
+
+
+def acceptance_list(*, user: Any, project_id: Any) -> QuerySet[ArchiveAcceptance]:
+    project = policies.project_for(user, project_id, "view")
+    return project_acceptances(project=project)
+
+
+def project_acceptances(*, project: Project) -> QuerySet[ArchiveAcceptance]:
+    return (
+        ArchiveAcceptance.objects.filter(project=project)
+        .select_related("recorded_by", "recorded_by__department")
+        .order_by("accepted_on", "recorded_at")
+    )
+
+
+def latest_acceptance(*, project: Project) -> ArchiveAcceptance | None:
+    return project_acceptances(project=project).last()
+
+
+def completion_acceptance(*, project: Project) -> CompletionAcceptance | None:
+    return (
+        CompletionAcceptance.objects.filter(project=project)
+        .select_related("accepted_by", "event", "archive_acceptance")
+        .order_by("accepted_at")
+        .last()
+    )
+
+
+def archive_projects(*, user: Any) -> QuerySet[Project]:
+    """The projects on the archive page (档案): the user's scope, most advanced first."""
+    return policies.restrict(user, "view").select_related("lead_department").order_by("-updated_at", "code")

@@ -1,0 +1,143 @@
+"""Web pages of the archives app: the project tab 档案 (completeness view, register, archiving,
+archive acceptance, completion-acceptance snapshot, package button) and the 档案 page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from egovpm.accounts.choices import Role
+from egovpm.archives import policies, selectors, services
+from egovpm.archives.forms import AcceptanceForm
+from egovpm.core import clock
+from egovpm.core.errors import DomainError
+from egovpm.core.views import language_of
+from egovpm.documents import services as document_services
+from egovpm.projects import policies as project_policies
+from egovpm.projects import selectors as project_selectors
+from egovpm.projects.choices import Stage
+from egovpm.projects.models import Assignment
+from egovpm.web import errors
+from egovpm.web.extensions import InboxItem
+from egovpm.web.views import _render_detail, domain_errors
+
+RULES = ("C7.1", "C7.2")
+
+
+def tab_context(request: HttpRequest, project: Any) -> dict[str, Any]:
+    user: Any = request.user
+    bound: dict[str, Any] = getattr(request, "_archives_forms", {})
+    report = project_selectors.project_compliance(project=project, language=language_of(request))
+    completion = selectors.completion_acceptance(project=project)
+    context: dict[str, Any] = {
+        "completeness": selectors.archive_completeness(project=project),
+        "register": list(selectors.archive_register(project=project)),
+        "acceptances": list(selectors.project_acceptances(project=project)),
+        "archive_results": [r for r in report["results"] if r.rule in RULES],
+        "completion": completion,
+        "completion_failing": [r for r in completion.results if r["status"] in ("fail", "error")] if completion else [],
+        "may_archive": policies.may_archive(user, project),
+        "archive_error": bound.get("archive_error"),
+    }
+    if policies.may_record_acceptance(user, project):
+        context["acceptance_form"] = bound.get("acceptance_form") or AcceptanceForm(
+            initial={"accepted_on": clock.today(), "organizer": getattr(user.department, "name", "")}
+        )
+    return context
+
+
+def _back(project: Any) -> HttpResponse:
+    return redirect(reverse("web:project_detail", kwargs={"pk": project.pk}) + "?tab=archives#tabs")
+
+
+@login_required
+@require_POST
+@domain_errors
+def document_archive(request: HttpRequest, pk: Any, document_id: Any) -> HttpResponse:
+    user: Any = request.user
+    project = project_selectors.project_detail(user=user, project_id=pk)
+    try:
+        document = document_services.document_archive(actor=user, document_id=document_id)
+    except DomainError as e:
+        if e.status in (403, 404):
+            raise
+        request._archives_forms = {"archive_error": e.message}  # type: ignore[attr-defined]
+        return _render_detail(request, project, tab="archives", status=e.status)
+    messages.success(request, _("“%(title)s” was archived; it can no longer be changed.") % {"title": document.title})
+    return _back(project)
+
+
+@login_required
+@require_POST
+@domain_errors
+def acceptance_add(request: HttpRequest, pk: Any) -> HttpResponse:
+    user: Any = request.user
+    project = project_selectors.project_detail(user=user, project_id=pk)
+    form = AcceptanceForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.archive_acceptance_record(actor=user, project_id=project.pk, **form.cleaned_data)
+        except DomainError as e:
+            errors.attach(form, e, language_of(request))
+            status = e.status
+        else:
+            messages.success(request, _("The archive acceptance was recorded."))
+            return _back(project)
+    request._archives_forms = {"acceptance_form": form}  # type: ignore[attr-defined]
+    return _render_detail(request, project, tab="archives", status=status)
+
+
+def nav_visible(user: Any) -> bool:
+    return bool(user.has_role(Role.ARCHIVIST, Role.NDRC_OFFICER, *project_policies.DEPT_ROLES))
+
+
+@login_required
+def archive_index(request: HttpRequest) -> HttpResponse:
+    """档案: the projects in the user's scope (an archivist: those assigned) with their archive state."""
+    user: Any = request.user
+    page = Paginator(selectors.archive_projects(user=user), 20).get_page(request.GET.get("page"))
+    rows = []
+    for project in page.object_list:
+        completeness = selectors.archive_completeness(project=project)
+        rows.append(
+            {
+                "project": project,
+                "completeness": completeness,
+                "latest": selectors.latest_acceptance(project=project),
+                "may_accept": policies.may_record_acceptance(user, project),
+            }
+        )
+    return render(request, "archives/index.html", {"rows": rows, "page": page})
+
+
+def inbox_items(user: Any) -> list[InboxItem]:
+    """待办 for an assigned archivist: projects in acceptance whose latest archive acceptance has
+    not passed (C7.1 blocks their completion acceptance)."""
+    if not user.has_role(Role.ARCHIVIST):
+        return []
+    items = []
+    assigned = Assignment.objects.filter(user=user, task="archivist", project__stage=Stage.ACCEPTANCE).select_related(
+        "project"
+    )
+    for a in assigned:
+        latest = selectors.latest_acceptance(project=a.project)
+        if latest is not None and latest.result == "passed":
+            continue
+        items.append(
+            InboxItem(
+                title=_("Archive acceptance (C7.1: needed before completion acceptance)"),
+                url=reverse("web:project_detail", kwargs={"pk": a.project.pk}) + "?tab=archives#tabs",
+                project=a.project,
+                kind="archive_acceptance",
+            )
+        )
+    return items

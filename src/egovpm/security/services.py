@@ -1,0 +1,266 @@
+"""Writes of the security app: information systems (clauses 6 and 9), NDRC's network exceptions
+and risk assessments. Each: atomic → lock → check → change → save → audit (style.md habit 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from egovpm.accounts.models import User
+from egovpm.audit.services import audit_record
+from egovpm.core import clock
+from egovpm.core.errors import Conflict, InvalidInput
+from egovpm.documents.models import Document
+from egovpm.projects import policies as project_policies
+from egovpm.security import policies, selectors
+from egovpm.security.choices import PROTECTION_LEVELS, ClassifiedTier, EvaluationResult, Network, Purpose
+from egovpm.security.models import InformationSystem, RiskAssessment
+
+TEXT_FIELDS = ("name", "filing_number")
+BOOL_FIELDS = ("is_new", "protection_in_needs_analysis", "protection_in_design")
+DATE_FIELDS = ("filing_date", "evaluation_date", "migration_target_date")
+CHOICE_FIELDS = {
+    "purpose": Purpose,
+    "network": Network,
+    "classified_tier": ClassifiedTier,
+    "evaluation_result": EvaluationResult,
+}
+SYSTEM_FIELDS = (*TEXT_FIELDS, *BOOL_FIELDS, *DATE_FIELDS, *CHOICE_FIELDS, "protection_level")
+REQUIRED = ("name", "purpose", "network")
+# Evidence dates that record something already done may not lie in the future (api.md).
+PAST_DATES = ("filing_date", "evaluation_date")
+
+
+def _date(value: Any, field: str, errors: dict[str, str]) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        errors[field] = "a date YYYY-MM-DD, not an instant"
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        errors[field] = "a date YYYY-MM-DD"
+        return None
+
+
+def _clean(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    """Validate and normalise the fields given; 400 with every problem at once."""
+    unknown = set(data) - set(SYSTEM_FIELDS)
+    errors: dict[str, str] = {f: "unknown field" for f in sorted(unknown)}
+    out: dict[str, Any] = {}
+    for f in TEXT_FIELDS:
+        if f in data:
+            out[f] = str(data[f] or "").strip()
+    for f in BOOL_FIELDS:
+        if f in data:
+            if not isinstance(data[f], bool):
+                errors[f] = "true or false"
+            else:
+                out[f] = data[f]
+    for f, choices in CHOICE_FIELDS.items():
+        if f in data:
+            value = str(data[f] or "")
+            if value and value not in choices.values:
+                errors[f] = f"one of {', '.join(choices.values)}"
+            else:
+                out[f] = value
+    if "protection_level" in data:
+        level = data["protection_level"]
+        if level in (None, ""):
+            out["protection_level"] = None
+        elif isinstance(level, bool) or not isinstance(level, int) or level not in PROTECTION_LEVELS:
+            errors["protection_level"] = "an integer from 1 to 5"
+        else:
+            out["protection_level"] = level
+    for f in DATE_FIELDS:
+        if f in data:
+            out[f] = _date(data[f], f, errors)
+    today = clock.today()
+    for f in PAST_DATES:
+        if out.get(f) and out[f] > today:
+            errors[f] = "may not lie in the future"
+    if creating:
+        for f in REQUIRED:
+            if not out.get(f):
+                errors.setdefault(f, "required")
+    elif "name" in out and not out["name"]:
+        errors["name"] = "required"
+    for f in ("purpose", "network"):
+        if f in out and not out[f] and not creating:
+            errors[f] = "required"
+    if errors:
+        raise InvalidInput("the information system was not saved", details=errors)
+    return out
+
+
+def _check_grading(system: InformationSystem) -> None:
+    if system.protection_level is not None and system.classified_tier:
+        raise InvalidInput(
+            "a system has a graded-protection level or a classified tier, not both",
+            details={"classified_tier": "give either protection_level or classified_tier"},
+        )
+
+
+def system_state(system: InformationSystem) -> dict[str, Any]:
+    state: dict[str, Any] = {f: getattr(system, f) for f in SYSTEM_FIELDS}
+    for f in DATE_FIELDS:
+        state[f] = state[f].isoformat() if state[f] else None
+    state["exception_reason"] = system.exception_reason
+    return state
+
+
+def system_create(*, actor: User, project_id: Any, data: dict[str, Any]) -> InformationSystem:
+    """Record an information system of the project (api.md POST /projects/{id}/systems)."""
+    with transaction.atomic():
+        project = project_policies.project_for(actor, project_id, "change", for_update=True)
+        project_policies.require(
+            policies.may_edit_systems(actor, project), "only the lead department records information systems"
+        )
+        fields = _clean(data, creating=True)
+        now = clock.now()
+        system = InformationSystem(project=project, created_by=actor, created_at=now, updated_at=now, **fields)
+        _check_grading(system)
+        system.save()
+        audit_record(
+            actor=actor, action="system.create", obj=system, project_id=str(project.pk), new=system_state(system)
+        )
+    return system
+
+
+def system_update(
+    *, actor: User, system_id: Any, changes: dict[str, Any], expected_version: int | None = None
+) -> InformationSystem:
+    """Change a system's record (PATCH): grading, coverage, filing, evaluation, migration plan."""
+    with transaction.atomic():
+        system = selectors.system_for(user=actor, system_id=system_id, for_update=True)
+        project_policies.require(
+            policies.may_edit_systems(actor, system.project), "only the lead department edits information systems"
+        )
+        if expected_version is not None and expected_version != system.version:
+            raise Conflict("the system was changed by someone else; reload and try again", code="stale_version")
+        fields = _clean(changes, creating=False)
+        old = system_state(system)
+        for f, value in fields.items():
+            setattr(system, f, value)
+        _check_grading(system)
+        system.updated_at = clock.now()
+        system.version += 1
+        system.save(update_fields=[*fields, "updated_at", "version"])
+        audit_record(
+            actor=actor,
+            action="system.update",
+            obj=system,
+            project_id=str(system.project_id),
+            old=old,
+            new=system_state(system),
+        )
+    return system
+
+
+def system_grant_exception(*, actor: User, system_id: Any, reason: str) -> InformationSystem:
+    """NDRC records that this system may use a new dedicated network (clause 9 "原则上"), with why."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        system = selectors.system_for(user=actor, system_id=system_id, for_update=True)
+        project_policies.require(policies.may_grant_exception(actor), "only NDRC grants network exceptions")
+        if not reason:
+            raise InvalidInput("an exception needs its reason", details={"reason": "required"})
+        if system.network != Network.DEDICATED_NEW:
+            raise InvalidInput(
+                "only a system on a new dedicated network needs an exception",
+                details={"network": "not dedicated_new"},
+            )
+        if system.exception_at is not None:
+            raise Conflict("NDRC has already granted this system an exception", code="already_granted")
+        system.exception_reason = reason
+        system.exception_by = actor
+        system.exception_at = clock.now()
+        system.version += 1
+        system.save(update_fields=["exception_reason", "exception_by", "exception_at", "version"])
+        audit_record(
+            actor=actor,
+            action="system.network_exception",
+            obj=system,
+            project_id=str(system.project_id),
+            new={"network": system.network, "reason": reason},
+        )
+    return system
+
+
+def risk_assessment_record(
+    *,
+    actor: User,
+    project_id: Any,
+    assessed_on: dt.date | str | None,
+    assessor: str,
+    summary: str,
+    residual_risks: str = "",
+    document: Any = None,
+) -> RiskAssessment:
+    """Record a risk assessment (api.md POST /projects/{id}/risk-assessments). Its date may not lie
+    in the future (400); whether it falls within trial operation is C6.2's judgement."""
+    with transaction.atomic():
+        project = project_policies.project_for(actor, project_id, "change", for_update=True)
+        project_policies.require(
+            policies.may_record_assessment(actor, project), "only the lead department records risk assessments"
+        )
+        errors: dict[str, str] = {}
+        day = _date(assessed_on, "assessed_on", errors)
+        if day is None and "assessed_on" not in errors:
+            errors["assessed_on"] = "required"
+        elif day is not None and day > clock.today():
+            errors["assessed_on"] = "may not lie in the future"
+        assessor = (assessor or "").strip()
+        summary = (summary or "").strip()
+        if not assessor:
+            errors["assessor"] = "required"
+        if not summary:
+            errors["summary"] = "required"
+        doc = None
+        if document not in (None, ""):
+            doc = Document.objects.filter(pk=document, project=project).first() if _is_uuid(document) else None
+            if doc is None:
+                errors["document"] = "unknown document of this project"
+            elif doc.category != "risk_assessment_report":
+                errors["document"] = "the report must be a document of category risk_assessment_report"
+        if errors:
+            raise InvalidInput("the risk assessment was not recorded", details=errors)
+        assert day is not None
+        assessment = RiskAssessment.objects.create(
+            project=project,
+            assessed_on=day,
+            assessor=assessor,
+            summary=summary,
+            residual_risks=(residual_risks or "").strip(),
+            document=doc,
+            created_by=actor,
+            created_at=clock.now(),
+        )
+        audit_record(
+            actor=actor,
+            action="risk_assessment.record",
+            obj=assessment,
+            project_id=str(project.pk),
+            new={
+                "assessed_on": day.isoformat(),
+                "assessor": assessor,
+                "summary": summary,
+                "document": str(doc.pk) if doc else None,
+            },
+        )
+    return assessment
+
+
+def _is_uuid(value: Any) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
