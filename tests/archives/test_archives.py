@@ -94,10 +94,11 @@ def test_anyone_else_who_sees_the_project_gets_403(project: Any, api: Any, perso
 def test_an_archivist_of_the_lead_department_may_not_accept_its_own_archives(
     project: Any, api: Any, personas: dict[str, Any]
 ) -> None:
+    from rest_framework.test import APIClient
+
     from egovpm.accounts.auth import token_issue
     from egovpm.accounts.services import user_add
     from egovpm.projects.services import assignment_add
-    from rest_framework.test import APIClient
 
     insider = user_add(
         actor=None,
