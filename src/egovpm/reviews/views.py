@@ -205,6 +205,10 @@ def _detail(request: HttpRequest, review: ExpertReview, *, status: int = 200, **
         "given": {o.expert_id for o in review.opinions.all()},
         "member": member,
         "is_ndrc": policies.is_ndrc(user),
+        "excluded": [{"expert": x["expert"], "reason": _reason_zh(x["reason"])} for x in review.draw_excluded],
+        "draw_specialties": [
+            s.name for s in selectors.specialties().filter(code__in=review.draw_specialties).order_by("code")
+        ],
         "today": clock.today(),
     }
     if review.status == ReviewStatus.OPEN:
