@@ -278,3 +278,24 @@ def test_pack_due_dates_are_parameters() -> None:
         params = pack.rule(rule).params
         assert params["half_year_due"] == {"month": 7, "day": 31}
         assert params["annual_due"] == {"month": 1, "day": 31}
+
+
+def test_portfolio_query_count_does_not_grow_with_projects(personas: Any, api: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conftest import make_project
+
+    def count() -> int:
+        client = api("ndrc")
+        client.get("/api/v1/reports/portfolio")  # warm caches (pack, token user)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/api/v1/reports/portfolio").status_code == 200
+        return len(ctx.captured_queries)
+
+    for i in range(2):
+        start_construction(make_project(personas["staff_a"], name=f"项目{i}"), personas, dt.date(2025, 3, 1))
+    two = count()
+    for i in range(2, 5):
+        start_construction(make_project(personas["staff_a"], name=f"项目{i}"), personas, dt.date(2025, 3, 1))
+    assert count() == two
