@@ -42,6 +42,8 @@ def _in_construction(ctx: Ctx) -> None:
     here the stage is set directly so the matrix stays fast."""
     from types import SimpleNamespace
 
+    from django.db import transaction
+
     from egovpm.budgets.services import baseline_on_approval
     from egovpm.projects.models import Project
 
@@ -53,7 +55,8 @@ def _in_construction(ctx: Ctx) -> None:
         effective_date=dt.date(2024, 6, 1),
         approval_reference="发改高技〔2024〕1号",
     )
-    baseline_on_approval(ctx.project, event, ctx.personas["ndrc"])  # type: ignore[arg-type]
+    with transaction.atomic():  # the hook runs inside the transition's transaction
+        baseline_on_approval(ctx.project, event, ctx.personas["ndrc"])  # type: ignore[arg-type]
 
 
 def _request(ctx: Ctx, route: str = "self_approval") -> Any:
