@@ -190,7 +190,8 @@ def test_completion_acceptance_keeps_a_snapshot_of_the_compliance_report(
     assert record["accepted_by"] == "ndrc" and record["pack_sha256"] == pack.sha256
     assert record["effective_date"] == snapshot.effective_date.isoformat()
     assert len(record["results"]) == len(pack.rules)
-    assert AuditEvent.objects.filter(action="completion_acceptance.snapshot").count() == 1
+    # one audit row for the move, which the snapshot is part of
+    assert AuditEvent.objects.filter(action="project.transition.pass_completion_acceptance").count() == 1
 
 
 def test_entrusted_completion_acceptance_is_recorded_as_entrusted(

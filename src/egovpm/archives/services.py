@@ -116,7 +116,7 @@ def completion_snapshot(project: Project, event: StageEvent, actor: User) -> Non
         }
         for r in report["results"]
     ]
-    snapshot = CompletionAcceptance.objects.create(
+    CompletionAcceptance.objects.create(
         project=project,
         event=event,
         accepted_by=actor,
@@ -130,16 +130,5 @@ def completion_snapshot(project: Project, event: StageEvent, actor: User) -> Non
         pack_sha256=report["pack_sha256"],
         results=results,
     )
-    audit_record(
-        actor=actor,
-        action="completion_acceptance.snapshot",
-        obj=snapshot,
-        project_id=str(project.pk),
-        new={
-            "effective_date": event.effective_date.isoformat(),
-            "entrusted": event.entrusted,
-            "pack_version": snapshot.pack_version,
-            "pack_sha256": snapshot.pack_sha256,
-            "failing": [r["rule"] for r in results if r["status"] in ("fail", "error")],
-        },
-    )
+    # No audit row of its own: the snapshot is part of the completion-acceptance move, whose audit
+    # row (project.transition.pass_completion_acceptance, same transaction) names the pack version.
