@@ -106,5 +106,125 @@ def prepare(*, project: Project, action: str, day: dt.date) -> None:
         _file_all(project, day)
 
 
+# code of the demo project → (adjustment requests, spending) — amounts in yuan.
+DEMO_PROJECTS = {
+    # 全国社会保险公共服务平台建设工程 (construction): one self-approval filed, one not yet filed,
+    # one NDRC-route request pending (a new sub-project beyond the approved total).
+    "2022-000000-11-01-000001": {
+        "adjustments": [
+            (
+                {"01": "16800000.00", "02": "9600000.00"},
+                "optimization",
+                "应用系统采用统一身份认证和电子证照共享组件，节省开发投资，相应增加数据资源整合投资。",
+                "approve_file",
+            ),
+            (
+                {"03": "8160000.00", "05": "3360000.00"},
+                "schedule",
+                "按照批复的建设规划调整硬件分批采购进度，部分投资用于标准规范编制。",
+                "approve",
+            ),
+            (
+                {"08": ("社会保险移动服务渠道", "3500000.00")},
+                "new_policy",
+                "落实国务院关于推进政务服务“跨省通办”的新部署，增加移动服务渠道建设内容。",
+                "pending",
+            ),
+        ],
+        "spending": [
+            ("01", "2023-06-28", "3200000.00", "记-2023-06-118", "应用系统一期首付款"),
+            ("03", "2023-09-15", "4500000.00", "记-2023-09-042", "服务器及存储设备"),
+            ("02", "2024-03-20", "2100000.00", "记-2024-03-077", "数据治理服务"),
+            ("04", "2024-11-05", "1800000.00", "记-2024-11-013", "等级保护安全设备"),
+            ("01", "2025-07-30", "5600000.00", "记-2025-07-201", "应用系统二期进度款"),
+            ("06", "2026-04-18", "950000.00", "记-2026-04-066", "监理及测评费用"),
+        ],
+    },
+    # 国家生态环境监测大数据平台 (trial operation): a self-approval waiting for the leader.
+    "2021-000000-12-01-000001": {
+        "adjustments": [
+            (
+                {"03": "8900000.00", "02": "7900000.00"},
+                "optimization",
+                "监测数据采用政务云托管，减少自建机房设备投资，增加数据资源建设。",
+                "pending",
+            ),
+        ],
+        "spending": [
+            ("01", "2022-05-10", "8000000.00", "记-2022-05-031", "监测业务系统开发"),
+            ("03", "2022-08-22", "9100000.00", "记-2022-08-090", "数据中心设备"),
+            ("02", "2023-02-14", "5200000.00", "记-2023-02-018", "监测数据资源整合"),
+            ("04", "2023-06-30", "3900000.00", "记-2023-06-144", "安全保障体系"),
+        ],
+    },
+    # 广东省数字政府政务服务一体化平台 (construction): spending ahead of approval on one line (C3.6).
+    "2023-440000-21-01-000001": {
+        "adjustments": [],
+        "spending": [
+            ("04", "2025-03-12", "3600000.00", "记-2025-03-055", "安全设备采购"),
+            ("04", "2026-02-08", "1500000.00", "记-2026-02-019", "安全服务（超出批复金额，待调整）"),
+            ("01", "2025-09-01", "6000000.00", "记-2025-09-008", "一体化平台开发"),
+        ],
+    },
+}
+
+
+def _demo_adjustments(project: Project, spec: list[tuple[dict[str, object], str, str, str]]) -> None:
+    from egovpm.budgets.services import adjustment_create, adjustment_decide
+
+    staff, leader = lead_user(project, "dept_staff"), lead_user(project, "dept_leader")
+    if staff is None or Adjustment.objects.filter(project=project).exists():
+        return
+    for items, reason, description, outcome in spec:
+        lines = []
+        for code, value in items.items():
+            name, amount = value if isinstance(value, tuple) else ("", value)
+            lines.append(LineIn(code, str(name), Decimal(str(amount))))
+        adjustment = adjustment_create(
+            actor=staff,
+            project_id=project.pk,
+            items=lines,
+            goals_unchanged=True,
+            reason=reason,
+            description=description,
+        )
+        if outcome in ("approve", "approve_file") and leader is not None:
+            adjustment_decide(actor=leader, adjustment_id=adjustment.pk, decision="approve", comment="同意调整。")
+            if outcome == "approve_file":
+                adjustment_file(
+                    actor=staff,
+                    adjustment_id=adjustment.pk,
+                    filed_on=clock.today(),
+                    document_id=_approval_document(project, staff, adjustment),
+                    reference=f"人社信息〔{clock.today().year}〕{adjustment.number}号",
+                )
+
+
+def _demo_spending(project: Project, rows: list[tuple[str, str, str, str, str]]) -> None:
+    from egovpm.budgets.models import Expenditure
+    from egovpm.budgets.services import ExpenditureIn, expenditure_add
+
+    staff = lead_user(project, "dept_staff")
+    if staff is None or Expenditure.objects.filter(project=project).exists():
+        return
+    for code, day, amount, voucher, note in rows:
+        expenditure_add(
+            actor=staff,
+            project_id=project.pk,
+            row=ExpenditureIn(code, dt.date.fromisoformat(day), Decimal(amount), voucher, note),
+        )
+
+
 def load() -> None:
-    pass  # demo records: filled in below once the UI exists
+    """Estimates for the demo projects at or past preliminary design (the walk's prepare() made
+    those that passed the approval), a draft for the one still in preliminary design, and a few
+    adjustments and expenditures. Idempotent: what exists is left alone."""
+    for project in Project.objects.filter(stage="preliminary_design"):
+        if not Estimate.objects.filter(project=project).exists():
+            _ensure_estimate(project, Decimal("36500000.00"))
+    for code, spec in DEMO_PROJECTS.items():
+        project = Project.objects.filter(code=code).first()
+        if project is None or not Estimate.objects.filter(project=project, baseline__isnull=False).exists():
+            continue
+        _demo_adjustments(project, spec["adjustments"])  # type: ignore[arg-type]
+        _demo_spending(project, spec["spending"])  # type: ignore[arg-type]

@@ -1,0 +1,540 @@
+"""The budgets pages: the project tab 概算与调整 (estimate, adjustments with a live route preview,
+decisions, filing, spending, baseline history) and the 概算调整 queue page. Views are thin: every
+write goes through a service, which checks scope and role and audits."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from egovpm.accounts.choices import Role
+from egovpm.budgets import policies, selectors, services
+from egovpm.budgets.choices import ADJUSTABLE_STAGES, ESTIMATE_EDITABLE_STAGES, AdjustmentStatus, Route
+from egovpm.budgets.forms import AdjustmentForm, DecideForm, EstimateForm, ExpenditureForm, FileForm, ImportForm
+from egovpm.budgets.models import Adjustment
+from egovpm.budgets.xlsx import read_expenditures, template_bytes
+from egovpm.core import clock
+from egovpm.core.errors import DomainError, Forbidden, NotFound
+from egovpm.documents.choices import Category
+from egovpm.documents.models import Document
+from egovpm.projects import policies as project_policies
+from egovpm.projects.models import Project
+from egovpm.projects.selectors import project_detail
+from egovpm.web.views import _render_detail, domain_errors
+
+TAB = "budgets"
+
+
+def tab_url(project: Any) -> str:
+    return reverse("web:project_detail", kwargs={"pk": project.pk}) + f"?tab={TAB}#tabs"
+
+
+# ------------------------------------------------------------------ words for refusals
+
+
+def error_lines(error: DomainError) -> list[str]:
+    """A service's refusal in the user's language (services speak English to the API)."""
+    d = error.details if isinstance(error.details, dict) else {}
+    from egovpm.budgets.templatetags.budgets_ui import failure_label
+
+    texts = {
+        "rerouted": lambda: (
+            _(
+                "This request no longer qualifies for self-approval (%(failed)s): it was re-routed to NDRC, "
+                "and nothing about the estimate was changed."
+            )
+            % {"failed": "、".join(failure_label(c) for c in d.get("failed", []))}
+        ),
+        "stale_request": lambda: (
+            _(
+                "Another approved adjustment changed sub-project %(lines)s since this request was made: the request "
+                "is stale and must be made again."
+            )
+            % {"lines": "、".join(d.get("changed_lines", []))}
+        ),
+        "estimate_locked": lambda: _(
+            "The estimate was approved with the preliminary design and is now a baseline: it changes only "
+            "through adjustment requests."
+        ),
+        "not_pending": lambda: _("This request is no longer pending (it may have just been decided)."),
+        "no_baseline": lambda: _("The project has no approved estimate yet."),
+        "not_in_construction": lambda: _("Adjustments are requested and decided while the project is being built."),
+        "already_filed": lambda: _("This adjustment is already filed with NDRC."),
+        "not_fileable": lambda: _("Only an approved self-approval is filed with NDRC."),
+        "not_filed": lambda: _("Nothing has been filed yet."),
+        "already_acknowledged": lambda: _("This filing is already acknowledged."),
+        "import_rejected": lambda: (
+            _("%(count)s row(s) are not valid: nothing was imported.") % {"count": len(d.get("rows", []))}
+        ),
+    }
+    if error.code in texts:
+        return [texts[error.code]()]
+    lines = [_("The input was not accepted:")] if error.status == 400 else [error.message]
+    if error.status == 400:
+        for field, detail in d.items():
+            lines.append(f"{_field_name(field)}：{_detail_text(detail)}")
+        if not d:
+            lines.append(error.message)
+    return lines
+
+
+def _field_name(field: str) -> str:
+    names = {
+        "total": _("Total estimate"),
+        "items": _("Sub-projects"),
+        "description": _("Description and justification"),
+        "reason": _("Reason"),
+        "filed_on": _("Filing date"),
+        "document": _("Adjustment approval document"),
+        "report_document": _("Adjustment report (document)"),
+        "line": _("Sub-project"),
+        "amount": _("Amount"),
+        "spent_on": _("Date"),
+        "voucher": _("Voucher number"),
+        "file": _("XLSX file"),
+    }
+    if field.startswith("items["):
+        index, _sep, part = field[6:].partition("].")
+        return _("Row %(row)s (%(field)s)") % {"row": int(index) + 1, "field": names.get(part, part)}
+    return names.get(field, field)
+
+
+def _detail_text(detail: Any) -> str:
+    text = str(detail)
+    known = {
+        "required": _("This field is required."),
+        "in the future": _("The date may not lie in the future."),
+        "must be positive": _("Must be greater than zero."),
+        "may not be negative": _("May not be negative."),
+        "a new sub-project needs a name": _("A new sub-project needs a name."),
+        "not a document of this project": _("Not a document of this project."),
+    }
+    if text in known:
+        return known[text]
+    if text.startswith("unchanged"):
+        return _("The amount is unchanged: list only sub-projects whose amount changes.")
+    if text.startswith("before "):
+        return _("The date may not lie before the decision (%(date)s).") % {"date": text.removeprefix("before ")}
+    if text.startswith("category must be"):
+        return _("Choose a document of the right category.")
+    if text.startswith("unknown sub-project"):
+        return _("Unknown sub-project code.")
+    if "appears twice" in text:
+        return _("This code appears twice.")
+    return text
+
+
+def _refused(request: HttpRequest, error: DomainError) -> None:
+    if isinstance(error, NotFound | Forbidden):
+        raise error
+    for line in error_lines(error):
+        messages.error(request, line)
+
+
+# ------------------------------------------------------------------ the project tab
+
+
+def _documents(project: Project, category: str) -> list[tuple[str, str]]:
+    return [
+        (str(d.pk), f"{d.title}（v{d.version}）")
+        for d in Document.objects.filter(project=project, category=category).order_by("-uploaded_at")
+    ]
+
+
+def tab_context(request: HttpRequest, project: Project) -> dict[str, Any]:
+    user: Any = request.user
+    bound: dict[str, Any] = getattr(request, "budgets_forms", {})
+    estimate = selectors.estimate_of(project)
+    state = selectors.estimate_state(project=project)
+    execution = selectors.budget_execution(project=project)
+    approved = state is not None and state.baseline is not None
+    limit = services.routing_params(project).limit_percent
+    context: dict[str, Any] = {
+        "estimate": estimate,
+        "state": state,
+        "approved": approved,
+        "execution": execution,
+        "limit_percent": limit,
+        "lines_sum": sum((li.current_amount for li in state.lines), Decimal(0)) if state else Decimal(0),
+    }
+    if approved and state is not None:
+        from egovpm.rules.facts_budgets import exact_ratio
+
+        context["cumulative_ratio"] = exact_ratio(state.cumulative_moved, state.total)
+        context["headroom"] = max(state.total * limit / 100 - state.cumulative_moved, Decimal(0))
+        context["cumulative_width"] = min(state.cumulative_moved * 100 / (state.total * limit / 100), Decimal(100))
+    may_edit = policies.may_edit_estimate(user, project)
+    if may_edit and not approved and project.stage in ESTIMATE_EDITABLE_STAGES:
+        lines = [(li.code, li.name, li.current_amount) for li in state.lines] if state else []
+        context["estimate_form"] = bound.get("estimate") or EstimateForm(
+            lines=lines, initial={"total": f"{state.total:.2f}" if state else ""}
+        )
+    current = [(li.code, li.name, li.current_amount) for li in state.lines] if approved and state else []
+    if approved and policies.may_request(user, project) and project.stage in ADJUSTABLE_STAGES:
+        context["adjustment_form"] = bound.get("adjustment") or AdjustmentForm(
+            lines=current, reports=_documents(project, Category.ADJUSTMENT_REPORT)
+        )
+    adjustments = list(selectors.adjustment_list(project=project))
+    approvals = _documents(project, Category.ADJUSTMENT_APPROVAL)
+    rows = []
+    for a in adjustments:
+        pending = a.status == AdjustmentStatus.PENDING
+        fileable = a.status == AdjustmentStatus.APPROVED and a.route == Route.SELF_APPROVAL and a.filed_on is None
+        rows.append(
+            {
+                "a": a,
+                "may_decide": pending
+                and project.stage in ADJUSTABLE_STAGES
+                and policies.may_decide(user, project, a.route),
+                "may_withdraw": pending and policies.may_withdraw(user, project),
+                "file_form": (
+                    FileForm(documents=approvals, initial={"filed_on": clock.today()})
+                    if fileable and policies.may_file(user, project)
+                    else None
+                ),
+                "unfiled": fileable,
+                "may_acknowledge": a.filed_on is not None
+                and a.acknowledged_at is None
+                and policies.may_acknowledge(user),
+            }
+        )
+    context["adjustments"] = rows
+    context["decide_form"] = DecideForm()
+    context["baselines"] = list(selectors.baselines(project=project))
+    if approved and policies.may_record_spending(user, project):
+        context["expenditure_form"] = bound.get("expenditure") or ExpenditureForm(
+            lines=[(c, n) for c, n, _a in current], initial={"spent_on": clock.today()}
+        )
+        context["import_form"] = bound.get("import") or ImportForm()
+        context["import_errors"] = bound.get("import_errors")
+    context["expenditures"] = list(selectors.expenditure_list(project=project)[:20])
+    context["today"] = clock.today()
+    return context
+
+
+def _rerender(request: HttpRequest, project: Project, status: int, **forms: Any) -> HttpResponse:
+    request.budgets_forms = forms  # type: ignore[attr-defined]  # read by tab_context
+    return _render_detail(request, project, tab=TAB, status=status)
+
+
+# ------------------------------------------------------------------ estimate
+
+
+@login_required
+@require_POST
+@domain_errors
+def estimate_save(request: HttpRequest, pk: Any) -> HttpResponse:
+    project = project_detail(user=request.user, project_id=pk)
+    state = selectors.estimate_state(project=project)
+    lines = [(li.code, li.name, li.current_amount) for li in state.lines] if state else []
+    form = EstimateForm(request.POST, lines=lines)
+    if form.is_valid():
+        try:
+            services.estimate_put(
+                actor=request.user,  # type: ignore[arg-type]
+                project_id=project.pk,
+                total=form.cleaned_data["total"],
+                items=form.cleaned_data["items"],
+            )
+        except DomainError as e:
+            _refused(request, e)
+            return _rerender(request, project, e.status, estimate=form)
+        messages.success(request, _("The estimate was saved."))
+        return redirect(tab_url(project))
+    return _rerender(request, project, 400, estimate=form)
+
+
+# ------------------------------------------------------------------ adjustments
+
+
+def _adjustment_form(request: HttpRequest, project: Project) -> AdjustmentForm:
+    state = selectors.estimate_state(project=project)
+    lines = [(li.code, li.name, li.current_amount) for li in state.lines] if state else []
+    return AdjustmentForm(request.POST, lines=lines, reports=_documents(project, Category.ADJUSTMENT_REPORT))
+
+
+@login_required
+@require_POST
+@domain_errors
+def adjustment_preview(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The live preview (htmx): route, moved, ratios and every failing condition while typing."""
+    project = project_detail(user=request.user, project_id=pk)
+    form = _adjustment_form(request, project)
+    context: dict[str, Any] = {"project": project}
+    if form.is_valid() and form.cleaned_data["items"]:
+        try:
+            proposal = services.adjustment_preview(
+                actor=request.user,  # type: ignore[arg-type]
+                project_id=project.pk,
+                items=form.cleaned_data["items"],
+                goals_unchanged=form.cleaned_data["goals_unchanged"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as e:
+            if isinstance(e, NotFound | Forbidden):
+                raise
+            context["problems"] = error_lines(e)
+        else:
+            context["result"] = proposal.result
+            context["limit_percent"] = services.routing_params(project).limit_percent
+    elif form.is_bound and not form.is_valid():
+        context["problems"] = [f"{form.fields[f].label}：{'；'.join(errs)}" for f, errs in form.errors.items()]
+    return render(request, "budgets/_preview.html", context)
+
+
+@login_required
+@require_POST
+@domain_errors
+def adjustment_create(request: HttpRequest, pk: Any) -> HttpResponse:
+    project = project_detail(user=request.user, project_id=pk)
+    form = _adjustment_form(request, project)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            adjustment = services.adjustment_create(
+                actor=request.user,  # type: ignore[arg-type]
+                project_id=project.pk,
+                items=d["items"],
+                goals_unchanged=d["goals_unchanged"],
+                reason=d["reason"],
+                description=d["description"] or "",
+                changes_main_content=d["changes_main_content"],
+                report_document=d.get("report_document") or None,
+            )
+        except DomainError as e:
+            _refused(request, e)
+            return _rerender(request, project, e.status, adjustment=form)
+        from egovpm.budgets.templatetags.budgets_ui import route_label
+
+        messages.success(
+            request,
+            _("Adjustment request no. %(number)s was made; it is routed to %(route)s.")
+            % {"number": adjustment.number, "route": route_label(adjustment.route)},
+        )
+        return redirect(tab_url(project))
+    return _rerender(request, project, 400, adjustment=form)
+
+
+def _adjustment(request: HttpRequest, adjustment_id: Any) -> Adjustment:
+    return selectors.adjustment_for(user=request.user, adjustment_id=adjustment_id)
+
+
+@login_required
+@require_POST
+@domain_errors
+def adjustment_decide(request: HttpRequest, adjustment_id: Any) -> HttpResponse:
+    adjustment = _adjustment(request, adjustment_id)
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose approve or reject."))
+        return redirect(tab_url(adjustment.project))
+    try:
+        services.adjustment_decide(
+            actor=request.user,  # type: ignore[arg-type]
+            adjustment_id=adjustment.pk,
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data.get("comment") or "",
+            approval_reference=form.cleaned_data.get("approval_reference") or "",
+        )
+    except DomainError as e:
+        _refused(request, e)
+    else:
+        if form.cleaned_data["decision"] == "approve":
+            messages.success(request, _("Adjustment no. %(number)s was approved.") % {"number": adjustment.number})
+        else:
+            messages.success(request, _("Adjustment no. %(number)s was rejected.") % {"number": adjustment.number})
+    return redirect(tab_url(adjustment.project))
+
+
+@login_required
+@require_POST
+@domain_errors
+def adjustment_withdraw(request: HttpRequest, adjustment_id: Any) -> HttpResponse:
+    adjustment = _adjustment(request, adjustment_id)
+    try:
+        services.adjustment_withdraw(actor=request.user, adjustment_id=adjustment.pk)  # type: ignore[arg-type]
+    except DomainError as e:
+        _refused(request, e)
+    else:
+        messages.success(request, _("Adjustment no. %(number)s was withdrawn.") % {"number": adjustment.number})
+    return redirect(tab_url(adjustment.project))
+
+
+@login_required
+@require_POST
+@domain_errors
+def adjustment_file(request: HttpRequest, adjustment_id: Any) -> HttpResponse:
+    adjustment = _adjustment(request, adjustment_id)
+    form = FileForm(request.POST, documents=_documents(adjustment.project, Category.ADJUSTMENT_APPROVAL))
+    if not form.is_valid():
+        for field, errs in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}：{'；'.join(errs)}")
+        return redirect(tab_url(adjustment.project))
+    try:
+        services.adjustment_file(
+            actor=request.user,  # type: ignore[arg-type]
+            adjustment_id=adjustment.pk,
+            filed_on=form.cleaned_data["filed_on"],
+            document_id=form.cleaned_data["document"],
+            reference=form.cleaned_data.get("reference") or "",
+        )
+    except DomainError as e:
+        _refused(request, e)
+    else:
+        messages.success(request, _("Adjustment no. %(number)s was filed with NDRC.") % {"number": adjustment.number})
+    return redirect(tab_url(adjustment.project))
+
+
+@login_required
+@require_POST
+@domain_errors
+def adjustment_acknowledge(request: HttpRequest, adjustment_id: Any) -> HttpResponse:
+    adjustment = _adjustment(request, adjustment_id)
+    try:
+        services.adjustment_acknowledge(actor=request.user, adjustment_id=adjustment.pk)  # type: ignore[arg-type]
+    except DomainError as e:
+        _refused(request, e)
+    else:
+        messages.success(request, _("The filing was acknowledged."))
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = tab_url(adjustment.project)
+    return redirect(target)
+
+
+# ------------------------------------------------------------------ spending
+
+
+@login_required
+@require_POST
+@domain_errors
+def expenditure_add(request: HttpRequest, pk: Any) -> HttpResponse:
+    project = project_detail(user=request.user, project_id=pk)
+    state = selectors.estimate_state(project=project)
+    form = ExpenditureForm(request.POST, lines=[(li.code, li.name) for li in state.lines] if state else [])
+    if form.is_valid():
+        try:
+            services.expenditure_add(actor=request.user, project_id=project.pk, row=form.row())  # type: ignore[arg-type]
+        except DomainError as e:
+            _refused(request, e)
+            return _rerender(request, project, e.status, expenditure=form)
+        messages.success(request, _("The expenditure was recorded."))
+        return redirect(tab_url(project))
+    return _rerender(request, project, 400, expenditure=form)
+
+
+@login_required
+@require_POST
+@domain_errors
+def expenditure_import(request: HttpRequest, pk: Any) -> HttpResponse:
+    project = project_detail(user=request.user, project_id=pk)
+    form = ImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            created = services.expenditure_import(
+                actor=request.user,  # type: ignore[arg-type]
+                project_id=project.pk,
+                rows=read_expenditures(form.cleaned_data["file"]),
+            )
+        except DomainError as e:
+            if isinstance(e, NotFound | Forbidden):
+                raise
+            rows = e.details.get("rows") if isinstance(e.details, dict) else None
+            report = (
+                [
+                    {"row": r["row"], "errors": [(_field_name(f), _detail_text(t)) for f, t in r["errors"].items()]}
+                    for r in rows
+                ]
+                if rows
+                else None
+            )
+            _refused(request, e)
+            return _rerender(request, project, e.status, **{"import": form, "import_errors": report})
+        messages.success(request, _("%(count)s expenditures were imported.") % {"count": len(created)})
+        return redirect(tab_url(project))
+    return _rerender(request, project, 400, **{"import": form})
+
+
+@login_required
+@domain_errors
+def import_template(request: HttpRequest, pk: Any) -> HttpResponse:
+    project = project_detail(user=request.user, project_id=pk)
+    state = selectors.estimate_state(project=project)
+    data = template_bytes([(li.code, li.name) for li in state.lines] if state else [])
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="spending-{project.code}.xlsx"'
+    return response
+
+
+# ------------------------------------------------------------------ 概算调整 page (navigation)
+
+
+def may_see_queue(user: Any) -> bool:
+    return bool(user.has_role(Role.NDRC_OFFICER, Role.MOF_VIEWER, Role.DEPT_STAFF, Role.DEPT_LEADER))
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """NDRC: NDRC-route requests waiting for a decision and self-approvals not filed (or filed and
+    not acknowledged) across departments. A department: its own pending requests and filings."""
+    user: Any = request.user
+    if not may_see_queue(user):
+        raise Forbidden("no budget queue for this role")
+    lists = selectors.ndrc_queue(user=user)
+    return render(
+        request,
+        "budgets/queue.html",
+        {"lists": lists, "is_ndrc": user.has_role(Role.NDRC_OFFICER), "today": clock.today()},
+    )
+
+
+def inbox_items(user: Any) -> list[Any]:
+    """待办: decisions waiting for this user, self-approvals to file, filings to acknowledge."""
+    from egovpm.web.extensions import InboxItem
+
+    if not getattr(user, "is_authenticated", False) or not may_see_queue(user):
+        return []
+    lists = selectors.ndrc_queue(user=user)
+    items = []
+    for a in lists["ndrc_pending"] + lists["self_pending"]:
+        if policies.may_decide(user, a.project, a.route):
+            items.append(
+                InboxItem(
+                    title=_("Decide adjustment request no. %(number)s (%(route)s)")
+                    % {"number": a.number, "route": Route(a.route).label},
+                    url=tab_url(a.project),
+                    project=a.project,
+                    kind="adjustment_decision",
+                )
+            )
+    for a in lists["unfiled"]:
+        if project_policies.is_lead_member(user, a.project):
+            items.append(
+                InboxItem(
+                    title=_("File self-approved adjustment no. %(number)s with NDRC") % {"number": a.number},
+                    url=tab_url(a.project),
+                    project=a.project,
+                    kind="adjustment_filing",
+                )
+            )
+    if user.has_role(Role.NDRC_OFFICER):
+        for a in lists["unacknowledged"]:
+            items.append(
+                InboxItem(
+                    title=_("Acknowledge the filing of adjustment no. %(number)s") % {"number": a.number},
+                    url=tab_url(a.project),
+                    project=a.project,
+                    kind="adjustment_acknowledgement",
+                )
+            )
+    return items
