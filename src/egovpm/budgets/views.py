@@ -484,6 +484,7 @@ def may_see_queue(user: Any) -> bool:
 
 
 @login_required
+@domain_errors
 def queue(request: HttpRequest) -> HttpResponse:
     """NDRC: NDRC-route requests waiting for a decision and self-approvals not filed (or filed and
     not acknowledged) across departments. A department: its own pending requests and filings."""
