@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import make_project
+from conftest import make_project, ready_for
 from egovpm.projects.services import project_transition
 
 
@@ -18,6 +18,7 @@ def approved_without_number(personas):
         ("staff_a", "submit_proposal"),
         ("ndrc", "approve_proposal"),
     ):
+        ready_for(p, action, dt.date(2026, 3, 2))
         project_transition(actor=personas[who], project_id=p.pk, action=action, effective_date=dt.date(2026, 3, 2))
     return p
 

@@ -294,6 +294,7 @@ def test_effective_date_before_previous_stage_action_is_400(project: Any, person
 
 def test_effective_date_equal_to_previous_is_fine(project: Any, personas: dict[str, Any], api: Any) -> None:
     project = advance(project, personas, "needs_analysis", start=dt.date(2025, 5, 10))
+    ready_for(project, "submit_proposal", dt.date(2025, 5, 10))
     r = api("staff_a").post(url(project), body("submit_proposal", effective_date="2025-05-10"), format="json")
     assert r.status_code == 200, r.json()
     assert r.json()["stage"] == "proposal"

@@ -36,7 +36,6 @@ NOT_YET = [
     "C5.2",
     "C8.1",
     "C8.2",
-    "C10.1",
 ]
 
 
@@ -245,6 +244,7 @@ def test_compliance_of_complete_draft(project: Any, api: Any) -> None:
 
 
 def test_compliance_as_of_judges_records_dated_by_then(project: Any, personas: dict[str, Any], api: Any) -> None:
+    from conftest import ready_for
     from egovpm.projects.services import project_transition
 
     for action, who, day, ref in (
@@ -252,6 +252,7 @@ def test_compliance_as_of_judges_records_dated_by_then(project: Any, personas: d
         ("submit_proposal", "staff_a", dt.date(2024, 2, 10), ""),
         ("approve_proposal", "ndrc", dt.date(2024, 3, 10), ""),  # no 批复文号
     ):
+        ready_for(project, action, day)
         project_transition(
             actor=personas[who], project_id=project.pk, action=action, effective_date=day, approval_reference=ref
         )

@@ -78,7 +78,8 @@ def _recorded_on(day: dt.date) -> Iterator[None]:
         yield
         return
     previous = clock._override  # the tests' pinned instant, or None
-    clock.set_now(dt.datetime.combine(day, dt.time(9, 0), tzinfo=clock.BEIJING))
+    # in UTC, like every stored instant: the audit chain hashes `at.isoformat()` as it reads back
+    clock.set_now(dt.datetime.combine(day, dt.time(9, 0), tzinfo=clock.BEIJING).astimezone(dt.UTC))
     try:
         yield
     finally:
