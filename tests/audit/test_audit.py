@@ -316,3 +316,14 @@ def test_no_endpoint_modifies_audit(method: str, path: str, project: Any, api: A
 
 def test_no_audit_detail_endpoint(project: Any, api: Any) -> None:
     assert api("audit_admin").delete("/api/v1/audit/1").status_code == 404
+
+
+@pytest.mark.django_db
+def test_chain_holds_when_the_clock_has_a_beijing_offset(clock, departments):
+    """EGOVPM_NOW is usually written in Beijing time; the chain must verify all the same."""
+    from egovpm.accounts.services import department_add
+    from egovpm.audit.services import audit_chain_verify
+
+    clock.set_now(dt.datetime.fromisoformat("2027-08-01T09:00:00+08:00"))
+    department_add(actor=None, code="bj", name="北京某局", kind="local", division_code="110000", number="51")
+    assert audit_chain_verify() == []

@@ -3,6 +3,7 @@ own transaction, so the change and its audit row commit or roll back together.""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from contextvars import ContextVar
@@ -28,7 +29,8 @@ def _event_digest(prev_hash: str, fields: dict[str, Any]) -> str:
 def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
     return {
         "seq": event.seq,
-        "at": event.at.isoformat(),
+        # UTC: the database gives the instant back in UTC whatever offset it was written with
+        "at": event.at.astimezone(dt.UTC).isoformat(),
         "actor": event.actor_username,
         "channel": event.channel,
         "action": event.action,

@@ -34,11 +34,12 @@ def set_now(instant: dt.datetime | None) -> None:
 
 
 def now() -> dt.datetime:
+    """The current instant, always in UTC (style.md habit 12: store UTC)."""
     if _override is not None:
-        return _override
+        return _override.astimezone(dt.UTC)
     configured = getattr(settings, "EGOVPM_NOW", "")
     if configured:
-        return _parse(configured)
+        return _parse(configured).astimezone(dt.UTC)
     return timezone.now()
 
 
