@@ -14,7 +14,7 @@ def document_list(*, user: Any, project_id: Any) -> QuerySet[Document]:
     project = policies.project_for(user, project_id, "view")
     return (
         Document.objects.filter(project=project)
-        .select_related("uploaded_by")
+        .select_related("uploaded_by", "archived_by")
         .order_by("stage", "category", "-version", "-uploaded_at")
     )
 
@@ -25,7 +25,11 @@ def document_for(*, user: Any, document_id: Any) -> Document:
         pk = uuid.UUID(str(document_id))
     except ValueError:
         raise NotFound("document not found")
-    document = Document.objects.filter(pk=pk, project__in=policies.restrict(user, "view")).first()
+    document = (
+        Document.objects.filter(pk=pk, project__in=policies.restrict(user, "view"))
+        .select_related("uploaded_by", "archived_by")
+        .first()
+    )
     if document is None:
         raise NotFound("document not found")
     return document
