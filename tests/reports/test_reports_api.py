@@ -299,3 +299,34 @@ def test_portfolio_query_count_does_not_grow_with_projects(personas: Any, api: A
     for i in range(2, 5):
         start_construction(make_project(personas["staff_a"], name=f"项目{i}"), personas, dt.date(2025, 3, 1))
     assert count() == two
+
+
+def test_report_audit_rows_keep_the_chain(building: Any, api: Any) -> None:
+    from egovpm.audit.models import AuditEvent
+    from egovpm.audit.services import audit_chain_verify
+
+    submit(api, "staff_a", building, "2025-H1", submitted_at="2025-07-30T09:00:00+08:00")
+    api("ndrc").post(url(building, "/2025-H1/return"), {"comment": "补充"}, format="json")
+    submit(api, "staff_a", building, "2025-H1")
+    api("mof").post(url(building, "/2025-H1/acknowledge"))
+    mine = set(AuditEvent.objects.filter(action__startswith="report.").values_list("seq", flat=True))
+    assert len(mine) == 4
+    assert not mine & set(audit_chain_verify())
+
+
+def test_refused_writes_change_nothing_across_personas(building: Any, api: Any) -> None:
+    """The spot check of test_refusals_change_nothing, for the report endpoints (that test stops at an
+    earlier builder): refused submits, returns and acknowledgements write nothing."""
+    from api.endpoints import Ctx
+    from api.endpoints_reports import ENDPOINTS
+    from egovpm.reports.models import ReportAcknowledgement, ReportReturn, ReportSubmission
+
+    for persona in ("staff_p", "mof", "staff_b", "expert_other"):
+        for e in ENDPOINTS:
+            if not e.project_scoped or e.method == "get" or e.name == "report-acknowledge":
+                continue
+            call = e.build(Ctx(side="own", persona=persona, project=building, personas={}))
+            r = getattr(api(persona), e.method)(call.path, data=call.data, format=call.format)
+            assert r.status_code in (403, 404), (e.name, persona, r.status_code)
+    assert not ReportSubmission.objects.exists() and not ReportReturn.objects.exists()
+    assert not ReportAcknowledgement.objects.exists()
