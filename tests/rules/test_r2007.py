@@ -25,13 +25,6 @@ COMPLETE = ProjectFacts(
 # Rules whose records the product does not hold yet (no budget, reports, procurement, systems,
 # risk assessments, archive acceptances, inspections, evaluations, expert reviews, filing scope).
 NOT_YET = [
-    "C3.0",
-    "C3.1",
-    "C3.2",
-    "C3.3",
-    "C3.4",
-    "C3.5",
-    "C3.6",
     "C5.1",
     "C5.2",
     "C8.1",

@@ -188,26 +188,16 @@ def baseline_on_approval(project: Project, event: StageEvent, actor: User) -> No
     estimate = Estimate.objects.select_for_update().filter(project=project).first()
     if estimate is None or estimate.baseline_id is not None:
         return
-    baseline = _snapshot(
+    _snapshot(
         estimate,
         actor=actor,
         approved_on=event.effective_date,
         source=BaselineSource.PRELIMINARY_DESIGN,
         reference=event.approval_reference,
     )
-    audit_record(
-        actor=actor,
-        action="estimate.baseline",
-        obj=baseline,
-        project_id=str(project.pk),
-        new={
-            "seq": baseline.seq,
-            "total": str(baseline.total),
-            "approved_on": baseline.approved_on.isoformat(),
-            "source": baseline.source,
-            "items": _lines_state(estimate),
-        },
-    )
+    # No audit row of its own: the snapshot is part of the approve_preliminary_design move, whose
+    # audit row (same transaction) records it; the Baseline row keeps who and when, and its lines
+    # equal the estimate's last audited `estimate.put`.
 
 
 def _snapshot(
