@@ -155,3 +155,14 @@ def test_decide_answers_409_on_reroute_with_details(built: Any, api: Any) -> Non
     assert refused.json()["details"]["cumulative_ratio"] == "0.17"
     # now the leader may not decide it at all: it is NDRC's
     assert decide(second).status_code == 403
+
+
+def test_role_is_checked_before_the_input(built: Any, api: Any) -> None:
+    """Order of checks: outside scope 404, wrong role 403 — even with a body that is not valid."""
+    for name in ("adjustments", "adjustment-preview", "expenditures", "estimate"):
+        method = "put" if name == "estimate" else "post"
+        url = _url(built, name)
+        assert getattr(api("staff_p"), method)(url, {"bad": 1}, format="json").status_code == 403, name
+        assert getattr(api("staff_b"), method)(url, {"bad": 1}, format="json").status_code == 404, name
+    url = _url(built, "expenditures-import")
+    assert api("mof").post(url, {}, format="multipart").status_code == 403

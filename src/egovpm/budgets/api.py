@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from egovpm.budgets import selectors, services
+from egovpm.budgets import policies, selectors, services
 from egovpm.budgets.choices import Reason
 from egovpm.budgets.models import Adjustment, Expenditure
 from egovpm.budgets.xlsx import read_expenditures
@@ -27,6 +27,11 @@ from egovpm.core.money import parse_amount
 from egovpm.projects import policies as project_policies
 from egovpm.projects.models import Project
 from egovpm.rules.facts_budgets import exact_ratio
+
+
+def _role(allowed: bool, message: str) -> None:
+    """Scope 404 → role 403 → input 400 (domain.md §4 order): the role before any validation."""
+    project_policies.require(allowed, message)
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -131,7 +136,8 @@ class EstimateView(APIView):
 
     @extend_schema(request=EstimateIn, responses={200: EstimateOut})
     def put(self, request: Request, project_id: str) -> Response:
-        project_policies.project_for(request.user, project_id)  # 404 before any validation message
+        project = project_policies.project_for(request.user, project_id)  # 404 before any validation message
+        _role(policies.may_edit_estimate(request.user, project), "only the lead department enters the estimate")
         data = EstimateIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -273,7 +279,8 @@ class AdjustmentListView(APIView):
 
     @extend_schema(request=AdjustmentIn, responses={201: AdjustmentOut})
     def post(self, request: Request, project_id: str) -> Response:
-        project_policies.project_for(request.user, project_id)
+        project = project_policies.project_for(request.user, project_id)
+        _role(policies.may_request(request.user, project), "only the lead department requests adjustments")
         data = AdjustmentIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -295,7 +302,8 @@ class AdjustmentPreviewView(APIView):
 
     @extend_schema(request=PreviewIn, responses={200: PreviewOut})
     def post(self, request: Request, project_id: str) -> Response:
-        project_policies.project_for(request.user, project_id)
+        project = project_policies.project_for(request.user, project_id)
+        _role(policies.may_request(request.user, project), "only the lead department requests adjustments")
         data = PreviewIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -358,8 +366,6 @@ class AdjustmentFileView(APIView):
     @extend_schema(request=FileIn, responses={200: AdjustmentOut})
     def post(self, request: Request, adjustment_id: str) -> Response:
         header = selectors.adjustment_for(user=request.user, adjustment_id=adjustment_id)
-        from egovpm.budgets import policies
-
         project_policies.require(policies.may_file(request.user, header.project), "only the lead department files")
         data = FileIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -415,7 +421,8 @@ class ExpenditureListView(APIView):
 
     @extend_schema(request=ExpenditureIn, responses={201: ExpenditureOut})
     def post(self, request: Request, project_id: str) -> Response:
-        project_policies.project_for(request.user, project_id)
+        project = project_policies.project_for(request.user, project_id)
+        _role(policies.may_record_spending(request.user, project), "only the lead department records spending")
         data = ExpenditureIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -444,7 +451,8 @@ class ExpenditureImportView(APIView):
 
     @extend_schema(request={"multipart/form-data": ImportIn}, responses={201: ImportOut})
     def post(self, request: Request, project_id: str) -> Response:
-        project_policies.project_for(request.user, project_id)
+        project = project_policies.project_for(request.user, project_id)
+        _role(policies.may_record_spending(request.user, project), "only the lead department records spending")
         upload = request.FILES.get("file")
         if upload is None:
             raise InvalidInput("upload an XLSX file as `file`", details={"file": "required"})
