@@ -68,24 +68,49 @@ def media_root(settings: Any, tmp_path: Any) -> Any:
     return settings.MEDIA_ROOT
 
 
-@pytest.fixture
-def departments(db: Any) -> dict[str, Any]:
-    from egovpm.accounts.services import department_add
+def _ensure_people() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The test departments and personas, created once per test database (see django_db_setup)
+    and again after a transactional test has flushed the tables."""
+    from egovpm.accounts.models import Department, User
+    from egovpm.accounts.services import department_add, user_add
 
-    return {
-        code: department_add(actor=None, code=code, name=name, kind=kind, division_code=div, number=num)
+    existing = {d.code: d for d in Department.objects.filter(code__in=[d[0] for d in DEPARTMENTS])}
+    departments = {
+        code: existing.get(code)
+        or department_add(actor=None, code=code, name=name, kind=kind, division_code=div, number=num)
         for code, name, kind, div, num in DEPARTMENTS
     }
+    users = {u.username: u for u in User.objects.filter(username__in=list(PERSONAS)).select_related("department")}
+    personas = {
+        name: users.get(name)
+        or user_add(actor=None, username=name, department_code=dep, roles=roles, password=PASSWORD)
+        for name, (dep, roles) in PERSONAS.items()
+    }
+    return departments, personas
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Create the personas once per test database instead of once per test: each test still runs
+    in a transaction that is rolled back, so the people are there and unchanged for the next one.
+    (Passwords use a fast hasher in tests only: the personas' hashes are made here, before the
+    per-test settings fixture runs.)"""
+    from django.conf import settings as django_settings
+
+    django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock():
+        _ensure_people()
+
+
+@pytest.fixture
+def departments(db: Any) -> dict[str, Any]:
+    return _ensure_people()[0]
 
 
 @pytest.fixture
 def personas(departments: dict[str, Any]) -> dict[str, Any]:
-    from egovpm.accounts.services import user_add
-
-    return {
-        name: user_add(actor=None, username=name, department_code=dep, roles=roles, password=PASSWORD)
-        for name, (dep, roles) in PERSONAS.items()
-    }
+    # fresh instances per test: a test that changes a user must not leak into the next one
+    return _ensure_people()[1]
 
 
 def make_project(actor: Any, **overrides: Any) -> Any:

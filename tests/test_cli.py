@@ -52,7 +52,7 @@ def snapshot() -> tuple[int, int, int, int]:
 
 @pytest.fixture
 def dep(db: Any, capsys: Any) -> None:
-    assert run(capsys, "department", "add", "moa", "--name", "甲部委", "--kind", "central")[0] == 0
+    assert run(capsys, "department", "add", "clidept", "--name", "甲部委", "--kind", "central")[0] == 0
 
 
 # --- department add ------------------------------------------------------------------------------
@@ -61,14 +61,15 @@ def dep(db: Any, capsys: Any) -> None:
 @pytest.mark.django_db
 def test_department_add(capsys: Any) -> None:
     code, out, err = run(
-        capsys, "department", "add", "moa", "--name", "甲部委", "--kind", "central", "--division-code", "110000"
+        capsys, "department", "add", "clidept", "--name", "甲部委", "--kind", "central", "--division-code", "110000"
     )
     assert code == 0, err
-    assert "moa" in out
+    assert "clidept" in out
     assert err == ""
-    d = Department.objects.get(code="moa")
+    d = Department.objects.get(code="clidept")
     assert (d.name, d.kind, d.division_code) == ("甲部委", "central", "110000")
-    event = AuditEvent.objects.get(action="department.add")
+    event = AuditEvent.objects.filter(action="department.add").latest("seq")
+    assert event.new["code"] == "clidept"
     assert event.channel == "cli"
 
 
@@ -81,12 +82,12 @@ def test_department_every_kind(kind: str, capsys: Any) -> None:
 @pytest.mark.django_db
 def test_department_duplicate(capsys: Any, dep: None) -> None:
     before = snapshot()
-    code, out, err = run(capsys, "department", "add", "moa", "--name", "另一个", "--kind", "local")
+    code, out, err = run(capsys, "department", "add", "clidept", "--name", "另一个", "--kind", "local")
     assert code != 0
     one_line_error(err)
-    assert "moa" in err
+    assert "clidept" in err
     assert snapshot() == before
-    assert Department.objects.get(code="moa").name == "甲部委"
+    assert Department.objects.get(code="clidept").name == "甲部委"
 
 
 @pytest.mark.django_db
@@ -96,7 +97,7 @@ def test_department_bad_kind_exits_2(capsys: Any) -> None:
         cli.main(["department", "add", "x", "--name", "X", "--kind", "ministry"])
     assert exc.value.code == 2
     one_line_error(capsys.readouterr().err)
-    assert Department.objects.count() == 0
+    assert not Department.objects.filter(code="x").exists()
 
 
 @pytest.mark.django_db
@@ -104,7 +105,7 @@ def test_department_missing_name_exits_2(capsys: Any) -> None:
     with pytest.raises(SystemExit) as exc:
         cli.main(["department", "add", "x", "--kind", "central"])
     assert exc.value.code == 2
-    assert Department.objects.count() == 0
+    assert not Department.objects.filter(code="x").exists()
 
 
 def test_no_command_exits_2(capsys: Any) -> None:
@@ -126,7 +127,7 @@ def test_user_add(capsys: Any, monkeypatch: Any, dep: None) -> None:
         "add",
         "alice",
         "--department",
-        "moa",
+        "clidept",
         "--role",
         "dept_staff",
         "--role",
@@ -136,11 +137,11 @@ def test_user_add(capsys: Any, monkeypatch: Any, dep: None) -> None:
     assert code == 0, err
     assert "alice" in out
     user = User.objects.get(username="alice")
-    assert user.department.code == "moa"
+    assert user.department.code == "clidept"
     assert user.role_set == {"dept_staff", "dept_leader"}
     assert user.check_password(STRONG)
     assert STRONG not in out + err
-    assert AuditEvent.objects.get(action="user.add").channel == "cli"
+    assert AuditEvent.objects.filter(action="user.add").latest("seq").channel == "cli"
 
 
 @pytest.mark.django_db
@@ -148,11 +149,11 @@ def test_user_add(capsys: Any, monkeypatch: Any, dep: None) -> None:
     ("argv", "stdin", "needle"),
     [
         (["--department", "nowhere", "--role", "dept_staff"], STRONG, "nowhere"),
-        (["--department", "moa", "--role", "superuser"], STRONG, "superuser"),
-        (["--department", "moa", "--role", "dept_staff", "--role", "wizard"], STRONG, "wizard"),
-        (["--department", "moa", "--role", "dept_staff"], "weak", "password"),
-        (["--department", "moa", "--role", "dept_staff"], "alllowercaseletters", "password"),
-        (["--department", "moa", "--role", "dept_staff"], "", "password"),
+        (["--department", "clidept", "--role", "superuser"], STRONG, "superuser"),
+        (["--department", "clidept", "--role", "dept_staff", "--role", "wizard"], STRONG, "wizard"),
+        (["--department", "clidept", "--role", "dept_staff"], "weak", "password"),
+        (["--department", "clidept", "--role", "dept_staff"], "alllowercaseletters", "password"),
+        (["--department", "clidept", "--role", "dept_staff"], "", "password"),
     ],
 )
 def test_user_add_refusals_write_nothing(
@@ -169,7 +170,7 @@ def test_user_add_refusals_write_nothing(
 
 @pytest.mark.django_db
 def test_user_add_duplicate(capsys: Any, monkeypatch: Any, dep: None) -> None:
-    args = ("user", "add", "alice", "--department", "moa", "--role", "dept_staff", "--password-stdin")
+    args = ("user", "add", "alice", "--department", "clidept", "--role", "dept_staff", "--password-stdin")
     assert run_with_stdin(capsys, monkeypatch, STRONG + "\n", *args)[0] == 0
     before = snapshot()
     code, out, err = run_with_stdin(capsys, monkeypatch, "Other-Passw0rd-1\n", *args)
@@ -183,7 +184,7 @@ def test_user_add_duplicate(capsys: Any, monkeypatch: Any, dep: None) -> None:
 @pytest.mark.django_db
 def test_user_add_without_password_stdin_exits_2(capsys: Any, dep: None) -> None:
     with pytest.raises(SystemExit) as exc:
-        cli.main(["user", "add", "carol", "--department", "moa", "--role", "dept_staff"])
+        cli.main(["user", "add", "carol", "--department", "clidept", "--role", "dept_staff"])
     assert exc.value.code == 2
     assert not User.objects.filter(username="carol").exists()
 
@@ -192,7 +193,7 @@ def test_user_add_without_password_stdin_exits_2(capsys: Any, dep: None) -> None
 def test_user_add_without_role_exits_2(capsys: Any, monkeypatch: Any, dep: None) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(STRONG + "\n"))
     with pytest.raises(SystemExit) as exc:
-        cli.main(["user", "add", "carol", "--department", "moa", "--password-stdin"])
+        cli.main(["user", "add", "carol", "--department", "clidept", "--password-stdin"])
     assert exc.value.code == 2
     assert not User.objects.filter(username="carol").exists()
 
@@ -210,7 +211,7 @@ def alice(dep: None, capsys: Any, monkeypatch: Any) -> User:
         "add",
         "alice",
         "--department",
-        "moa",
+        "clidept",
         "--role",
         "dept_staff",
         "--password-stdin",

@@ -230,10 +230,25 @@ def _timeline(project: Project, events: list[Any]) -> list[dict[str, Any]]:
     return items
 
 
+# Where a blocked rule is fixed: the tab of the app that holds its records (when that app is installed).
+RULE_TABS = {
+    "C3": "budgets",
+    "C4": "reports",
+    "C6": "security",
+    "C9": "security",
+    "C7": "archives",
+    "C10.1": "reviews",
+    "C10.2": "reviews",
+}
+
+
 def _fix_link(project: Project, rule: str, may_edit: bool) -> tuple[str, str]:
     detail = reverse("web:project_detail", kwargs={"pk": project.pk})
-    if rule in EDIT_RULES and may_edit:
+    if rule in EDIT_RULES and may_edit and rule != "C10.2":
         return reverse("web:project_edit", kwargs={"pk": project.pk}), _("Edit the project")
+    tab = RULE_TABS.get(rule) or RULE_TABS.get(rule.split(".")[0])
+    if tab in extensions.TABS:
+        return f"{detail}?tab={tab}#tabs", _("Go to {tab}").format(tab=extensions.TABS[tab].title)
     if rule in DOCUMENT_RULES:
         return f"{detail}?tab=documents#tabs", _("Go to documents")
     return f"{detail}?tab=compliance#tabs", _("See the compliance check")
