@@ -73,7 +73,9 @@ def _ensure_people() -> tuple[dict[str, Any], dict[str, Any]]:
     and again after a transactional test has flushed the tables."""
     from egovpm.accounts.models import Department, User
     from egovpm.accounts.services import department_add, user_add
+    from egovpm.reviews.services import specialty_seed_defaults
 
+    specialty_seed_defaults()  # reference data of a data migration, flushed by transactional tests
     existing = {d.code: d for d in Department.objects.filter(code__in=[d[0] for d in DEPARTMENTS])}
     departments = {
         code: existing.get(code)

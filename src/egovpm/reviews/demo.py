@@ -244,6 +244,7 @@ def _run_review(project: Project, *, day: dt.date, opinions: int, conclude: bool
 
 
 def prepare(*, project: Project, action: str, day: dt.date) -> None:
+    services.specialty_seed_defaults()
     project.refresh_from_db()
     if action == "submit_needs_analysis" and project.joint_central_local and project.stage in services.CO_AUTHOR_STAGES:
         local = [d.code for d in project.participating_departments.all() if d.kind == "local"]
@@ -290,6 +291,7 @@ OPEN_REVIEW_PROJECT = "2026-000000-12-01-000002"  # 生态环境执法业务协�
 
 @transaction.atomic
 def load() -> None:
+    services.specialty_seed_defaults()
     _ensure_demo_pool()
     project = Project.objects.filter(code=OPEN_REVIEW_PROJECT, stage=Stage.NEEDS_ANALYSIS).first()
     if project is None or project.expert_reviews.exists():

@@ -27,7 +27,7 @@ from egovpm.projects import services as project_services
 from egovpm.projects.choices import AssignmentTask, Stage
 from egovpm.projects.models import Assignment, Project
 from egovpm.reviews import policies, selectors
-from egovpm.reviews.choices import FormedBy, Recommendation, ReviewStatus
+from egovpm.reviews.choices import DEFAULT_SPECIALTIES, FormedBy, Recommendation, ReviewStatus
 from egovpm.reviews.models import ExpertProfile, ExpertReview, NeedsAnalysis, Opinion, PanelMember, Specialty
 
 # Co-authors are part of the needs analysis: recorded before the proposal goes to NDRC.
@@ -592,3 +592,10 @@ def co_authors_set(*, actor: User, project_id: Any, departments: Iterable[str]) 
             new={"co_authors": sorted(codes)},
         )
     return record
+
+
+def specialty_seed_defaults() -> None:
+    """Put back any missing default specialty. A fresh database gets them from a data migration;
+    this serves the demo and test set-ups after a transactional test has flushed the tables."""
+    for code, name, name_en in DEFAULT_SPECIALTIES:
+        Specialty.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en})
