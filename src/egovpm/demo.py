@@ -324,13 +324,9 @@ def load() -> None:
             reason="项目投资规模较小，委托项目建设部门组织竣工验收（发改委令第55号）",
         )
     sea = Project.objects.get(code="2022-000000-11-01-000001")
-    if not sea.assignments.exists():
-        projects.assignment_add(
-            actor=_user("ndrc.officer"), project_id=sea.pk, username="archivist.lin", task="archivist"
-        )
-        projects.assignment_add(
-            actor=_user("ndrc.officer"), project_id=sea.pk, username="inspector.ma", task="inspector"
-        )
+    for username, task in (("archivist.lin", "archivist"), ("inspector.ma", "inspector")):
+        if not sea.assignments.filter(user__username=username, task=task).exists():
+            projects.assignment_add(actor=_user("ndrc.officer"), project_id=sea.pk, username=username, task=task)
     _load_app_demos()
 
 
