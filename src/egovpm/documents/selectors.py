@@ -9,14 +9,16 @@ from egovpm.core.errors import NotFound
 from egovpm.documents.models import Document
 from egovpm.projects import policies
 
+# What an expert assigned to a review may read of a project's file (with the project summary).
+EXPERT_CATEGORIES = ("needs_analysis_report",)
+
 
 def document_list(*, user: Any, project_id: Any) -> QuerySet[Document]:
     project = policies.project_for(user, project_id, "view")
-    return (
-        Document.objects.filter(project=project)
-        .select_related("uploaded_by", "archived_by")
-        .order_by("stage", "category", "-version", "-uploaded_at")
-    )
+    qs = Document.objects.filter(project=project)
+    if policies.expert_only(user, project):
+        qs = qs.filter(category__in=EXPERT_CATEGORIES)
+    return qs.select_related("uploaded_by", "archived_by").order_by("stage", "category", "-version", "-uploaded_at")
 
 
 def document_for(*, user: Any, document_id: Any) -> Document:
@@ -30,6 +32,8 @@ def document_for(*, user: Any, document_id: Any) -> Document:
         .select_related("uploaded_by", "archived_by")
         .first()
     )
-    if document is None:
+    if document is None or (
+        document.category not in EXPERT_CATEGORIES and policies.expert_only(user, document.project)
+    ):
         raise NotFound("document not found")
     return document

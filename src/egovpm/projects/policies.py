@@ -74,6 +74,18 @@ def is_participant_member(user: Any, project: Project) -> bool:
     )
 
 
+def expert_only(user: Any, project: Project) -> bool:
+    """True when the user reaches this project only as an assigned expert: then they read the
+    project summary and the needs-analysis report their review is about, not the whole file
+    (domain.md §2: experts read only what their review needs)."""
+    if not user.has_role(Role.EXPERT) or user.has_role(*READ_ALL_ROLES) or (
+        user.has_role(*DEPT_ROLES) and (is_lead_member(user, project) or is_participant_member(user, project))
+    ):
+        return False
+    tasks = set(project.assignments.filter(user_id=user.pk).values_list("task", flat=True))
+    return tasks == {"expert"}
+
+
 def may_edit(user: Any, project: Project) -> bool:
     """Edit the registry fields: the lead department's staff and leaders (domain.md §4)."""
     return is_lead_member(user, project)
