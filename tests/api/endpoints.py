@@ -176,7 +176,20 @@ def _doc(name: str) -> Callable[[Ctx], Call]:
 PUBLIC      = "200  200 200 200 200 200  200 200  200 200 200 200 200 200  200 200 200"
 SIGNED_IN   = "401  200 200 200 200 200  200 200  200 200 200 200 200 200  200 200 200"
 DEPT_CREATE = "401  201 201 201 201 201  403 403  403 403 403 403 403 403  403 403 403"
-READ        = "401  200 200 404 404 200  200 200  200 404 200 404 200 404  404 404 404"
+READ        = "401  200 200 404 404 200  200 200  404 404 200 404 200 404  404 404 404"
+
+
+def hidden_from_experts(row: str) -> str:
+    """The same row with the assigned expert outside scope (404): objects reached through the
+    project's full file (estimates, adjustments, systems, archived documents …) are not part of
+    what an expert assigned to a review may see (projects/policies.py EXPERT_ACTIONS)."""
+    statuses = row.split()
+    statuses[COLUMNS.index("expert_assigned")] = "404"
+    return " ".join(statuses)
+
+
+# The project summary and its needs-analysis report: also what an expert assigned to its review reads.
+SUMMARY     = "401  200 200 404 404 200  200 200  200 404 200 404 200 404  404 404 404"
 LEAD_EDIT   = "401  200 200 404 404 403  403 403  403 404 403 404 403 404  404 404 404"
 TRANSITION  = "401  200 200 404 404 403  200 403  403 404 403 404 403 404  404 404 404"
 NDRC_ONLY   = "401  403 403 404 404 403  200 403  403 404 403 404 403 404  404 404 404"
@@ -195,7 +208,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("departments", "get", lambda ctx: Call(_url("departments")), SIGNED_IN),
     Endpoint("projects", "get", lambda ctx: Call(_url("projects")), SIGNED_IN),
     Endpoint("projects", "post", _project_create, DEPT_CREATE),
-    Endpoint("project", "get", _pid("project"), READ, project_scoped=True),
+    Endpoint("project", "get", _pid("project"), SUMMARY, project_scoped=True),
     Endpoint(
         "project",
         "patch",
@@ -232,10 +245,10 @@ ENDPOINTS: list[Endpoint] = [
         NDRC_DELETE,
         project_scoped=True,
     ),
-    Endpoint("documents", "get", _pid("documents"), READ, project_scoped=True),
+    Endpoint("documents", "get", _pid("documents"), SUMMARY, project_scoped=True),
     Endpoint("documents", "post", _upload, UPLOAD, project_scoped=True),
-    Endpoint("document", "get", _doc("document"), READ, project_scoped=True),
-    Endpoint("document-content", "get", _doc("document-content"), READ, project_scoped=True),
+    Endpoint("document", "get", _doc("document"), SUMMARY, project_scoped=True),
+    Endpoint("document-content", "get", _doc("document-content"), SUMMARY, project_scoped=True),
     Endpoint("audit", "get", lambda ctx: Call(_url("audit")), AUDIT_ADMIN),
     Endpoint("audit-export", "get", lambda ctx: Call(_url("audit-export")), AUDIT_ADMIN),
 ]

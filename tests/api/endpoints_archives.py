@@ -4,7 +4,7 @@ document's details, archive it) for the permission matrix."""
 
 from __future__ import annotations
 
-from .endpoints import LEAD_EDIT, READ, Call, Ctx, Endpoint, _url
+from .endpoints import LEAD_EDIT, READ, Call, Ctx, Endpoint, _url, hidden_from_experts
 
 # fmt: off
 #  columns:      anon staff_a leader_a staff_b leader_b staff_p ndrc mof
@@ -33,14 +33,14 @@ ENDPOINTS = [
         "document",
         "patch",
         lambda ctx: Call(_url("document", document_id=str(ctx.document().pk)), {"retention": "permanent"}),
-        LEAD_EDIT,
+        hidden_from_experts(LEAD_EDIT),
         project_scoped=True,
     ),
     Endpoint(
         "document-archive",
         "post",
         lambda ctx: Call(_url("document-archive", document_id=str(ctx.document().pk))),
-        LEAD_EDIT,
+        hidden_from_experts(LEAD_EDIT),
         project_scoped=True,
     ),
 ]

@@ -10,7 +10,7 @@ import io
 from decimal import Decimal as D
 from typing import Any
 
-from .endpoints import LEAD_EDIT, NDRC_ONLY, READ, Call, Ctx, Endpoint, _url
+from .endpoints import LEAD_EDIT, NDRC_ONLY, READ, Call, Ctx, Endpoint, _url, hidden_from_experts
 
 # fmt: off
 #  columns:      anon staff_a leader_a staff_b leader_b staff_p ndrc mof
@@ -194,16 +194,16 @@ ENDPOINTS = [
     Endpoint("adjustments", "post", _create, LEAD_ADD, project_scoped=True),
     Endpoint("adjustment-preview", "post", _preview, LEAD_EDIT, project_scoped=True),
     Endpoint("adjustment", "get", lambda ctx: _adjustment_url("adjustment", _request(ctx)), READ, project_scoped=True),
-    Endpoint("adjustment-decide", "post", _decide, DECIDE, project_scoped=True),
+    Endpoint("adjustment-decide", "post", _decide, hidden_from_experts(DECIDE), project_scoped=True),
     Endpoint(
         "adjustment-withdraw",
         "post",
         lambda ctx: _adjustment_url("adjustment-withdraw", _request(ctx)),
-        LEAD_EDIT,
+        hidden_from_experts(LEAD_EDIT),
         project_scoped=True,
     ),
-    Endpoint("adjustment-file", "post", _file, LEAD_EDIT, project_scoped=True),
-    Endpoint("adjustment-acknowledge", "post", _acknowledge, NDRC_ONLY, project_scoped=True),
+    Endpoint("adjustment-file", "post", _file, hidden_from_experts(LEAD_EDIT), project_scoped=True),
+    Endpoint("adjustment-acknowledge", "post", _acknowledge, hidden_from_experts(NDRC_ONLY), project_scoped=True),
     Endpoint("expenditures", "get", _pid("expenditures"), READ, project_scoped=True),
     Endpoint("expenditures", "post", _spend, LEAD_ADD, project_scoped=True),
     Endpoint("expenditures-import", "post", _import, LEAD_ADD, project_scoped=True),

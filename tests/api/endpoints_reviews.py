@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .endpoints import LEAD_EDIT, NDRC_ONLY, READ, SIGNED_IN, Call, Ctx, Endpoint, _url
+from .endpoints import LEAD_EDIT, NDRC_ONLY, SIGNED_IN, SUMMARY, Call, Ctx, Endpoint, _url
 
 # fmt: off
 #  columns:      anon staff_a leader_a staff_b leader_b staff_p ndrc mof
@@ -173,7 +173,11 @@ ENDPOINTS: list[Endpoint] = [
     ),
     Endpoint("specialty", "patch", lambda ctx: Call(_url("specialty", code="archives"), {"active": False}), POOL_READ),
     Endpoint(
-        "needs-analysis", "get", lambda ctx: Call(_url("needs-analysis", project_id=ctx.pid)), READ, project_scoped=True
+        "needs-analysis",
+        "get",
+        lambda ctx: Call(_url("needs-analysis", project_id=ctx.pid)),
+        SUMMARY,
+        project_scoped=True,
     ),
     Endpoint("needs-analysis", "put", _co_authors, LEAD_EDIT, project_scoped=True),
     Endpoint(

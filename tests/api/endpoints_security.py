@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .endpoints import LEAD_EDIT, NDRC_ONLY, READ, Call, Ctx, Endpoint, _url
+from .endpoints import LEAD_EDIT, NDRC_ONLY, READ, Call, Ctx, Endpoint, _url, hidden_from_experts
 
 # fmt: off
 #  columns:      anon staff_a leader_a staff_b leader_b staff_p ndrc mof
@@ -46,7 +46,7 @@ ENDPOINTS = [
         "system",
         "patch",
         lambda ctx: Call(_system_url(ctx), {"protection_in_design": True, "filing_number": "11010013001-00001"}),
-        LEAD_EDIT,
+        hidden_from_experts(LEAD_EDIT),
         project_scoped=True,
     ),
     Endpoint(
@@ -56,7 +56,7 @@ ENDPOINTS = [
             _url("system-network-exception", system_id=str(_system(ctx, network="dedicated_new").pk)),
             {"reason": "偏远站点政务外网尚未覆盖"},
         ),
-        NDRC_ONLY,
+        hidden_from_experts(NDRC_ONLY),
         project_scoped=True,
     ),
     Endpoint(

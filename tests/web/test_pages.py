@@ -369,3 +369,15 @@ def test_po_file_is_complete() -> None:
         # msgstr may wrap over several lines ('msgstr ""' then quoted continuation lines)
         translation = "".join(re.findall(r'"(.*)"', entry.split("msgstr", 1)[1]))
         assert translation, entry
+
+
+def test_expert_sees_summary_documents_and_review_tabs_only(project: Any, personas: dict[str, Any]) -> None:
+    client = Client()
+    client.force_login(personas["expert_assigned"])
+    page = client.get(reverse("web:project_detail", kwargs={"pk": project.pk}))
+    assert page.status_code == 200
+    tabs = re.findall(r'role="tab" href="\?tab=(\w+)', page.content.decode())
+    assert set(tabs) <= {"info", "documents", "reviews"}
+    for hidden in ("budgets", "security", "archives", "compliance", "assignments"):
+        url = reverse("web:project_tab", kwargs={"pk": project.pk, "tab": hidden})
+        assert client.get(url).status_code == 404, hidden

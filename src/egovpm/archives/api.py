@@ -82,7 +82,7 @@ class ArchiveAcceptanceListView(APIView):
 
     @extend_schema(request=AcceptanceIn, responses={201: AcceptanceOut})
     def post(self, request: Request, project_id: str) -> Response:
-        project = project_policies.project_for(request.user, project_id)  # 404, then 403, then 400
+        project = project_policies.project_for(request.user, project_id, "write")  # 404, then 403, then 400
         project_policies.require(
             policies.may_record_acceptance(request.user, project),
             "only an archivist assigned to this project (not of its lead department) records archive acceptance",

@@ -136,7 +136,7 @@ class EstimateView(APIView):
 
     @extend_schema(request=EstimateIn, responses={200: EstimateOut})
     def put(self, request: Request, project_id: str) -> Response:
-        project = project_policies.project_for(request.user, project_id)  # 404 before any validation message
+        project = project_policies.project_for(request.user, project_id, "write")  # 404 before any validation message
         _role(policies.may_edit_estimate(request.user, project), "only the lead department enters the estimate")
         data = EstimateIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -279,7 +279,7 @@ class AdjustmentListView(APIView):
 
     @extend_schema(request=AdjustmentIn, responses={201: AdjustmentOut})
     def post(self, request: Request, project_id: str) -> Response:
-        project = project_policies.project_for(request.user, project_id)
+        project = project_policies.project_for(request.user, project_id, "write")
         _role(policies.may_request(request.user, project), "only the lead department requests adjustments")
         data = AdjustmentIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -302,7 +302,7 @@ class AdjustmentPreviewView(APIView):
 
     @extend_schema(request=PreviewIn, responses={200: PreviewOut})
     def post(self, request: Request, project_id: str) -> Response:
-        project = project_policies.project_for(request.user, project_id)
+        project = project_policies.project_for(request.user, project_id, "write")
         _role(policies.may_request(request.user, project), "only the lead department requests adjustments")
         data = PreviewIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -421,7 +421,7 @@ class ExpenditureListView(APIView):
 
     @extend_schema(request=ExpenditureIn, responses={201: ExpenditureOut})
     def post(self, request: Request, project_id: str) -> Response:
-        project = project_policies.project_for(request.user, project_id)
+        project = project_policies.project_for(request.user, project_id, "write")
         _role(policies.may_record_spending(request.user, project), "only the lead department records spending")
         data = ExpenditureIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -451,7 +451,7 @@ class ExpenditureImportView(APIView):
 
     @extend_schema(request={"multipart/form-data": ImportIn}, responses={201: ImportOut})
     def post(self, request: Request, project_id: str) -> Response:
-        project = project_policies.project_for(request.user, project_id)
+        project = project_policies.project_for(request.user, project_id, "write")
         _role(policies.may_record_spending(request.user, project), "only the lead department records spending")
         upload = request.FILES.get("file")
         if upload is None:

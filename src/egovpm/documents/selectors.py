@@ -14,7 +14,7 @@ EXPERT_CATEGORIES = ("needs_analysis_report",)
 
 
 def document_list(*, user: Any, project_id: Any) -> QuerySet[Document]:
-    project = policies.project_for(user, project_id, "view")
+    project = policies.project_for(user, project_id, "documents")
     qs = Document.objects.filter(project=project)
     if policies.expert_only(user, project):
         qs = qs.filter(category__in=EXPERT_CATEGORIES)
@@ -28,7 +28,7 @@ def document_for(*, user: Any, document_id: Any) -> Document:
     except ValueError:
         raise NotFound("document not found")
     document = (
-        Document.objects.filter(pk=pk, project__in=policies.restrict(user, "view"))
+        Document.objects.filter(pk=pk, project__in=policies.restrict(user, "documents"))
         .select_related("uploaded_by", "archived_by")
         .first()
     )

@@ -93,7 +93,7 @@ class ProjectOut(serializers.Serializer):
 
 def _detail(project_id: Any, user: Any) -> dict[str, Any]:
     project = (
-        policies.restrict(user)
+        policies.restrict(user, "summary")
         .select_related("lead_department")
         .prefetch_related("participations__department")
         .get(pk=project_id)
@@ -143,7 +143,7 @@ class ProjectDetailView(APIView):
 
     @extend_schema(request=ProjectPatch, responses={200: ProjectOut})
     def patch(self, request: Request, project_id: str) -> Response:
-        policies.project_for(request.user, project_id)  # 404 before any validation message
+        policies.project_for(request.user, project_id, "write")  # 404 before any validation message
         read_only = {"stage", "code", "lead_department", "id", "regime"} & set(request.data)
         if read_only:
             services.project_update(actor=request.user, project_id=project_id, changes=dict.fromkeys(read_only))
@@ -167,7 +167,7 @@ class TransitionIn(serializers.Serializer):
 class TransitionView(APIView):
     @extend_schema(request=TransitionIn, responses={200: ProjectOut})
     def post(self, request: Request, project_id: str) -> Response:
-        policies.project_for(request.user, project_id)  # scope first: 404 before anything else
+        policies.project_for(request.user, project_id, "write")  # scope first: 404 before anything else
         data = TransitionIn(data=request.data)
         data.is_valid(raise_exception=True)
         project = services.project_transition(
@@ -206,7 +206,7 @@ class EntrustIn(serializers.Serializer):
 class EntrustView(APIView):
     @extend_schema(request=EntrustIn, responses={200: ProjectOut})
     def post(self, request: Request, project_id: str) -> Response:
-        policies.project_for(request.user, project_id)
+        policies.project_for(request.user, project_id, "write")
         data = EntrustIn(data=request.data)
         data.is_valid(raise_exception=True)
         project = services.project_set_entrustment(actor=request.user, project_id=project_id, **data.validated_data)
@@ -277,7 +277,7 @@ class AssignmentListView(APIView):
 
     @extend_schema(request=AssignmentIn, responses={201: AssignmentOut})
     def post(self, request: Request, project_id: str) -> Response:
-        policies.project_for(request.user, project_id)
+        policies.project_for(request.user, project_id, "write")
         policies.require(policies.may_assign(request.user), "only NDRC assigns users to projects")
         data = AssignmentIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -306,7 +306,7 @@ class EventReferenceView(APIView):
 
     @extend_schema(request=ReferenceIn, responses={200: EventOut})
     def post(self, request: Request, project_id: str, seq: int) -> Response:
-        policies.project_for(request.user, project_id)
+        policies.project_for(request.user, project_id, "write")
         policies.require(request.user.has_role(Role.NDRC_OFFICER), "only NDRC records approval document numbers")
         data = ReferenceIn(data=request.data)
         data.is_valid(raise_exception=True)

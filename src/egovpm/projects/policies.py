@@ -21,8 +21,15 @@ DEPT_ROLES = (Role.DEPT_STAFF, Role.DEPT_LEADER)
 ASSIGNABLE_ROLES = (Role.EXPERT, Role.INSPECTOR, Role.ARCHIVIST)
 
 
-def scope_q(user: Any) -> Q | None:
-    """The projects `user` may see, as a filter; None means all of them."""
+# What an expert assigned to a review may do with the project: read its summary, the
+# needs-analysis report, and the review itself. For every other read ("view": estimates, reports,
+# systems, archives, events …) the expert assignment does not count, so those answer 404.
+EXPERT_ACTIONS = frozenset({"summary", "documents", "review"})
+NON_EXPERT_TASKS = ("archivist", "inspector", "evaluator")
+
+
+def scope_q(user: Any, action: str = "view") -> Q | None:
+    """The projects `user` may see for `action`, as a filter; None means all of them."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
     if user.has_role(*READ_ALL_ROLES):
@@ -31,15 +38,18 @@ def scope_q(user: Any) -> Q | None:
     if user.has_role(*DEPT_ROLES) and user.department_id:
         q |= Q(lead_department_id=user.department_id) | Q(participations__department_id=user.department_id)
     if user.has_role(*ASSIGNABLE_ROLES):
-        q |= Q(assignments__user_id=user.pk)
+        if action == "view":
+            # one Q, so both conditions hold for the same assignment row
+            q |= Q(assignments__user_id=user.pk, assignments__task__in=NON_EXPERT_TASKS)
+        else:
+            q |= Q(assignments__user_id=user.pk)
     return q
 
 
 def restrict(user: Any, action: str = "view", queryset: QuerySet[Project] | None = None) -> QuerySet[Project]:
-    """Projects `user` may see. `action` is accepted for symmetry with the other policies: every
-    action on a project starts from the projects the user can see; the role check follows."""
+    """Projects `user` may see for `action` (see EXPERT_ACTIONS); the role check follows."""
     qs = queryset if queryset is not None else Project.objects.all()
-    q = scope_q(user)
+    q = scope_q(user, action)
     if q is None:
         return qs
     # A department can reach a project both as lead and as participant: keep each project once
@@ -78,8 +88,10 @@ def expert_only(user: Any, project: Project) -> bool:
     """True when the user reaches this project only as an assigned expert: then they read the
     project summary and the needs-analysis report their review is about, not the whole file
     (domain.md §2: experts read only what their review needs)."""
-    if not user.has_role(Role.EXPERT) or user.has_role(*READ_ALL_ROLES) or (
-        user.has_role(*DEPT_ROLES) and (is_lead_member(user, project) or is_participant_member(user, project))
+    if (
+        not user.has_role(Role.EXPERT)
+        or user.has_role(*READ_ALL_ROLES)
+        or (user.has_role(*DEPT_ROLES) and (is_lead_member(user, project) or is_participant_member(user, project)))
     ):
         return False
     tasks = set(project.assignments.filter(user_id=user.pk).values_list("task", flat=True))

@@ -20,7 +20,7 @@ from egovpm.rules.facts import Context
 def project_list(*, user: Any, stage: str = "", department: str = "", q: str = "") -> QuerySet[Project]:
     """The projects the user may see, filtered; query count independent of the number of rows."""
     qs = (
-        policies.restrict(user, "view")
+        policies.restrict(user, "summary")
         .select_related("lead_department")
         .prefetch_related(Prefetch("participations", queryset=Participation.objects.select_related("department")))
     )
@@ -37,7 +37,8 @@ def project_list(*, user: Any, stage: str = "", department: str = "", q: str = "
 
 
 def project_detail(*, user: Any, project_id: Any) -> Project:
-    return policies.project_for(user, project_id, "view")
+    """The project's summary: also what an expert assigned to its review may read."""
+    return policies.project_for(user, project_id, "summary")
 
 
 def project_events(*, project: Project) -> QuerySet[StageEvent]:

@@ -239,7 +239,7 @@ class ReportSubmitView(APIView):
     )
     def post(self, request: Request, project_id: str, period: str) -> Response:
         """Submit the report to NDRC and MoF, once the period has ended; immutable afterwards."""
-        project = project_policies.project_for(request.user, project_id)
+        project = project_policies.project_for(request.user, project_id, "write")
         project_policies.require(
             policies.may_submit(request.user, project), "only the lead department submits its project's reports"
         )
@@ -259,7 +259,7 @@ class ReportReturnView(APIView):
     @extend_schema(request=ReturnIn, responses={200: ObligationDetailOut})
     def post(self, request: Request, project_id: str, period: str) -> Response:
         """NDRC returns the report for revision with a comment (status `returned`)."""
-        project = project_policies.project_for(request.user, project_id)
+        project = project_policies.project_for(request.user, project_id, "write")
         project_policies.require(policies.may_return(request.user), "only NDRC returns a report for revision")
         data = ReturnIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -273,13 +273,13 @@ class ReportAcknowledgeView(APIView):
     @extend_schema(request=None, responses={200: ObligationDetailOut})
     def post(self, request: Request, project_id: str, period: str) -> Response:
         """签收: NDRC or MoF acknowledges receipt of the current submission."""
-        project = project_policies.project_for(request.user, project_id)
+        project = project_policies.project_for(request.user, project_id, "write")
         services.report_acknowledge(actor=request.user, project_id=project.pk, period=period)
         return Response(ObligationDetailOut(_detail(project, period)).data)
 
 
 def _document(request: Request, project_id: str, period: str) -> tuple[dict[str, Any], str]:
-    project = project_policies.project_for(request.user, project_id)
+    project = project_policies.project_for(request.user, project_id, "write")
     o = selectors.report_obligation(project=project, period=period)
     ctx = rendering.document_context(project=project, period=o.period, submission=o.current, today=clock.today())
     return ctx, f"{project.code}-{o.code}-建设情况报告"

@@ -445,7 +445,7 @@ class NeedsAnalysisView(APIView):
         }
     )
     def get(self, request: Request, project_id: str) -> Response:
-        project = project_policies.project_for(request.user, project_id, "view")
+        project = project_policies.project_for(request.user, project_id, "review")
         return Response(_needs_analysis_out(project))
 
     @extend_schema(
@@ -485,7 +485,7 @@ class DepartmentHistoryView(APIView):
         "by severity), shown beside a new proposal (clause 5). Procurement shares join with the procurement module."
     )
     def get(self, request: Request, project_id: str) -> Response:
-        project = project_policies.project_for(request.user, project_id, "view")
+        project = project_policies.project_for(request.user, project_id, "review")
         project_policies.require(
             request.user.has_role(Role.NDRC_OFFICER), "only NDRC reviews a department's track record"
         )

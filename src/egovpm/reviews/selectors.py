@@ -42,13 +42,13 @@ def review_list(*, user: Any, project_id: Any = None) -> QuerySet[ExpertReview]:
     project's (404 outside scope, 403 for roles that do not read reviews)."""
     qs = ExpertReview.objects.all()
     if project_id is not None:
-        project = project_policies.project_for(user, project_id, "view")
+        project = project_policies.project_for(user, project_id, "review")
         project_policies.require(
             policies.may_read_reviews_of(user, project), "your role does not read this project's expert reviews"
         )
         qs = qs.filter(project=project)
     else:
-        qs = qs.filter(project__in=project_policies.restrict(user, "view"))
+        qs = qs.filter(project__in=project_policies.restrict(user, "review"))
         if not user.has_role(Role.NDRC_OFFICER, Role.MOF_VIEWER, Role.DEPT_STAFF, Role.DEPT_LEADER, Role.EXPERT):
             return qs.none()
     if not user.has_role(Role.NDRC_OFFICER, Role.MOF_VIEWER):
@@ -72,7 +72,7 @@ def review_for(*, user: Any, review_id: Any) -> ExpertReview:
     review = _with_panel(ExpertReview.objects.filter(pk=pk)).first()
     if review is None:
         raise NotFound("expert review not found")
-    project = project_policies.project_for(user, review.project_id, "view")
+    project = project_policies.project_for(user, review.project_id, "review")
     in_department = project_policies.is_lead_member(user, project) or project_policies.is_participant_member(
         user, project
     )
@@ -161,7 +161,7 @@ def expert_todo(*, user: Any) -> list[ExpertReview]:
         return []
     return list(
         ExpertReview.objects.filter(status=ReviewStatus.OPEN, members__expert_id=user.pk)
-        .filter(project__in=project_policies.restrict(user))
+        .filter(project__in=project_policies.restrict(user, "review"))
         .select_related("project")
         .prefetch_related("opinions")
         .order_by("due_on", "formed_at")

@@ -127,7 +127,7 @@ class SystemListView(APIView):
 
     @extend_schema(request=SystemIn, responses={201: SystemOut})
     def post(self, request: Request, project_id: str) -> Response:
-        project = project_policies.project_for(request.user, project_id)  # 404, then 403, then 400
+        project = project_policies.project_for(request.user, project_id, "write")  # 404, then 403, then 400
         project_policies.require(
             policies.may_edit_systems(request.user, project), "only the lead department records information systems"
         )
@@ -177,7 +177,7 @@ class RiskAssessmentListView(APIView):
 
     @extend_schema(request=RiskAssessmentIn, responses={201: RiskAssessmentOut})
     def post(self, request: Request, project_id: str) -> Response:
-        project = project_policies.project_for(request.user, project_id)
+        project = project_policies.project_for(request.user, project_id, "write")
         project_policies.require(
             policies.may_record_assessment(request.user, project), "only the lead department records risk assessments"
         )

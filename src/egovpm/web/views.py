@@ -46,6 +46,17 @@ from egovpm.web.templatetags.egovpm_ui import CLAUSES, action_label, stage_label
 CORE_TABS = ("info", "compliance", "documents", "assignments")
 
 
+# What an expert assigned only to a project's review sees of it (projects/policies.py EXPERT_ACTIONS).
+EXPERT_TABS = ("info", "documents", "reviews")
+
+
+def visible_tabs(user: Any, project: Project) -> list[str]:
+    keys = tab_keys()
+    if policies.expert_only(user, project):
+        return [k for k in keys if k in EXPERT_TABS]
+    return keys
+
+
 def tab_keys() -> list[str]:
     """The core tabs, then the ones the domain apps registered (web/extensions.py), by order."""
     return [*CORE_TABS, *(t.key for t in sorted(extensions.TABS.values(), key=lambda t: t.order))]
@@ -327,7 +338,7 @@ def _render_detail(
         "events": events,
         "timeline": _timeline(project, events),
         "options": options,
-        "tabs": [(t, _tab_title(t)) for t in tab_keys()],
+        "tabs": [(t, _tab_title(t)) for t in visible_tabs(user, project)],
         "tab_template": tab_template(tab),
         **_tab_context(request, project, tab, **forms),
     }
@@ -350,7 +361,7 @@ def _tab_title(tab: str) -> str:
 def project_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     project = selectors.project_detail(user=request.user, project_id=pk)
     tab = request.GET.get("tab", "info")
-    if tab not in tab_keys():
+    if tab not in visible_tabs(request.user, project):
         tab = "info"
     return _render_detail(request, project, tab=tab)
 
@@ -359,9 +370,9 @@ def project_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 @domain_errors
 def project_tab(request: HttpRequest, pk: Any, tab: str) -> HttpResponse:
     """One tab's panel, loaded by htmx (the full page renders the same partial)."""
-    if tab not in tab_keys():
-        raise Http404("no such tab")
     project = selectors.project_detail(user=request.user, project_id=pk)
+    if tab not in visible_tabs(request.user, project):
+        raise Http404("no such tab")
     return render(request, tab_template(tab), _tab_context(request, project, tab))
 
 
