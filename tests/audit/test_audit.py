@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -327,3 +328,32 @@ def test_chain_holds_when_the_clock_has_a_beijing_offset(clock, departments):
     clock.set_now(dt.datetime.fromisoformat("2027-08-01T09:00:00+08:00"))
     department_add(actor=None, code="bj", name="北京某局", kind="local", division_code="110000", number="51")
     assert audit_chain_verify() == []
+
+
+@pytest.mark.django_db
+def test_csv_export_does_not_carry_formulas(project, personas, api):
+    """A document titled like a spreadsheet formula is exported as text, not as a formula."""
+    import csv
+    import io
+
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from egovpm.documents.services import document_upload
+
+    document_upload(
+        actor=personas["staff_a"],
+        project_id=project.pk,
+        file=SimpleUploadedFile("x.pdf", b"%PDF x", content_type="application/pdf"),
+        stage="draft",
+        category="other",
+        title='=HYPERLINK("http://evil.example/","点击")',
+        max_bytes=settings.EGOVPM_MAX_UPLOAD_BYTES,
+    )
+    body = api("audit_admin").get("/api/v1/audit/export").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    cells = [c for row in rows[1:] for c in row]
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+    assert any(c.startswith("'=HYPERLINK") for c in cells)
+    upload = next(r for r in rows if r[4] == "document.upload")
+    assert json.loads(upload[10])["title"].startswith("=HYPERLINK")  # new values are JSON

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -68,6 +69,15 @@ class AuditListView(APIView):
         return paginator.get_paginated_response(AuditEventOut(page, many=True).data)
 
 
+def _cell(value: object) -> str:
+    """A CSV cell a spreadsheet will not execute: text that starts like a formula is prefixed
+    with an apostrophe (OWASP CSV injection); structured values are JSON."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True) if isinstance(value, dict | list) else str(value)
+    if value is None:
+        text = ""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def audit_csv(qs: object) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="egovpm-audit.csv"'
@@ -92,18 +102,21 @@ def audit_csv(qs: object) -> HttpResponse:
     for e in qs.iterator():  # type: ignore[attr-defined]
         writer.writerow(
             [
-                e.seq,
-                e.at.isoformat(),
-                e.actor_username,
-                e.channel,
-                e.action,
-                e.object_type,
-                e.object_id,
-                e.object_repr,
-                e.project_id,
-                e.old,
-                e.new,
-                e.hash,
+                _cell(v)
+                for v in (
+                    e.seq,
+                    e.at.isoformat(),
+                    e.actor_username,
+                    e.channel,
+                    e.action,
+                    e.object_type,
+                    e.object_id,
+                    e.object_repr,
+                    e.project_id,
+                    e.old,
+                    e.new,
+                    e.hash,
+                )
             ]
         )
     return response
