@@ -337,3 +337,28 @@ def test_demo_no_serve_is_idempotent_and_prints_logins(capsys: Any) -> None:
 
     assert authenticate(username="ndrc.officer", password=DEMO_PASSWORD) is not None
     assert len(set(stages.values())) >= 8  # spread over the lifecycle
+
+
+@pytest.mark.django_db
+def test_administrator_roles_are_separate(capsys: Any, monkeypatch: Any, dep: None) -> None:
+    """三员分立: an administrator role cannot be combined with another role."""
+    before = snapshot()
+    code, _, err = run_with_stdin(
+        capsys,
+        monkeypatch,
+        STRONG + "\n",
+        "user",
+        "add",
+        "combo",
+        "--department",
+        "clidept",
+        "--role",
+        "sys_admin",
+        "--role",
+        "audit_admin",
+        "--password-stdin",
+    )
+    assert code != 0
+    one_line_error(err)
+    assert "sys_admin" in err
+    assert snapshot() == before

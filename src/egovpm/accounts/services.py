@@ -8,7 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from egovpm.accounts.choices import DepartmentKind, Role
+from egovpm.accounts.choices import ADMIN_ROLES, DepartmentKind, Role
 from egovpm.accounts.models import Department, User, UserRole
 from egovpm.audit.services import audit_record
 from egovpm.core.errors import Conflict, InvalidInput
@@ -22,6 +22,13 @@ def _check_roles(roles: Iterable[str]) -> list[str]:
     if unknown:
         raise InvalidInput(
             f"unknown role {', '.join(unknown)} (known: {', '.join(Role.values)})", details={"role": unknown}
+        )
+    # 三员分立: the system, security and audit administrators are three people, each doing only that.
+    admin = [r for r in roles if r in ADMIN_ROLES]
+    if admin and len(roles) > 1:
+        raise InvalidInput(
+            f"{admin[0]} cannot be combined with other roles (三员分立: each administrator does only that)",
+            details={"role": roles},
         )
     return roles
 

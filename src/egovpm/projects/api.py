@@ -143,7 +143,9 @@ class ProjectDetailView(APIView):
 
     @extend_schema(request=ProjectPatch, responses={200: ProjectOut})
     def patch(self, request: Request, project_id: str) -> Response:
-        policies.project_for(request.user, project_id, "write")  # 404 before any validation message
+        project = policies.project_for(request.user, project_id, "write")  # 404 before any validation message
+        # the role before the input (domain.md §4 order: 404, 403, then 400)
+        policies.require(policies.may_edit(request.user, project), "only the lead department edits the project")
         read_only = {"stage", "code", "lead_department", "id", "regime"} & set(request.data)
         if read_only:
             services.project_update(actor=request.user, project_id=project_id, changes=dict.fromkeys(read_only))
@@ -167,7 +169,14 @@ class TransitionIn(serializers.Serializer):
 class TransitionView(APIView):
     @extend_schema(request=TransitionIn, responses={200: ProjectOut})
     def post(self, request: Request, project_id: str) -> Response:
-        policies.project_for(request.user, project_id, "write")  # scope first: 404 before anything else
+        project = policies.project_for(request.user, project_id, "write")  # scope first: 404 before anything else
+        action = request.data.get("action") if hasattr(request.data, "get") else None
+        if isinstance(action, str) and action in TRANSITIONS:
+            # the role for a known action before the rest of the input is validated (404, 403, 409, 400)
+            policies.require(
+                policies.may_act(request.user, project, action),
+                f"your role may not take the action {action} on this project",
+            )
         data = TransitionIn(data=request.data)
         data.is_valid(raise_exception=True)
         project = services.project_transition(
@@ -207,6 +216,7 @@ class EntrustView(APIView):
     @extend_schema(request=EntrustIn, responses={200: ProjectOut})
     def post(self, request: Request, project_id: str) -> Response:
         policies.project_for(request.user, project_id, "write")
+        policies.require(request.user.has_role(Role.NDRC_OFFICER), "only NDRC entrusts completion acceptance")
         data = EntrustIn(data=request.data)
         data.is_valid(raise_exception=True)
         project = services.project_set_entrustment(actor=request.user, project_id=project_id, **data.validated_data)
