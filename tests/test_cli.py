@@ -362,3 +362,28 @@ def test_administrator_roles_are_separate(capsys: Any, monkeypatch: Any, dep: No
     one_line_error(err)
     assert "sys_admin" in err
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"EGOVPM_DEBUG": ""}, "EGOVPM_SECRET_KEY is required"),
+        ({"EGOVPM_DEBUG": "", "EGOVPM_SECRET_KEY": "x" * 50, "EGOVPM_NOW": "2027-08-01T09:00:00+08:00"}, "refused"),
+        ({"EGOVPM_DEBUG": "1", "EGOVPM_NOW": "2027-08-01"}, "needs an offset"),
+    ],
+)
+def test_configuration_errors_are_one_line(env: dict[str, str], expected: str, tmp_path: Any) -> None:
+    """Run as a real process: settings are read once, at start-up."""
+    import os
+    import subprocess
+    import sys
+
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("EGOVPM_", "DATABASE_URL"))}
+    full.update(env, EGOVPM_VAR_DIR=str(tmp_path))
+    done = subprocess.run(
+        [sys.executable, "-m", "egovpm", "migrate"], env=full, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1
+    one_line_error(done.stderr)
+    assert expected in done.stderr
+    assert not (tmp_path / "db.sqlite3").exists()  # nothing written

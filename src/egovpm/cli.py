@@ -147,7 +147,14 @@ def _serve(host: str, port: int, workers: int) -> int:
 
 def run(argv: Sequence[str]) -> int:
     args = _parser().parse_args(argv)
-    _setup()
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        _setup()
+    except ImproperlyConfigured as exc:
+        # a configuration mistake is one line, like any other refusal (api.md)
+        sys.stderr.write(f"egovpm: configuration: {exc}\n")
+        return 1
     from egovpm.accounts import services as accounts
     from egovpm.core.errors import DomainError
 

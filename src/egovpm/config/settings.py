@@ -170,6 +170,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EGOVPM_NOW = os.environ.get("EGOVPM_NOW", "").strip()
+if EGOVPM_NOW:
+    import datetime as _dt
+
+    try:
+        _pinned = _dt.datetime.fromisoformat(EGOVPM_NOW)
+    except ValueError:
+        raise ImproperlyConfigured(f"EGOVPM_NOW is not an ISO 8601 instant: {EGOVPM_NOW!r}")
+    if _pinned.tzinfo is None:
+        raise ImproperlyConfigured("EGOVPM_NOW needs an offset, e.g. 2027-08-01T09:00:00+08:00")
 if EGOVPM_NOW and not DEBUG and not _flag("EGOVPM_ALLOW_CLOCK_OVERRIDE"):
     raise ImproperlyConfigured(
         "EGOVPM_NOW is refused when EGOVPM_DEBUG is off (set EGOVPM_ALLOW_CLOCK_OVERRIDE=1 for training)"
