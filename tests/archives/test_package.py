@@ -46,9 +46,9 @@ def upload_and_archive(
 def download(api: Any, project: Any, persona: str = "archivist_assigned", container: str = "zip") -> bytes:
     r = api(persona).get(f"/api/v1/projects/{project.pk}/archive-package?container={container}")
     assert r.status_code == 200, r
-    data = b"".join(r.streaming_content)
-    r.close()
-    return data
+    # Consuming the stream closes the response through the test client's wrapper; a direct
+    # r.close() would fire request_finished and close the test's PostgreSQL connection.
+    return b"".join(r.streaming_content)
 
 
 def extract(data: bytes, dest: Path) -> Path:
