@@ -196,6 +196,6 @@ def _draw(ctx: Ctx) -> Call:
     _needs_analysis(ctx)
     _pool(ctx)
     review = review_form(
-        actor=_user("ndrc"), project_id=ctx.project.pk, draw=DrawRequest(size=3, specialties=("gov_apps",), seed="s1")
+        actor=_user("ndrc"), project_id=ctx.project.pk, draw=DrawRequest(size=3, specialties=("gov_apps",))
     )
     return Call(_url("expert-review-draw", review_id=str(review.pk)))

@@ -95,7 +95,6 @@ def test_panel_draw_opinions_conclusion_then_proposal(live_server: Any, personas
             page.check("#panel-form input[name=mode][value=draw]")
             page.fill("#panel-form input[name=size]", "3")
             page.check("#panel-form input[name=specialties][value=gov_apps]")
-            page.fill("#panel-form input[name=seed]", "browser-seed")
             shot(page, "02-draw-form")
             page.click("#panel-form button:has-text('组建专家组')")
             page.wait_for_load_state()

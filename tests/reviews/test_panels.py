@@ -107,11 +107,11 @@ def test_default_minimum_is_three() -> None:
 
 
 def test_draw_excludes_conflicts_and_records_everything(na_project: Any, pool: Any, api: Any) -> None:
-    r = form(api, na_project, draw={"size": 3, "specialties": ["gov_apps"], "seed": "audit-2026"})
+    r = form(api, na_project, draw={"size": 3, "specialties": ["gov_apps"]})
     assert r.status_code == 201, r.content
     data = r.json()
     draw = data["draw"]
-    assert draw["seed"] == "audit-2026" and draw["size"] == 3 and draw["specialties"] == ["gov_apps"]
+    assert len(draw["seed"]) == 32 and draw["size"] == 3 and draw["specialties"] == ["gov_apps"]
     # every active gov_apps expert, ordered, minus the conflicts; ex.c has another specialty
     assert draw["candidates"] == ["ex.a", "ex.b", "ex.d", "ex.e"]
     assert {x["expert"]: x["reason"] for x in draw["excluded"]} == {
@@ -126,11 +126,17 @@ def test_draw_is_reproducible_and_replayable(na_project: Any, pool: Any, api: An
     from egovpm.reviews.models import ExpertReview
     from egovpm.reviews.selectors import draw_replay, draw_select
 
-    first = form(api, na_project, draw={"size": 3, "seed": "seed-1"}).json()
+    first = form(api, na_project, draw={"size": 3}).json()
     recorded = [e["username"] for e in first["experts"]]
+    seed = first["draw"]["seed"]
     # the same seed and candidates give the same panel, whatever the order they are handed in
-    assert draw_select("seed-1", first["draw"]["candidates"], 3) == recorded
-    assert draw_select("seed-1", list(reversed(first["draw"]["candidates"])), 3) == recorded
+    assert draw_select(seed, first["draw"]["candidates"], 3) == recorded
+    assert draw_select(seed, list(reversed(first["draw"]["candidates"])), 3) == recorded
+    # and independently of our code: rank by SHA-256("<seed>:<username>"), take the first three
+    import hashlib
+
+    ranked = sorted(first["draw"]["candidates"], key=lambda u: hashlib.sha256(f"{seed}:{u}".encode()).hexdigest())
+    assert sorted(ranked[:3]) == sorted(recorded)
     review = ExpertReview.objects.get(pk=first["id"])
     replay = draw_replay(review=review)
     assert replay is not None and replay.matches and replay.replayed == recorded
@@ -196,9 +202,9 @@ def test_one_open_panel_at_a_time(na_project: Any, pool: Any, api: Any) -> None:
 def test_forming_is_audited(na_project: Any, pool: Any, api: Any) -> None:
     from egovpm.audit.models import AuditEvent
 
-    data = form(api, na_project, draw={"size": 3, "seed": "x"}).json()
+    data = form(api, na_project, draw={"size": 3}).json()
     event = AuditEvent.objects.get(action="review.form")
-    assert event.object_id == data["id"] and event.new["draw_seed"] == "x"
+    assert event.object_id == data["id"] and event.new["draw_seed"] == data["draw"]["seed"]
     assert event.new["experts"] == [e["username"] for e in data["experts"]]
 
 
@@ -248,3 +254,12 @@ def test_seeded_specialties(db: Any) -> None:
         "投资概算",
         "档案管理",
     }
+
+
+def test_the_caller_cannot_choose_the_seed(na_project: Any, pool: Any, api: Any) -> None:
+    """A chosen seed could be searched offline for a wanted panel: refused, nothing formed."""
+    from egovpm.reviews.models import ExpertReview
+
+    r = form(api, na_project, draw={"size": 3, "seed": "7"})
+    assert r.status_code == 400
+    assert not ExpertReview.objects.filter(project=na_project).exists()

@@ -230,7 +230,7 @@ def _run_review(project: Project, *, day: dt.date, opinions: int, conclude: bool
         review = services.review_form(
             actor=ndrc,
             project_id=project.pk,
-            draw=services.DrawRequest(size=size, seed=f"demo-{project.code}"),
+            draw=services.DrawRequest(size=size),
             due_on=day + dt.timedelta(days=14),
         )
     members = list(review.members.select_related("expert").order_by("position"))

@@ -22,12 +22,6 @@ class PanelForm(forms.Form):
     specialties = forms.MultipleChoiceField(
         label=_("Specialties (any of)"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    seed = forms.CharField(
-        label=_("Seed (optional)"),
-        required=False,
-        max_length=64,
-        help_text=_("Leave empty for a fresh random seed; it is recorded so the draw can be replayed."),
-    )
     experts = forms.MultipleChoiceField(label=_("Experts"), required=False, widget=forms.CheckboxSelectMultiple)
     due_on = forms.DateField(
         label=_("Opinions due"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -147,7 +147,6 @@ def expert_profile_set(
 class DrawRequest:
     size: int
     specialties: tuple[str, ...] = ()
-    seed: str = ""
 
 
 def conflict_reason(expert: User, project: Project) -> str:
@@ -239,7 +238,9 @@ def _drawn_panel(project: Project, draw: DrawRequest, minimum: int) -> tuple[lis
             code="pool_too_small",
             details={"size": f"at most {len(candidates)} eligible", "excluded": excluded},
         )
-    seed = draw.seed.strip() or secrets.token_hex(16)
+    # The seed is always the server's: a seed chosen by the caller could be searched offline for
+    # the panel one wants, and the record would still read "random draw".
+    seed = secrets.token_hex(16)
     chosen = selectors.draw_select(seed, candidates, draw.size)
     users = dict(pool)
     record = {

@@ -255,7 +255,6 @@ def review_form(request: HttpRequest, pk: Any) -> HttpResponse:
                     draw=services.DrawRequest(
                         size=data.get("size") or 0,
                         specialties=tuple(data.get("specialties") or ()),
-                        seed=data.get("seed") or "",
                     ),
                     due_on=data.get("due_on"),
                 )
