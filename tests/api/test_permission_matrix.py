@@ -111,3 +111,9 @@ def _state(project: Any) -> tuple[Any, ...]:
     p = Project.objects.get(pk=project.pk)
     writes = AuditEvent.objects.exclude(action="auth.token_issue").count()
     return (p.stage, p.name, p.version, p.completion_entrusted, p.events.count(), writes)
+
+
+def test_unknown_api_path_answers_in_the_error_body(api: Any) -> None:
+    r = api("ndrc").get("/api/v1/no-such-thing")
+    assert r.status_code == 404
+    assert r.json()["code"] == "not_found"

@@ -194,3 +194,22 @@ def test_requests_only_in_construction(project: Any, personas: dict[str, Any]) -
     with pytest.raises(Conflict) as e:
         request(personas["staff_a"], project, {"01": "1.00"})
     assert e.value.code == "not_in_construction"
+
+
+def test_amounts_are_ascii_decimal_strings_only() -> None:
+    from egovpm.core.money import parse_amount
+
+    for bad in ("100.00\n", "１００.00", "٣٠٠٠٠٠.00", "1e5", "-1.00", "1.001", 100):
+        with pytest.raises(ValueError):
+            parse_amount(bad)
+    assert str(parse_amount("100")) == "100.00"
+
+
+def test_a_request_to_spend_nothing_is_refused(built: Any, personas: dict[str, Any]) -> None:
+    from egovpm.budgets.models import Adjustment
+    from egovpm.core.errors import InvalidInput
+
+    codes = [line.code for line in built.estimate.lines.all()]
+    with pytest.raises(InvalidInput):
+        request(personas["staff_a"], built, dict.fromkeys(codes, "0.00"), reason="other")
+    assert not Adjustment.objects.filter(project=built).exists()

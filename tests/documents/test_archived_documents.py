@@ -144,7 +144,7 @@ def test_a_correction_is_a_new_version_and_both_are_kept(project: Any, api: Any)
     old = api("staff_a").get(f"/api/v1/documents/{v1['id']}").json()
     assert old["archived"] is True and old["sha256"] == v1["sha256"]
     assert archive(api, v2["id"]).status_code == 200
-    listed = {d["id"]: d for d in api("staff_p").get(f"/api/v1/projects/{project.pk}/documents").json()}
+    listed = {d["id"]: d for d in api("staff_p").get(f"/api/v1/projects/{project.pk}/documents").json()["results"]}
     assert listed[v1["id"]]["archived"] and listed[v2["id"]]["archived"]
     assert storage.read(v1["sha256"]) == CONTENT and storage.read(v2["sha256"]) == corrected
 

@@ -165,7 +165,7 @@ def test_new_version_keeps_old(project: Any, api: Any) -> None:
     v2 = r.json()
     assert v2["version"] == 2
     assert v2["supersedes"] == v1["id"]
-    listed = {d["id"]: d for d in api("staff_a").get(upload_url(project)).json()}
+    listed = {d["id"]: d for d in api("staff_a").get(upload_url(project)).json()["results"]}
     assert set(listed) == {v1["id"], v2["id"]}
     assert listed[v1["id"]]["sha256"] == hashlib.sha256(PDF).hexdigest()
     # the old bytes are still there

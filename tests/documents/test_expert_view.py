@@ -29,12 +29,12 @@ def test_expert_sees_only_the_needs_analysis_report(project: Any, personas: dict
     report = upload(project, personas["staff_a"], "needs_analysis_report")
     contract = upload(project, personas["staff_a"], "other")
 
-    listed = api("expert_assigned").get(f"/api/v1/projects/{project.pk}/documents").json()
+    listed = api("expert_assigned").get(f"/api/v1/projects/{project.pk}/documents").json()["results"]
     assert [d["id"] for d in listed] == [str(report.pk)]
     assert api("expert_assigned").get(f"/api/v1/documents/{report.pk}/content").status_code == 200
     # the rest of the file is out of the expert's reach, exactly as if it did not exist
     assert api("expert_assigned").get(f"/api/v1/documents/{contract.pk}").status_code == 404
     assert api("expert_assigned").get(f"/api/v1/documents/{contract.pk}/content").status_code == 404
     # others assigned to the project for other tasks keep reading the whole file
-    assert len(api("archivist_assigned").get(f"/api/v1/projects/{project.pk}/documents").json()) == 2
-    assert len(api("staff_p").get(f"/api/v1/projects/{project.pk}/documents").json()) == 2
+    assert len(api("archivist_assigned").get(f"/api/v1/projects/{project.pk}/documents").json()["results"]) == 2
+    assert len(api("staff_p").get(f"/api/v1/projects/{project.pk}/documents").json()["results"]) == 2

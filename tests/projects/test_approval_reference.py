@@ -39,7 +39,7 @@ def test_recording_the_number_clears_c1_1(api, approved_without_number):
     # a number once recorded is a fact: a second attempt is refused and changes nothing
     again = api("ndrc").post(url, {"approval_reference": "发改高技〔2026〕99号"}, format="json")
     assert again.status_code == 409
-    events = api("ndrc").get(f"/api/v1/projects/{approved_without_number.pk}/events").json()
+    events = api("ndrc").get(f"/api/v1/projects/{approved_without_number.pk}/events").json()["results"]
     assert events[2]["approval_reference"] == "发改高技〔2026〕88号"
 
 

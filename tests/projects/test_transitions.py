@@ -440,7 +440,7 @@ def test_completion_acceptance_by_leader_needs_entrustment(project: Any, persona
     event = StageEvent.objects.filter(project=project).order_by("-seq").first()
     assert event.entrusted is True
     assert event.actor.username == "leader_a"
-    events = api("staff_a").get(f"/api/v1/projects/{project.pk}/events").json()
+    events = api("staff_a").get(f"/api/v1/projects/{project.pk}/events").json()["results"]
     assert events[-1]["entrusted"] is True
 
 
@@ -487,7 +487,7 @@ def test_approvals_record_approval_reference(
     assert r.status_code == 200
     event = StageEvent.objects.filter(project=project).order_by("-seq").first()
     assert event.approval_reference == "发改高技〔2026〕123号"
-    listed = api("staff_a").get(f"/api/v1/projects/{project.pk}/events").json()
+    listed = api("staff_a").get(f"/api/v1/projects/{project.pk}/events").json()["results"]
     assert listed[-1]["approval_reference"] == "发改高技〔2026〕123号"
     assert listed[-1]["effective_date"] == "2026-10-01"
     assert listed[-1]["actor"] == "ndrc"
@@ -496,7 +496,7 @@ def test_approvals_record_approval_reference(
 
 def test_events_are_listed_in_order(project: Any, personas: dict[str, Any], api: Any) -> None:
     advance(project, personas, "preliminary_design")
-    listed = api("staff_p").get(f"/api/v1/projects/{project.pk}/events").json()
+    listed = api("staff_p").get(f"/api/v1/projects/{project.pk}/events").json()["results"]
     assert [e["to_stage"] for e in listed] == ["needs_analysis", "proposal", "feasibility_study", "preliminary_design"]
     assert [e["seq"] for e in listed] == [1, 2, 3, 4]
     assert api("staff_b").get(f"/api/v1/projects/{project.pk}/events").status_code == 404

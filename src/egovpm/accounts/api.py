@@ -12,7 +12,7 @@ from egovpm.accounts import lockout
 from egovpm.accounts.auth import token_issue
 from egovpm.accounts.backends import LockedOut
 from egovpm.accounts.models import Department
-from egovpm.core.api import error_response
+from egovpm.core.api import error_response, paginated
 
 
 class TokenIn(serializers.Serializer):
@@ -86,4 +86,4 @@ class DepartmentListView(APIView):
 
     @extend_schema(responses={200: DepartmentOut(many=True)})
     def get(self, request: Request) -> Response:
-        return Response(DepartmentOut(Department.objects.order_by("code"), many=True).data)
+        return paginated(request, self, Department.objects.order_by("code"), DepartmentOut)

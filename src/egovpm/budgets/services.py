@@ -353,6 +353,12 @@ def adjustment_create(
             else None
         )
         r = proposal.result
+        if r.new_total <= 0:
+            # an estimate is never zero (the database says so too): cancel the project instead
+            raise InvalidInput(
+                "the adjusted total would be zero; a project that spends nothing is cancelled, not adjusted",
+                details={"items": "total would be 0.00"},
+            )
         assert estimate.baseline is not None  # _locked_estimate refuses a draft
         number = (Adjustment.objects.filter(project=project).aggregate(m=Max("number"))["m"] or 0) + 1
         adjustment = Adjustment.objects.create(

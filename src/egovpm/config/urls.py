@@ -1,10 +1,11 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from egovpm.core.views import healthz
+from egovpm.core.views import api_not_found, healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include(("egovpm.config.api_urls", "api"), namespace="api")),
+    re_path(r"^api/", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include(("egovpm.web.urls", "web"), namespace="web")),
 ]

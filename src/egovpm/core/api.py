@@ -21,6 +21,13 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
+def paginated(request: Any, view: Any, rows: Any, serializer: Any) -> Response:
+    """A list in the shape of api.md: {"count", "results", "next", "previous"}."""
+    paginator = Pagination()
+    page = paginator.paginate_queryset(rows, request, view=view)
+    return paginator.get_paginated_response(serializer(page, many=True).data)
+
+
 def error_response(status: int, code: str, message: str, details: Any = None) -> Response:
     return Response({"code": code, "message": message, "details": details}, status=status)
 

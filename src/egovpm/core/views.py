@@ -17,3 +17,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def language_of(request: Any) -> str:
     lang = getattr(request, "LANGUAGE_CODE", "zh-hans") or "zh-hans"
     return "en" if lang.startswith("en") else "zh"
+
+
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """An unknown path under /api/ answers in the API's error body, not an HTML page."""
+    return JsonResponse({"code": "not_found", "message": "no such API endpoint", "details": None}, status=404)

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from egovpm.core.api import paginated
 from egovpm.core.errors import NotFound
 from egovpm.documents import selectors, services, storage
 from egovpm.documents.models import Document
@@ -62,7 +63,7 @@ class DocumentListView(APIView):
 
     @extend_schema(responses={200: DocumentOut(many=True)})
     def get(self, request: Request, project_id: str) -> Response:
-        return Response(DocumentOut(selectors.document_list(user=request.user, project_id=project_id), many=True).data)
+        return paginated(request, self, selectors.document_list(user=request.user, project_id=project_id), DocumentOut)
 
     @extend_schema(request={"multipart/form-data": UploadIn}, responses={201: DocumentOut})
     def post(self, request: Request, project_id: str) -> Response:

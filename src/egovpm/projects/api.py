@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from egovpm.accounts.choices import Role
-from egovpm.core.api import Pagination
+from egovpm.core.api import Pagination, paginated
 from egovpm.core.errors import InvalidInput
 from egovpm.core.views import language_of
 from egovpm.projects import policies, selectors, services
@@ -204,7 +204,7 @@ class EventListView(APIView):
     @extend_schema(responses={200: EventOut(many=True)})
     def get(self, request: Request, project_id: str) -> Response:
         project = policies.project_for(request.user, project_id)
-        return Response(EventOut(selectors.project_events(project=project), many=True).data)
+        return paginated(request, self, selectors.project_events(project=project), EventOut)
 
 
 class EntrustIn(serializers.Serializer):
@@ -283,7 +283,7 @@ class AssignmentListView(APIView):
     def get(self, request: Request, project_id: str) -> Response:
         project = policies.project_for(request.user, project_id)
         rows = Assignment.objects.filter(project=project).select_related("user", "assigned_by").order_by("assigned_at")
-        return Response(AssignmentOut(rows, many=True).data)
+        return paginated(request, self, rows, AssignmentOut)
 
     @extend_schema(request=AssignmentIn, responses={201: AssignmentOut})
     def post(self, request: Request, project_id: str) -> Response:
