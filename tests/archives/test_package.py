@@ -208,3 +208,11 @@ def test_package_digests_of_random_uploads(content: bytes, project: Any, api: An
     assert stored == content
     assert manifest(root, "sha256")[item["path"]] == hashlib.sha256(content).hexdigest() == doc["sha256"]
     assert manifest(root, "sm3")[item["path"]] == hashlib.new("sm3", content).hexdigest() == doc["sm3"]
+
+
+def test_a_title_with_a_percent_sign_still_verifies(project: Any, api: Any, tmp_path: Path) -> None:
+    upload_and_archive(api, project, b"%PDF payment", "合同（付款比例30%25）")
+    path = tmp_path / "package.zip"
+    path.write_bytes(download(api, project))
+    report = bag_verify(path)
+    assert report.ok, report.problems

@@ -37,7 +37,9 @@ _HASH_BLOCK = 1024 * 1024
 
 def _safe_name(text: str, limit: int = 80) -> str:
     text = unicodedata.normalize("NFC", text)
-    text = re.sub(r"[\x00-\x1f/\\:*?\"<>|]+", "_", text).strip(" .")
+    # "%" too: bagit percent-encodes some characters in manifests and a literal "%25" in a title
+    # would then read back as "%"
+    text = re.sub(r"[\x00-\x1f/\\:*?\"<>|%]+", "_", text).strip(" .")
     return text[:limit] or "document"
 
 

@@ -37,7 +37,9 @@ class SystemFact:
 
     @property
     def excepted(self) -> bool:
-        return self.exception_granted_on is not None
+        # NDRC excepted a new dedicated network for this system; once the system is moved to any
+        # other network the exception no longer speaks for it (C9.1/C9.2 judge it afresh).
+        return self.exception_granted_on is not None and self.network == "dedicated_new"
 
 
 @dataclass(frozen=True)

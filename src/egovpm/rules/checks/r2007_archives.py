@@ -18,6 +18,10 @@ def archive_accepted(facts: ProjectFacts, params: Mapping[str, Any], ctx: Contex
     if facts.archive_acceptances is None:
         return not_applicable("missing_records")
     acceptances: tuple[ArchiveAcceptanceFact, ...] = facts.archive_acceptances  # type: ignore[assignment]
+    if ctx.effective_date is not None:
+        # archive acceptance comes before completion acceptance: one dated after the completion
+        # acceptance's own date does not count for it
+        acceptances = tuple(a for a in acceptances if a.accepted_on <= ctx.effective_date)
     if not acceptances:
         # in the compliance report (no action asked) the gate is due only once the project is in
         # acceptance; before that nothing is missing yet
