@@ -39,8 +39,12 @@ def test_overdue_and_late() -> None:
     assert judge("C4.1", facts, dt.date(2025, 7, 31)).status == "pass"
     overdue = judge("C4.1", facts, dt.date(2025, 8, 1))
     assert overdue.status == "fail" and overdue.blocks
-    assert overdue.message_zh == "以下报告逾期未报：2025年上半年（应于2025年7月31日前）"
-    assert overdue.message_en == "overdue reports: 2025-H1 (due 2025-07-31)"
+    # the overdue half-year report, then the next deadline: the annual report of the same year
+    assert (
+        overdue.message_zh
+        == "以下报告逾期未报：2025年上半年（应于2025年7月31日前）；下一期：2025年度（应于2026年1月31日前）"
+    )
+    assert overdue.message_en == "overdue reports: 2025-H1 (due 2025-07-31); next: 2025 (due 2026-01-31)"
     late = ReportSubmissionFact("2025-H1", 1, dt.datetime(2025, 8, 1, 0, 0, tzinfo=BEIJING))
     facts = dataclasses.replace(facts, reports=ReportsFacts((late,)))
     assert judge("C4.1", facts, dt.date(2025, 8, 1)).status == "pass"
@@ -52,3 +56,17 @@ def test_overdue_and_late() -> None:
 def test_c4_rules_gate_no_action() -> None:
     pack = engine.load_pack("r2007")
     assert pack.rule("C4.1").gates == () and pack.rule("C4.2").gates == ()
+
+
+def test_compliance_names_the_next_deadline(project, personas, api, clock) -> None:
+    """The compliance panel shows what is coming, not only what is late (issue 4, item 6)."""
+    import datetime as dt
+
+    from conftest import advance
+
+    advance(project, personas, "construction", start=dt.date(2026, 3, 2))
+    body = api("staff_a").get(f"/api/v1/projects/{project.pk}/compliance?as_of=2026-11-20").json()
+    c41 = next(r for r in body["results"] if r["rule"] == "C4.1")
+    # 2026-H1 was due on 31 July 2026 (overdue by 20 November); the annual 2026 report is next
+    assert "2027年1月31日" in c41["message_zh"]
+    assert "2027-01-31" in c41["message_en"]

@@ -330,3 +330,10 @@ def test_refused_writes_change_nothing_across_personas(building: Any, api: Any) 
             assert r.status_code in (403, 404), (e.name, persona, r.status_code)
     assert not ReportSubmission.objects.exists() and not ReportReturn.objects.exists()
     assert not ReportAcknowledgement.objects.exists()
+
+
+def test_sections_must_be_text(building: Any, api: Any) -> None:
+    """{"progress": 5} is refused, not stored as "5"; nothing is submitted."""
+    r = submit(api, "staff_a", building, "2026-H1", sections={**SECTIONS, "progress": 5})
+    assert r.status_code == 400
+    assert statuses(api, "ndrc", building)["2026-H1"] == "overdue"

@@ -47,9 +47,18 @@ class SectionsSerializer(serializers.Serializer):
     problems = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="存在的问题")
 
 
+class StrictText(serializers.CharField):
+    """Text only: a number or a list is refused rather than turned into its string."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class SubmitIn(serializers.Serializer):
     sections = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, trim_whitespace=False),
+        child=StrictText(allow_blank=True, trim_whitespace=False),
         help_text=f"the five sections: {', '.join(SECTION_KEYS)}",
     )
     submitted_at = serializers.CharField(

@@ -10,7 +10,7 @@ from typing import Any
 
 from egovpm.rules.engine import Verdict, check, failed, not_applicable, passed
 from egovpm.rules.facts import Context, ProjectFacts
-from egovpm.rules.facts_reports import OVERDUE, ReportsFacts, report_obligations
+from egovpm.rules.facts_reports import OVERDUE, PENDING, ReportsFacts, report_obligations
 
 R = "r2007"
 
@@ -38,10 +38,16 @@ def no_overdue_report(facts: ProjectFacts, params: Mapping[str, Any], ctx: Conte
     if not states:
         return not_applicable("none_yet")
     overdue = [s for s in states if s.status == OVERDUE]
+    # the next deadline, so the compliance panel shows what is coming as well as what is late
+    pending = sorted((s for s in states if s.status == PENDING), key=lambda s: s.period.due)
+    upcoming = {"next": "", "next_en": ""}
+    if pending:
+        zh, en = _items(pending[:1])
+        upcoming = {"next": f"；下一期：{zh}", "next_en": f"; next: {en}"}
     if overdue:
         zh, en = _items(overdue)
-        return failed(items=zh, items_en=en, count=len(overdue))
-    return passed(count=len(states))
+        return failed(items=zh, items_en=en, count=len(overdue), **upcoming)
+    return passed(count=len(states), **upcoming)
 
 
 @check(R, "C4.2")
