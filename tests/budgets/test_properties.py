@@ -5,7 +5,9 @@
 - a refused (stale, re-routed), rejected or withdrawn request changes no amount.
 
 First over the pure routing model (budgets/routing.py), then — fewer examples — through the real
-services and database, checking the same invariants and that both agree."""
+services and database, checking the same invariants. (Decision-time re-routes are rare in random
+sequences; the deterministic test_adjustments.py::test_self_approval_that_no_longer_qualifies_is_rerouted
+and the PostgreSQL concurrency test pin that path.)"""
 
 from __future__ import annotations
 
