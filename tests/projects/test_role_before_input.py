@@ -23,3 +23,16 @@ def test_department_entrust_with_empty_body_is_403(project: Any, api: Any) -> No
     assert (
         api("leader_a").post(f"/api/v1/projects/{project.pk}/entrust-completion", {}, format="json").status_code == 403
     )
+
+
+def test_the_department_does_not_learn_who_sits_on_its_panel(project: Any, api: Any) -> None:
+    """The experts of a review are listed to NDRC (and each to themself), not to the department."""
+
+    def listed(persona: str) -> set[str]:
+        body = api(persona).get(f"/api/v1/projects/{project.pk}/assignments").json()
+        return {a["user"] for a in body["results"]}
+
+    assert "expert_assigned" in listed("ndrc")
+    assert "expert_assigned" not in listed("staff_a")
+    assert "expert_assigned" not in listed("mof")
+    assert "archivist_assigned" in listed("staff_a")  # other tasks stay visible

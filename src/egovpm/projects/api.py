@@ -17,7 +17,7 @@ from egovpm.core.views import language_of
 from egovpm.projects import policies, selectors, services
 from egovpm.projects.choices import TRANSITIONS, AssignmentTask
 from egovpm.projects.filters import ProjectListParams
-from egovpm.projects.models import Assignment, Project
+from egovpm.projects.models import Project
 
 
 class LeaderSerializer(serializers.Serializer):
@@ -282,7 +282,7 @@ class AssignmentListView(APIView):
     @extend_schema(responses={200: AssignmentOut(many=True)})
     def get(self, request: Request, project_id: str) -> Response:
         project = policies.project_for(request.user, project_id)
-        rows = Assignment.objects.filter(project=project).select_related("user", "assigned_by").order_by("assigned_at")
+        rows = selectors.assignments_visible(user=request.user, project=project)
         return paginated(request, self, rows, AssignmentOut)
 
     @extend_schema(request=AssignmentIn, responses={201: AssignmentOut})

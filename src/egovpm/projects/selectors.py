@@ -7,12 +7,13 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
 from egovpm.core import clock
 from egovpm.projects import policies
-from egovpm.projects.choices import TRANSITIONS
+from egovpm.projects.choices import TRANSITIONS, AssignmentTask
 from egovpm.projects.facts import project_facts
-from egovpm.projects.models import Participation, Project, StageEvent
+from egovpm.projects.models import Assignment, Participation, Project, StageEvent
 from egovpm.rules import engine
 from egovpm.rules.facts import Context
 
@@ -82,3 +83,12 @@ def events_by_actor(*, user: User, limit: int = 20) -> list[StageEvent]:
         .select_related("project")
         .order_by("-at", "-seq")[:limit]
     )
+
+
+def assignments_visible(*, user: Any, project: Project) -> QuerySet[Assignment]:
+    """Who is assigned to the project. The experts of a review are listed to NDRC only (and each
+    expert sees their own row): a department must not learn who sits on the panel judging it."""
+    qs = Assignment.objects.filter(project=project).select_related("user", "user__department", "assigned_by")
+    if not user.has_role(Role.NDRC_OFFICER):
+        qs = qs.exclude(Q(task=AssignmentTask.EXPERT) & ~Q(user_id=user.pk))
+    return qs.order_by("task", "assigned_at")

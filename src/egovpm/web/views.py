@@ -292,9 +292,7 @@ def _tab_context(request: HttpRequest, project: Project, tab: str, **forms: Any)
     elif tab in extensions.TABS:
         context.update(extensions.TABS[tab].context(request, project))
     elif tab == "assignments":
-        context["assignments"] = project.assignments.select_related("user", "user__department").order_by(
-            "task", "assigned_at"
-        )
+        context["assignments"] = selectors.assignments_visible(user=user, project=project)
         if policies.may_assign(user):
             context["assignment_form"] = forms.get("assignment_form") or AssignmentForm()
     return context
