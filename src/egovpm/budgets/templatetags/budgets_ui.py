@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from egovpm.budgets.choices import AdjustmentStatus, BaselineSource, Reason, Route
 from egovpm.core.money import wan_yuan
+from egovpm.web.templatetags.egovpm_ui import choice_label
 
 register = template.Library()
 
@@ -86,31 +87,24 @@ def rate(value: Any) -> str:
     return "—" if d is None else f"{(d * 100):.2f}%"
 
 
-def _label(choices: Any, value: str) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
-
-
 @register.filter
 def route_label(value: str) -> str:
-    return _label(Route, value)
+    return choice_label(Route, value)
 
 
 @register.filter
 def adjustment_status_label(value: str) -> str:
-    return _label(AdjustmentStatus, value)
+    return choice_label(AdjustmentStatus, value)
 
 
 @register.filter
 def reason_label(value: str) -> str:
-    return _label(Reason, value)
+    return choice_label(Reason, value)
 
 
 @register.filter
 def baseline_source_label(value: str) -> str:
-    return _label(BaselineSource, value)
+    return choice_label(BaselineSource, value)
 
 
 @register.filter

@@ -17,7 +17,8 @@ register = template.Library()
 CLAUSES = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一")
 
 
-def _label(choices: Any, value: str) -> str:
+def choice_label(choices: Any, value: str) -> str:
+    """The (translated) label of a TextChoices value; an unknown value is shown as it is."""
     try:
         return str(choices(value).label)
     except ValueError:
@@ -26,32 +27,32 @@ def _label(choices: Any, value: str) -> str:
 
 @register.filter
 def stage_label(value: str) -> str:
-    return _label(Stage, value)
+    return choice_label(Stage, value)
 
 
 @register.filter
 def action_label(value: str) -> str:
-    return _label(Action, value)
+    return choice_label(Action, value)
 
 
 @register.filter
 def role_label(value: str) -> str:
-    return _label(Role, value)
+    return choice_label(Role, value)
 
 
 @register.filter
 def category_label(value: str) -> str:
-    return _label(Category, value)
+    return choice_label(Category, value)
 
 
 @register.filter
 def retention_label(value: str) -> str:
-    return _label(Retention, value)
+    return choice_label(Retention, value)
 
 
 @register.filter
 def task_label(value: str) -> str:
-    return _label(AssignmentTask, value)
+    return choice_label(AssignmentTask, value)
 
 
 @register.filter
