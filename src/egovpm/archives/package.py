@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import tarfile
 import tempfile
 import threading
@@ -117,18 +116,20 @@ def _write_xlsx(path: Path, header: dict[str, Any], rows: list[dict[str, Any]]) 
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from egovpm.core.exports import xlsx_append
+
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "卷内目录"
-    ws.append([f"{header['project_name']}（{header['project_code']}）档案移交目录"])
+    xlsx_append(ws, [f"{header['project_name']}（{header['project_code']}）档案移交目录"])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([f"建设单位：{header['lead_department']}　生成时间：{header['generated_at']}　共 {len(rows)} 件"])
-    ws.append([label for _, label in XLSX_COLUMNS])
+    xlsx_append(ws, [f"建设单位：{header['lead_department']}　生成时间：{header['generated_at']}　共 {len(rows)} 件"])
+    xlsx_append(ws, [label for _, label in XLSX_COLUMNS])
     for cell in ws[3]:
         cell.font = Font(bold=True)
     for r in rows:
-        ws.append([r[key] if r[key] is not None else "" for key, _ in XLSX_COLUMNS])
+        xlsx_append(ws, [r[key] if r[key] is not None else "" for key, _ in XLSX_COLUMNS])
     for col, width in zip("ABCDEFGHIJKLMN", (6, 36, 12, 18, 10, 6, 8, 28, 12, 26, 26, 66, 66, 50), strict=True):
         ws.column_dimensions[col].width = width
     wb.save(path)
@@ -155,7 +156,7 @@ def build_bag(*, project: Any, documents: list[Any], directory: Path, generated_
     payload.mkdir(parents=True)
     for d, row in zip(documents, rows, strict=True):
         target = directory / row["path"].removeprefix("data/")
-        shutil.copyfile(storage.blob_path(d.sha256), target)
+        storage.copy_to(d.sha256, target)
         os.chmod(target, 0o644)
     catalogue = {**header, "items": rows}
     (directory / "catalogue.json").write_text(json.dumps(catalogue, ensure_ascii=False, indent=2), encoding="utf-8")

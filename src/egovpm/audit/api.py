@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,6 +15,7 @@ from egovpm.audit.models import AuditEvent
 from egovpm.audit.selectors import audit_events
 from egovpm.core.api import Pagination
 from egovpm.core.errors import Forbidden, InvalidInput
+from egovpm.core.exports import csv_cell
 
 
 class AuditEventOut(serializers.ModelSerializer):
@@ -69,13 +69,8 @@ class AuditListView(APIView):
         return paginator.get_paginated_response(AuditEventOut(page, many=True).data)
 
 
-def _cell(value: object) -> str:
-    """A CSV cell a spreadsheet will not execute: text that starts like a formula is prefixed
-    with an apostrophe (OWASP CSV injection); structured values are JSON."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True) if isinstance(value, dict | list) else str(value)
-    if value is None:
-        text = ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+# A CSV cell a spreadsheet will not execute (the shared helper of every export: egovpm.core.exports)
+_cell = csv_cell
 
 
 def audit_csv(qs: object) -> HttpResponse:

@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from egovpm.budgets.services import ExpenditureIn
 from egovpm.core.errors import InvalidInput
+from egovpm.core.exports import xlsx_append
 from egovpm.core.money import parse_amount
 
 COLUMNS = {
@@ -121,11 +122,11 @@ def template_bytes(lines: list[tuple[str, str]]) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "支出明细"
-    sheet.append(HEADER)
+    xlsx_append(sheet, HEADER)
     codes = workbook.create_sheet("单项工程")
-    codes.append(["单项工程编码", "名称"])
+    xlsx_append(codes, ["单项工程编码", "名称"])
     for code, name in lines:
-        codes.append([code, name])
+        xlsx_append(codes, [code, name])  # a line named "=…" stays text
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -258,18 +258,20 @@ def render_portfolio_xlsx(portfolio: dict[str, Any]) -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from egovpm.core.exports import xlsx_append
+
     wb = Workbook()
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="EEF1F5")
 
     def sheet(ws: Any, title: str, headers: list[str], rows: list[list[Any]], widths: list[int]) -> None:
         ws.title = title
-        ws.append(headers)
+        xlsx_append(ws, headers)
         for cell in ws[1]:
             cell.font, cell.fill = header_font, header_fill
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         for row in rows:
-            ws.append(row)
+            xlsx_append(ws, row)  # text stays text: a project named "=…" is not a formula
         for i, width in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(i)].width = width
         ws.freeze_panes = "A2"  # the header stays in view
@@ -338,11 +340,11 @@ def render_portfolio_xlsx(portfolio: dict[str, Any]) -> bytes:
         for cell in row:
             cell.number_format = 'yyyy"年"m"月"d"日"'
     info = wb.create_sheet("说明")
-    info.append(["统计口径", f"截至{selectors.cn_date(as_of)}（北京时间）"])
-    info.append(
-        ["依据", "发改高技〔2008〕2544号第四条：上半年建设情况7月底前、全年建设情况次年1月底前报送发改委和财政部"]
+    xlsx_append(info, ["统计口径", f"截至{selectors.cn_date(as_of)}（北京时间）"])
+    xlsx_append(
+        info, ["依据", "发改高技〔2008〕2544号第四条：上半年建设情况7月底前、全年建设情况次年1月底前报送发改委和财政部"]
     )
-    info.append(["说明", "迟报以首次报送时间为准；退回修改的报告按首次报送的时效计入按时或迟报"])
+    xlsx_append(info, ["说明", "迟报以首次报送时间为准；退回修改的报告按首次报送的时效计入按时或迟报"])
     info.column_dimensions["A"].width = 12
     info.column_dimensions["B"].width = 90
     out = io.BytesIO()
