@@ -136,13 +136,15 @@ def test_disabled_user_cannot_get_a_token(api: Any, personas: dict[str, Any]) ->
     assert "token" not in r.json()
 
 
-def test_disabled_user_token_stops_working(api: Any, personas: dict[str, Any]) -> None:
+def test_disabled_user_token_stops_working_for_good(api: Any, personas: dict[str, Any]) -> None:
     client = api("staff_a")
     assert client.get("/api/v1/me").status_code == 200
     accounts.user_set(actor=None, username="staff_a", active=False)
     assert client.get("/api/v1/me").status_code == 401
+    # enabling the account again does not bring the old token back (issue 9 item 7)
     accounts.user_set(actor=None, username="staff_a", active=True)
-    assert client.get("/api/v1/me").status_code == 200
+    assert client.get("/api/v1/me").status_code == 401
+    assert login(api, "staff_a", PASSWORD).status_code == 200
 
 
 def test_password_reset_ends_tokens(api: Any, personas: dict[str, Any]) -> None:

@@ -198,12 +198,14 @@ NDRC_DELETE = "401  403 403 404 404 403  204 403  403 404 403 404 403 404  404 4
 UPLOAD      = "401  201 201 404 404 201  403 403  403 404 403 404 403 404  404 404 404"
 AUDIT_ADMIN = "401  403 403 403 403 403  403 403  403 403 403 403 403 403  403 403 200"
 TOKEN       = "401  200 200 200 200 200  200 200  200 200 200 200 200 200  200 200 200"
+REVOKE      = "401  204 204 204 204 204  204 204  204 204 204 204 204 204  204 204 204"
 # fmt: on
 
 ENDPOINTS: list[Endpoint] = [
     Endpoint("schema", "get", lambda ctx: Call(_url("schema")), PUBLIC),
     Endpoint("docs", "get", lambda ctx: Call(_url("docs")), PUBLIC),
     Endpoint("auth-token", "post", _token_body, TOKEN),
+    Endpoint("auth-token", "delete", lambda ctx: Call(_url("auth-token")), REVOKE),  # revokes the caller's token
     Endpoint("me", "get", lambda ctx: Call(_url("me")), SIGNED_IN),
     Endpoint("departments", "get", lambda ctx: Call(_url("departments")), SIGNED_IN),
     Endpoint("projects", "get", lambda ctx: Call(_url("projects")), SIGNED_IN),

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.permissions import AllowAny
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from egovpm.accounts import lockout
-from egovpm.accounts.auth import token_issue
+from egovpm.accounts.auth import BearerTokenAuthentication, token_issue, token_revoke
 from egovpm.accounts.backends import LockedOut
-from egovpm.accounts.models import Department
+from egovpm.accounts.models import ApiToken, Department
 from egovpm.core.api import error_response, paginated
 
 
@@ -21,12 +22,27 @@ class TokenIn(serializers.Serializer):
 
 
 class TokenView(APIView):
-    """POST /api/v1/auth/token — exchange a username and password for a Bearer token."""
+    """POST /api/v1/auth/token — exchange a username and password for a Bearer token (valid for the
+    security policy's token lifetime); DELETE /api/v1/auth/token — revoke the token the request
+    carries (204; the token answers 401 from then on)."""
 
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
+    def get_authenticators(self) -> list[BaseAuthentication]:
+        # POST is the login itself: whatever Authorization header a client sends is ignored. DELETE
+        # needs the Bearer token it revokes (a UI session has no token: 401).
+        # (self.request is None while drf-spectacular builds its mock request for the schema.)
+        if getattr(self.request, "method", None) == "DELETE":
+            return [BearerTokenAuthentication()]
+        return []
 
-    @extend_schema(request=TokenIn, responses={200: inline_serializer("TokenOut", {"token": serializers.CharField()})})
+    def get_permissions(self) -> list[BasePermission]:
+        return [IsAuthenticated()] if getattr(self.request, "method", None) == "DELETE" else [AllowAny()]
+
+    @extend_schema(
+        request=TokenIn,
+        responses={200: inline_serializer("TokenOut", {"token": serializers.CharField()})},
+        description="Exchange a username and password for a Bearer token. The token expires after the "
+        "security policy's token lifetime (EGOVPM_TOKEN_LIFETIME_DAYS, 30 days by default): then 401.",
+    )
     def post(self, request: Request) -> Response:
         data = TokenIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -49,6 +65,21 @@ class TokenView(APIView):
         if user is None:
             return error_response(401, "invalid_credentials", "wrong username or password")
         return Response({"token": token_issue(user=user)})
+
+    @extend_schema(
+        request=None,
+        responses={
+            204: OpenApiResponse(description="the calling token is revoked"),
+            401: OpenApiResponse(description="not_authenticated: no token, or an expired or revoked one"),
+        },
+        description="Revoke the Bearer token this request carries (log out of the API). Audited.",
+    )
+    def delete(self, request: Request) -> Response:
+        token = request.auth
+        if not isinstance(token, ApiToken):  # cannot happen: Bearer is this method's only authenticator
+            return error_response(401, "not_authenticated", "send the Bearer token to revoke")
+        token_revoke(token=token)
+        return Response(status=204)
 
 
 class MeView(APIView):

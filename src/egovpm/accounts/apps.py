@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from egovpm.accounts import schema  # noqa: F401  (registers the OpenAPI auth extensions)
+        from egovpm.accounts import middleware, schema  # noqa: F401  (OpenAPI auth extensions; login signal)

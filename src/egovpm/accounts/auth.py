@@ -1,16 +1,26 @@
-"""API authentication: `Authorization: Bearer <token>` (api.md), plus the UI's session with CSRF."""
+"""API authentication: `Authorization: Bearer <token>` (api.md), plus the UI's session with CSRF.
+
+Tokens expire (accounts/policy.py: token_lifetime), can be revoked by their holder
+(DELETE /api/v1/auth/token) and are deleted when their user is disabled or the password is reset.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.db import transaction
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from egovpm.accounts import policy
 from egovpm.accounts.models import ApiToken, User
 from egovpm.audit.services import audit_record
 from egovpm.core import clock
+
+
+class TokenExpired(exceptions.AuthenticationFailed):
+    default_detail = "the token has expired: request a new one with POST /api/v1/auth/token"
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -26,10 +36,24 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         token = ApiToken.objects.select_related("user", "user__department").filter(key_hash=ApiToken.hash(key)).first()
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid or expired token")
+        now = clock.now()
+        if now >= token.expires_at:
+            raise TokenExpired()
+        _record_use(token, now)
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:
         return self.keyword
+
+
+def _record_use(token: ApiToken, now: dt.datetime) -> None:
+    """Write last_used_at at most once per policy.ACTIVITY_RESOLUTION (one UPDATE, no read-modify-write):
+    a client polling every second costs one write a minute, not one per request."""
+    last = token.last_used_at
+    if last is not None and now - last < policy.ACTIVITY_RESOLUTION:
+        return
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now
 
 
 class CsrfSessionAuthentication(authentication.SessionAuthentication):
@@ -37,9 +61,34 @@ class CsrfSessionAuthentication(authentication.SessionAuthentication):
 
 
 def token_issue(*, user: User) -> str:
-    """Create a token; the clear value is returned once and only its hash is kept."""
+    """Create a token valid for the policy's lifetime; the clear value is returned once and only its
+    hash is kept. The user's expired tokens are removed on the way (they can never work again)."""
     key = secrets.token_urlsafe(32)
+    now = clock.now()
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, key_hash=ApiToken.hash(key), created_at=clock.now())
-        audit_record(actor=user, action="auth.token_issue", object_type="accounts.apitoken", object_id=str(token.pk))
+        ApiToken.objects.filter(user=user, expires_at__lte=now).delete()
+        token = ApiToken.objects.create(
+            user=user, key_hash=ApiToken.hash(key), created_at=now, expires_at=now + policy.token_lifetime()
+        )
+        audit_record(
+            actor=user,
+            action="auth.token_issue",
+            object_type="accounts.apitoken",
+            object_id=str(token.pk),
+            new={"expires_at": token.expires_at.isoformat()},
+        )
     return key
+
+
+def token_revoke(*, token: ApiToken) -> None:
+    """Revoke one token (its holder logs out of the API): the row is deleted, the next request with it is 401."""
+    with transaction.atomic():
+        deleted, _ = ApiToken.objects.filter(pk=token.pk).delete()
+        if deleted:
+            audit_record(
+                actor=token.user,
+                action="auth.token_revoke",
+                object_type="accounts.apitoken",
+                object_id=str(token.pk),
+                old={"created_at": token.created_at.isoformat(), "expires_at": token.expires_at.isoformat()},
+            )

@@ -67,11 +67,17 @@ class UserRole(models.Model):
 
 
 class ApiToken(models.Model):
-    """Bearer tokens. Only the SHA-256 of a token is stored: a database dump does not leak sessions."""
+    """Bearer tokens. Only the SHA-256 of a token is stored: a database dump does not leak sessions.
+
+    A token is valid until `expires_at` (issue time + the policy's token lifetime, accounts/policy.py).
+    Revoking it (DELETE /auth/token), disabling its user or resetting the password deletes the row:
+    nothing can bring it back. `last_used_at` is written on use at most once a minute
+    (policy.ACTIVITY_RESOLUTION), so it may be up to a minute old."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True)
 
     @staticmethod

@@ -132,11 +132,18 @@ def user_set(
         if password is not None:
             user.set_password(password)
             fields.append("password")
-            user.api_tokens.all().delete()  # a reset password ends every API session
+        revoked = 0
+        if password is not None or active is False:
+            # A reset password or a disabled account ends every API session: the tokens are deleted,
+            # so enabling the account again does not bring them back (its UI sessions end because
+            # Django refuses an inactive user's session and a changed password's session hash).
+            revoked, _ = user.api_tokens.all().delete()
         if fields:
             user.save(update_fields=fields)
         new = _user_state(user)
         if password is not None:
             new["password"] = "reset"  # never the password itself
+        if revoked:
+            new["tokens_revoked"] = revoked
         audit_record(actor=actor, action="user.set", obj=user, old=old, new=new)
     return user

@@ -2,16 +2,17 @@
 on any endpoint it has no expectations for."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from egovpm.accounts import api as accounts_api
 from egovpm.audit import api as audit_api
+from egovpm.core.csp import SwaggerDocsView
 from egovpm.documents import api as documents_api
 from egovpm.projects import api as projects_api
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(), name="schema"),
-    path("docs", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs", SwaggerDocsView.as_view(url_name="api:schema"), name="docs"),
     path("auth/token", accounts_api.TokenView.as_view(), name="auth-token"),
     path("me", accounts_api.MeView.as_view(), name="me"),
     path("departments", accounts_api.DepartmentListView.as_view(), name="departments"),

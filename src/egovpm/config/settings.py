@@ -20,6 +20,13 @@ def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _bounded_int(name: str, default: int, bounds: tuple[int, int]) -> int:
+    raw = os.environ.get(name, str(default)).strip()
+    if not raw.isascii() or not raw.isdigit() or not bounds[0] <= int(raw) <= bounds[1]:
+        raise ImproperlyConfigured(f"{name} must be a whole number from {bounds[0]} to {bounds[1]}: {raw!r}")
+    return int(raw)
+
+
 DEBUG = _flag("EGOVPM_DEBUG")
 
 SECRET_KEY = os.environ.get("EGOVPM_SECRET_KEY", "")
@@ -42,6 +49,11 @@ if _flag("EGOVPM_BEHIND_PROXY"):
     USE_X_FORWARDED_HOST = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # HSTS (README, "Deploying"): browsers keep to HTTPS for this host once they have seen it over
+    # TLS. Sent by SecurityMiddleware on HTTPS responses only (X-Forwarded-Proto: https).
+    SECURE_HSTS_SECONDS = _bounded_int("EGOVPM_HSTS_SECONDS", 365 * 24 * 3600, (0, 2 * 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("EGOVPM_HSTS_INCLUDE_SUBDOMAINS")  # sub-domains may be other systems
+    SECURE_HSTS_PRELOAD = False  # preload lists are for public sites, not a government intranet
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -71,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "egovpm.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "egovpm.core.middleware.ChineseFirstMiddleware",
@@ -79,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "egovpm.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "egovpm.core.middleware.RequestContextMiddleware",
@@ -140,6 +154,12 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login lockout (accounts/lockout.py): this many failures within the window lock the username.
 EGOVPM_LOCKOUT_FAILURES = int(os.environ.get("EGOVPM_LOCKOUT_FAILURES", "5"))
 EGOVPM_LOCKOUT_MINUTES = int(os.environ.get("EGOVPM_LOCKOUT_MINUTES", "15"))
+
+# Token lifetime and session idle timeout (accounts/policy.py, the one place that reads them).
+from egovpm.accounts.policy import SESSION_IDLE_MINUTES_BOUNDS, TOKEN_LIFETIME_DAYS_BOUNDS  # noqa: E402
+
+EGOVPM_TOKEN_LIFETIME_DAYS = _bounded_int("EGOVPM_TOKEN_LIFETIME_DAYS", 30, TOKEN_LIFETIME_DAYS_BOUNDS)
+EGOVPM_SESSION_IDLE_MINUTES = _bounded_int("EGOVPM_SESSION_IDLE_MINUTES", 30, SESSION_IDLE_MINUTES_BOUNDS)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
