@@ -99,6 +99,11 @@ def _parser() -> argparse.ArgumentParser:
     verify = arc.add_parser("verify", help="re-check a BagIt archive package: SHA-256 and SM3 of every file")
     verify.add_argument("path")
 
+    bk = sub.add_parser("backup", help="one archive: the database, every stored file, a manifest (SHA-256, SM3)")
+    bk.add_argument("path", help="the archive to write (must not exist)")
+    rs = sub.add_parser("restore", help="verify an archive of `egovpm backup`, then restore it into an empty database")
+    rs.add_argument("path")
+
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return p
@@ -210,6 +215,10 @@ def run(argv: Sequence[str]) -> int:
             if broken:
                 raise CliError(f"audit chain broken at event(s) {', '.join(map(str, broken[:20]))}")
             print(f"audit chain intact: {AuditEvent.objects.count()} events")
+        elif args.command in ("backup", "restore"):
+            from egovpm.core import backup
+
+            return backup.run_cli(args)
         elif args.command in ("remind", "archive"):
             # implemented by the reports and archives apps: egovpm.<app>.cli.run(args) -> exit code
             import importlib
