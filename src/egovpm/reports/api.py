@@ -288,7 +288,9 @@ class ReportAcknowledgeView(APIView):
 
 
 def _document(request: Request, project_id: str, period: str) -> tuple[dict[str, Any], str]:
-    project = project_policies.project_for(request.user, project_id, "write")
+    # A read: the same scope as /reports ("view"), never "write" (which counts any assignment, an
+    # expert's too): the document carries budget execution and tender data (issue 9, item 1).
+    project = project_policies.project_for(request.user, project_id)
     o = selectors.report_obligation(project=project, period=period)
     ctx = rendering.document_context(project=project, period=o.period, submission=o.current, today=clock.today())
     return ctx, f"{project.code}-{o.code}-建设情况报告"
