@@ -77,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=0, help="default: 2 × CPU cores")
+    serve.add_argument("--threads", type=int, default=0, help="threads per worker (default 8): slow clients")
 
     demo = sub.add_parser("demo", help="migrate, load the demo data, serve and print the demo logins")
     demo.add_argument("--host", default="127.0.0.1")
@@ -104,6 +105,10 @@ def _parser() -> argparse.ArgumentParser:
     rs = sub.add_parser("restore", help="verify an archive of `egovpm backup`, then restore it into an empty database")
     rs.add_argument("path")
 
+    from egovpm.documents import cli as documents_cli
+
+    documents_cli.add_parser(sub, _Parser)
+
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return p
@@ -115,7 +120,7 @@ def _migrate() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
-def _serve(host: str, port: int, workers: int) -> int:
+def _serve(host: str, port: int, workers: int, threads: int = 0) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
@@ -125,6 +130,10 @@ def _serve(host: str, port: int, workers: int) -> int:
         # compressing ECharts on every start would cost half a minute.
         call_command("collectstatic", interactive=False, verbosity=0)
     workers = workers or 2 * (os.cpu_count() or 1)
+    # Threaded workers (gthread): a client that sends its body slowly holds one thread, not a whole
+    # worker, so /healthz and everyone else keep being served (tests/ops/test_slow_clients.py). The
+    # proxy in front buffers request bodies as well (README, "Deploying"; docs/deployment.md).
+    threads = threads or 8
     argv = [
         sys.executable,
         "-m",
@@ -134,6 +143,10 @@ def _serve(host: str, port: int, workers: int) -> int:
         f"{host}:{port}",
         "--workers",
         str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
         "--access-logfile",
         "-",
         "--forwarded-allow-ips",
@@ -142,7 +155,7 @@ def _serve(host: str, port: int, workers: int) -> int:
         "60",
     ]
     print(
-        f"egovpm serving on http://{host}:{port}/ with {workers} workers (database: "
+        f"egovpm serving on http://{host}:{port}/ with {workers} workers × {threads} threads (database: "
         f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})",
         flush=True,
     )
@@ -198,7 +211,7 @@ def run(argv: Sequence[str]) -> int:
             u = accounts.user_set(actor=None, username=args.username, roles=args.role, active=active, password=password)
             print(f"user {u.username} updated")
         elif args.command == "serve":
-            return _serve(args.host, args.port, args.workers)
+            return _serve(args.host, args.port, args.workers, args.threads)
         elif args.command == "demo":
             from egovpm import demo
 
@@ -219,6 +232,10 @@ def run(argv: Sequence[str]) -> int:
             from egovpm.core import backup
 
             return backup.run_cli(args)
+        elif args.command == "storage":
+            from egovpm.documents import cli as documents_cli
+
+            return documents_cli.run(args)
         elif args.command in ("remind", "archive"):
             # implemented by the reports and archives apps: egovpm.<app>.cli.run(args) -> exit code
             import importlib

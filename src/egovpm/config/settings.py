@@ -185,6 +185,29 @@ if WHITENOISE_USE_FINDERS and not STATIC_ROOT.exists():
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing root otherwise
 
 MEDIA_ROOT = Path(os.environ.get("EGOVPM_MEDIA_ROOT", VAR_DIR / "media")).resolve()
+# Document store (documents/storage.py, docs/deployment.md): "local" (MEDIA_ROOT/blobs, the default)
+# or "s3" (any S3-compatible object store through django-storages; credentials from the standard
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables, never from settings or the repo).
+EGOVPM_STORAGE = os.environ.get("EGOVPM_STORAGE", "local").strip().lower() or "local"
+if EGOVPM_STORAGE not in {"local", "s3"}:
+    raise ImproperlyConfigured(f"EGOVPM_STORAGE must be local or s3, not {EGOVPM_STORAGE!r}")
+if EGOVPM_STORAGE == "s3":
+    if not os.environ.get("EGOVPM_S3_BUCKET", "").strip():
+        raise ImproperlyConfigured("EGOVPM_S3_BUCKET is required when EGOVPM_STORAGE=s3")
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["EGOVPM_S3_BUCKET"].strip(),
+            "endpoint_url": os.environ.get("EGOVPM_S3_ENDPOINT_URL", "").strip() or None,
+            "region_name": os.environ.get("EGOVPM_S3_REGION", "").strip() or None,
+            "location": os.environ.get("EGOVPM_S3_PREFIX", "").strip().strip("/"),
+            "querystring_auth": True,
+        },
+    }
+# Uploads larger than FILE_UPLOAD_MAX_MEMORY_SIZE are spooled by Django here, beside the store's own
+# spool, so that `egovpm storage check` finds what a killed worker left behind.
+FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / "incoming")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 EGOVPM_MAX_UPLOAD_BYTES = int(os.environ.get("EGOVPM_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -116,15 +116,17 @@ class DocumentContentView(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     def get(self, request: Request, document_id: str) -> FileResponse:
         document = selectors.document_for(user=request.user, document_id=document_id)
-        path = storage.blob_path(document.sha256)
-        if not path.exists():
+        try:
+            content = storage.open_blob(document.sha256)
+        except storage.BlobMissing:
             raise NotFound("the stored file is missing; tell the system administrator")
         response = FileResponse(
-            path.open("rb"),
+            content,
             as_attachment=True,
             filename=document.filename,
             content_type=document.content_type,
         )
+        response.setdefault("Content-Length", str(document.size))  # object storage streams unsized
         response["X-Content-SHA256"] = document.sha256
         response["X-Content-SM3"] = document.sm3
         return response

@@ -61,54 +61,58 @@ def document_upload(
     if errors:
         raise InvalidInput("the document was not stored", details=errors)
     assert file is not None
-    sha256, sm3, size, data = storage.digests(file.chunks())
-    if size == 0:
-        raise InvalidInput("the document was not stored", details={"file": "the file is empty"})
-    with transaction.atomic():
-        previous = None
-        if supersedes:
-            previous = (
-                Document.objects.select_for_update().filter(pk=supersedes, project=project).first()
-                if _is_uuid(supersedes)
-                else None
+    # streamed to a temporary file while digesting (never the whole file in memory); the
+    # temporary file is gone when the block ends, stored or not (documents/storage.py)
+    with storage.spool(file.chunks()) as spooled:
+        sha256, sm3, size = spooled.sha256, spooled.sm3, spooled.size
+        if size == 0:
+            raise InvalidInput("the document was not stored", details={"file": "the file is empty"})
+        with transaction.atomic():
+            previous = None
+            if supersedes:
+                previous = (
+                    Document.objects.select_for_update().filter(pk=supersedes, project=project).first()
+                    if _is_uuid(supersedes)
+                    else None
+                )
+                if previous is None:
+                    raise InvalidInput("unknown document to supersede", details={"supersedes": "unknown"})
+                if hasattr(previous, "superseded_by"):
+                    raise Conflict("that document already has a newer version", code="not_latest")
+            document = Document.objects.create(
+                project=project,
+                stage=stage,
+                category=category,
+                title=title.strip(),
+                filename=(file.name or "document")[:255],
+                content_type=(file.content_type or "application/octet-stream")[:100],
+                size=size,
+                sha256=sha256,
+                sm3=sm3,
+                retention=retention or _default_retention(project.regime, category),
+                version=(previous.version + 1) if previous else 1,
+                supersedes=previous,
+                uploaded_by=actor,
+                uploaded_at=clock.now(),
             )
-            if previous is None:
-                raise InvalidInput("unknown document to supersede", details={"supersedes": "unknown"})
-            if hasattr(previous, "superseded_by"):
-                raise Conflict("that document already has a newer version", code="not_latest")
-        storage.store(data, sha256)
-        document = Document.objects.create(
-            project=project,
-            stage=stage,
-            category=category,
-            title=title.strip(),
-            filename=(file.name or "document")[:255],
-            content_type=(file.content_type or "application/octet-stream")[:100],
-            size=size,
-            sha256=sha256,
-            sm3=sm3,
-            retention=retention or _default_retention(project.regime, category),
-            version=(previous.version + 1) if previous else 1,
-            supersedes=previous,
-            uploaded_by=actor,
-            uploaded_at=clock.now(),
-        )
-        audit_record(
-            actor=actor,
-            action="document.upload",
-            obj=document,
-            project_id=str(project.pk),
-            new={
-                "stage": stage,
-                "category": category,
-                "title": document.title,
-                "sha256": sha256,
-                "sm3": sm3,
-                "size": size,
-                "version": document.version,
-                "supersedes": str(previous.pk) if previous else None,
-            },
-        )
+            audit_record(
+                actor=actor,
+                action="document.upload",
+                obj=document,
+                project_id=str(project.pk),
+                new={
+                    "stage": stage,
+                    "category": category,
+                    "title": document.title,
+                    "sha256": sha256,
+                    "sm3": sm3,
+                    "size": size,
+                    "version": document.version,
+                    "supersedes": str(previous.pk) if previous else None,
+                },
+            )
+            # last: a refused row stores nothing; a failed store rolls the row back
+            storage.store_spooled(spooled)
     return document
 
 

@@ -229,11 +229,12 @@ class AttachmentView(APIView):
         )
         if opinion is None or not opinion.attachment_sha256:
             raise NotFound("no such attachment")
-        path = storage.blob_path(opinion.attachment_sha256)
-        if not path.exists():
+        try:
+            content = storage.open_blob(opinion.attachment_sha256)
+        except storage.BlobMissing:
             raise NotFound("the stored file is missing; tell the system administrator")
         response = FileResponse(
-            path.open("rb"), as_attachment=True, filename=opinion.attachment_name, content_type=opinion.attachment_type
+            content, as_attachment=True, filename=opinion.attachment_name, content_type=opinion.attachment_type
         )
         response["X-Content-SHA256"] = opinion.attachment_sha256
         response["X-Content-SM3"] = opinion.attachment_sm3

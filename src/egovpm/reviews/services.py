@@ -5,6 +5,7 @@ Every write follows style.md habit 2: atomic → lock → check → change → s
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -349,7 +350,8 @@ def opinion_give(
 ) -> tuple[Opinion, bool]:
     """An expert on the panel gives (or, until the conclusion, changes) their one opinion.
     Returns the opinion and whether it was new."""
-    with transaction.atomic():
+    # an attachment is spooled to a temporary file while digesting, removed after the transaction
+    with contextlib.ExitStack() as spools, transaction.atomic():
         review = _locked_review(actor, review_id)
         if not review.members.filter(expert_id=actor.pk).exists():
             raise Forbidden("only the experts on this panel give opinions")
@@ -360,13 +362,13 @@ def opinion_give(
             errors["recommendation"] = f"one of {', '.join(Recommendation.values)}"
         if not (text or "").strip():
             errors["text"] = "required"
-        blob: tuple[str, str, int, bytes] | None = None
+        blob: storage.Spooled | None = None
         if attachment is not None:
             if attachment.size is not None and attachment.size > MAX_ATTACHMENT_BYTES:
                 errors["attachment"] = f"the file is larger than {MAX_ATTACHMENT_BYTES} bytes"
             else:
-                blob = storage.digests(attachment.chunks())
-                if blob[2] == 0:
+                blob = spools.enter_context(storage.spool(attachment.chunks()))
+                if blob.size == 0:
                     errors["attachment"] = "the file is empty"
         if errors:
             raise InvalidInput("the opinion was not recorded", details=errors)
@@ -380,8 +382,8 @@ def opinion_give(
         opinion.text = text.strip()
         opinion.updated_at = now
         if blob is not None and attachment is not None:
-            sha256, sm3, size, data = blob
-            storage.store(data, sha256)
+            sha256, sm3, size = blob.sha256, blob.sm3, blob.size
+            storage.store_spooled(blob)
             opinion.attachment_name = (attachment.name or "attachment")[:255]
             opinion.attachment_type = (attachment.content_type or "application/octet-stream")[:100]
             opinion.attachment_size = size

@@ -364,10 +364,11 @@ def opinion_attachment(request: HttpRequest, pk: Any, username: str) -> FileResp
     )
     if opinion is None or not opinion.attachment_sha256:
         raise Http404("no attachment")
-    path = storage.blob_path(opinion.attachment_sha256)
-    if not path.exists():
+    try:
+        content = storage.open_blob(opinion.attachment_sha256)
+    except storage.BlobMissing:
         raise Http404("stored file missing")
-    return FileResponse(path.open("rb"), as_attachment=True, filename=opinion.attachment_name)
+    return FileResponse(content, as_attachment=True, filename=opinion.attachment_name)
 
 
 # ---------------------------------------------------------------- the pool
