@@ -101,7 +101,25 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
     django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with django_db_blocker.unblock():
+        _allow_flush_of_the_audit_trail()
         _ensure_people()
+
+
+def _allow_truncate(sender: Any = None, connection: Any = None, **kwargs: Any) -> None:
+    if connection is not None and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET egovpm.audit_truncate = 'on'")
+
+
+def _allow_flush_of_the_audit_trail() -> None:
+    """On PostgreSQL a trigger refuses TRUNCATE of audit events (audit migration 0004); the test
+    sessions, and they only, let Django's TransactionTestCase flush them between tests."""
+    from django.db import connection
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(_allow_truncate, dispatch_uid="egovpm-tests-audit-truncate")
+    if connection.connection is not None:
+        _allow_truncate(connection=connection)
 
 
 @pytest.fixture

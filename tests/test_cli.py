@@ -368,7 +368,17 @@ def test_administrator_roles_are_separate(capsys: Any, monkeypatch: Any, dep: No
     ("env", "expected"),
     [
         ({"EGOVPM_DEBUG": ""}, "EGOVPM_SECRET_KEY is required"),
-        ({"EGOVPM_DEBUG": "", "EGOVPM_SECRET_KEY": "x" * 50, "EGOVPM_NOW": "2027-08-01T09:00:00+08:00"}, "refused"),
+        ({"EGOVPM_DEBUG": "", "EGOVPM_SECRET_KEY": "x" * 50}, "EGOVPM_AUDIT_KEY is required"),
+        ({"EGOVPM_DEBUG": "1", "EGOVPM_AUDIT_KEY": "too-short"}, "at least 32 characters"),
+        (
+            {
+                "EGOVPM_DEBUG": "",
+                "EGOVPM_SECRET_KEY": "x" * 50,
+                "EGOVPM_AUDIT_KEY": "y" * 48,
+                "EGOVPM_NOW": "2027-08-01T09:00:00+08:00",
+            },
+            "refused",
+        ),
         ({"EGOVPM_DEBUG": "1", "EGOVPM_NOW": "2027-08-01"}, "needs an offset"),
     ],
 )

@@ -88,7 +88,10 @@ def _parser() -> argparse.ArgumentParser:
     aud = sub.add_parser("audit", help="the audit trail").add_subparsers(
         dest="subcommand", required=True, parser_class=_Parser
     )
-    aud.add_parser("verify", help="re-check the audit hash chain; non-zero exit when a link is broken")
+    averify = aud.add_parser("verify", help="re-check the audit hash chains; non-zero exit when a link is broken")
+    averify.add_argument("--checkpoint", metavar="FILE", help="also check that the chains hold each checkpoint in FILE")
+    acheck = aud.add_parser("checkpoint", help="print a signed checkpoint of the chain heads (keep it off-site)")
+    acheck.add_argument("--append", metavar="FILE", help="also append it to FILE (one checkpoint a line)")
 
     remind = sub.add_parser("remind", help="email departments their upcoming and overdue report obligations")
     remind.add_argument("--days", type=int, default=14, help="remind of obligations due within N days")
@@ -221,13 +224,9 @@ def run(argv: Sequence[str]) -> int:
             if not args.no_serve:
                 return _serve(args.host, args.port, args.workers)
         elif args.command == "audit":
-            from egovpm.audit.models import AuditEvent
-            from egovpm.audit.services import audit_chain_verify
+            from egovpm.audit import cli as audit_cli  # verify, checkpoint (docs/audit.md)
 
-            broken = audit_chain_verify()
-            if broken:
-                raise CliError(f"audit chain broken at event(s) {', '.join(map(str, broken[:20]))}")
-            print(f"audit chain intact: {AuditEvent.objects.count()} events")
+            return audit_cli.run(args, CliError)
         elif args.command in ("backup", "restore"):
             from egovpm.core import backup
 

@@ -5,11 +5,21 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+# How many independent chains the audit trail is split into (docs/audit.md, ADR 0007). Writers
+# append to a free chain, so up to this many transactions write audit rows at the same time.
+# Changing it later is safe: every event names its chain and verification walks all of them.
+AUDIT_CHAINS = 32
+
 
 class AuditEvent(models.Model):
-    """One row per write, from any channel. Append-only: rows are never updated or deleted,
-    and each row carries the hash of the previous one, so a removed or edited row breaks the
-    chain (audit_chain_verify)."""
+    """One row per write, from any channel. Append-only: rows are never updated or deleted (the
+    model refuses it and, on PostgreSQL, a trigger too). Every stored column is covered by `hash`,
+    an HMAC (key from the environment, named by `key_id`) over the row and the previous link of
+    its chain, so an edited, removed or forged row breaks the chain (audit_chain_verify).
+
+    `seq` is global and increasing (the audit page's order); it may have gaps where a write rolled
+    back. `chain`/`chain_seq` place the event in one of the chains, where numbers have no gaps.
+    `id` equals `seq`."""
 
     seq = models.BigIntegerField(unique=True)
     at = models.DateTimeField()
@@ -23,6 +33,9 @@ class AuditEvent(models.Model):
     project_id = models.CharField(max_length=64, blank=True, db_index=True)
     old = models.JSONField(null=True)
     new = models.JSONField(null=True)
+    chain = models.PositiveSmallIntegerField(default=0)
+    chain_seq = models.BigIntegerField(default=0)
+    key_id = models.CharField(max_length=20, default="")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
@@ -30,9 +43,10 @@ class AuditEvent(models.Model):
         ordering = ["-seq"]
         # serves the audit page's default order and its date filter
         indexes = [models.Index(fields=["at"], name="audit_at")]
+        constraints = [models.UniqueConstraint(fields=["chain", "chain_seq"], name="audit_chain_link")]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        if not self._state.adding:
             raise RuntimeError("audit events are append-only")
         super().save(*args, **kwargs)
 
@@ -41,9 +55,11 @@ class AuditEvent(models.Model):
 
 
 class AuditHead(models.Model):
-    """A single row holding the chain's head; locked while an event is appended so that
-    concurrent writers form one chain rather than two branches."""
+    """The head of one chain (id = chain number): its last link and a MAC over it, so that a head
+    rewound to an earlier link, or removed together with the newest rows, is noticed. Locked
+    while an event is appended to the chain, so that one chain never branches."""
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    id = models.PositiveSmallIntegerField(primary_key=True, default=0)
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    mac = models.CharField(max_length=64, default="")

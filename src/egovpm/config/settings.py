@@ -41,6 +41,23 @@ if not SECRET_KEY:
         key_file.chmod(0o600)
     SECRET_KEY = key_file.read_text().strip()
 
+# The audit chain's MAC key (docs/audit.md): from the environment, never stored in the database, so
+# that someone with database access alone cannot recompute a valid chain. Retired keys (after a
+# rotation) stay listed in EGOVPM_AUDIT_OLD_KEYS so that older events still verify.
+EGOVPM_AUDIT_KEY = os.environ.get("EGOVPM_AUDIT_KEY", "").strip()
+if not EGOVPM_AUDIT_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("EGOVPM_AUDIT_KEY is required when EGOVPM_DEBUG is off (docs/audit.md)")
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    _audit_key_file = VAR_DIR / "dev-audit-key"
+    if not _audit_key_file.exists():
+        _audit_key_file.write_text(secrets.token_urlsafe(48))
+        _audit_key_file.chmod(0o600)
+    EGOVPM_AUDIT_KEY = _audit_key_file.read_text().strip()
+if len(EGOVPM_AUDIT_KEY) < 32:
+    raise ImproperlyConfigured("EGOVPM_AUDIT_KEY must be at least 32 characters (e.g. secrets.token_urlsafe(48))")
+EGOVPM_AUDIT_OLD_KEYS = [k.strip() for k in os.environ.get("EGOVPM_AUDIT_OLD_KEYS", "").split(",") if k.strip()]
+
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("EGOVPM_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("EGOVPM_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 if _flag("EGOVPM_BEHIND_PROXY"):
