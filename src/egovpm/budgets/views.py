@@ -468,7 +468,9 @@ def expenditure_import(request: HttpRequest, pk: Any) -> HttpResponse:
 @login_required
 @domain_errors
 def import_template(request: HttpRequest, pk: Any) -> HttpResponse:
-    project = project_detail(user=request.user, project_id=pk)
+    # The template lists the estimate's sub-projects: a read of the file, so the read scope ("view")
+    # like GET /estimate — not the summary an assigned expert reads (404 for them).
+    project = project_policies.project_for(request.user, pk)
     state = selectors.estimate_state(project=project)
     data = template_bytes([(li.code, li.name) for li in state.lines] if state else [])
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

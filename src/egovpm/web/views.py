@@ -50,9 +50,17 @@ CORE_TABS = ("info", "compliance", "documents", "assignments")
 EXPERT_TABS = ("info", "documents", "reviews")
 
 
-def visible_tabs(user: Any, project: Project) -> list[str]:
+def reads_file(user: Any, project: Project) -> bool:
+    """Does the user read the project's whole file — its stage history, compliance, estimates,
+    reports …? That is the read scope `restrict(user)` ("view"), the one the API's reads use. An
+    expert reaches a project only for its review ("summary"/"documents"/"review"): without "view"
+    they see the summary, the needs-analysis report and the review, nothing else (ADR 0001)."""
+    return policies.restrict(user).filter(pk=project.pk).exists()
+
+
+def visible_tabs(user: Any, project: Project, *, full: bool | None = None) -> list[str]:
     keys = tab_keys()
-    if policies.expert_only(user, project):
+    if not (reads_file(user, project) if full is None else full):
         return [k for k in keys if k in EXPERT_TABS]
     return keys
 
@@ -142,7 +150,15 @@ def project_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.project_list(user=request.user, stage=stage, department=department, q=q)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     language = language_of(request)
-    rows = [{"project": p, "compliance": _compliance_counts(p, language)} for p in page.object_list]
+    # The list is the summary scope (an assigned expert finds the project of their review); the
+    # compliance badges are part of the project's file: only for the rows the user reads in full.
+    readable = set(
+        policies.restrict(request.user).filter(pk__in=[p.pk for p in page.object_list]).values_list("pk", flat=True)
+    )
+    rows = [
+        {"project": p, "compliance": _compliance_counts(p, language) if p.pk in readable else None}
+        for p in page.object_list
+    ]
     params = request.GET.copy()
     params.pop("page", None)
     context = {
@@ -309,7 +325,18 @@ def _render_detail(
 ) -> HttpResponse:
     user: Any = request.user
     language = language_of(request)
+    full = reads_file(user, project)
+    tabs = visible_tabs(user, project, full=full)
+    if tab not in tabs:
+        # A write's form re-displayed after a refusal must not show a tab the user may not read.
+        raise NotFound("project not found")
     events = list(selectors.project_events(project=project))
+    timeline = _timeline(project, events)
+    if not full:
+        # The stage history (actors, approval numbers, comments) is the project's file: an expert
+        # sees where the project stands, not who did what (API: /events answers them 404).
+        events = []
+        timeline = [{**item, "event": None} for item in timeline]
     may_edit = policies.may_edit(user, project)
     options = []
     for option in services.action_options(actor=user, project=project, language=language):
@@ -334,9 +361,9 @@ def _render_detail(
     context = {
         "project": project,
         "events": events,
-        "timeline": _timeline(project, events),
+        "timeline": timeline,
         "options": options,
-        "tabs": [(t, _tab_title(t)) for t in visible_tabs(user, project)],
+        "tabs": [(t, _tab_title(t)) for t in tabs],
         "tab_template": tab_template(tab),
         **_tab_context(request, project, tab, **forms),
     }
