@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
@@ -46,8 +47,9 @@ def referenced() -> dict[str, list[tuple[str, str]]]:
     refs: dict[str, list[tuple[str, str]]] = {}
     for pk, sha in Document.objects.values_list("pk", "sha256").iterator():
         refs.setdefault(sha, []).append(("document", str(pk)))
-    for pk, sha in Opinion.objects.exclude(attachment_sha256="").values_list("pk", "attachment_sha256").iterator():
-        refs.setdefault(sha, []).append(("opinion attachment", str(pk)))
+    attachments = Opinion.objects.exclude(attachment_sha256="").values_list("pk", "attachment_sha256")
+    for opinion_pk, sha in attachments.iterator():
+        refs.setdefault(sha, []).append(("opinion attachment", str(opinion_pk)))
     return refs
 
 
@@ -77,7 +79,7 @@ def check(*, grace: dt.timedelta = DEFAULT_GRACE) -> Finding:
     return finding
 
 
-def repair(finding: Finding) -> dict[str, int]:
+def repair(finding: Finding) -> dict[str, Any]:
     """Remove the orphans and stale temporary files of `finding` (re-checking each orphan against
     the rows first) and audit one summary event. Missing blobs are left alone."""
     refs = referenced()
