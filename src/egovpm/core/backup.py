@@ -395,7 +395,7 @@ def verify(path: str | os.PathLike[str]) -> dict[str, Any]:
                     raise BackupRefused(f"archive refused: {m.name} is not named by its SHA-256")
             _check_models(manifest, tar)
     except (tarfile.TarError, OSError, EOFError) as exc:
-        raise BackupRefused(f"archive refused: not a readable tar file ({exc})")
+        raise BackupRefused(f"archive refused: not a readable tar file ({_first_line(exc)})")
     return manifest
 
 
