@@ -87,3 +87,43 @@ def stop(proc: subprocess.Popen[Any]) -> None:
     # gunicorn's workers are in the same group; make sure none outlives the test
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
+
+
+BUCKET = "egovpm-documents"
+
+
+def _moto_command(port: int) -> list[str]:
+    script = Path(sys.executable).with_name("moto_server")
+    if script.exists():
+        return [str(script), "-H", "127.0.0.1", "-p", str(port)]
+    return [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+
+
+@contextlib.contextmanager
+def moto_s3(log: Path) -> Iterator[str]:
+    import boto3
+
+    port = free_port()
+    with log.open("wb") as out:
+        proc = subprocess.Popen(_moto_command(port), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise AssertionError(f"moto did not start: {log.read_text()[-2000:]}")
+                time.sleep(0.1)
+        endpoint = f"http://127.0.0.1:{port}"
+        boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            region_name="us-east-1",
+        ).create_bucket(Bucket=BUCKET)
+        yield endpoint
+    finally:
+        stop(proc)

@@ -18,58 +18,18 @@ import json
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .servers import base_env, egovpm, free_port, serving, stop, wait_http
+from .servers import BUCKET, base_env, egovpm, free_port, moto_s3, serving, wait_http
 
-BUCKET = "egovpm-documents"
 PASSWORD = "Scale-Out-Passw0rd-2026"
 CONTENT = ("需求分析报告 · 第一版 · " * 4000).encode() + bytes(range(256)) * 64  # ~250 KB, not text-only
-
-
-def _moto_command(port: int) -> list[str]:
-    script = Path(sys.executable).with_name("moto_server")
-    if script.exists():
-        return [str(script), "-H", "127.0.0.1", "-p", str(port)]
-    return [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
-
-
-@contextlib.contextmanager
-def moto_s3(log: Path) -> Iterator[str]:
-    import boto3
-
-    port = free_port()
-    with log.open("wb") as out:
-        proc = subprocess.Popen(_moto_command(port), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise AssertionError(f"moto did not start: {log.read_text()[-2000:]}")
-                time.sleep(0.1)
-        endpoint = f"http://127.0.0.1:{port}"
-        boto3.client(
-            "s3",
-            endpoint_url=endpoint,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            region_name="us-east-1",
-        ).create_bucket(Bucket=BUCKET)
-        yield endpoint
-    finally:
-        stop(proc)
 
 
 @contextlib.contextmanager
