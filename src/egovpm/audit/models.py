@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-# How many independent chains the audit trail is split into (docs/audit.md, ADR 0007). Writers
+# How many independent chains the audit trail is split into (docs/audit.md, ADR 0008). Writers
 # append to a free chain, so up to this many transactions write audit rows at the same time.
 # Changing it later is safe: every event names its chain and verification walks all of them.
 AUDIT_CHAINS = 32

@@ -1,4 +1,4 @@
-"""Writing and verifying the audit trail (docs/audit.md, ADR 0007).
+"""Writing and verifying the audit trail (docs/audit.md, ADR 0008).
 
 Every service that changes data calls `audit_record` inside its own transaction, so the change and
 its audit row commit or roll back together.

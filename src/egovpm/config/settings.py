@@ -257,7 +257,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "egovpm.core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "egovpm.core.parsers.JSONParser",  # bounded nesting, objects only, no control characters
         "rest_framework.parsers.MultiPartParser",
     ],
     "COERCE_DECIMAL_TO_STRING": True,

@@ -12,8 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from egovpm.core import clock
-from egovpm.core.errors import InvalidInput
+from egovpm.core import clock, validators
 from egovpm.projects import policies as project_policies
 from egovpm.reports import policies, rendering, selectors, services
 from egovpm.reports.choices import SECTION_KEYS, ReportKind, ReportStatus
@@ -23,17 +22,9 @@ AS_OF = OpenApiParameter("as_of", str, description="YYYY-MM-DD; today in Beijing
 
 
 def parse_as_of(request: Request) -> dt.date | None:
-    raw = request.query_params.get("as_of")
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw) if len(raw) == 10 else _bad_date()
-    except ValueError:
-        return _bad_date()
-
-
-def _bad_date() -> dt.date:
-    raise InvalidInput("as_of must be YYYY-MM-DD", details={"as_of": "invalid date"})
+    """`as_of` by the shared rule (YYYY-MM-DD within 1990–2099: core/validators.py): 9999-12-31
+    would overflow the year arithmetic of the obligations (a 500 before)."""
+    return validators.parse_as_of(request.query_params.get("as_of"))
 
 
 # ---------------------------------------------------------------- serializers
