@@ -209,3 +209,14 @@ def test_a_refused_token_is_not_marked_as_used(api: Any, clock: Any) -> None:
     clock.set_now(NOW + dt.timedelta(days=31))
     _assert_401(_client(api, token).get(ME))
     assert _last_used(token) is None
+
+
+def test_the_schema_documents_revocation(api: Any) -> None:
+    import yaml
+
+    r = api(None).get("/api/v1/schema")
+    schema = yaml.safe_load(r.content)  # application/vnd.oai.openapi: YAML
+    token = schema["paths"]["/api/v1/auth/token"]
+    assert token["post"]["security"] == [{}]  # the login itself needs no token
+    assert token["delete"]["security"] == [{"bearerAuth": []}]
+    assert set(token["delete"]["responses"]) == {"204", "401"}
