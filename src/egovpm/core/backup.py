@@ -264,7 +264,7 @@ def backup(path: str | os.PathLike[str]) -> Summary:
                 model_entries.append(entry)
                 summary.counts[entry["label"]] = entry["rows"]
             for sha256 in sorted(blobs):
-                _add_blob(tar, files, sha256, blobs[sha256])
+                _add_blob(tar, Path(scratch), files, sha256, blobs[sha256])
             manifest = {
                 "format": FORMAT,
                 "format_version": FORMAT_VERSION,
@@ -337,24 +337,27 @@ def _dump_model(
     return {"label": label, "table": model._meta.db_table, "file": member, "rows": rows, "columns": names}
 
 
-def _add_blob(tar: tarfile.TarFile, files: dict[str, dict[str, Any]], sha256: str, sm3: str) -> None:
+def _add_blob(tar: tarfile.TarFile, scratch: Path, files: dict[str, dict[str, Any]], sha256: str, sm3: str) -> None:
+    """Copy one blob into the archive through a scratch file (never the whole blob in memory),
+    checking it against its name and its row's SM3 on the way."""
     from egovpm.documents import storage
 
     if not _SHA256.match(sha256):
         raise BackupRefused(f"a row names a stored file by an invalid digest {sha256!r}")
+    local = scratch / sha256
     try:
-        data = storage.read(sha256)
+        storage.copy_to(sha256, local)
     except FileNotFoundError:
-        raise BackupRefused(f"stored file {sha256} is missing (run `egovpm storage check`)")
-    digest = _Digest()
-    digest.update(data)
-    entry = digest.entry()
+        raise BackupRefused(f"stored file {sha256} is missing (see `egovpm storage check`)")
+    entry = _file_digests(local)
     if entry["sha256"] != sha256 or (sm3 and entry["sm3"] != sm3):
         raise BackupRefused(f"stored file {sha256} does not match its digests: the store is damaged")
     member = f"blobs/{sha256[:2]}/{sha256}"
     info = tarfile.TarInfo(member)
-    info.size, info.mode, info.mtime = len(data), 0o440, int(clock.now().timestamp())
-    tar.addfile(info, io.BytesIO(data))
+    info.size, info.mode, info.mtime = entry["size"], 0o440, int(clock.now().timestamp())
+    with local.open("rb") as fh:
+        tar.addfile(info, fh)
+    local.unlink()
     files[member] = entry
 
 
@@ -486,7 +489,10 @@ def restore(path: str | os.PathLike[str]) -> Summary:
             for name in sorted(blobs):
                 fh = tar.extractfile(name)
                 assert fh is not None
-                storage.store(fh.read(), name.rsplit("/", 1)[1])
+                with storage.spool(_chunks(fh)) as spooled:
+                    if spooled.sha256 != name.rsplit("/", 1)[1]:
+                        raise BackupRefused(f"restore refused: {name} changed while it was read")
+                    storage.store_spooled(spooled)
             summary.blobs = len(blobs)
             summary.rows = sum(summary.counts.values())
             summary.tables = len(summary.counts)
@@ -569,6 +575,11 @@ def _load_model(model: type[models.Model], entry: dict[str, Any], tar: tarfile.T
     if rows != entry["rows"] or model._base_manager.count() != rows:
         raise BackupRefused(f"restore refused: {entry['label']} has {rows} rows, the manifest says {entry['rows']}")
     return rows
+
+
+def _chunks(fh: IO[bytes]) -> Iterator[bytes]:
+    while chunk := fh.read(CHUNK):
+        yield chunk
 
 
 def _lines(fh: IO[bytes]) -> Iterator[bytes]:
