@@ -18,12 +18,13 @@ from egovpm.archives import package, policies, selectors, services
 from egovpm.archives.choices import AcceptanceResult
 from egovpm.archives.models import ArchiveAcceptance, CompletionAcceptance
 from egovpm.core.api import Pagination
+from egovpm.core.validators import ShortText, StrictDate
 from egovpm.projects import policies as project_policies
 
 
 class AcceptanceIn(serializers.Serializer):
-    accepted_on = serializers.DateField()
-    organizer = serializers.CharField(max_length=200)
+    accepted_on = StrictDate()
+    organizer = ShortText(max_length=200)
     result = serializers.ChoiceField(choices=AcceptanceResult.choices)
     opinion = serializers.CharField()
 

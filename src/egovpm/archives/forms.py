@@ -6,10 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from egovpm.archives.choices import AcceptanceResult
+from egovpm.core.validators import StrictDateFormField, TextFormField
 
 
 class AcceptanceForm(forms.Form):
-    accepted_on = forms.DateField(label=_("Accepted on"), widget=forms.DateInput(attrs={"type": "date"}))
-    organizer = forms.CharField(label=_("Organiser"), max_length=200)
+    accepted_on = StrictDateFormField(label=_("Accepted on"), widget=forms.DateInput(attrs={"type": "date"}))
+    organizer = TextFormField(label=_("Organiser"), max_length=200)
     result = forms.ChoiceField(label=_("Result"), choices=AcceptanceResult.choices)
-    opinion = forms.CharField(label=_("Opinion"), widget=forms.Textarea(attrs={"rows": 3}))
+    opinion = TextFormField(label=_("Opinion"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -15,6 +15,7 @@ from egovpm.archives.models import ArchiveAcceptance, CompletionAcceptance
 from egovpm.audit.services import audit_record
 from egovpm.core import clock
 from egovpm.core.errors import InvalidInput
+from egovpm.core.validators import DATE_MESSAGE, parse_date
 from egovpm.projects import policies as project_policies
 from egovpm.projects.choices import Action
 from egovpm.projects.models import Project, StageEvent
@@ -30,9 +31,9 @@ def _parse_date(value: dt.date | str | None, field: str, errors: dict[str, str])
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(str(value))
+        return parse_date(str(value))
     except ValueError:
-        errors[field] = "a date YYYY-MM-DD"
+        errors[field] = DATE_MESSAGE
         return None
 
 

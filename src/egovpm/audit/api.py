@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -14,8 +13,9 @@ from egovpm.accounts.choices import Role
 from egovpm.audit.models import AuditEvent
 from egovpm.audit.selectors import audit_events
 from egovpm.core.api import Pagination
-from egovpm.core.errors import Forbidden, InvalidInput
+from egovpm.core.errors import Forbidden
 from egovpm.core.exports import csv_cell
+from egovpm.core.validators import parse_as_of
 
 
 class AuditEventOut(serializers.ModelSerializer):
@@ -47,10 +47,7 @@ def filtered(request: Request) -> object:
     dates = {}
     for name in ("date_from", "date_to"):
         if params.get(name):
-            try:
-                dates[name] = dt.date.fromisoformat(params[name])
-            except ValueError:
-                raise InvalidInput(f"{name} must be YYYY-MM-DD", details={name: "invalid date"})
+            dates[name] = parse_as_of(params[name], name)  # the shared strict date rule
     return audit_events(
         actor=params.get("actor", ""),
         action=params.get("action", ""),

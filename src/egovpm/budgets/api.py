@@ -5,7 +5,6 @@ decimal place is 400 (core.money.parse_amount). Ratios are exact decimal strings
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +23,7 @@ from egovpm.budgets.xlsx import read_expenditures
 from egovpm.core.api import Pagination
 from egovpm.core.errors import InvalidInput
 from egovpm.core.money import parse_amount
+from egovpm.core.validators import ShortText, StrictDate, parse_as_of
 from egovpm.projects import policies as project_policies
 from egovpm.projects.models import Project
 from egovpm.rules.facts_budgets import exact_ratio
@@ -56,17 +56,15 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-class DateStrictField(serializers.DateField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(input_formats=["%Y-%m-%d"], **kwargs)
+DateStrictField = StrictDate  # YYYY-MM-DD in ASCII within 1990–2099 (core/validators.py)
 
 
 # ------------------------------------------------------------------ estimate
 
 
 class LineInSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=20)
-    name = serializers.CharField(max_length=200)
+    code = ShortText(max_length=20)
+    name = ShortText(max_length=200)
     amount = AmountField()
 
 
@@ -159,7 +157,7 @@ class BaselineLineOut(serializers.Serializer):
 class BaselineOut(serializers.Serializer):
     seq = serializers.IntegerField()
     total = AmountField()
-    approved_on = serializers.DateField()
+    approved_on = StrictDate()
     source = serializers.CharField()
     approval_reference = serializers.CharField()
     adjustment = serializers.SerializerMethodField()
@@ -180,8 +178,8 @@ class BaselineListView(APIView):
 
 
 class AdjustmentItemIn(serializers.Serializer):
-    code = serializers.CharField(max_length=20)
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    code = ShortText(max_length=20)
+    name = ShortText(max_length=200, required=False, allow_blank=True, default="")
     amount = AmountField()
 
 
@@ -242,9 +240,9 @@ class AdjustmentOut(serializers.Serializer):
     rerouted_at = serializers.DateTimeField(allow_null=True)
     decided_by = serializers.SerializerMethodField()
     decided_at = serializers.DateTimeField(allow_null=True)
-    decided_on = serializers.DateField(allow_null=True)
+    decided_on = StrictDate(allow_null=True)
     decision_comment = serializers.CharField()
-    filed_on = serializers.DateField(allow_null=True)
+    filed_on = StrictDate(allow_null=True)
     filing_document = serializers.SerializerMethodField()
     filing_reference = serializers.CharField()
     acknowledged_at = serializers.DateTimeField(allow_null=True)
@@ -336,7 +334,7 @@ class AdjustmentDetailView(APIView):
 class DecideIn(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "reject"])
     comment = serializers.CharField(required=False, allow_blank=True, default="")
-    approval_reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    approval_reference = ShortText(required=False, allow_blank=True, default="", max_length=100)
 
 
 class AdjustmentDecideView(APIView):
@@ -359,7 +357,7 @@ class AdjustmentWithdrawView(APIView):
 class FileIn(serializers.Serializer):
     filed_on = DateStrictField()
     document = serializers.CharField()
-    reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    reference = ShortText(required=False, allow_blank=True, default="", max_length=100)
 
 
 class AdjustmentFileView(APIView):
@@ -391,18 +389,18 @@ class AdjustmentAcknowledgeView(APIView):
 
 
 class ExpenditureIn(serializers.Serializer):
-    line = serializers.CharField(max_length=20, help_text="the sub-project's code")
+    line = ShortText(max_length=20, help_text="the sub-project's code")
     spent_on = DateStrictField()
     amount = AmountField()
-    voucher = serializers.CharField(max_length=100)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    voucher = ShortText(max_length=100)
+    note = ShortText(required=False, allow_blank=True, default="", max_length=300)
 
 
 class ExpenditureOut(serializers.Serializer):
     id = serializers.CharField()
     line = serializers.CharField(source="line.code")
     line_name = serializers.CharField(source="line.name")
-    spent_on = serializers.DateField()
+    spent_on = StrictDate()
     amount = AmountField()
     voucher = serializers.CharField()
     note = serializers.CharField()
@@ -471,16 +469,16 @@ class ExecutionItemOut(serializers.Serializer):
     baseline_amount = AmountField(allow_null=True)
     current_amount = AmountField()
     spent = AmountField()
-    execution_rate = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True, coerce_to_string=True)
+    execution_rate = serializers.DecimalField(max_digits=None, decimal_places=4, allow_null=True, coerce_to_string=True)
 
 
 class ExecutionOut(serializers.Serializer):
-    as_of = serializers.DateField(allow_null=True)
+    as_of = StrictDate(allow_null=True)
     items = ExecutionItemOut(many=True)
     total_baseline = AmountField(allow_null=True)
     total_current = AmountField()
     total_spent = AmountField()
-    execution_rate = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True, coerce_to_string=True)
+    execution_rate = serializers.DecimalField(max_digits=None, decimal_places=4, allow_null=True, coerce_to_string=True)
 
 
 class BudgetExecutionView(APIView):
@@ -490,14 +488,6 @@ class BudgetExecutionView(APIView):
     )
     def get(self, request: Request, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id)
-        as_of_raw = request.query_params.get("as_of")
-        as_of = None
-        if as_of_raw:
-            try:
-                as_of = dt.date.fromisoformat(as_of_raw) if len(as_of_raw) == 10 else None
-            except ValueError:
-                as_of = None
-            if as_of is None:
-                raise InvalidInput("as_of must be YYYY-MM-DD", details={"as_of": "invalid date"})
+        as_of = parse_as_of(request.query_params.get("as_of"))
         data = selectors.budget_execution(project=project, as_of=as_of)
         return Response(ExecutionOut({**data, "as_of": as_of}).data)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from egovpm.budgets.choices import Reason
 from egovpm.budgets.services import ExpenditureIn, LineIn
 from egovpm.core.money import parse_amount
+from egovpm.core.validators import StrictDateFormField, TextFormField
 
 NEW_LINES = 2  # rows for new sub-projects on the adjustment form
 EXTRA_ESTIMATE_ROWS = 3
@@ -53,10 +54,8 @@ class EstimateForm(forms.Form):
         self.row_count = count
         for i in range(count):
             code, name, amount = lines[i] if i < len(lines) else ("", "", None)
-            self.fields[f"line_code_{i}"] = forms.CharField(
-                label=_("Code"), max_length=20, required=False, initial=code
-            )
-            self.fields[f"line_name_{i}"] = forms.CharField(
+            self.fields[f"line_code_{i}"] = TextFormField(label=_("Code"), max_length=20, required=False, initial=code)
+            self.fields[f"line_name_{i}"] = TextFormField(
                 label=_("Sub-project"), max_length=200, required=False, initial=name
             )
             self.fields[f"line_amount_{i}"] = AmountField(
@@ -97,7 +96,7 @@ class AdjustmentForm(forms.Form):
     goals_unchanged = forms.BooleanField(label=_("The construction goals stay unchanged"), required=False, initial=True)
     reason = forms.ChoiceField(label=_("Reason"), choices=Reason.choices)
     changes_main_content = forms.BooleanField(label=_("Changes the main construction content"), required=False)
-    description = forms.CharField(
+    description = TextFormField(
         label=_("Description and justification"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     report_document = forms.ChoiceField(label=_("Adjustment report (document)"), required=False)
@@ -114,8 +113,8 @@ class AdjustmentForm(forms.Form):
         for code, _name, _amount in self.lines:
             self.fields[f"new_{code}"] = AmountField(label=_("New amount (yuan)"), required=False)
         for i in range(NEW_LINES):
-            self.fields[f"add_code_{i}"] = forms.CharField(label=_("Code"), max_length=20, required=False)
-            self.fields[f"add_name_{i}"] = forms.CharField(label=_("New sub-project"), max_length=200, required=False)
+            self.fields[f"add_code_{i}"] = TextFormField(label=_("Code"), max_length=20, required=False)
+            self.fields[f"add_name_{i}"] = TextFormField(label=_("New sub-project"), max_length=200, required=False)
             self.fields[f"add_amount_{i}"] = AmountField(label=_("Amount (yuan)"), required=False)
         self.fields["report_document"].choices = [("", _("— none —")), *reports]
 
@@ -152,16 +151,16 @@ class AdjustmentForm(forms.Form):
 
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    approval_reference = forms.CharField(label=_("Approval document number"), required=False, max_length=100)
+    comment = TextFormField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    approval_reference = TextFormField(label=_("Approval document number"), required=False, max_length=100)
 
 
 class FileForm(forms.Form):
-    filed_on = forms.DateField(
+    filed_on = StrictDateFormField(
         label=_("Filing date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     document = forms.ChoiceField(label=_("Adjustment approval document"))
-    reference = forms.CharField(label=_("Filing reference"), required=False, max_length=100)
+    reference = TextFormField(label=_("Filing reference"), required=False, max_length=100)
 
     def __init__(self, *args: Any, documents: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
@@ -170,10 +169,10 @@ class FileForm(forms.Form):
 
 class ExpenditureForm(forms.Form):
     line = forms.ChoiceField(label=_("Sub-project"))
-    spent_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    spent_on = StrictDateFormField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     amount = AmountField(label=_("Amount (yuan)"))
-    voucher = forms.CharField(label=_("Voucher number"), max_length=100)
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    voucher = TextFormField(label=_("Voucher number"), max_length=100)
+    note = TextFormField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args: Any, lines: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)

@@ -718,8 +718,13 @@ def _expenditure_errors(row: ExpenditureIn, lines: dict[str, EstimateLine]) -> d
     errors = {}
     if row.line not in lines:
         errors["line"] = f"unknown sub-project {row.line!r}"
+    ceiling = sum((li.amount for li in lines.values()), Decimal(0))
     if row.amount <= 0:
         errors["amount"] = "must be positive"
+    elif row.amount > ceiling:
+        # One payment larger than the whole current estimate is a typing error, not an overrun (an
+        # overrun builds up from plausible entries, and C3.6 reports it): docs/validation.md.
+        errors["amount"] = f"at most the project's current estimate total ({ceiling:.2f} yuan) per entry"
     if row.spent_on > clock.today():
         errors["spent_on"] = "in the future"
     if not row.voucher.strip():

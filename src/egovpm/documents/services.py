@@ -9,7 +9,8 @@ from django.db import transaction
 from egovpm.accounts.models import User
 from egovpm.audit.services import audit_record
 from egovpm.core import clock
-from egovpm.core.errors import Conflict, InvalidInput
+from egovpm.core.errors import Conflict, Forbidden, InvalidInput
+from egovpm.core.validators import text_problem
 from egovpm.documents import storage
 from egovpm.documents.choices import Category, Retention
 from egovpm.documents.models import Document
@@ -53,6 +54,8 @@ def document_upload(
         title = file.name or ""
     if not (title or "").strip():
         errors["title"] = "required"
+    elif problem := title_problem(title):
+        errors["title"] = problem  # before any byte is stored: a refused title leaves no blob
     project = policies.project_for(actor, project_id, "add_document")
     policies.require(
         policies.may_add_documents(actor, project),
@@ -79,6 +82,7 @@ def document_upload(
                     raise InvalidInput("unknown document to supersede", details={"supersedes": "unknown"})
                 if hasattr(previous, "superseded_by"):
                     raise Conflict("that document already has a newer version", code="not_latest")
+                _refuse_foreign_version(actor, previous, category)
             document = Document.objects.create(
                 project=project,
                 stage=stage,
@@ -114,6 +118,36 @@ def document_upload(
             # last: a refused row stores nothing; a failed store rolls the row back
             storage.store_spooled(spooled)
     return document
+
+
+TITLE_MAX = Document._meta.get_field("title").max_length or 300
+
+
+def title_problem(title: str) -> str | None:
+    """Why a document title is refused (None when fine): the column's length, one line, no
+    invisible or direction-changing characters (core/validators.py)."""
+    if len(title.strip()) > TITLE_MAX:
+        return f"at most {TITLE_MAX} characters"
+    return text_problem(title, multiline=False)
+
+
+def _refuse_foreign_version(actor: User, previous: Document, category: str) -> None:
+    """A new version (`supersedes`) is filed only by the department that owns the document — the
+    uploader's department — and keeps its category (issue 9: a participating department must not
+    take over the lead's evidence). Raised inside the transaction, before the blob is stored."""
+    owner = User.objects.filter(pk=previous.uploaded_by_id).values_list("department_id", flat=True).first()
+    if owner is None or owner != actor.department_id:
+        raise Forbidden(
+            "only the department that filed a document may upload a new version of it",
+            code="not_document_owner",
+            details={"supersedes": "filed by another department"},
+        )
+    if category != previous.category:
+        raise InvalidInput(
+            f"a new version keeps the category of the document it supersedes ({previous.category})",
+            code="category_mismatch",
+            details={"category": f"must be {previous.category}, the category of the superseded document"},
+        )
 
 
 def _is_uuid(value: str) -> bool:
@@ -174,6 +208,8 @@ def document_update(*, actor: User, document_id: Any, changes: dict[str, Any]) -
                 values[f] = str(changes[f] or "").strip()
         if "title" in values and not values["title"]:
             errors["title"] = "required"
+        elif "title" in values and (problem := title_problem(values["title"])):
+            errors["title"] = problem
         for f, choices in (("stage", Stage), ("category", Category), ("retention", Retention)):
             if f in values and values[f] not in choices.values:
                 errors[f] = f"one of {', '.join(choices.values)}"

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from egovpm.accounts.choices import Role
 from egovpm.core.api import Pagination, paginated
 from egovpm.core.errors import InvalidInput
+from egovpm.core.validators import ShortText, StrictDate, parse_as_of
 from egovpm.core.views import language_of
 from egovpm.projects import policies, selectors, services
 from egovpm.projects.choices import TRANSITIONS, AssignmentTask
@@ -21,18 +22,18 @@ from egovpm.projects.models import Project
 
 
 class LeaderSerializer(serializers.Serializer):
-    name = serializers.CharField(allow_blank=True, max_length=100)
-    title = serializers.CharField(allow_blank=True, max_length=100, required=False, default="")
+    name = ShortText(allow_blank=True, max_length=100)
+    title = ShortText(allow_blank=True, max_length=100, required=False, default="")
 
 
 class ProjectIn(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = ShortText(max_length=200)
     lead_department = serializers.CharField()
     participating_departments = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     joint_central_local = serializers.BooleanField(required=False, default=False)
     responsible_leader = LeaderSerializer(required=False)
-    business_unit = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    technical_unit = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    business_unit = ShortText(required=False, allow_blank=True, max_length=200)
+    technical_unit = ShortText(required=False, allow_blank=True, max_length=200)
     construction_goals = serializers.CharField(required=False, allow_blank=True)
     main_content = serializers.CharField(required=False, allow_blank=True)
     service_outsourcing = serializers.BooleanField(required=False)
@@ -41,12 +42,12 @@ class ProjectIn(serializers.Serializer):
 
 
 class ProjectPatch(serializers.Serializer):
-    name = serializers.CharField(required=False, max_length=200)
+    name = ShortText(required=False, max_length=200)
     participating_departments = serializers.ListField(child=serializers.CharField(), required=False)
     joint_central_local = serializers.BooleanField(required=False)
     responsible_leader = LeaderSerializer(required=False)
-    business_unit = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    technical_unit = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    business_unit = ShortText(required=False, allow_blank=True, max_length=200)
+    technical_unit = ShortText(required=False, allow_blank=True, max_length=200)
     construction_goals = serializers.CharField(required=False, allow_blank=True)
     main_content = serializers.CharField(required=False, allow_blank=True)
     service_outsourcing = serializers.BooleanField(required=False)
@@ -161,9 +162,9 @@ class ProjectDetailView(APIView):
 
 class TransitionIn(serializers.Serializer):
     action = serializers.ChoiceField(choices=list(TRANSITIONS))
-    effective_date = serializers.DateField(required=False, allow_null=True)
+    effective_date = StrictDate(required=False, allow_null=True)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
-    approval_reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    approval_reference = ShortText(required=False, allow_blank=True, default="", max_length=100)
 
 
 class TransitionView(APIView):
@@ -192,7 +193,7 @@ class EventOut(serializers.Serializer):
     to_stage = serializers.CharField()
     actor = serializers.CharField(source="actor.username")
     at = serializers.DateTimeField()
-    effective_date = serializers.DateField()
+    effective_date = StrictDate()
     comment = serializers.CharField()
     approval_reference = serializers.CharField()
     entrusted = serializers.BooleanField()
@@ -237,7 +238,7 @@ class ComplianceOut(serializers.Serializer):
     regime = serializers.CharField()
     pack_version = serializers.CharField()
     pack_sha256 = serializers.CharField()
-    as_of = serializers.DateField()
+    as_of = StrictDate()
     results = ComplianceResultOut(many=True)
 
 
@@ -248,14 +249,7 @@ class ComplianceView(APIView):
     )
     def get(self, request: Request, project_id: str) -> Response:
         project = policies.project_for(request.user, project_id)
-        as_of_raw = request.query_params.get("as_of")
-        as_of = None
-        if as_of_raw:
-            field = serializers.DateField()
-            try:
-                as_of = field.to_internal_value(as_of_raw)
-            except serializers.ValidationError:
-                raise InvalidInput("as_of must be YYYY-MM-DD", details={"as_of": "invalid date"})
+        as_of = parse_as_of(request.query_params.get("as_of"))
         report = selectors.project_compliance(project=project, as_of=as_of, language=language_of(request))
         return Response(ComplianceOut(report).data)
 
@@ -308,7 +302,7 @@ class AssignmentDetailView(APIView):
 
 
 class ReferenceIn(serializers.Serializer):
-    approval_reference = serializers.CharField(max_length=100)
+    approval_reference = ShortText(max_length=100)
 
 
 class EventReferenceView(APIView):

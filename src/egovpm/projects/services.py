@@ -16,6 +16,7 @@ from egovpm.accounts.models import Department, User
 from egovpm.audit.services import audit_record
 from egovpm.core import clock
 from egovpm.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from egovpm.core.validators import DATE_MESSAGE, parse_date
 from egovpm.projects import policies
 from egovpm.projects.choices import TASK_ROLE, TRANSITIONS, Action, AssignmentTask
 from egovpm.projects.codes import code_is_valid, code_issue
@@ -197,9 +198,9 @@ def _parse_effective_date(value: dt.date | str | None) -> dt.date:
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(value)
+        return parse_date(value)
     except ValueError:
-        raise InvalidInput("effective_date must be YYYY-MM-DD", details={"effective_date": "invalid date"})
+        raise InvalidInput(f"effective_date must be {DATE_MESSAGE}", details={"effective_date": DATE_MESSAGE})
 
 
 def gate_results(project: Project, action: str, effective_date: dt.date, language: str = "zh") -> list[engine.Result]:

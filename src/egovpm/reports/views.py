@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from egovpm.core import clock
 from egovpm.core.errors import DomainError
+from egovpm.core.validators import DATE_MESSAGE, StrictDateFormField, TextFormField
 from egovpm.core.views import language_of
 from egovpm.projects import policies as project_policies
 from egovpm.projects.models import Project
@@ -32,13 +33,13 @@ from egovpm.web.views import domain_errors
 
 
 class ReportForm(forms.Form):
-    progress = forms.CharField(label=Section.PROGRESS.label, required=False, widget=forms.Textarea(attrs={"rows": 6}))
-    content = forms.CharField(label=Section.CONTENT.label, required=False, widget=forms.Textarea(attrs={"rows": 6}))
-    tendering = forms.CharField(label=Section.TENDERING.label, required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    budget_execution = forms.CharField(
+    progress = TextFormField(label=Section.PROGRESS.label, required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    content = TextFormField(label=Section.CONTENT.label, required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    tendering = TextFormField(label=Section.TENDERING.label, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    budget_execution = TextFormField(
         label=Section.BUDGET_EXECUTION.label, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    problems = forms.CharField(label=Section.PROBLEMS.label, required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    problems = TextFormField(label=Section.PROBLEMS.label, required=False, widget=forms.Textarea(attrs={"rows": 5}))
     submitted_at = forms.DateTimeField(
         label=gettext_lazy("Submitted on paper at (Beijing time)"),
         required=False,
@@ -65,13 +66,15 @@ class ReportForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(label=gettext_lazy("What must be revised"), widget=forms.Textarea(attrs={"rows": 3}))
+    comment = TextFormField(label=gettext_lazy("What must be revised"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AsOfForm(forms.Form):
-    as_of = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    as_of = StrictDateFormField(required=False, input_formats=["%Y-%m-%d"])
 
     def value(self) -> dt.date:
+        if self.is_bound and not self.is_valid():
+            raise BadRequest(DATE_MESSAGE)  # the 400 page, never a silent "today" (nor a 500)
         if self.is_valid() and self.cleaned_data.get("as_of"):
             return min(self.cleaned_data["as_of"], clock.today())
         return clock.today()

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from egovpm.accounts.choices import Role
 from egovpm.core.errors import Conflict, InvalidInput, NotFound
+from egovpm.core.validators import ShortText, StrictDate
 from egovpm.core.views import language_of
 from egovpm.documents import storage
 from egovpm.projects import policies as project_policies
@@ -60,7 +61,7 @@ class ReviewOut(serializers.Serializer):
     formed_by = serializers.CharField()
     formed_at = serializers.DateTimeField()
     organised_by = serializers.CharField(source="organised_by.username")
-    due_on = serializers.DateField(allow_null=True)
+    due_on = StrictDate(allow_null=True)
     panel_size = serializers.SerializerMethodField()
     experts = serializers.SerializerMethodField()
     draw = serializers.SerializerMethodField()
@@ -128,7 +129,7 @@ def _review_out(request: Request, review: ExpertReview, code: int = 200) -> Resp
 class DrawIn(serializers.Serializer):
     size = serializers.IntegerField(min_value=1, max_value=50)
     specialties = serializers.ListField(child=serializers.CharField(), required=False, default=list)
-    seed = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    seed = ShortText(required=False, allow_blank=True, max_length=64)
 
     def validate_seed(self, value: str) -> str:
         raise serializers.ValidationError(
@@ -139,7 +140,7 @@ class DrawIn(serializers.Serializer):
 class ReviewIn(serializers.Serializer):
     experts = serializers.ListField(child=serializers.CharField(), required=False)
     draw = DrawIn(required=False)
-    due_on = serializers.DateField(required=False, allow_null=True, input_formats=["%Y-%m-%d"])
+    due_on = StrictDate(required=False, allow_null=True, input_formats=["%Y-%m-%d"])
 
 
 class ProjectReviewsView(APIView):
@@ -328,9 +329,9 @@ class SpecialtyOut(serializers.Serializer):
 
 
 class SpecialtyIn(serializers.Serializer):
-    code = serializers.CharField(max_length=40)
-    name = serializers.CharField(max_length=100)
-    name_en = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    code = ShortText(max_length=40)
+    name = ShortText(max_length=100)
+    name_en = ShortText(max_length=100, required=False, allow_blank=True, default="")
 
 
 class SpecialtyPatch(serializers.Serializer):
@@ -380,13 +381,13 @@ class ExpertOut(serializers.Serializer):
 class ExpertIn(serializers.Serializer):
     user = serializers.CharField()
     specialties = serializers.ListField(child=serializers.CharField(), allow_empty=False)
-    title = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    title = ShortText(required=False, allow_blank=True, max_length=100, default="")
     active = serializers.BooleanField(required=False, default=True)
 
 
 class ExpertPatch(serializers.Serializer):
     specialties = serializers.ListField(child=serializers.CharField(), required=False, allow_empty=False)
-    title = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    title = ShortText(required=False, allow_blank=True, max_length=100)
     active = serializers.BooleanField(required=False)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from egovpm.core.validators import StrictDateFormField, TextFormField
 from egovpm.reviews.choices import Recommendation
 from egovpm.reviews.models import ExpertProfile, Specialty
 
@@ -23,7 +24,7 @@ class PanelForm(forms.Form):
         label=_("Specialties (any of)"), required=False, widget=forms.CheckboxSelectMultiple
     )
     experts = forms.MultipleChoiceField(label=_("Experts"), required=False, widget=forms.CheckboxSelectMultiple)
-    due_on = forms.DateField(
+    due_on = StrictDateFormField(
         label=_("Opinions due"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
@@ -44,13 +45,13 @@ class OpinionForm(forms.Form):
     recommendation = forms.ChoiceField(
         label=_("Recommendation"), choices=Recommendation.choices, widget=forms.RadioSelect
     )
-    text = forms.CharField(label=_("Opinion"), widget=forms.Textarea(attrs={"rows": 6}))
+    text = TextFormField(label=_("Opinion"), widget=forms.Textarea(attrs={"rows": 6}))
     attachment = forms.FileField(label=_("Attachment (optional)"), required=False)
 
 
 class ConcludeForm(forms.Form):
     conclusion = forms.ChoiceField(label=_("Conclusion"), choices=Recommendation.choices, widget=forms.RadioSelect)
-    text = forms.CharField(label=_("Conclusion text"), widget=forms.Textarea(attrs={"rows": 5}))
+    text = TextFormField(label=_("Conclusion text"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
 class CoAuthorsForm(forms.Form):
@@ -65,7 +66,7 @@ class CoAuthorsForm(forms.Form):
 
 class ExpertProfileForm(forms.Form):
     user = forms.ChoiceField(label=_("Expert (user with the expert role)"))
-    title = forms.CharField(label=_("Professional title"), required=False, max_length=100)
+    title = TextFormField(label=_("Professional title"), required=False, max_length=100)
     specialties = forms.MultipleChoiceField(label=_("Specialties"), widget=forms.CheckboxSelectMultiple)
     active = forms.BooleanField(label=_("Active in the pool"), required=False, initial=True)
 
@@ -79,5 +80,5 @@ class ExpertProfileForm(forms.Form):
 
 class SpecialtyForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=40)
-    name = forms.CharField(label=_("Name (Chinese)"), max_length=100)
-    name_en = forms.CharField(label=_("Name (English)"), max_length=100, required=False)
+    name = TextFormField(label=_("Name (Chinese)"), max_length=100)
+    name_en = TextFormField(label=_("Name (English)"), max_length=100, required=False)

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from egovpm.core.api import Pagination
 from egovpm.core.errors import InvalidInput
+from egovpm.core.validators import ShortText, StrictDate
 from egovpm.projects import policies as project_policies
 from egovpm.security import policies, selectors, services
 from egovpm.security.choices import ClassifiedTier, EvaluationResult, Network, Purpose
@@ -19,7 +20,7 @@ from egovpm.security.models import InformationSystem, RiskAssessment
 
 
 class SystemIn(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = ShortText(max_length=200)
     purpose = serializers.ChoiceField(choices=Purpose.choices)
     network = serializers.ChoiceField(choices=Network.choices)
     is_new = serializers.BooleanField()
@@ -27,11 +28,11 @@ class SystemIn(serializers.Serializer):
     classified_tier = serializers.ChoiceField(choices=ClassifiedTier.choices, required=False, allow_blank=True)
     protection_in_needs_analysis = serializers.BooleanField()
     protection_in_design = serializers.BooleanField()
-    filing_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    filing_date = serializers.DateField(required=False, allow_null=True)
-    evaluation_date = serializers.DateField(required=False, allow_null=True)
+    filing_number = ShortText(max_length=100, required=False, allow_blank=True)
+    filing_date = StrictDate(required=False, allow_null=True)
+    evaluation_date = StrictDate(required=False, allow_null=True)
     evaluation_result = serializers.ChoiceField(choices=EvaluationResult.choices, required=False, allow_blank=True)
-    migration_target_date = serializers.DateField(required=False, allow_null=True)
+    migration_target_date = StrictDate(required=False, allow_null=True)
 
 
 class SystemPatch(SystemIn):
@@ -84,8 +85,8 @@ class ExceptionIn(serializers.Serializer):
 
 
 class RiskAssessmentIn(serializers.Serializer):
-    assessed_on = serializers.DateField()
-    assessor = serializers.CharField(max_length=200)
+    assessed_on = StrictDate()
+    assessor = ShortText(max_length=200)
     summary = serializers.CharField()
     residual_risks = serializers.CharField(required=False, allow_blank=True, default="")
     document = serializers.CharField(required=False, allow_null=True, help_text="id of a risk_assessment_report")

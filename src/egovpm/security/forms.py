@@ -7,13 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from egovpm.core.validators import StrictDateFormField, TextFormField
 from egovpm.security.choices import ClassifiedTier, EvaluationResult, Network, Purpose
 
 DATE = {"type": "date"}
 
 
 class SystemForm(forms.Form):
-    name = forms.CharField(label=_("System name"), max_length=200)
+    name = TextFormField(label=_("System name"), max_length=200)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
     network = forms.ChoiceField(label=_("Network"), choices=Network.choices)
     is_new = forms.BooleanField(label=_("Newly built system"), required=False, initial=True)
@@ -35,13 +36,15 @@ class SystemForm(forms.Form):
     protection_in_design = forms.BooleanField(
         label=_("The preliminary design states the protection requirements"), required=False
     )
-    filing_number = forms.CharField(label=_("Public-security filing number"), max_length=100, required=False)
-    filing_date = forms.DateField(label=_("Filing date"), required=False, widget=forms.DateInput(attrs=DATE))
-    evaluation_date = forms.DateField(label=_("Evaluation date"), required=False, widget=forms.DateInput(attrs=DATE))
+    filing_number = TextFormField(label=_("Public-security filing number"), max_length=100, required=False)
+    filing_date = StrictDateFormField(label=_("Filing date"), required=False, widget=forms.DateInput(attrs=DATE))
+    evaluation_date = StrictDateFormField(
+        label=_("Evaluation date"), required=False, widget=forms.DateInput(attrs=DATE)
+    )
     evaluation_result = forms.ChoiceField(
         label=_("Evaluation result"), required=False, choices=[("", "—"), *EvaluationResult.choices]
     )
-    migration_target_date = forms.DateField(
+    migration_target_date = StrictDateFormField(
         label=_("Migration to the extranet by"),
         required=False,
         widget=forms.DateInput(attrs=DATE),
@@ -56,16 +59,14 @@ class SystemForm(forms.Form):
 
 
 class ExceptionForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for the exception"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = TextFormField(label=_("Reason for the exception"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RiskAssessmentForm(forms.Form):
-    assessed_on = forms.DateField(label=_("Assessed on"), widget=forms.DateInput(attrs=DATE))
-    assessor = forms.CharField(label=_("Assessor"), max_length=200)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}))
-    residual_risks = forms.CharField(
-        label=_("Residual risks"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    assessed_on = StrictDateFormField(label=_("Assessed on"), widget=forms.DateInput(attrs=DATE))
+    assessor = TextFormField(label=_("Assessor"), max_length=200)
+    summary = TextFormField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}))
+    residual_risks = TextFormField(label=_("Residual risks"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     document = forms.ChoiceField(label=_("Assessment report (document)"), required=False)
 
     def __init__(self, *args: Any, documents: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:

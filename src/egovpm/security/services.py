@@ -12,6 +12,7 @@ from egovpm.accounts.models import User
 from egovpm.audit.services import audit_record
 from egovpm.core import clock
 from egovpm.core.errors import Conflict, InvalidInput
+from egovpm.core.validators import DATE_MESSAGE, parse_date
 from egovpm.documents.models import Document
 from egovpm.projects import policies as project_policies
 from egovpm.security import policies, selectors
@@ -42,9 +43,9 @@ def _date(value: Any, field: str, errors: dict[str, str]) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(str(value))
+        return parse_date(str(value))
     except ValueError:
-        errors[field] = "a date YYYY-MM-DD"
+        errors[field] = DATE_MESSAGE
         return None
 
 

@@ -9,11 +9,13 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import BadRequest
 from django.utils.translation import gettext_lazy as _
 
 from egovpm.accounts import lockout
 from egovpm.accounts.backends import LockedOut
 from egovpm.accounts.models import Department
+from egovpm.core.validators import DATE_MESSAGE, StrictDateFormField, TextFormField
 from egovpm.documents.choices import Category, Retention
 from egovpm.projects.choices import AssignmentTask, Stage
 
@@ -57,21 +59,21 @@ def department_choices(exclude_id: int | None) -> list[tuple[str, str]]:
 
 
 class ProjectForm(forms.Form):
-    name = forms.CharField(label=_("Project name"), max_length=200)
+    name = TextFormField(label=_("Project name"), max_length=200)
     participating_departments = forms.MultipleChoiceField(
         label=_("Participating departments"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     joint_central_local = forms.BooleanField(label=_("Joint central–local project"), required=False)
-    responsible_leader_name = forms.CharField(label=_("Responsible leader (name)"), max_length=100, required=False)
-    responsible_leader_title = forms.CharField(label=_("Responsible leader (title)"), max_length=100, required=False)
-    business_unit = forms.CharField(label=_("Business unit"), max_length=200, required=False)
-    technical_unit = forms.CharField(label=_("Technical-support unit"), max_length=200, required=False)
-    construction_goals = forms.CharField(
+    responsible_leader_name = TextFormField(label=_("Responsible leader (name)"), max_length=100, required=False)
+    responsible_leader_title = TextFormField(label=_("Responsible leader (title)"), max_length=100, required=False)
+    business_unit = TextFormField(label=_("Business unit"), max_length=200, required=False)
+    technical_unit = TextFormField(label=_("Technical-support unit"), max_length=200, required=False)
+    construction_goals = TextFormField(
         label=_("Construction goals"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    main_content = forms.CharField(
+    main_content = TextFormField(
         label=_("Main construction content"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     service_outsourcing = forms.BooleanField(label=_("Service outsourcing"), required=False)
@@ -102,22 +104,22 @@ class ProjectForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    action = forms.CharField(widget=forms.HiddenInput)
-    effective_date = forms.DateField(
+    action = TextFormField(widget=forms.HiddenInput)
+    effective_date = StrictDateFormField(
         label=_("Effective date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The date on the approval or acceptance document; today when left empty."),
     )
-    approval_reference = forms.CharField(label=_("Approval document number"), max_length=100, required=False)
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    approval_reference = TextFormField(label=_("Approval document number"), max_length=100, required=False)
+    comment = TextFormField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DocumentForm(forms.Form):
     file = forms.FileField(label=_("File"))
     stage = forms.ChoiceField(label=_("Stage"), choices=[(s.value, s.label) for s in Stage if s != Stage.CANCELLED])
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
-    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    title = TextFormField(label=_("Title"), max_length=300, required=False)
     retention = forms.ChoiceField(
         label=_("Retention period"),
         required=False,
@@ -126,21 +128,23 @@ class DocumentForm(forms.Form):
 
 
 class AssignmentForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150)
+    username = TextFormField(label=_("Username"), max_length=150)
     task = forms.ChoiceField(label=_("Task"), choices=AssignmentTask.choices)
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label=_("Actor (username)"), required=False)
-    action = forms.CharField(label=_("Action (prefix)"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    actor = TextFormField(label=_("Actor (username)"), required=False)
+    action = TextFormField(label=_("Action (prefix)"), required=False)
+    date_from = StrictDateFormField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = StrictDateFormField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class AsOfForm(forms.Form):
-    as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = StrictDateFormField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def value(self, default: dt.date) -> dt.date:
+        if self.is_bound and not self.is_valid():
+            raise BadRequest(DATE_MESSAGE)  # the 400 page, never a silent "today" (nor a 500)
         if self.is_valid() and self.cleaned_data.get("as_of"):
             return self.cleaned_data["as_of"]
         return default
