@@ -68,3 +68,31 @@ def test_an_execution_rate_far_above_100_percent_is_not_a_500() -> None:
         "execution_rate": Decimal(HUGE) / Decimal("0.01"),
     }
     assert ExecutionOut(data).data["execution_rate"] == "999999999999999.0000"
+
+
+def test_the_xlsx_import_holds_its_rows_to_the_same_rules(built: Any, api: Any) -> None:
+    import datetime as dt
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["单项工程编码", "支出日期", "金额（元）", "凭证号", "备注"])
+    for row in (
+        ["01", "2026-09-01", "10.00", "记-001", "正常"],
+        ["0\u200b1", "2026-09-01", "10.00", "记-002", ""],
+        ["01", "２０２６-09-01", "10.00", "记-003", ""],
+        ["01", dt.datetime(9999, 12, 31), "10.00", "记-004", ""],
+        ["01", "2026-09-01", "10.00", "记\u202e-005", ""],
+        ["01", "2026-09-01", HUGE, "记-006", ""],
+    ):
+        wb.active.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    buffer.name = "spending.xlsx"
+    r = api("staff_a").post(f"/api/v1/projects/{built.pk}/expenditures/import", {"file": buffer}, format="multipart")
+    assert r.status_code == 400, r.content
+    rows = {x["row"]: set(x["errors"]) for x in r.json()["details"]["rows"]}
+    assert rows == {3: {"line"}, 4: {"spent_on"}, 5: {"spent_on"}, 6: {"voucher"}, 7: {"amount"}}, rows
+    assert not Expenditure.objects.filter(project=built).exists()

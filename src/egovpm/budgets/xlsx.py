@@ -17,6 +17,7 @@ from egovpm.budgets.services import ExpenditureIn
 from egovpm.core.errors import InvalidInput
 from egovpm.core.exports import xlsx_append
 from egovpm.core.money import parse_amount
+from egovpm.core.validators import DATE_MESSAGE, parse_date, text_problem
 
 COLUMNS = {
     "line": ("单项工程编码", "line", "code"),
@@ -47,12 +48,12 @@ def _date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         if value.time() != dt.time(0):
             raise ValueError("a date without a time")
-        return value.date()
+        return parse_date(value.date())
     if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and len(value.strip()) == 10:
-        return dt.date.fromisoformat(value.strip())
-    raise ValueError("a date as YYYY-MM-DD")
+        return parse_date(value)  # the range of core/validators.py
+    if isinstance(value, str):
+        return parse_date(value.strip())
+    raise ValueError(DATE_MESSAGE)
 
 
 def read_expenditures(upload: Any) -> list[tuple[int, ExpenditureIn | dict[str, str]]]:
@@ -98,12 +99,16 @@ def read_expenditures(upload: Any) -> list[tuple[int, ExpenditureIn | dict[str, 
         try:
             spent_on = _date(cell("spent_on"))
         except ValueError:
-            errors["spent_on"] = "a date as YYYY-MM-DD"
+            errors["spent_on"] = DATE_MESSAGE
         amount = Decimal(0)
         try:
             amount = _amount(cell("amount"))
         except ValueError:
             errors["amount"] = 'an amount in yuan like "12500.00" (no sign, at most 2 places)'
+        for key in ("line", "voucher", "note"):  # the text rule of every form (core/validators.py)
+            problem = text_problem(str(cell(key) or "").strip())
+            if problem and key not in errors:
+                errors[key] = problem
         row = ExpenditureIn(
             line=line,
             spent_on=spent_on,
