@@ -76,31 +76,43 @@ def _project(side: str, personas: dict[str, Any], name: str) -> Any:
     return p
 
 
-def _side(side: str, personas: dict[str, Any]) -> SimpleNamespace:
+def _main(side: str, personas: dict[str, Any]) -> SimpleNamespace:
     from api.endpoints import Ctx
     from api.endpoints_reports import PERIOD, _submitted
-    from api.endpoints_reviews import _review
     from api.endpoints_security import _system
 
     main = _project(side, personas, f"{side}矩阵建设项目")
     ctx = Ctx(side=side, persona=None, project=main, personas=personas)
     _submitted(ctx)  # in construction since 2025, the 2025-H1 report submitted
-    system = _system(ctx, name="矩阵测试系统")
-    reviewed = _project(side, personas, f"{side}矩阵评议项目")
-    rctx = Ctx(side=side, persona=None, project=reviewed, personas=personas)
-    review = _review(rctx, concluded=True, attachment=True)
-    review.refresh_from_db()
-    first = review.members.order_by("position").first().expert.username
     return SimpleNamespace(
         main=ctx.project,
-        reviewed=rctx.project,
-        review=review,
-        review_text=str(review.pk),  # its row links to the review
         approval_reference="发改高技〔2024〕1号",  # on every NDRC approval of `advance`
         period=PERIOD,
-        system=system,
-        attachment_by=first,
+        system=_system(ctx, name="矩阵测试系统"),
     )
+
+
+def _reviewed(side: str, personas: dict[str, Any], w: SimpleNamespace) -> None:
+    from api.endpoints import Ctx
+    from api.endpoints_reviews import _review
+
+    rctx = Ctx(side=side, persona=None, project=_project(side, personas, f"{side}矩阵评议项目"), personas=personas)
+    review = _review(rctx, concluded=True, attachment=True)
+    review.refresh_from_db()
+    w.reviewed = rctx.project
+    w.review = review
+    w.review_text = str(review.pk)  # its row links to the review
+    w.attachment_by = review.members.order_by("position").first().expert.username
+
+
+def _build(personas: dict[str, Any]) -> dict[str, Any]:
+    """Both main projects first: walking them through the lifecycle lets the demo evidence draw
+    panels from the pool, which must not yet hold the matrix's experts (they join it for the review
+    of the second project of their side, and would otherwise land on another side's panel)."""
+    sides = {side: _main(side, personas) for side in ("own", "other")}
+    for side, w in sides.items():
+        _reviewed(side, personas, w)
+    return {**sides, "personas": personas}
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +131,7 @@ def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -
     try:
         with django_db_blocker.unblock(), transaction.atomic():
             _departments, personas = _ensure_people()
-            yield {"own": _side("own", personas), "other": _side("other", personas), "personas": personas}
+            yield _build(personas)
             transaction.set_rollback(True)
     finally:
         clock.set_now(None)
@@ -232,11 +244,17 @@ def _find(patterns: list[Any], name: str) -> Any:
 
 
 def test_world_is_what_the_rows_assume(world: dict[str, Any]) -> None:
-    """The probes look for records that exist: the approval reference, the conclusion, a report."""
+    """The probes look for records that exist (the approval reference, the conclusion, a report), and
+    each side's assigned personas are assigned to that side's projects only."""
+    from egovpm.projects.models import Assignment
     from egovpm.reports.models import ReportSubmission
 
-    for side in ("own", "other"):
+    for side, suffix in (("own", "assigned"), ("other", "other")):
         w = world[side]
+        rows = Assignment.objects.filter(project__in=[w.main, w.reviewed])
+        names = set(rows.values_list("user__username", flat=True))
+        assert {f"{r}_{suffix}" for r in ("expert", "inspector", "archivist")} <= names
+        assert not {n for n in names if n.endswith("_assigned" if side == "other" else "_other")}, names
         assert w.main.stage == "construction"
         assert w.main.events.filter(approval_reference=w.approval_reference).exists()
         assert w.review.status == "concluded"
