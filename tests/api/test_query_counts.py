@@ -74,10 +74,14 @@ def test_document_list(project: Any, personas: dict[str, Any], api: Any, setting
         for _ in range(n):
             i = state["i"]
             state["i"] += 1
-            # every other one a new version of the previous: exercises `supersedes`
-            supersedes = str(state["last"].pk) if state["last"] is not None and i % 2 else ""
+            # every other one a new version of the previous (when the same department filed it:
+            # only the owning department supersedes a document): exercises `supersedes`
+            actor = personas[uploaders[i % len(uploaders)]]
+            last = state["last"]
+            own = last is not None and last.uploaded_by.department_id == actor.department_id
+            supersedes = str(last.pk) if own and i % 2 else ""
             state["last"] = document_upload(
-                actor=personas[uploaders[i % len(uploaders)]],
+                actor=actor,
                 project_id=project.pk,
                 file=SimpleUploadedFile(f"d{i}.pdf", f"%PDF {i}".encode(), content_type="application/pdf"),
                 stage="draft",
