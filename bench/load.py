@@ -8,9 +8,10 @@ reports writes/s, latency, errors (must be 0) and where PostgreSQL backends wait
 pg_stat_activity). Afterwards `egovpm audit verify` must pass. Exit status 1 on any error.
 
 Settings (environment or options): LOAD_DURATION seconds per run (60), LOAD_CLIENTS (1,4,16),
-LOAD_WORKERS (2,8), LOAD_DEPARTMENTS (16: clients are spread over that many departments, as
-offices working at the same time are; codes are numbered per department, so writers of one
-department queue on its code counter by design)."""
+LOAD_WORKERS (2,8), LOAD_REPEAT rounds (1; the median is reported), LOAD_DEPARTMENTS (16: the
+clients are spread over that many departments, as offices working at the same time are; codes
+are numbered per department, so writers of one department queue on its code counter by design).
+All servers are started first and the runs of each worker count alternate."""
 
 from __future__ import annotations
 
@@ -199,11 +200,56 @@ def drive(port: int, tokens: list[tuple[str, str]], clients: int, duration: floa
     }
 
 
+def server_cpu_seconds(master: int) -> float:
+    """User + system CPU of a gunicorn master and its live workers (from /proc; Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [master]
+    try:
+        for task in Path(f"/proc/{master}/task").iterdir():
+            pids += [int(p) for p in (task / "children").read_text().split()]
+    except OSError:
+        return float("nan")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def start_server(env: dict[str, str], work: Path, workers: int) -> tuple[subprocess.Popen[bytes], int, Any]:
+    port = free_port()
+    log = open(work / f"server-{workers}.log", "wb")  # noqa: SIM115 (closed in main)
+    server = subprocess.Popen(  # noqa: S603 (our own argv)
+        [str(BIN / "egovpm"), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        cwd=work,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    wait_for(port, server)
+    return server, port, log
+
+
+def login_all(port: int, people: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    tokens = []
+    for username, department in people:
+        status, data = request(conn, "POST", "/api/v1/auth/token", {"username": username, "password": PASSWORD})
+        if status != 200:
+            sys.exit(f"load: login of {username} failed: {status} {data[:200]!r}")
+        tokens.append((json.loads(data)["token"], department))
+    return tokens
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=float(os.environ.get("LOAD_DURATION", "60")))
     parser.add_argument("--clients", default=os.environ.get("LOAD_CLIENTS", "1,4,16"))
     parser.add_argument("--workers", default=os.environ.get("LOAD_WORKERS", "2,8"))
+    parser.add_argument("--repeat", type=int, default=int(os.environ.get("LOAD_REPEAT", "1")))
     parser.add_argument("--departments", type=int, default=int(os.environ.get("LOAD_DEPARTMENTS", "16")))
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
@@ -220,55 +266,66 @@ def main() -> int:
     people = setup_people(env, args.departments)
     results: list[dict[str, Any]] = []
     failed = False
-    for workers in worker_counts:
-        port = free_port()
-        log = open(work / f"server-{workers}.log", "wb")  # noqa: SIM115 (closed below)
-        server = subprocess.Popen(  # noqa: S603 (our own argv)
-            [str(BIN / "egovpm"), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
-            env=env,
-            cwd=work,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+    servers: dict[int, tuple[subprocess.Popen[bytes], int, Any]] = {}
+    try:
+        # every server up before the first run, idle while another is measured: the runs of 2 and
+        # of 8 workers alternate, so a change in the machine's other load hits both alike
+        for workers in worker_counts:
+            servers[workers] = start_server(env, work, workers)
+        tokens = {workers: login_all(port, people) for workers, (_s, port, _l) in servers.items()}
+        print(
+            f"load: {os.cpu_count()} CPUs; {args.duration:g} s per run; workers {worker_counts}; "
+            f"clients {client_counts}; {args.repeat} round(s)",
+            flush=True,
         )
-        try:
-            wait_for(port, server)
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            tokens = []
-            for username, department in people:
-                status, data = request(conn, "POST", "/api/v1/auth/token", {"username": username, "password": PASSWORD})
-                if status != 200:
-                    sys.exit(f"load: login of {username} failed: {status} {data[:200]!r}")
-                tokens.append((json.loads(data)["token"], department))
+        for round_ in range(1, args.repeat + 1):
             for clients in client_counts:
-                sampler = Sampler(dsn)
-                sampler.start()
-                result = drive(port, tokens, clients, args.duration)
-                sampler.stop.set()
-                sampler.join()
-                result["workers"] = workers
-                total = sum(sampler.counts.values()) or 1
-                result["backend_states"] = {k: round(v / total, 3) for k, v in sampler.counts.most_common(6)}
-                result["active_backends_avg"] = round(total / max(sampler.samples, 1), 2)
-                results.append(result)
-                failed |= result["errors"] > 0
-                print(
-                    f"workers {workers:2d}  clients {clients:2d}  {result['writes_per_s']:7.1f} writes/s  "
-                    f"p50 {result['p50_ms']} ms  p95 {result['p95_ms']} ms  errors {result['errors']}  "
-                    f"({result['writes']} in {result['seconds']} s)",
-                    flush=True,
-                )
-                print(
-                    f"    backends: avg {result['active_backends_avg']} active; {result['backend_states']}", flush=True
-                )
-                for sample in result["error_samples"]:
-                    print(f"    error: {sample}", flush=True)
-        finally:
+                for workers in worker_counts:
+                    server, port, _log = servers[workers]
+                    sampler = Sampler(dsn)
+                    sampler.start()
+                    cpu_before = server_cpu_seconds(server.pid)
+                    result = drive(port, tokens[workers], clients, args.duration)
+                    cpu = server_cpu_seconds(server.pid) - cpu_before
+                    sampler.stop.set()
+                    sampler.join()
+                    total = sum(sampler.counts.values()) or 1
+                    result.update(
+                        round=round_,
+                        workers=workers,
+                        server_cpu_ms_per_write=round(1000 * cpu / result["writes"], 1) if result["writes"] else None,
+                        backend_states={k: round(v / total, 3) for k, v in sampler.counts.most_common(6)},
+                        active_backends_avg=round(total / max(sampler.samples, 1), 2),
+                    )
+                    results.append(result)
+                    failed |= result["errors"] > 0
+                    print(
+                        f"workers {workers:2d}  clients {clients:2d}  {result['writes_per_s']:7.1f} writes/s  "
+                        f"p50 {result['p50_ms']} ms  p95 {result['p95_ms']} ms  errors {result['errors']}  "
+                        f"server CPU {result['server_cpu_ms_per_write']} ms/write  "
+                        f"({result['writes']} in {result['seconds']} s)",
+                        flush=True,
+                    )
+                    states = result["backend_states"]
+                    print(f"    database: avg {result['active_backends_avg']} busy backends; {states}", flush=True)
+                    for sample in result["error_samples"]:
+                        print(f"    error: {sample}", flush=True)
+    finally:
+        for server, _port, log in servers.values():
             server.terminate()
             try:
                 server.wait(30)
             except subprocess.TimeoutExpired:
                 server.kill()
             log.close()
+
+    print("\nmedian writes/s (over rounds)   " + "  ".join(f"{w:>2d} workers" for w in worker_counts))
+    for clients in client_counts:
+        cells = []
+        for workers in worker_counts:
+            runs = [r["writes_per_s"] for r in results if r["clients"] == clients and r["workers"] == workers]
+            cells.append(f"{statistics.median(runs):10.1f}")
+        print(f"  {clients:2d} clients                     " + "  ".join(cells))
 
     argv = [str(BIN / "egovpm"), "audit", "verify"]
     verify = subprocess.run(argv, env=env, capture_output=True, text=True)  # noqa: S603
