@@ -228,7 +228,7 @@ def run(argv: Sequence[str]) -> int:
 
             return audit_cli.run(args, CliError)
         elif args.command in ("backup", "restore"):
-            from egovpm.core import backup
+            from egovpm.ops import backup
 
             return backup.run_cli(args)
         elif args.command == "storage":

@@ -16,9 +16,9 @@ from typing import Any
 def probe() -> dict[str, Any]:
     from egovpm.audit.models import AuditEvent
     from egovpm.budgets.models import Expenditure
-    from egovpm.core.backup import backed_up_models
     from egovpm.documents import storage
     from egovpm.documents.models import Document
+    from egovpm.ops.backup import backed_up_models
     from egovpm.projects.models import Project
     from egovpm.reports.models import ReportSubmission
     from egovpm.reviews.models import Opinion

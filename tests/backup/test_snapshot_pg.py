@@ -25,7 +25,7 @@ def test_a_write_committed_during_the_backup_is_not_half_in_it(
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("a second connection to the test database needs PostgreSQL (the SQLite one is in memory)")
-    from egovpm.core import backup as bk
+    from egovpm.ops import backup as bk
 
     real = bk._dump_model
     outcome: list[Any] = []

@@ -1,6 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The roles are core's vocabulary (egovpm.core.roles, so that the audit app can check them without
+# importing accounts); re-exported here, where every app imports them from.
+from egovpm.core.roles import ADMIN_ROLES, ASSIGNED_ROLES, DEPARTMENT_ROLES, Role
+
+__all__ = ["ADMIN_ROLES", "ASSIGNED_ROLES", "DEPARTMENT_ROLES", "DepartmentKind", "Role"]
+
 
 class DepartmentKind(models.TextChoices):
     CENTRAL = "central", _("Central ministry or agency")
@@ -9,21 +15,3 @@ class DepartmentKind(models.TextChoices):
     MOF = "mof", _("Ministry of Finance")
     ARCHIVES = "archives", _("Archives authority")
     AGENCY = "agency", _("Commissioned agency")
-
-
-class Role(models.TextChoices):
-    DEPT_STAFF = "dept_staff", _("Department staff")
-    DEPT_LEADER = "dept_leader", _("Department leader")
-    NDRC_OFFICER = "ndrc_officer", _("NDRC officer")
-    MOF_VIEWER = "mof_viewer", _("Ministry of Finance reviewer")
-    EXPERT = "expert", _("Expert")
-    INSPECTOR = "inspector", _("Inspector")
-    ARCHIVIST = "archivist", _("Archivist")
-    SYS_ADMIN = "sys_admin", _("System administrator")
-    SEC_ADMIN = "sec_admin", _("Security administrator")
-    AUDIT_ADMIN = "audit_admin", _("Audit administrator")
-
-
-DEPARTMENT_ROLES = frozenset({Role.DEPT_STAFF, Role.DEPT_LEADER})
-ASSIGNED_ROLES = frozenset({Role.EXPERT, Role.INSPECTOR, Role.ARCHIVIST})
-ADMIN_ROLES = frozenset({Role.SYS_ADMIN, Role.SEC_ADMIN, Role.AUDIT_ADMIN})

@@ -9,8 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from egovpm.accounts.choices import Role
 from egovpm.audit.models import AuditEvent
+from egovpm.audit.policies import can_read_audit_log
 from egovpm.audit.selectors import audit_events
 from egovpm.core.api import Pagination
 from egovpm.core.errors import Forbidden
@@ -41,7 +41,7 @@ FILTERS = [OpenApiParameter(n, str) for n in ("actor", "action", "object_type", 
 
 
 def filtered(request: Request) -> object:
-    if not request.user.has_role(Role.AUDIT_ADMIN):
+    if not can_read_audit_log(request.user):
         raise Forbidden("only the audit administrator reads the audit log")
     params = request.query_params
     dates = {}

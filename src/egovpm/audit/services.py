@@ -18,7 +18,6 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterable
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,8 +28,9 @@ from django.db.models import F, Max, Q
 from egovpm.audit.models import AUDIT_CHAINS, AuditEvent, AuditHead
 from egovpm.core import clock
 
-# Which channel the current write came through; set by the API, the UI and the CLI.
-current_channel: ContextVar[str] = ContextVar("egovpm_audit_channel", default="system")
+# Which channel the current write came through; set by the API and UI (core's middleware) and the
+# CLI. Defined in core (the bottom layer); importable from here too.
+from egovpm.core.channel import current_channel
 
 GENESIS = "0" * 64
 MAC_ALGORITHM = "sm3"  # HMAC-SM3 (GB/T 32905); hashlib gets SM3 from OpenSSL

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from egovpm.audit.services import current_channel
+from egovpm.core.channel import current_channel
 
 
 class ChineseFirstMiddleware:

@@ -14,6 +14,7 @@ The grace period (default one hour) keeps an upload in flight from being taken f
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,17 +40,28 @@ class Finding:
         return len(self.orphans) + len(self.stale_temporary) + len(self.missing)
 
 
+# Other apps that keep blobs in the document store register where their rows name them (e.g. the
+# reviews app: opinion attachments), so that this module does not import them (dependencies point
+# one way, docs/adr/0001). Each source yields (row id, sha256) pairs.
+BlobReferences = Callable[[], Iterable[tuple[Any, str]]]
+_reference_sources: dict[str, BlobReferences] = {}
+
+
+def register_blob_references(kind: str, source: BlobReferences) -> None:
+    """Called from an app's ready(): `kind` names the rows in the report ("opinion attachment")."""
+    _reference_sources[kind] = source
+
+
 def referenced() -> dict[str, list[tuple[str, str]]]:
     """sha256 -> the rows naming it, as (kind, id)."""
     from egovpm.documents.models import Document
-    from egovpm.reviews.models import Opinion
 
     refs: dict[str, list[tuple[str, str]]] = {}
     for pk, sha in Document.objects.values_list("pk", "sha256").iterator():
         refs.setdefault(sha, []).append(("document", str(pk)))
-    attachments = Opinion.objects.exclude(attachment_sha256="").values_list("pk", "attachment_sha256")
-    for opinion_pk, sha in attachments.iterator():
-        refs.setdefault(sha, []).append(("opinion attachment", str(opinion_pk)))
+    for kind, source in _reference_sources.items():
+        for pk, sha in source():
+            refs.setdefault(sha, []).append((kind, str(pk)))
     return refs
 
 

@@ -8,6 +8,14 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Expert reviews")
 
     def ready(self) -> None:
+        from egovpm.documents.maintenance import register_blob_references
+        from egovpm.reviews.models import Opinion
+
+        # opinion attachments live in the document store: `egovpm storage check` must know them
+        register_blob_references(
+            "opinion attachment",
+            lambda: Opinion.objects.exclude(attachment_sha256="").values_list("pk", "attachment_sha256").iterator(),
+        )
         from egovpm.projects.facts import register_fact_provider
         from egovpm.reviews import views
         from egovpm.reviews.facts import review_facts
