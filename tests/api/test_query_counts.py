@@ -148,6 +148,7 @@ AUDIT_MAX = 4
 
 
 def test_audit_list(personas: dict[str, Any], api: Any) -> None:
+    from egovpm.audit.actions import AuditAction
     from egovpm.audit.services import audit_record
 
     actors = [personas[p] for p in ("staff_a", "ndrc", "sys_admin")]
@@ -157,9 +158,9 @@ def test_audit_list(personas: dict[str, Any], api: Any) -> None:
         for _ in range(n):
             i = state["i"]
             state["i"] += 1
-            audit_record(actor=actors[i % 3], action="test.event", object_type="test", object_id=str(i))
+            audit_record(actor=actors[i % 3], action=AuditAction.STORAGE_REPAIR, object_type="test", object_id=str(i))
 
     client = api("audit_admin")
-    path = reverse("api:audit") + "?action=test."
+    path = reverse("api:audit") + "?action=storage.repair"
     small, _ = _measure(client, path, grow)
     assert small <= AUDIT_MAX

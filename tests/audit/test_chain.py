@@ -14,6 +14,7 @@ import pytest
 from django.db import transaction
 
 from egovpm.audit import services
+from egovpm.audit.actions import AuditAction
 from egovpm.audit.models import AuditEvent, AuditHead
 from egovpm.audit.services import audit_chain_report, audit_chain_verify, audit_record, current_channel
 
@@ -49,7 +50,7 @@ def write(n: int, prefix: str = "p", actor: Any = None) -> list[AuditEvent]:
     return [
         audit_record(
             actor=actor,
-            action="test.write",
+            action=AuditAction.PROJECT_UPDATE,
             object_type="test",
             object_id=str(i),
             project_id=f"{prefix}{i}",

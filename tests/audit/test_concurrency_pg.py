@@ -50,6 +50,7 @@ def test_sixteen_concurrent_writers_keep_every_chain_intact(tmp_path: Any) -> No
     from django.db import transaction
 
     from egovpm.audit import services
+    from egovpm.audit.actions import AuditAction
     from egovpm.audit.models import AuditEvent
 
     threads, per_thread = 16, 10
@@ -63,7 +64,7 @@ def test_sixteen_concurrent_writers_keep_every_chain_intact(tmp_path: Any) -> No
             for j in range(per_thread):
                 with transaction.atomic():  # a service's transaction: the head stays locked until commit
                     services.audit_record(
-                        actor=None, action="test.concurrent", object_type="test", object_id=f"{i}.{j}"
+                        actor=None, action=AuditAction.STORAGE_REPAIR, object_type="test", object_id=f"{i}.{j}"
                     )
                     with guard:
                         inside[0] += 1
@@ -80,7 +81,7 @@ def test_sixteen_concurrent_writers_keep_every_chain_intact(tmp_path: Any) -> No
 
     assert all(kind == "ok" for kind, _ in outcomes), outcomes
     assert overlapped.is_set(), "writers were serialised on one head"
-    written = AuditEvent.objects.filter(action="test.concurrent")
+    written = AuditEvent.objects.filter(object_type="test")
     assert written.count() == threads * per_thread
     chains = set(written.values_list("chain", flat=True))
     assert len(chains) > 1

@@ -131,6 +131,7 @@ def test_concurrent_creations_get_distinct_sequential_codes(personas: dict[str, 
 def test_concurrent_audit_writes_form_one_chain(personas: dict[str, Any]) -> None:
     from django.db import transaction
 
+    from egovpm.audit.actions import AuditAction
     from egovpm.audit.models import AuditEvent
     from egovpm.audit.services import audit_chain_verify, audit_record
 
@@ -144,7 +145,7 @@ def test_concurrent_audit_writes_form_one_chain(personas: dict[str, Any]) -> Non
                 with transaction.atomic():  # each event in its own transaction, as services do
                     audit_record(
                         actor=actors[i % len(actors)],
-                        action="test.concurrent",
+                        action=AuditAction.STORAGE_REPAIR,
                         object_type="test",
                         object_id=f"{i}.{j}",
                     )

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 
 from egovpm.accounts import policy
 from egovpm.accounts.models import ApiToken, User
+from egovpm.audit.actions import AuditAction
 from egovpm.audit.services import audit_record
 from egovpm.core import clock
 
@@ -72,7 +73,7 @@ def token_issue(*, user: User) -> str:
         )
         audit_record(
             actor=user,
-            action="auth.token_issue",
+            action=AuditAction.AUTH_TOKEN_ISSUE,
             object_type="accounts.apitoken",
             object_id=str(token.pk),
             new={"expires_at": token.expires_at.isoformat()},
@@ -87,7 +88,7 @@ def token_revoke(*, token: ApiToken) -> None:
         if deleted:
             audit_record(
                 actor=token.user,
-                action="auth.token_revoke",
+                action=AuditAction.AUTH_TOKEN_REVOKE,
                 object_type="accounts.apitoken",
                 object_id=str(token.pk),
                 old={"created_at": token.created_at.isoformat(), "expires_at": token.expires_at.isoformat()},

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from egovpm.accounts.choices import ADMIN_ROLES, DepartmentKind, Role
 from egovpm.accounts.models import Department, User, UserRole
+from egovpm.audit.actions import AuditAction
 from egovpm.audit.services import audit_record
 from egovpm.core.errors import Conflict, InvalidInput
 
@@ -49,7 +50,7 @@ def department_add(
         raise InvalidInput("invalid department", details=exc.message_dict)
     with transaction.atomic():
         department.save()
-        audit_record(actor=actor, action="department.add", obj=department, new=_department_state(department))
+        audit_record(actor=actor, action=AuditAction.DEPARTMENT_ADD, obj=department, new=_department_state(department))
     return department
 
 
@@ -97,7 +98,7 @@ def user_add(
     with transaction.atomic():
         user.save()
         UserRole.objects.bulk_create(UserRole(user=user, role=r) for r in role_list)
-        audit_record(actor=actor, action="user.add", obj=user, new=_user_state(user))
+        audit_record(actor=actor, action=AuditAction.USER_ADD, obj=user, new=_user_state(user))
     return user
 
 
@@ -145,5 +146,5 @@ def user_set(
             new["password"] = "reset"  # never the password itself
         if revoked:
             new["tokens_revoked"] = revoked
-        audit_record(actor=actor, action="user.set", obj=user, old=old, new=new)
+        audit_record(actor=actor, action=AuditAction.USER_SET, obj=user, old=old, new=new)
     return user

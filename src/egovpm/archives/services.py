@@ -12,6 +12,7 @@ from egovpm.accounts.models import User
 from egovpm.archives import policies, selectors
 from egovpm.archives.choices import AcceptanceResult
 from egovpm.archives.models import ArchiveAcceptance, CompletionAcceptance
+from egovpm.audit.actions import AuditAction
 from egovpm.audit.services import audit_record
 from egovpm.core import clock
 from egovpm.core.errors import InvalidInput
@@ -82,7 +83,7 @@ def archive_acceptance_record(
         )
         audit_record(
             actor=actor,
-            action="archive_acceptance.record",
+            action=AuditAction.ARCHIVE_ACCEPTANCE_RECORD,
             obj=acceptance,
             project_id=str(project.pk),
             new={

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Max, Q
 
+from egovpm.audit.actions import AuditAction
 from egovpm.audit.models import AUDIT_CHAINS, AuditEvent, AuditHead
 from egovpm.core import clock
 
@@ -32,6 +33,7 @@ from egovpm.core import clock
 # CLI. Defined in core (the bottom layer); importable from here too.
 from egovpm.core.channel import current_channel
 
+_ACTIONS = frozenset(AuditAction.values)
 GENESIS = "0" * 64
 MAC_ALGORITHM = "sm3"  # HMAC-SM3 (GB/T 32905); hashlib gets SM3 from OpenSSL
 CHECKPOINT_KIND = "egovpm-audit-checkpoint"
@@ -183,7 +185,7 @@ def _next_seq() -> int:
 def audit_record(
     *,
     actor: Any,
-    action: str,
+    action: AuditAction,
     obj: Any = None,
     object_type: str = "",
     object_id: str = "",
@@ -191,7 +193,12 @@ def audit_record(
     old: dict[str, Any] | None = None,
     new: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event. Must run inside the caller's transaction (it locks a chain head)."""
+    """Append one event. Must run inside the caller's transaction (it locks a chain head).
+
+    `action` must be one of the listed actions (egovpm/audit/actions.py): anything else is refused
+    before a row is written, so every kind of audited write has a name and a label."""
+    if action not in _ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}: list it in egovpm/audit/actions.py (AuditAction)")
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -206,7 +213,7 @@ def audit_record(
             actor=actor if getattr(actor, "pk", None) else None,
             actor_username=getattr(actor, "username", "") or "system",
             channel=current_channel.get(),
-            action=action,
+            action=AuditAction(action).value,  # the plain string, as a reloaded row holds it
             object_type=object_type,
             object_id=object_id,
             object_repr=str(obj)[:300] if obj is not None else "",
@@ -422,7 +429,7 @@ def reanchor_legacy(event_model: Any, head_model: Any) -> dict[str, Any]:
         actor=None,
         actor_username="system",
         channel="system",
-        action="audit.reanchor",
+        action=AuditAction.AUDIT_REANCHOR,
         object_type="audit.auditevent",
         object_id="",
         object_repr="",

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max, Sum
 
 from egovpm.accounts.models import User
+from egovpm.audit.actions import AuditAction
 from egovpm.audit.services import audit_record
 from egovpm.budgets import policies
 from egovpm.budgets.choices import (
@@ -171,7 +172,7 @@ def estimate_put(*, actor: User, project_id: Any, total: Decimal, items: list[Li
         )
         audit_record(
             actor=actor,
-            action="estimate.put",
+            action=AuditAction.ESTIMATE_PUT,
             obj=estimate,
             project_id=str(project.pk),
             old=old,
@@ -396,7 +397,7 @@ def adjustment_create(
         )
         audit_record(
             actor=actor,
-            action="adjustment.request",
+            action=AuditAction.ADJUSTMENT_REQUEST,
             obj=adjustment,
             project_id=str(project.pk),
             new={
@@ -452,7 +453,7 @@ def adjustment_decide(
             adjustment.save(update_fields=["status", *DECISION_FIELDS])
             audit_record(
                 actor=actor,
-                action="adjustment.reject",
+                action=AuditAction.ADJUSTMENT_REJECT,
                 obj=adjustment,
                 project_id=str(adjustment.project_id),
                 new={"status": adjustment.status, "comment": comment.strip()},
@@ -502,7 +503,7 @@ def _approve(
         adjustment.save(update_fields=["status", *DECISION_FIELDS])
         audit_record(
             actor=actor,
-            action="adjustment.stale",
+            action=AuditAction.ADJUSTMENT_STALE,
             obj=adjustment,
             project_id=str(adjustment.project_id),
             new={"status": adjustment.status, "changed_lines": sorted(changed)},
@@ -525,7 +526,7 @@ def _approve(
         adjustment.save(update_fields=[*ROUTE_FIELDS, "rerouted_at"])
         audit_record(
             actor=actor,
-            action="adjustment.reroute",
+            action=AuditAction.ADJUSTMENT_REROUTE,
             obj=adjustment,
             project_id=str(adjustment.project_id),
             old=old,
@@ -593,7 +594,7 @@ def _approve(
         raise RuntimeError(f"invariant broken: lines {new_sum} > baseline {estimate.total}")
     audit_record(
         actor=actor,
-        action="adjustment.approve",
+        action=AuditAction.ADJUSTMENT_APPROVE,
         obj=adjustment,
         project_id=str(adjustment.project_id),
         old={"items": old_lines},
@@ -624,7 +625,7 @@ def adjustment_withdraw(*, actor: User, adjustment_id: Any) -> Adjustment:
         adjustment.save(update_fields=["status", "decided_by", "decided_at", "decided_on"])
         audit_record(
             actor=actor,
-            action="adjustment.withdraw",
+            action=AuditAction.ADJUSTMENT_WITHDRAW,
             obj=adjustment,
             project_id=str(adjustment.project_id),
             new={"status": adjustment.status},
@@ -662,7 +663,7 @@ def adjustment_file(
         adjustment.save(update_fields=["filed_on", "filing_document", "filing_reference", "filed_by", "filed_at"])
         audit_record(
             actor=actor,
-            action="adjustment.file",
+            action=AuditAction.ADJUSTMENT_FILE,
             obj=adjustment,
             project_id=str(adjustment.project_id),
             new={"filed_on": filed_on.isoformat(), "document": str(document.pk), "reference": reference.strip()},
@@ -685,7 +686,7 @@ def adjustment_acknowledge(*, actor: User, adjustment_id: Any) -> Adjustment:
         adjustment.save(update_fields=["acknowledged_by", "acknowledged_at"])
         audit_record(
             actor=actor,
-            action="adjustment.acknowledge",
+            action=AuditAction.ADJUSTMENT_ACKNOWLEDGE,
             obj=adjustment,
             project_id=str(adjustment.project_id),
             new={"acknowledged_at": adjustment.acknowledged_at.isoformat()},
@@ -764,7 +765,7 @@ def expenditure_add(*, actor: User, project_id: Any, row: ExpenditureIn) -> Expe
         )
         audit_record(
             actor=actor,
-            action="expenditure.add",
+            action=AuditAction.EXPENDITURE_ADD,
             obj=expenditure,
             project_id=str(project.pk),
             new=_expenditure_state(expenditure),
@@ -809,7 +810,7 @@ def expenditure_import(
         ]
         audit_record(
             actor=actor,
-            action="expenditure.import",
+            action=AuditAction.EXPENDITURE_IMPORT,
             object_type="budgets.expenditure",
             project_id=str(project.pk),
             new={"count": len(created), "rows": [_expenditure_state(e) for e in created]},

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import transaction
 
+from egovpm.audit.actions import AuditAction
 from egovpm.audit.services import audit_record
 from egovpm.documents import storage
 
@@ -120,5 +121,7 @@ def repair(finding: Finding) -> dict[str, Any]:
         "removed": removed_blobs[:200],
     }
     with transaction.atomic():
-        audit_record(actor=None, action="storage.repair", object_type="storage", object_id="blobs", new=summary)
+        audit_record(
+            actor=None, action=AuditAction.STORAGE_REPAIR, object_type="storage", object_id="blobs", new=summary
+        )
     return summary

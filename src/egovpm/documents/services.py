@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from egovpm.accounts.models import User
+from egovpm.audit.actions import AuditAction
 from egovpm.audit.services import audit_record
 from egovpm.core import clock
 from egovpm.core.errors import Conflict, Forbidden, InvalidInput
@@ -101,7 +102,7 @@ def document_upload(
             )
             audit_record(
                 actor=actor,
-                action="document.upload",
+                action=AuditAction.DOCUMENT_UPLOAD,
                 obj=document,
                 project_id=str(project.pk),
                 new={
@@ -221,7 +222,7 @@ def document_update(*, actor: User, document_id: Any, changes: dict[str, Any]) -
         document.save(update_fields=list(values))
         audit_record(
             actor=actor,
-            action="document.update",
+            action=AuditAction.DOCUMENT_UPDATE,
             obj=document,
             project_id=str(document.project_id),
             old=old,
@@ -248,7 +249,7 @@ def document_archive(*, actor: User, document_id: Any) -> Document:
         document.save(update_fields=["archived", "archived_at", "archived_by"])
         audit_record(
             actor=actor,
-            action="document.archive",
+            action=AuditAction.DOCUMENT_ARCHIVE,
             obj=document,
             project_id=str(document.project_id),
             old={"archived": False},

@@ -51,6 +51,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.duration import duration_string
 
+from egovpm.audit.actions import AuditAction
 from egovpm.core import clock
 from egovpm.core.errors import InvalidInput
 
@@ -293,7 +294,7 @@ def backup(path: str | os.PathLike[str]) -> Summary:
     summary.rows = sum(summary.counts.values())
     summary.tables = len(summary.counts)
     _audit(
-        "system.backup",
+        AuditAction.SYSTEM_BACKUP,
         summary,
         {"source_engine": connection.vendor, "created_at": created_at.astimezone(dt.UTC).isoformat()},
     )
@@ -498,7 +499,7 @@ def restore(path: str | os.PathLike[str]) -> Summary:
             summary.tables = len(summary.counts)
             _refuse_broken_chain()
             _audit(
-                "system.restore",
+                AuditAction.SYSTEM_RESTORE,
                 summary,
                 {"source_engine": manifest.get("source_engine"), "created_at": manifest.get("created_at")},
             )
@@ -613,7 +614,7 @@ def _refuse_broken_chain() -> None:
         )
 
 
-def _audit(action: str, summary: Summary, extra: dict[str, Any]) -> None:
+def _audit(action: AuditAction, summary: Summary, extra: dict[str, Any]) -> None:
     from egovpm.audit.services import audit_record
 
     with transaction.atomic():

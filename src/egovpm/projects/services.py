@@ -13,6 +13,7 @@ from django.db import transaction
 
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import Department, User
+from egovpm.audit.actions import AuditAction
 from egovpm.audit.services import audit_record
 from egovpm.core import clock
 from egovpm.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
@@ -110,7 +111,7 @@ def project_create(
         Participation.objects.bulk_create(Participation(project=project, department=d) for d in participants)
         audit_record(
             actor=actor,
-            action="project.create",
+            action=AuditAction.PROJECT_CREATE,
             obj=project,
             project_id=str(project.pk),
             new=project_state(project),
@@ -162,7 +163,7 @@ def project_update(
         project.save(update_fields=fields)
         audit_record(
             actor=actor,
-            action="project.update",
+            action=AuditAction.PROJECT_UPDATE,
             obj=project,
             project_id=str(project.pk),
             old=old,
@@ -285,7 +286,7 @@ def project_transition(
             hook(project, event, actor)
         audit_record(
             actor=actor,
-            action=f"project.transition.{action}",
+            action=AuditAction.transition(action),
             obj=project,
             project_id=str(project.pk),
             old={"stage": old_stage},
@@ -330,7 +331,7 @@ def project_set_entrustment(*, actor: User, project_id: Any, entrusted: bool, re
         project.save(update_fields=["completion_entrusted", "completion_entrusted_reason", "updated_at", "version"])
         audit_record(
             actor=actor,
-            action="project.entrust_completion",
+            action=AuditAction.PROJECT_ENTRUST_COMPLETION,
             obj=project,
             project_id=str(project.pk),
             old=old,
@@ -360,7 +361,7 @@ def assignment_add(*, actor: User, project_id: Any, username: str, task: str) ->
         )
         audit_record(
             actor=actor,
-            action="assignment.add",
+            action=AuditAction.ASSIGNMENT_ADD,
             obj=assignment,
             project_id=str(project.pk),
             new={"user": username, "task": task},
@@ -378,7 +379,7 @@ def assignment_remove(*, actor: User, project_id: Any, username: str) -> int:
         for a in rows:
             audit_record(
                 actor=actor,
-                action="assignment.remove",
+                action=AuditAction.ASSIGNMENT_REMOVE,
                 obj=a,
                 project_id=str(project.pk),
                 old={"user": username, "task": a.task},
@@ -408,7 +409,7 @@ def stage_event_record_reference(*, actor: User, project_id: Any, seq: int, refe
         event.save(update_fields=["approval_reference"])
         audit_record(
             actor=actor,
-            action="project.approval_reference",
+            action=AuditAction.PROJECT_APPROVAL_REFERENCE,
             obj=project,
             project_id=str(project.pk),
             old={"seq": seq, "approval_reference": ""},

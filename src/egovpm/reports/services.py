@@ -16,6 +16,7 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 
 from egovpm.accounts.models import User
+from egovpm.audit.actions import AuditAction
 from egovpm.audit.services import audit_record
 from egovpm.core import clock
 from egovpm.core.errors import Conflict, InvalidInput
@@ -147,7 +148,7 @@ def report_submit(
         submission.save()
         audit_record(
             actor=actor,
-            action="report.resubmit" if version > 1 else "report.submit",
+            action=AuditAction.REPORT_RESUBMIT if version > 1 else AuditAction.REPORT_SUBMIT,
             obj=submission,
             project_id=str(project.pk),
             new=_state(submission),
@@ -173,7 +174,7 @@ def report_return(*, actor: User, project_id: Any, period: str, comment: str) ->
         record.save()
         audit_record(
             actor=actor,
-            action="report.return",
+            action=AuditAction.REPORT_RETURN,
             obj=current,
             project_id=str(project.pk),
             old={"period": current.period, "version": current.version, "status": obligation.status},
@@ -206,7 +207,7 @@ def report_acknowledge(*, actor: User, project_id: Any, period: str) -> ReportAc
         ack.save()
         audit_record(
             actor=actor,
-            action="report.acknowledge",
+            action=AuditAction.REPORT_ACKNOWLEDGE,
             obj=current,
             project_id=str(project.pk),
             new={"period": current.period, "version": current.version, "recipient": recipient},
@@ -316,7 +317,7 @@ def reminders_send(*, days: int, dry_run: bool = False) -> list[ReminderMail]:
                     )
                     audit_record(
                         actor=None,
-                        action="report.remind",
+                        action=AuditAction.REPORT_REMIND,
                         obj=row,
                         project_id=str(o.project.pk),
                         new={"period": o.code, "threshold": threshold, "recipients": list(reminder.recipients)},

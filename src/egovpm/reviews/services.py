@@ -19,6 +19,7 @@ from django.db import transaction
 
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import Department, User
+from egovpm.audit.actions import AuditAction
 from egovpm.audit.services import audit_record
 from egovpm.core import clock
 from egovpm.core.errors import Conflict, Forbidden, InvalidInput
@@ -55,7 +56,9 @@ def specialty_add(*, actor: User, code: str, name: str, name_en: str = "") -> Sp
         if Specialty.objects.select_for_update().filter(code=code).exists():
             raise Conflict(f"specialty {code} already exists", code="duplicate")
         specialty = Specialty.objects.create(code=code, name=name, name_en=(name_en or "").strip())
-        audit_record(actor=actor, action="review.specialty.add", obj=specialty, new={"code": code, "name": name})
+        audit_record(
+            actor=actor, action=AuditAction.REVIEW_SPECIALTY_ADD, obj=specialty, new={"code": code, "name": name}
+        )
     return specialty
 
 
@@ -69,7 +72,11 @@ def specialty_set_active(*, actor: User, code: str, active: bool) -> Specialty:
         specialty.active = active
         specialty.save(update_fields=["active"])
         audit_record(
-            actor=actor, action="review.specialty.set", obj=specialty, old={"active": old}, new={"active": active}
+            actor=actor,
+            action=AuditAction.REVIEW_SPECIALTY_SET,
+            obj=specialty,
+            old={"active": old},
+            new={"active": active},
         )
     return specialty
 
@@ -133,7 +140,7 @@ def expert_profile_set(
             profile.specialties.set(chosen)
         audit_record(
             actor=actor,
-            action="review.expert.set" if old else "review.expert.add",
+            action=AuditAction.REVIEW_EXPERT_SET if old else AuditAction.REVIEW_EXPERT_ADD,
             obj=profile,
             old=old,
             new=_profile_state(profile),
@@ -310,7 +317,7 @@ def review_form(
                 )
         audit_record(
             actor=actor,
-            action="review.form",
+            action=AuditAction.REVIEW_FORM,
             obj=review,
             project_id=str(project.pk),
             new={
@@ -406,7 +413,7 @@ def opinion_give(
             )
         audit_record(
             actor=actor,
-            action="review.opinion.give" if created else "review.opinion.change",
+            action=AuditAction.REVIEW_OPINION_GIVE if created else AuditAction.REVIEW_OPINION_CHANGE,
             obj=opinion,
             project_id=str(review.project_id),
             old=old,
@@ -535,7 +542,7 @@ def review_conclude(*, actor: User, review_id: Any, conclusion: str, text: str) 
         )
         audit_record(
             actor=actor,
-            action="review.conclude",
+            action=AuditAction.REVIEW_CONCLUDE,
             obj=review,
             project_id=str(review.project_id),
             old={"status": ReviewStatus.OPEN},
@@ -588,7 +595,7 @@ def co_authors_set(*, actor: User, project_id: Any, departments: Iterable[str]) 
         record.co_authors.set([participants[c] for c in codes])
         audit_record(
             actor=actor,
-            action="review.co_authors.set",
+            action=AuditAction.REVIEW_CO_AUTHORS_SET,
             obj=record,
             project_id=str(project.pk),
             old={"co_authors": old} if old is not None else None,

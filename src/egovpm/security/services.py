@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from egovpm.accounts.models import User
+from egovpm.audit.actions import AuditAction
 from egovpm.audit.services import audit_record
 from egovpm.core import clock
 from egovpm.core.errors import Conflict, InvalidInput
@@ -128,7 +129,11 @@ def system_create(*, actor: User, project_id: Any, data: dict[str, Any]) -> Info
         _check_grading(system)
         system.save()
         audit_record(
-            actor=actor, action="system.create", obj=system, project_id=str(project.pk), new=system_state(system)
+            actor=actor,
+            action=AuditAction.SYSTEM_CREATE,
+            obj=system,
+            project_id=str(project.pk),
+            new=system_state(system),
         )
     return system
 
@@ -154,7 +159,7 @@ def system_update(
         system.save(update_fields=[*fields, "updated_at", "version"])
         audit_record(
             actor=actor,
-            action="system.update",
+            action=AuditAction.SYSTEM_UPDATE,
             obj=system,
             project_id=str(system.project_id),
             old=old,
@@ -185,7 +190,7 @@ def system_grant_exception(*, actor: User, system_id: Any, reason: str) -> Infor
         system.save(update_fields=["exception_reason", "exception_by", "exception_at", "version"])
         audit_record(
             actor=actor,
-            action="system.network_exception",
+            action=AuditAction.SYSTEM_NETWORK_EXCEPTION,
             obj=system,
             project_id=str(system.project_id),
             new={"network": system.network, "reason": reason},
@@ -244,7 +249,7 @@ def risk_assessment_record(
         )
         audit_record(
             actor=actor,
-            action="risk_assessment.record",
+            action=AuditAction.RISK_ASSESSMENT_RECORD,
             obj=assessment,
             project_id=str(project.pk),
             new={
