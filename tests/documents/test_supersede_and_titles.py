@@ -54,7 +54,8 @@ def test_a_participating_department_cannot_supersede_the_leads_document(
     r = upload(api, "staff_p", project, b"forged approval", supersedes=archived_approval["id"], category=category)
     assert r.status_code == 403, r.json()
     assert r.json()["code"] == "not_document_owner"
-    assert r.json()["details"] == {"supersedes": "filed by another department"}
+    assert r.json()["details_codes"] == {"supersedes": {"code": "filed_by_another_department", "params": {}}}
+    assert set(r.json()["details"]) == {"supersedes"}
     assert _state(media_root) == before  # no row, no blob, no audit event
     # the lead still corrects its own document
     r = upload(api, "staff_a", project, APPROVAL + "（更正）".encode(), supersedes=archived_approval["id"])

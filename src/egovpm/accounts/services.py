@@ -9,27 +9,31 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from egovpm.accounts.choices import ADMIN_ROLES, DepartmentKind, Role
+from egovpm.accounts.errors import AccountError
 from egovpm.accounts.models import Department, User, UserRole
 from egovpm.audit.actions import AuditAction
 from egovpm.audit.services import audit_record
-from egovpm.core.errors import Conflict, InvalidInput
+from egovpm.core.errors import Conflict, CoreError, FieldError, InvalidInput
 
 
 def _check_roles(roles: Iterable[str]) -> list[str]:
     roles = list(dict.fromkeys(roles))
     if not roles:
-        raise InvalidInput("a user needs at least one role", details={"role": "required"})
+        raise InvalidInput(AccountError.ROLE_REQUIRED, fields={"role": FieldError(CoreError.REQUIRED)})
     unknown = [r for r in roles if r not in Role.values]
     if unknown:
         raise InvalidInput(
-            f"unknown role {', '.join(unknown)} (known: {', '.join(Role.values)})", details={"role": unknown}
+            AccountError.UNKNOWN_ROLE,
+            {"roles": ", ".join(unknown), "known": ", ".join(Role.values)},
+            fields={"role": [FieldError(CoreError.UNKNOWN, {"value": r}) for r in unknown]},
         )
     # 三员分立: the system, security and audit administrators are three people, each doing only that.
     admin = [r for r in roles if r in ADMIN_ROLES]
     if admin and len(roles) > 1:
         raise InvalidInput(
-            f"{admin[0]} cannot be combined with other roles (三员分立: each administrator does only that)",
-            details={"role": roles},
+            AccountError.ADMIN_ROLE_ALONE,
+            {"role": admin[0]},
+            fields={"role": FieldError(AccountError.ADMIN_ROLE_ALONE, {"role": admin[0]})},
         )
     return roles
 
@@ -38,16 +42,21 @@ def department_add(
     *, actor: User | None, code: str, name: str, kind: str, division_code: str = "000000", number: str = "00"
 ) -> Department:
     if kind not in DepartmentKind.values:
-        raise InvalidInput(f"unknown kind {kind!r} (known: {', '.join(DepartmentKind.values)})")
+        raise InvalidInput(
+            AccountError.UNKNOWN_KIND,
+            {"kind": kind, "known": ", ".join(DepartmentKind.values)},
+            fields={"kind": FieldError(CoreError.UNKNOWN, {"value": kind})},
+        )
     if not name.strip():
-        raise InvalidInput("a department needs a name")
+        raise InvalidInput(AccountError.DEPARTMENT_NAME_REQUIRED, fields={"name": FieldError(CoreError.REQUIRED)})
     department = Department(code=code, name=name.strip(), kind=kind, division_code=division_code, number=number)
     try:
         department.full_clean()
     except ValidationError as exc:
         if Department.objects.filter(code=code).exists():
-            raise Conflict(f"department {code} already exists", code="duplicate")
-        raise InvalidInput("invalid department", details=exc.message_dict)
+            raise Conflict(AccountError.DEPARTMENT_EXISTS, {"code": code})
+        problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        raise InvalidInput(AccountError.DEPARTMENT_INVALID, {"problems": problems})
     with transaction.atomic():
         department.save()
         audit_record(actor=actor, action=AuditAction.DEPARTMENT_ADD, obj=department, new=_department_state(department))
@@ -86,14 +95,23 @@ def user_add(
     role_list = _check_roles(roles)
     department = Department.objects.filter(code=department_code).first()
     if department is None:
-        raise InvalidInput(f"unknown department {department_code}", details={"department": department_code})
+        raise InvalidInput(
+            AccountError.UNKNOWN_DEPARTMENT,
+            {"department": department_code},
+            fields={"department": FieldError(CoreError.UNKNOWN, {"value": department_code})},
+        )
     if not username or User.objects.filter(username=username).exists():
-        raise Conflict(f"user {username} already exists", code="duplicate")
+        raise Conflict(AccountError.USER_EXISTS, {"username": username})
     user = User(username=username, department=department, display_name=display_name, email=email)
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise InvalidInput("password rejected: " + " ".join(exc.messages), details={"password": exc.messages})
+        reasons = " ".join(exc.messages)
+        raise InvalidInput(
+            AccountError.PASSWORD_REJECTED,
+            {"reasons": reasons},
+            fields={"password": FieldError(AccountError.PASSWORD_REJECTED, {"reasons": reasons})},
+        )
     user.set_password(password)
     with transaction.atomic():
         user.save()
@@ -112,13 +130,13 @@ def user_set(
 ) -> User:
     user = User.objects.filter(username=username).select_related("department").first()
     if user is None:
-        raise InvalidInput(f"unknown user {username}")
+        raise InvalidInput(AccountError.UNKNOWN_USER, {"username": username})
     role_list = _check_roles(roles) if roles is not None else None
     if password is not None:
         try:
             validate_password(password, user)
         except ValidationError as exc:
-            raise InvalidInput("password rejected: " + " ".join(exc.messages))
+            raise InvalidInput(AccountError.PASSWORD_REJECTED, {"reasons": " ".join(exc.messages)})
     with transaction.atomic():
         user = User.objects.select_for_update(of=("self",)).select_related("department").get(pk=user.pk)
         old = _user_state(user)

@@ -44,12 +44,25 @@ def _flatten(detail: Any) -> Any:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Every error answers {"code", "message", "details"} (api.md)."""
+    """Every error answers {"code", "message", "details"} (api.md), the words rendered from codes
+    in the request's language, with the machine-readable form beside them: `reason` (the top-level
+    `{"code","params"}`) and `details_codes` (per field of `details`: `{"code","params"}` or a
+    list of them). docs/errors.md."""
+    from egovpm.core.errors import CoreError, django_validation_codes, drf_validation_codes, render
+
     if isinstance(exc, DomainError):
-        return error_response(exc.status, exc.code, exc.message, exc.details)
+        answer = error_response(exc.status, exc.code, exc.message, exc.details)
+        reason = exc.as_reason()
+        if reason is not None:
+            answer.data["reason"] = reason
+            answer.data["details_codes"] = exc.details_codes
+        return answer
     if isinstance(exc, DjangoValidationError):
         details = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        return error_response(400, "invalid", "the request is not valid", details)
+        answer = error_response(400, "invalid", render(CoreError.REQUEST_INVALID), details)
+        answer.data["reason"] = {"code": str(CoreError.REQUEST_INVALID), "params": {}}
+        answer.data["details_codes"] = django_validation_codes(exc)
+        return answer
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -61,7 +74,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         details = _flatten(exc.detail)
         if not isinstance(details, dict):
             details = {"non_field_errors": details}
-        return error_response(400, "invalid", "the request is not valid", details)
+        answer = error_response(400, "invalid", render(CoreError.REQUEST_INVALID), details)
+        answer.data["reason"] = {"code": str(CoreError.REQUEST_INVALID), "params": {}}
+        answer.data["details_codes"] = drf_validation_codes(exc.get_codes(), details)
+        return answer
     code = getattr(exc, "default_code", "error")
     if isinstance(exc, drf_exceptions.NotAuthenticated | drf_exceptions.AuthenticationFailed):
         code = "not_authenticated"

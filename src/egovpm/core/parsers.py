@@ -22,8 +22,8 @@ from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 from rest_framework.utils import json
 
-from egovpm.core.errors import InvalidInput
-from egovpm.core.validators import text_problem
+from egovpm.core.errors import CoreError, FieldError, FieldErrors, InvalidInput, render
+from egovpm.core.validators import text_error
 
 MAX_DEPTH = 32
 
@@ -39,33 +39,32 @@ def check_depth(text: str, limit: int = MAX_DEPTH) -> None:
         if token in ("[", "{"):
             depth += 1
             if depth > limit:
-                raise ParseError(f"JSON parse error - nesting deeper than {limit} levels")
+                raise ParseError(render(CoreError.JSON_TOO_DEEP, {"limit": limit}))
         elif token in ("]", "}"):
             depth -= 1
 
 
 def check_strings(data: Any) -> None:
     """Raise InvalidInput naming every field whose text (or key) holds a refused character."""
-    errors: dict[str, str] = {}
+    errors: dict[str, FieldErrors] = {}
     stack: list[tuple[str, Any]] = [("", data)]
     while stack:
         path, value = stack.pop()
         if isinstance(value, str):
-            problem = text_problem(value, multiline=True)
+            problem = text_error(value, multiline=True)
             if problem:
                 errors[path or "non_field_errors"] = problem
         elif isinstance(value, dict):
             for key, item in value.items():
                 child = f"{path}.{key}" if path else str(key)
-                problem = text_problem(str(key), multiline=False)
-                if problem:
-                    errors[child] = f"field name: {problem}"
+                if text_error(str(key), multiline=False):
+                    errors[child] = FieldError(CoreError.FIELD_NAME_CONTROL_CHARACTER)
                     continue
                 stack.append((child, item))
         elif isinstance(value, list):
             stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
     if errors:
-        raise InvalidInput("the request is not valid", details=dict(sorted(errors.items())))
+        raise InvalidInput(CoreError.REQUEST_INVALID, fields=dict(sorted(errors.items())))
 
 
 class JSONParser(parsers.JSONParser):
@@ -74,14 +73,15 @@ class JSONParser(parsers.JSONParser):
         raw = stream.read() if stream is not None else b""
         try:
             text = raw.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise ParseError(f"JSON parse error - not {encoding} text: {exc}") from None
+        except (UnicodeDecodeError, LookupError):
+            raise ParseError(render(CoreError.JSON_NOT_TEXT, {"encoding": encoding})) from None
         check_depth(text)
         try:
             data = json.loads(text, parse_constant=json.strict_constant if self.strict else None)
         except (ValueError, RecursionError) as exc:
-            raise ParseError(f"JSON parse error - {exc}") from None
+            where = {"line": getattr(exc, "lineno", 1), "column": getattr(exc, "colno", 1)}
+            raise ParseError(render(CoreError.JSON_MALFORMED, where)) from None
         if not isinstance(data, dict):
-            raise ParseError("JSON parse error - the body must be a JSON object {…}")
+            raise ParseError(render(CoreError.JSON_NOT_OBJECT))
         check_strings(data)
         return data

@@ -28,9 +28,12 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from egovpm.core.errors import CoreError, FieldError, InvalidInput, template
+
 MIN_DATE = dt.date(1990, 1, 1)
 MAX_DATE = dt.date(2099, 12, 31)
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+# the internal ValueError text of parse_date (users read DATE_ERROR, rendered in their language)
 DATE_MESSAGE = f"a date as YYYY-MM-DD between {MIN_DATE.isoformat()} and {MAX_DATE.isoformat()}"
 
 LONG_TEXT_ALLOWED = frozenset("\n\r\t")
@@ -38,6 +41,7 @@ LONG_TEXT_ALLOWED = frozenset("\n\r\t")
 # and paragraph separators. Unassigned code points (Cn) are not refused: a newer CJK extension
 # would be "unassigned" to an older Python.
 REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
+DATE_ERROR = FieldError(CoreError.INVALID_DATE)
 
 
 def parse_date(value: object) -> dt.date:
@@ -62,28 +66,32 @@ def parse_date(value: object) -> dt.date:
 def parse_as_of(raw: str | None, field: str = "as_of") -> dt.date | None:
     """The `as_of` query parameter of every API endpoint: None when absent or empty, else a date
     of `parse_date`; anything else is a 400 naming the parameter."""
-    from egovpm.core.errors import InvalidInput
-
     if raw is None or raw == "":
         return None
     try:
         return parse_date(raw)
     except ValueError:
-        raise InvalidInput(f"{field} must be {DATE_MESSAGE}", details={field: DATE_MESSAGE}) from None
+        raise InvalidInput(fields={field: DATE_ERROR}) from None
 
 
-def text_problem(value: str, *, multiline: bool = False) -> str | None:
-    """Why `value` is refused as text (None when it is fine)."""
+def text_error(value: str, *, multiline: bool = False) -> FieldError | None:
+    """Why `value` is refused as text, as a field error (None when it is fine)."""
     if value.isprintable():  # the common case, in C: no control, format or separator at all
         return None
     for ch in value:
         if ch in LONG_TEXT_ALLOWED:
             if multiline:
                 continue
-            return "line breaks and tabs are not allowed here"
+            return FieldError(CoreError.LINE_BREAK)
         if unicodedata.category(ch) in REFUSED_CATEGORIES:
-            return f"invisible or control character U+{ord(ch):04X} is not allowed"
+            return FieldError(CoreError.CONTROL_CHARACTER, {"char": f"U+{ord(ch):04X}"})
     return None
+
+
+def text_problem(value: str, *, multiline: bool = False) -> str | None:
+    """Why `value` is refused as text, in words of the active language (None when it is fine)."""
+    error = text_error(value, multiline=multiline)
+    return error.render() if error is not None else None
 
 
 @deconstructible
@@ -138,7 +146,7 @@ class StrictDate(serializers.DateField):
         try:
             return parse_date(value)
         except ValueError:
-            raise serializers.ValidationError(DATE_MESSAGE, code="invalid") from None
+            raise serializers.ValidationError(template(CoreError.INVALID_DATE), code=CoreError.INVALID_DATE) from None
 
 
 # ------------------------------------------------------------------ form fields
@@ -156,7 +164,7 @@ class StrictDateFormField(forms.DateField):
     """forms.DateField accepting only `YYYY-MM-DD` in the plausible range (`parse_date`)."""
 
     default_error_messages = {
-        "invalid": _("Enter a date as YYYY-MM-DD between 1990-01-01 and 2099-12-31."),
+        "invalid": template(CoreError.INVALID_DATE),
     }
 
     def to_python(self, value: Any) -> dt.date | None:

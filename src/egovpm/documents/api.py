@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import FileResponse
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from egovpm.core.api import paginated
 from egovpm.core.errors import NotFound
 from egovpm.documents import selectors, services, storage
+from egovpm.documents.errors import DocumentError
 from egovpm.documents.models import Document
 
 
@@ -113,13 +114,13 @@ class DocumentArchiveView(APIView):
 
 
 class DocumentContentView(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, "*/*"): OpenApiResponse(bytes, description="the file, with its own content type")})
     def get(self, request: Request, document_id: str) -> FileResponse:
         document = selectors.document_for(user=request.user, document_id=document_id)
         try:
             content = storage.open_blob(document.sha256)
         except storage.BlobMissing:
-            raise NotFound("the stored file is missing; tell the system administrator")
+            raise NotFound(DocumentError.BLOB_MISSING) from None
         response = FileResponse(
             content,
             as_attachment=True,

@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from egovpm.core.errors import NotFound
+from egovpm.documents.errors import DocumentError
 from egovpm.documents.models import Document
 from egovpm.projects import policies
 
@@ -26,7 +27,7 @@ def document_for(*, user: Any, document_id: Any) -> Document:
     try:
         pk = uuid.UUID(str(document_id))
     except ValueError:
-        raise NotFound("document not found")
+        raise NotFound(DocumentError.DOCUMENT_NOT_FOUND) from None
     document = (
         Document.objects.filter(pk=pk, project__in=policies.restrict(user, "documents"))
         .select_related("uploaded_by", "archived_by")
@@ -35,5 +36,5 @@ def document_for(*, user: Any, document_id: Any) -> Document:
     if document is None or (
         document.category not in EXPERT_CATEGORIES and policies.expert_only(user, document.project)
     ):
-        raise NotFound("document not found")
+        raise NotFound(DocumentError.DOCUMENT_NOT_FOUND)
     return document

@@ -10,10 +10,11 @@ from egovpm.accounts.models import User
 from egovpm.audit.actions import AuditAction
 from egovpm.audit.services import audit_record
 from egovpm.core import clock
-from egovpm.core.errors import Conflict, Forbidden, InvalidInput
-from egovpm.core.validators import text_problem
+from egovpm.core.errors import Conflict, CoreError, FieldError, Forbidden, InvalidInput, NotFound
+from egovpm.core.validators import text_error
 from egovpm.documents import storage
 from egovpm.documents.choices import Category, Retention
+from egovpm.documents.errors import DocumentError
 from egovpm.documents.models import Document
 from egovpm.projects import policies
 from egovpm.projects.choices import Stage
@@ -38,39 +39,39 @@ def document_upload(
     max_bytes: int,
 ) -> Document:
     """Store a document of a project; `supersedes` makes it a new version of an earlier one."""
-    errors: dict[str, str] = {}
+    errors: dict[str, FieldError] = {}
     if file is None:
-        errors["file"] = "required"
+        errors["file"] = FieldError(CoreError.REQUIRED)
     elif file.size == 0:
-        errors["file"] = "the file is empty"
+        errors["file"] = FieldError(DocumentError.FILE_EMPTY)
     elif file.size is not None and file.size > max_bytes:
-        errors["file"] = f"the file is larger than {max_bytes} bytes"
+        errors["file"] = FieldError(DocumentError.FILE_TOO_LARGE, {"max_bytes": max_bytes})
     if stage not in Stage.values:
-        errors["stage"] = f"one of {', '.join(Stage.values)}"
+        errors["stage"] = _one_of(Stage.values)
     if category not in Category.values:
-        errors["category"] = f"one of {', '.join(Category.values)}"
+        errors["category"] = _one_of(Category.values)
     if retention and retention not in Retention.values:
-        errors["retention"] = f"one of {', '.join(Retention.values)}"
+        errors["retention"] = _one_of(Retention.values)
     if not (title or "").strip() and file is not None:
         title = file.name or ""
     if not (title or "").strip():
-        errors["title"] = "required"
-    elif problem := title_problem(title):
+        errors["title"] = FieldError(CoreError.REQUIRED)
+    elif problem := title_error(title):
         errors["title"] = problem  # before any byte is stored: a refused title leaves no blob
     project = policies.project_for(actor, project_id, "add_document")
     policies.require(
         policies.may_add_documents(actor, project),
-        "only the lead and participating departments add documents",
+        DocumentError.ADD_NOT_ALLOWED,
     )
     if errors:
-        raise InvalidInput("the document was not stored", details=errors)
+        raise InvalidInput(DocumentError.NOT_STORED, fields=errors)
     assert file is not None
     # streamed to a temporary file while digesting (never the whole file in memory); the
     # temporary file is gone when the block ends, stored or not (documents/storage.py)
     with storage.spool(file.chunks()) as spooled:
         sha256, sm3, size = spooled.sha256, spooled.sm3, spooled.size
         if size == 0:
-            raise InvalidInput("the document was not stored", details={"file": "the file is empty"})
+            raise InvalidInput(DocumentError.NOT_STORED, fields={"file": FieldError(DocumentError.FILE_EMPTY)})
         with transaction.atomic():
             previous = None
             if supersedes:
@@ -80,9 +81,12 @@ def document_upload(
                     else None
                 )
                 if previous is None:
-                    raise InvalidInput("unknown document to supersede", details={"supersedes": "unknown"})
+                    raise InvalidInput(
+                        DocumentError.UNKNOWN_SUPERSEDED,
+                        fields={"supersedes": FieldError(CoreError.UNKNOWN, {"value": supersedes})},
+                    )
                 if hasattr(previous, "superseded_by"):
-                    raise Conflict("that document already has a newer version", code="not_latest")
+                    raise Conflict(DocumentError.NOT_LATEST)
                 _refuse_foreign_version(actor, previous, category)
             document = Document.objects.create(
                 project=project,
@@ -124,12 +128,16 @@ def document_upload(
 TITLE_MAX = Document._meta.get_field("title").max_length or 300
 
 
-def title_problem(title: str) -> str | None:
+def title_error(title: str) -> FieldError | None:
     """Why a document title is refused (None when fine): the column's length, one line, no
     invisible or direction-changing characters (core/validators.py)."""
     if len(title.strip()) > TITLE_MAX:
-        return f"at most {TITLE_MAX} characters"
-    return text_problem(title, multiline=False)
+        return FieldError(DocumentError.TITLE_TOO_LONG, {"max": TITLE_MAX})
+    return text_error(title, multiline=False)
+
+
+def _one_of(values: list[str]) -> FieldError:
+    return FieldError(DocumentError.ONE_OF, {"choices": ", ".join(values)})
 
 
 def _refuse_foreign_version(actor: User, previous: Document, category: str) -> None:
@@ -139,15 +147,15 @@ def _refuse_foreign_version(actor: User, previous: Document, category: str) -> N
     owner = User.objects.filter(pk=previous.uploaded_by_id).values_list("department_id", flat=True).first()
     if owner is None or owner != actor.department_id:
         raise Forbidden(
-            "only the department that filed a document may upload a new version of it",
-            code="not_document_owner",
-            details={"supersedes": "filed by another department"},
+            DocumentError.NOT_DOCUMENT_OWNER,
+            fields={"supersedes": FieldError(DocumentError.FILED_BY_ANOTHER_DEPARTMENT)},
         )
     if category != previous.category:
+        keep = {"category": previous.category}
         raise InvalidInput(
-            f"a new version keeps the category of the document it supersedes ({previous.category})",
-            code="category_mismatch",
-            details={"category": f"must be {previous.category}, the category of the superseded document"},
+            DocumentError.CATEGORY_MISMATCH,
+            keep,
+            fields={"category": FieldError(DocumentError.MUST_KEEP_CATEGORY, keep)},
         )
 
 
@@ -169,10 +177,8 @@ def document_state(document: Document) -> dict[str, Any]:
 
 
 def _locked_document(actor: User, document_id: Any) -> Document:
-    from egovpm.core.errors import NotFound
-
     if not _is_uuid(document_id):
-        raise NotFound("document not found")
+        raise NotFound(DocumentError.DOCUMENT_NOT_FOUND)
     document = (
         Document.objects.select_for_update(of=("self",))
         .select_related("project", "project__lead_department")
@@ -180,16 +186,13 @@ def _locked_document(actor: User, document_id: Any) -> Document:
         .first()
     )
     if document is None:
-        raise NotFound("document not found")
+        raise NotFound(DocumentError.DOCUMENT_NOT_FOUND)
     return document
 
 
 def _refuse_if_archived(document: Document) -> None:
     if document.archived:
-        raise Conflict(
-            "the document is archived and cannot be changed; upload a corrected version that supersedes it",
-            code="archived",
-        )
+        raise Conflict(DocumentError.ARCHIVED)
 
 
 def document_update(*, actor: User, document_id: Any, changes: dict[str, Any]) -> Document:
@@ -199,23 +202,23 @@ def document_update(*, actor: User, document_id: Any, changes: dict[str, Any]) -
         document = _locked_document(actor, document_id)
         policies.require(
             policies.is_lead_member(actor, document.project) or document.uploaded_by_id == actor.pk,
-            "only the lead department or the uploader corrects a document's details",
+            DocumentError.UPDATE_NOT_ALLOWED,
         )
         _refuse_if_archived(document)
-        errors: dict[str, str] = {f: "not editable" for f in sorted(unknown)}
+        errors: dict[str, FieldError] = {f: FieldError(DocumentError.NOT_EDITABLE) for f in sorted(unknown)}
         values: dict[str, str] = {}
         for f in EDITABLE:
             if f in changes:
                 values[f] = str(changes[f] or "").strip()
         if "title" in values and not values["title"]:
-            errors["title"] = "required"
-        elif "title" in values and (problem := title_problem(values["title"])):
+            errors["title"] = FieldError(CoreError.REQUIRED)
+        elif "title" in values and (problem := title_error(values["title"])):
             errors["title"] = problem
         for f, choices in (("stage", Stage), ("category", Category), ("retention", Retention)):
             if f in values and values[f] not in choices.values:
-                errors[f] = f"one of {', '.join(choices.values)}"
+                errors[f] = _one_of(choices.values)
         if errors:
-            raise InvalidInput("the document was not changed", details=errors)
+            raise InvalidInput(DocumentError.NOT_CHANGED, fields=errors)
         old = document_state(document)
         for f, value in values.items():
             setattr(document, f, value)
@@ -236,13 +239,11 @@ def document_archive(*, actor: User, document_id: Any) -> Document:
     from then on it is immutable (clause 7)."""
     with transaction.atomic():
         document = _locked_document(actor, document_id)
-        policies.require(
-            policies.is_lead_member(actor, document.project), "only the lead department archives documents"
-        )
+        policies.require(policies.is_lead_member(actor, document.project), DocumentError.ARCHIVE_NOT_ALLOWED)
         if document.archived:
-            raise Conflict("the document is already archived", code="already_archived")
+            raise Conflict(DocumentError.ALREADY_ARCHIVED)
         if Document.objects.filter(supersedes=document).exists():
-            raise Conflict("a newer version supersedes this document; archive the latest version", code="not_latest")
+            raise Conflict(DocumentError.ARCHIVE_NOT_LATEST)
         document.archived = True
         document.archived_at = clock.now()
         document.archived_by = actor

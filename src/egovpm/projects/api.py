@@ -12,11 +12,12 @@ from rest_framework.views import APIView
 
 from egovpm.accounts.choices import Role
 from egovpm.core.api import Pagination, paginated
-from egovpm.core.errors import InvalidInput
+from egovpm.core.errors import FieldError, InvalidInput
 from egovpm.core.validators import ShortText, StrictDate, parse_as_of
 from egovpm.core.views import language_of
 from egovpm.projects import policies, selectors, services
 from egovpm.projects.choices import TRANSITIONS, AssignmentTask
+from egovpm.projects.errors import ProjectError
 from egovpm.projects.filters import ProjectListParams
 from egovpm.projects.models import Project
 
@@ -114,7 +115,11 @@ class ProjectListView(APIView):
     def get(self, request: Request) -> Response:
         params = ProjectListParams(request.query_params, queryset=Project.objects.none())
         if not params.is_valid():
-            raise InvalidInput("invalid filter", details={k: "; ".join(map(str, v)) for k, v in params.errors.items()})
+            problems = {k: {"problem": "; ".join(map(str, v))} for k, v in params.errors.items()}
+            raise InvalidInput(
+                ProjectError.INVALID_FILTER,
+                fields={k: FieldError(ProjectError.FILTER_VALUE, p) for k, p in problems.items()},
+            )
         data = params.form.cleaned_data
         qs = selectors.project_list(
             user=request.user,
@@ -128,7 +133,7 @@ class ProjectListView(APIView):
 
     @extend_schema(request=ProjectIn, responses={201: ProjectOut})
     def post(self, request: Request) -> Response:
-        policies.require(request.user.has_role(*policies.DEPT_ROLES), "only department staff create projects")
+        policies.require(request.user.has_role(*policies.DEPT_ROLES), ProjectError.DEPT_STAFF_ONLY)
         data = ProjectIn(data=request.data)
         data.is_valid(raise_exception=True)
         fields = _flatten_leader(data.validated_data)
@@ -146,7 +151,7 @@ class ProjectDetailView(APIView):
     def patch(self, request: Request, project_id: str) -> Response:
         project = policies.project_for(request.user, project_id, "write")  # 404 before any validation message
         # the role before the input (domain.md §4 order: 404, 403, then 400)
-        policies.require(policies.may_edit(request.user, project), "only the lead department edits the project")
+        policies.require(policies.may_edit(request.user, project), ProjectError.LEAD_EDITS_ONLY)
         read_only = {"stage", "code", "lead_department", "id", "regime"} & set(request.data)
         if read_only:
             services.project_update(actor=request.user, project_id=project_id, changes=dict.fromkeys(read_only))
@@ -176,7 +181,8 @@ class TransitionView(APIView):
             # the role for a known action before the rest of the input is validated (404, 403, 409, 400)
             policies.require(
                 policies.may_act(request.user, project, action),
-                f"your role may not take the action {action} on this project",
+                ProjectError.ACTION_NOT_ALLOWED,
+                {"action": action},
             )
         data = TransitionIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -217,7 +223,7 @@ class EntrustView(APIView):
     @extend_schema(request=EntrustIn, responses={200: ProjectOut})
     def post(self, request: Request, project_id: str) -> Response:
         policies.project_for(request.user, project_id, "write")
-        policies.require(request.user.has_role(Role.NDRC_OFFICER), "only NDRC entrusts completion acceptance")
+        policies.require(request.user.has_role(Role.NDRC_OFFICER), ProjectError.NDRC_ENTRUSTS_ONLY)
         data = EntrustIn(data=request.data)
         data.is_valid(raise_exception=True)
         project = services.project_set_entrustment(actor=request.user, project_id=project_id, **data.validated_data)
@@ -282,7 +288,7 @@ class AssignmentListView(APIView):
     @extend_schema(request=AssignmentIn, responses={201: AssignmentOut})
     def post(self, request: Request, project_id: str) -> Response:
         policies.project_for(request.user, project_id, "write")
-        policies.require(policies.may_assign(request.user), "only NDRC assigns users to projects")
+        policies.require(policies.may_assign(request.user), ProjectError.NDRC_ASSIGNS_ONLY)
         data = AssignmentIn(data=request.data)
         data.is_valid(raise_exception=True)
         assignment = services.assignment_add(
@@ -311,7 +317,7 @@ class EventReferenceView(APIView):
     @extend_schema(request=ReferenceIn, responses={200: EventOut})
     def post(self, request: Request, project_id: str, seq: int) -> Response:
         policies.project_for(request.user, project_id, "write")
-        policies.require(request.user.has_role(Role.NDRC_OFFICER), "only NDRC records approval document numbers")
+        policies.require(request.user.has_role(Role.NDRC_OFFICER), ProjectError.NDRC_RECORDS_REFERENCES_ONLY)
         data = ReferenceIn(data=request.data)
         data.is_valid(raise_exception=True)
         event = services.stage_event_record_reference(

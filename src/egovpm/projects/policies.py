@@ -7,13 +7,15 @@ after the scope check and answer 403."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from egovpm.accounts.choices import Role
-from egovpm.core.errors import Forbidden, NotFound
+from egovpm.core.errors import ErrorCode, Forbidden, NotFound
 from egovpm.projects.choices import BEFORE_PROPOSAL_APPROVAL, TRANSITIONS, Actor
+from egovpm.projects.errors import ProjectError
 from egovpm.projects.models import Project
 
 READ_ALL_ROLES = (Role.NDRC_OFFICER, Role.MOF_VIEWER)
@@ -62,13 +64,13 @@ def project_for(user: Any, project_id: Any, action: str = "view", *, for_update:
     try:
         pk = uuid.UUID(str(project_id))
     except ValueError:
-        raise NotFound("project not found")
+        raise NotFound(ProjectError.PROJECT_NOT_FOUND) from None
     qs = restrict(user, action).select_related("lead_department")
     if for_update:
         qs = qs.select_for_update(of=("self",))
     project = qs.filter(pk=pk).first()
     if project is None:
-        raise NotFound("project not found")
+        raise NotFound(ProjectError.PROJECT_NOT_FOUND)
     return project
 
 
@@ -125,9 +127,13 @@ def may_act(user: Any, project: Project, action: str) -> bool:
     return False
 
 
-def require(allowed: bool, message: str) -> None:
+def require(allowed: bool, reason: ErrorCode | str, params: Mapping[str, Any] | None = None) -> None:
+    """403 with `reason` (an ErrorCode of the caller's app) unless `allowed`. A plain string is the
+    legacy form that tests/core/test_error_codes.py lists for removal."""
     if not allowed:
-        raise Forbidden(message)
+        if isinstance(reason, ErrorCode):
+            raise Forbidden(reason, params)
+        raise Forbidden(reason)
 
 
 def may_assign(user: Any) -> bool:

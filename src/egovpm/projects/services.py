@@ -16,11 +16,12 @@ from egovpm.accounts.models import Department, User
 from egovpm.audit.actions import AuditAction
 from egovpm.audit.services import audit_record
 from egovpm.core import clock
-from egovpm.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
-from egovpm.core.validators import DATE_MESSAGE, parse_date
+from egovpm.core.errors import Conflict, CoreError, FieldError, InvalidInput, NotFound, RuleViolation
+from egovpm.core.validators import DATE_ERROR, parse_date
 from egovpm.projects import policies
 from egovpm.projects.choices import TASK_ROLE, TRANSITIONS, Action, AssignmentTask
 from egovpm.projects.codes import code_is_valid, code_issue
+from egovpm.projects.errors import ProjectError
 from egovpm.projects.facts import project_facts
 from egovpm.projects.models import Assignment, Participation, Project, StageEvent
 from egovpm.rules import engine
@@ -57,11 +58,15 @@ def _departments(codes: Iterable[str], lead: Department) -> list[Department]:
     found = {d.code: d for d in Department.objects.filter(code__in=codes)}
     unknown = [c for c in codes if c not in found]
     if unknown:
-        raise InvalidInput(f"unknown department {', '.join(unknown)}", details={"participating_departments": unknown})
+        raise InvalidInput(
+            ProjectError.UNKNOWN_DEPARTMENTS,
+            {"departments": ", ".join(unknown)},
+            fields={"participating_departments": [FieldError(CoreError.UNKNOWN, {"value": c}) for c in unknown]},
+        )
     if lead.code in found:
         raise InvalidInput(
-            "the lead department cannot also participate",
-            details={"participating_departments": "the lead department is listed"},
+            ProjectError.LEAD_ALSO_PARTICIPATES,
+            fields={"participating_departments": FieldError(ProjectError.LEAD_IS_LISTED)},
         )
     return [found[c] for c in codes]
 
@@ -77,25 +82,31 @@ def project_create(
     **fields: Any,
 ) -> Project:
     """Create a draft project led by the creator's own department (api.md POST /projects)."""
-    policies.require(actor.has_role(*policies.DEPT_ROLES), "only department staff create projects")
+    policies.require(actor.has_role(*policies.DEPT_ROLES), ProjectError.DEPT_STAFF_ONLY)
     lead = Department.objects.filter(code=lead_department).first()
     if lead is None:
-        raise InvalidInput(f"unknown department {lead_department}", details={"lead_department": "unknown"})
+        raise InvalidInput(
+            ProjectError.UNKNOWN_LEAD_DEPARTMENT,
+            {"department": lead_department},
+            fields={"lead_department": FieldError(CoreError.UNKNOWN, {"value": lead_department})},
+        )
     if lead.pk != actor.department_id:
-        policies.require(False, "the lead department must be your own department")
+        policies.require(False, ProjectError.LEAD_NOT_OWN_DEPARTMENT)
     if not name or not name.strip():
-        raise InvalidInput("a project needs a name", details={"name": "required"})
+        raise InvalidInput(ProjectError.NAME_REQUIRED, fields={"name": FieldError(ProjectError.NAME_REQUIRED)})
     unknown_fields = set(fields) - set(EDITABLE_TEXT) - set(EDITABLE_BOOL)
     if unknown_fields:
-        raise InvalidInput(f"unknown fields {sorted(unknown_fields)}")
+        raise InvalidInput(
+            ProjectError.UNKNOWN_FIELDS,
+            {"fields": ", ".join(sorted(unknown_fields))},
+            fields={f: FieldError(CoreError.UNKNOWN_FIELD) for f in sorted(unknown_fields)},
+        )
     participants = _departments(participating_departments, lead)
     if code:
         if not code_is_valid(code):
-            raise InvalidInput(
-                "a project code has the form YYYY-RRRRRR-DD-TT-NNNNNN", details={"code": "invalid format"}
-            )
+            raise InvalidInput(ProjectError.CODE_FORMAT, fields={"code": FieldError(ProjectError.CODE_FORMAT)})
         if Project.objects.filter(code=code).exists():
-            raise Conflict(f"project code {code} is already in use", code="duplicate_code")
+            raise Conflict(ProjectError.DUPLICATE_CODE, {"code": code})
     now = clock.now()
     with transaction.atomic():
         project = Project(
@@ -126,25 +137,31 @@ def project_update(
     forbidden = {"stage", "code", "lead_department", "id", "regime"} & changes.keys()
     if forbidden:
         raise InvalidInput(
-            f"{', '.join(sorted(forbidden))} cannot be changed here"
-            + (" (stages move only through POST /projects/{id}/transition)" if "stage" in forbidden else ""),
-            details={f: "read-only" for f in forbidden},
+            ProjectError.STAGE_READ_ONLY if "stage" in forbidden else ProjectError.READ_ONLY_FIELDS,
+            {"fields": ", ".join(sorted(forbidden))},
+            fields={f: FieldError(CoreError.READ_ONLY) for f in sorted(forbidden)},
         )
     unknown = set(changes) - set(EDITABLE_TEXT) - set(EDITABLE_BOOL) - {"participating_departments"}
     if unknown:
-        raise InvalidInput(f"unknown fields {sorted(unknown)}", details={f: "unknown" for f in unknown})
+        raise InvalidInput(
+            ProjectError.UNKNOWN_FIELDS,
+            {"fields": ", ".join(sorted(unknown))},
+            fields={f: FieldError(CoreError.UNKNOWN_FIELD) for f in sorted(unknown)},
+        )
     with transaction.atomic():
         project = policies.project_for(actor, project_id, "change", for_update=True)
-        policies.require(policies.may_edit(actor, project), "only the lead department edits the project")
+        policies.require(policies.may_edit(actor, project), ProjectError.LEAD_EDITS_ONLY)
         if expected_version is not None and expected_version != project.version:
-            raise Conflict("the project was changed by someone else; reload and try again", code="stale_version")
+            raise Conflict(ProjectError.STALE_VERSION)
         old = project_state(project)
         fields = ["updated_at", "version"]
         for f in EDITABLE_TEXT:
             if f in changes:
                 value = str(changes[f] or "").strip()
                 if f == "name" and not value:
-                    raise InvalidInput("a project needs a name", details={"name": "required"})
+                    raise InvalidInput(
+                        ProjectError.NAME_REQUIRED, fields={"name": FieldError(ProjectError.NAME_REQUIRED)}
+                    )
                 setattr(project, f, value)
                 fields.append(f)
         for f in EDITABLE_BOOL:
@@ -201,7 +218,7 @@ def _parse_effective_date(value: dt.date | str | None) -> dt.date:
     try:
         return parse_date(value)
     except ValueError:
-        raise InvalidInput(f"effective_date must be {DATE_MESSAGE}", details={"effective_date": DATE_MESSAGE})
+        raise InvalidInput(ProjectError.EFFECTIVE_DATE_INVALID, fields={"effective_date": DATE_ERROR}) from None
 
 
 def gate_results(project: Project, action: str, effective_date: dt.date, language: str = "zh") -> list[engine.Result]:
@@ -224,7 +241,10 @@ def project_transition(
     """Move a project one step, checking in the order of domain.md §4:
     scope 404 → role 403 → legality 409 → effective date 400 → gates 409. A refusal changes nothing."""
     if action not in TRANSITIONS:
-        raise InvalidInput(f"unknown action {action!r}", details={"action": f"one of {', '.join(TRANSITIONS)}"})
+        known = {"action": action, "known": ", ".join(TRANSITIONS)}
+        raise InvalidInput(
+            ProjectError.UNKNOWN_ACTION, known, fields={"action": FieldError(ProjectError.UNKNOWN_ACTION, known)}
+        )
     transition = TRANSITIONS[action]
     with transaction.atomic():
         # The row lock serialises concurrent moves of one project: the second waits, then sees
@@ -232,33 +252,41 @@ def project_transition(
         project = policies.project_for(actor, project_id, "transition", for_update=True)
         policies.require(
             policies.may_act(actor, project, action),
-            f"your role may not take the action {action} on this project",
+            ProjectError.ACTION_NOT_ALLOWED,
+            {"action": action},
         )
         if project.stage not in transition.sources:
             raise Conflict(
-                f"{action} is not possible from stage {project.stage}",
-                code="illegal_transition",
-                details={"stage": project.stage, "action": action, "allowed_from": list(transition.sources)},
+                ProjectError.ILLEGAL_TRANSITION,
+                {"action": action, "stage": project.stage},
+                data={"stage": project.stage, "action": action, "allowed_from": list(transition.sources)},
             )
         effective = _parse_effective_date(effective_date)
         if effective > clock.today():
             raise InvalidInput(
-                "the effective date may not lie in the future", details={"effective_date": "in the future"}
+                ProjectError.EFFECTIVE_DATE_IN_FUTURE, fields={"effective_date": FieldError(CoreError.DATE_IN_FUTURE)}
             )
         previous = project.events.order_by("-seq").first()
         if previous is not None and effective < previous.effective_date:
+            before = {"previous": previous.effective_date.isoformat()}
             raise InvalidInput(
-                f"the effective date may not lie before the previous stage action ({previous.effective_date})",
-                details={"effective_date": f"before {previous.effective_date}"},
+                ProjectError.EFFECTIVE_DATE_BEFORE_PREVIOUS,
+                {"date": before["previous"]},
+                fields={"effective_date": FieldError(ProjectError.BEFORE_PREVIOUS_EVENT, before)},
             )
         if transition.requires_comment and not comment.strip():
-            raise InvalidInput(f"{action} needs a comment stating the reason", details={"comment": "required"})
+            raise InvalidInput(
+                ProjectError.COMMENT_REQUIRED,
+                {"action": action},
+                fields={"comment": FieldError(ProjectError.COMMENT_REQUIRED, {"action": action})},
+            )
         results = gate_results(project, action, effective, language)
         blocking = [r for r in results if r.blocks]
         if blocking:
             raise RuleViolation(
-                f"{action} is blocked by {len(blocking)} rule(s): " + ", ".join(r.rule for r in blocking),
-                details={"violations": [r.as_violation() for r in blocking]},
+                ProjectError.BLOCKED_BY_RULES,
+                {"action": action, "count": len(blocking), "rules": ", ".join(r.rule for r in blocking)},
+                data={"violations": [r.as_violation() for r in blocking]},
             )
         pack = engine.load_pack(project.regime)
         old_stage = project.stage
@@ -317,9 +345,10 @@ def project_set_entrustment(*, actor: User, project_id: Any, entrusted: bool, re
     """NDRC entrusts completion acceptance to the lead department (Order 55, small projects)."""
     with transaction.atomic():
         project = policies.project_for(actor, project_id, "entrust", for_update=True)
-        policies.require(actor.has_role(Role.NDRC_OFFICER), "only NDRC entrusts completion acceptance")
+        policies.require(actor.has_role(Role.NDRC_OFFICER), ProjectError.NDRC_ENTRUSTS_ONLY)
         if entrusted and not reason.strip():
-            raise InvalidInput("entrusting needs a reason", details={"reason": "required"})
+            required = FieldError(ProjectError.ENTRUST_REASON_REQUIRED)
+            raise InvalidInput(ProjectError.ENTRUST_REASON_REQUIRED, fields={"reason": required})
         old = {
             "completion_entrusted": project.completion_entrusted,
             "reason": project.completion_entrusted_reason,
@@ -343,19 +372,26 @@ def project_set_entrustment(*, actor: User, project_id: Any, entrusted: bool, re
 def assignment_add(*, actor: User, project_id: Any, username: str, task: str) -> Assignment:
     with transaction.atomic():
         project = policies.project_for(actor, project_id, "assign", for_update=True)
-        policies.require(policies.may_assign(actor), "only NDRC assigns users to projects")
+        policies.require(policies.may_assign(actor), ProjectError.NDRC_ASSIGNS_ONLY)
         if task not in AssignmentTask.values:
-            raise InvalidInput(f"unknown task {task!r}", details={"as": f"one of {', '.join(AssignmentTask.values)}"})
+            known = {"task": task, "known": ", ".join(AssignmentTask.values)}
+            raise InvalidInput(
+                ProjectError.UNKNOWN_TASK, known, fields={"as": FieldError(ProjectError.UNKNOWN_TASK, known)}
+            )
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
-            raise InvalidInput(f"unknown user {username}", details={"user": "unknown"})
-        if not user.has_role(TASK_ROLE[cast(AssignmentTask, task)]):
             raise InvalidInput(
-                f"{username} lacks the role {TASK_ROLE[cast(AssignmentTask, task)]} needed for {task}",
-                details={"user": "wrong role"},
+                ProjectError.UNKNOWN_USER,
+                {"username": username},
+                fields={"user": FieldError(ProjectError.UNKNOWN_USER_FIELD, {"username": username})},
+            )
+        if not user.has_role(TASK_ROLE[cast(AssignmentTask, task)]):
+            role = {"username": username, "role": TASK_ROLE[cast(AssignmentTask, task)], "task": task}
+            raise InvalidInput(
+                ProjectError.WRONG_ROLE, role, fields={"user": FieldError(ProjectError.WRONG_ROLE_FIELD, role)}
             )
         if Assignment.objects.filter(project=project, user=user, task=task).exists():
-            raise Conflict(f"{username} is already assigned to this project as {task}", code="duplicate")
+            raise Conflict(ProjectError.ALREADY_ASSIGNED, {"username": username, "task": task})
         assignment = Assignment.objects.create(
             project=project, user=user, task=task, assigned_by=actor, assigned_at=clock.now()
         )
@@ -372,10 +408,10 @@ def assignment_add(*, actor: User, project_id: Any, username: str, task: str) ->
 def assignment_remove(*, actor: User, project_id: Any, username: str) -> int:
     with transaction.atomic():
         project = policies.project_for(actor, project_id, "assign", for_update=True)
-        policies.require(policies.may_assign(actor), "only NDRC assigns users to projects")
+        policies.require(policies.may_assign(actor), ProjectError.NDRC_ASSIGNS_ONLY)
         rows = list(Assignment.objects.filter(project=project, user__username=username))
         if not rows:
-            raise NotFound(f"{username} is not assigned to this project")
+            raise NotFound(ProjectError.NOT_ASSIGNED, {"username": username})
         for a in rows:
             audit_record(
                 actor=actor,
@@ -394,17 +430,23 @@ def stage_event_record_reference(*, actor: User, project_id: Any, seq: int, refe
     with the audit trail showing who entered it."""
     reference = reference.strip()
     if not reference:
-        raise InvalidInput("the approval document number is required", details={"approval_reference": "required"})
+        raise InvalidInput(
+            ProjectError.APPROVAL_REFERENCE_REQUIRED, fields={"approval_reference": FieldError(CoreError.REQUIRED)}
+        )
     with transaction.atomic():
         project = policies.project_for(actor, project_id, "record_reference", for_update=True)
-        policies.require(actor.has_role(Role.NDRC_OFFICER), "only NDRC records approval document numbers")
+        policies.require(actor.has_role(Role.NDRC_OFFICER), ProjectError.NDRC_RECORDS_REFERENCES_ONLY)
         event = project.events.select_for_update().filter(seq=seq).first()
         if event is None:
-            raise NotFound("stage event not found")
+            raise NotFound(ProjectError.STAGE_EVENT_NOT_FOUND)
         if not TRANSITIONS[event.action].ndrc_approval:
-            raise InvalidInput(f"{event.action} is not an NDRC approval", details={"seq": "not an approval"})
+            raise InvalidInput(
+                ProjectError.NOT_AN_APPROVAL,
+                {"action": event.action},
+                fields={"seq": FieldError(ProjectError.NOT_AN_APPROVAL, {"action": event.action})},
+            )
         if event.approval_reference:
-            raise Conflict("this approval already records its document number", code="already_recorded")
+            raise Conflict(ProjectError.ALREADY_RECORDED)
         event.approval_reference = reference
         event.save(update_fields=["approval_reference"])
         audit_record(

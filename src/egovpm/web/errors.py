@@ -1,7 +1,7 @@
-"""Turn a service's DomainError into words for the screen, in the user's language.
+"""Put a service's DomainError on the screen, in the user's language.
 
-Services speak English to the API; here the common refusals get their translated sentence, and
-anything unknown falls back to the service's own message (never hidden)."""
+The words come from the error's codes (core/errors.py: each app's message table, rendered through
+the translation catalogue in the active language); nothing here reads or matches a sentence."""
 
 from __future__ import annotations
 
@@ -10,56 +10,25 @@ from typing import Any
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils.translation import gettext as _
 
-from egovpm.core.errors import DomainError, Forbidden, NotFound, RuleViolation
+from egovpm.core.errors import CoreError, DomainError, Forbidden, NotFound, RuleViolation, render
 from egovpm.web.templatetags.egovpm_ui import clause_label
 
 
-def _field_text(field: str, detail: Any) -> str:
-    text = str(detail)
-    if text == "required":
-        if field == "comment":
-            return _("This action needs a comment stating the reason.")
-        if field == "name":
-            return _("A project needs a name.")
-        return _("This field is required.")
-    if field == "effective_date":
-        if text == "in the future":
-            return _("The effective date may not lie in the future.")
-        if text.startswith("before "):
-            return _("The effective date may not lie before the previous stage action (%(date)s).") % {
-                "date": text.removeprefix("before ")
-            }
-        if text == "invalid date":
-            return _("Enter a valid date.")
-    if field == "participating_departments" and "lead department" in text:
-        return _("The lead department cannot also participate.")
-    if field == "file" and text == "the file is empty":
-        return _("The file is empty.")
-    if field == "file" and text.startswith("the file is larger"):
-        return _("The file is too large.")
-    if field == "user" and text == "unknown":
-        return _("Unknown user.")
-    if field == "user" and text == "wrong role":
-        return _("This user lacks the role this task needs.")
-    return text
-
-
 def _message(error: DomainError) -> str:
-    if error.code == "illegal_transition":
-        return _("This action is not possible from the project's current stage (it may have just changed).")
-    if error.code == "stale_version":
-        return _("The project was changed by someone else in the meantime; reload the page and try again.")
-    if error.code == "duplicate":
-        return _("This user is already assigned to this project for this task.")
-    if error.code == "duplicate_code":
-        return _("This project code is already in use.")
-    if isinstance(error, RuleViolation):
-        return _("The action is blocked by the rules below; nothing was changed.")
-    if error.status == 400:
-        return _("The input was not accepted; please check the fields marked below.")
+    if isinstance(error, RuleViolation):  # the rules themselves are listed below it
+        return render(CoreError.RULE_VIOLATION)
+    if error.as_reason() is None and error.status == 400:
+        # a refusal still raised in the legacy form (English sentence): the generic words
+        return render(CoreError.INVALID)
     return error.message
+
+
+def _field_messages(error: DomainError) -> dict[str, Any]:
+    if error.as_reason() is None:  # legacy form: its details as they are
+        return error.details if isinstance(error.details, dict) else {}
+    details = error.details or {}
+    return {k: details[k] for k in error.fields}
 
 
 def violations(error: DomainError, language: str) -> list[str]:
@@ -78,13 +47,12 @@ def attach(form: forms.Form, error: DomainError, language: str) -> None:
         raise Http404(error.message)
     if isinstance(error, Forbidden):
         raise PermissionDenied(error.message)
-    details = error.details if isinstance(error.details, dict) else {}
     alias = {"user": "username", "as": "task"}
     placed = False
-    for field, detail in details.items():
+    for field, text in _field_messages(error).items():
         target = alias.get(field, field)
         if target in form.fields:
-            form.add_error(target, _field_text(field, detail))
+            form.add_error(target, str(text))
             placed = True
     if not placed or error.status != 400:
         form.add_error(None, _message(error))
