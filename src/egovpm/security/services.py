@@ -50,14 +50,8 @@ def _date(value: Any, field: str, errors: dict[str, str]) -> dt.date | None:
         return None
 
 
-def _clean(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
-    """Validate and normalise the fields given; 400 with every problem at once."""
-    unknown = set(data) - set(SYSTEM_FIELDS)
-    errors: dict[str, str] = {f: "unknown field" for f in sorted(unknown)}
-    out: dict[str, Any] = {}
-    for f in TEXT_FIELDS:
-        if f in data:
-            out[f] = str(data[f] or "").strip()
+def _clean_choices(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
+    """The yes/no fields, the choice fields and the protection level."""
     for f in BOOL_FIELDS:
         if f in data:
             if not isinstance(data[f], bool):
@@ -79,6 +73,25 @@ def _clean(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
             errors["protection_level"] = "an integer from 1 to 5"
         else:
             out["protection_level"] = level
+
+
+def _clean_required(out: dict[str, Any], errors: dict[str, str], *, creating: bool) -> None:
+    if creating:
+        for f in REQUIRED:
+            if not out.get(f):
+                errors.setdefault(f, "required")
+        return
+    for f in ("name", "purpose", "network"):
+        if f in out and not out[f]:
+            errors[f] = "required"
+
+
+def _clean(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    """Validate and normalise the fields given; 400 with every problem at once."""
+    unknown = set(data) - set(SYSTEM_FIELDS)
+    errors: dict[str, str] = {f: "unknown field" for f in sorted(unknown)}
+    out: dict[str, Any] = {f: str(data[f] or "").strip() for f in TEXT_FIELDS if f in data}
+    _clean_choices(data, out, errors)
     for f in DATE_FIELDS:
         if f in data:
             out[f] = _date(data[f], f, errors)
@@ -86,15 +99,7 @@ def _clean(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     for f in PAST_DATES:
         if out.get(f) and out[f] > today:
             errors[f] = "may not lie in the future"
-    if creating:
-        for f in REQUIRED:
-            if not out.get(f):
-                errors.setdefault(f, "required")
-    elif "name" in out and not out["name"]:
-        errors["name"] = "required"
-    for f in ("purpose", "network"):
-        if f in out and not out[f] and not creating:
-            errors[f] = "required"
+    _clean_required(out, errors, creating=creating)
     if errors:
         raise InvalidInput("the information system was not saved", details=errors)
     return out
