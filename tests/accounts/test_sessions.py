@@ -95,7 +95,7 @@ def test_an_htmx_request_after_the_timeout_redirects_the_page(
     page = f"/projects/{project.pk}/?tab=documents"
     _at(clock, dt.timedelta(hours=1))
     r = c.get(
-        reverse("web:project_tab", kwargs={"pk": project.pk, "tab": "documents"}),
+        reverse("web:project_documents", kwargs={"pk": project.pk}),
         headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver{page}"},
     )
     assert r.status_code == 204

@@ -258,7 +258,7 @@ def test_archive_pages(project: Any, personas: dict[str, Any], client: Any) -> N
     client.force_login(personas["archivist_assigned"])
     page = client.get(reverse("web:archives"))
     assert page.status_code == 200 and project.name in page.content.decode()
-    tab = client.get(reverse("web:project_detail", kwargs={"pk": project.pk}) + "?tab=archives")
+    tab = client.get(reverse("web:project_archives", kwargs={"pk": project.pk}))
     assert tab.status_code == 200
     body = tab.content.decode()
     assert 'id="acceptance-form"' in body and 'id="archive-package"' in body
@@ -266,7 +266,7 @@ def test_archive_pages(project: Any, personas: dict[str, Any], client: Any) -> N
     assert project.name not in client.get(reverse("web:archives")).content.decode()
     assert client.get(reverse("web:project_detail", kwargs={"pk": project.pk})).status_code == 404
     client.force_login(personas["staff_a"])
-    body = client.get(reverse("web:project_detail", kwargs={"pk": project.pk}) + "?tab=archives").content.decode()
+    body = client.get(reverse("web:project_archives", kwargs={"pk": project.pk})).content.decode()
     assert 'id="acceptance-form"' not in body
 
 

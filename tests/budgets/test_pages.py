@@ -23,7 +23,7 @@ def login(username: str) -> Client:
 
 
 def tab(project: Any) -> str:
-    return reverse("web:project_detail", kwargs={"pk": project.pk}) + "?tab=budgets"
+    return reverse("web:project_budgets", kwargs={"pk": project.pk})
 
 
 def test_tab_shows_baseline_current_and_spent_in_wan(built: Any) -> None:

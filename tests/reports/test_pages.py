@@ -37,20 +37,21 @@ def form_data(**extra: Any) -> dict[str, Any]:
 
 def test_tab_lists_obligations_with_status(building: Any, browser: Any) -> None:
     c = browser("staff_a")
-    html = c.get(reverse("web:project_tab", kwargs={"pk": building.pk, "tab": "reports"})).content.decode()
+    html = c.get(reverse("web:project_reports", kwargs={"pk": building.pk})).content.decode()
     assert "2025年上半年" in html and "逾期未报" in html and "未到期" in html
     assert "填写并报送" in html
-    detail = c.get(reverse("web:project_detail", kwargs={"pk": building.pk}) + "?tab=reports").content.decode()
+    # the first release's URL of the tab leads to it
+    detail = c.get(
+        reverse("web:project_detail", kwargs={"pk": building.pk}) + "?tab=reports", follow=True
+    ).content.decode()
     assert "建设情况报告" in detail
     # as of an earlier date
-    html = c.get(
-        reverse("web:project_tab", kwargs={"pk": building.pk, "tab": "reports"}), {"as_of": "2025-07-31"}
-    ).content.decode()
+    html = c.get(reverse("web:project_reports", kwargs={"pk": building.pk}), {"as_of": "2025-07-31"}).content.decode()
     assert "逾期未报" not in html and "2025年度" in html
 
 
 def test_tab_for_a_draft_project(project: Any, browser: Any) -> None:
-    html = browser("mof").get(reverse("web:project_tab", kwargs={"pk": project.pk, "tab": "reports"})).content.decode()
+    html = browser("mof").get(reverse("web:project_reports", kwargs={"pk": project.pk})).content.decode()
     assert "尚未进入建设阶段" in html or "未进入建设" in html or "没有" in html
 
 

@@ -23,7 +23,7 @@ def login(user: Any) -> Client:
 
 
 def tab(client: Client, project: Any) -> str:
-    r = client.get(reverse("web:project_detail", kwargs={"pk": project.pk}) + "?tab=reviews")
+    r = client.get(reverse("web:project_reviews", kwargs={"pk": project.pk}))
     assert r.status_code == 200
     return r.content.decode()
 

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import PASSWORD, make_project
+from egovpm.web.registry import TABS
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +100,7 @@ def test_other_departments_project_is_404(browser: Any, other_project: Any) -> N
         response = c.get(reverse(name, kwargs={"pk": other_project.pk}))
         assert response.status_code == 404
         assert other_project.name not in response.content.decode()
-    response = c.get(reverse("web:project_tab", kwargs={"pk": other_project.pk, "tab": "compliance"}))
+    response = c.get(reverse("web:project_compliance", kwargs={"pk": other_project.pk}))
     assert response.status_code == 404
     response = c.post(
         reverse("web:project_transition", kwargs={"pk": other_project.pk}), {"action": "submit_needs_analysis"}
@@ -230,7 +231,7 @@ def test_compliance_panel_shows_every_rule(browser: Any, project: Any) -> None:
     from egovpm.rules.engine import load_pack
 
     c = browser("staff_a")
-    url = reverse("web:project_tab", kwargs={"pk": project.pk, "tab": "compliance"})
+    url = reverse("web:project_compliance", kwargs={"pk": project.pk})
     body = c.get(url).content.decode()
     for rule in load_pack("r2007").rules:
         assert f">{rule.id}<" in body, rule.id
@@ -238,7 +239,9 @@ def test_compliance_panel_shows_every_rule(browser: Any, project: Any) -> None:
         assert clause in body
     dated = c.get(url, {"as_of": "2025-01-01"}).content.decode()
     assert "2025年1月1日" in dated
-    full = c.get(reverse("web:project_detail", kwargs={"pk": project.pk}), {"tab": "compliance"}).content.decode()
+    full = c.get(reverse("web:project_detail", kwargs={"pk": project.pk}), {"tab": "compliance"}, follow=True)
+    assert full.redirect_chain == [(url + "#tabs", 302)]  # the first release's ?tab= URL leads to the tab
+    full = full.content.decode()
     assert ">C11.1<" in full
 
 
@@ -247,7 +250,7 @@ def test_documents_tab_upload_and_list(browser: Any, project: Any) -> None:
 
     c = browser("staff_p")  # a participating department adds documents
     response = c.post(
-        reverse("web:document_upload", kwargs={"pk": project.pk}),
+        reverse("web:project_documents", kwargs={"pk": project.pk}),
         {
             "file": SimpleUploadedFile("need.pdf", b"%PDF-1.4 needs", content_type="application/pdf"),
             "stage": "needs_analysis",
@@ -256,7 +259,7 @@ def test_documents_tab_upload_and_list(browser: Any, project: Any) -> None:
         },
     )
     assert response.status_code == 302
-    body = c.get(reverse("web:project_tab", kwargs={"pk": project.pk, "tab": "documents"})).content.decode()
+    body = c.get(reverse("web:project_documents", kwargs={"pk": project.pk})).content.decode()
     assert "需求分析报告" in body
     assert "/api/v1/documents/" in body
     doc_id = body.split("/api/v1/documents/")[1].split("/")[0]
@@ -264,25 +267,27 @@ def test_documents_tab_upload_and_list(browser: Any, project: Any) -> None:
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == b"%PDF-1.4 needs"
     # the MoF reads but does not upload
-    mof = browser("mof").get(reverse("web:project_tab", kwargs={"pk": project.pk, "tab": "documents"}))
+    mof = browser("mof").get(reverse("web:project_documents", kwargs={"pk": project.pk}))
     assert "需求分析报告" in mof.content.decode() and 'name="file"' not in mof.content.decode()
 
 
 def test_ndrc_assigns_a_user(browser: Any, project: Any, personas: dict[str, Any]) -> None:
     c = browser("ndrc")
     response = c.post(
-        reverse("web:assignment_add", kwargs={"pk": project.pk}), {"username": "inspector_other", "task": "inspector"}
+        reverse("web:project_assignments", kwargs={"pk": project.pk}),
+        {"username": "inspector_other", "task": "inspector"},
     )
     assert response.status_code == 302
     assert project.assignments.filter(user__username="inspector_other").exists()
     duplicate = c.post(
-        reverse("web:assignment_add", kwargs={"pk": project.pk}), {"username": "inspector_other", "task": "inspector"}
+        reverse("web:project_assignments", kwargs={"pk": project.pk}),
+        {"username": "inspector_other", "task": "inspector"},
     )
     assert duplicate.status_code == 409
     assert "已指派" in duplicate.content.decode()
     assert (
         browser("staff_a")
-        .post(reverse("web:assignment_add", kwargs={"pk": project.pk}), {"username": "x", "task": "inspector"})
+        .post(reverse("web:project_assignments", kwargs={"pk": project.pk}), {"username": "x", "task": "inspector"})
         .status_code
         == 403
     )
@@ -376,8 +381,8 @@ def test_expert_sees_summary_documents_and_review_tabs_only(project: Any, person
     client.force_login(personas["expert_assigned"])
     page = client.get(reverse("web:project_detail", kwargs={"pk": project.pk}))
     assert page.status_code == 200
-    tabs = re.findall(r'role="tab" href="\?tab=(\w+)', page.content.decode())
-    assert set(tabs) <= {"info", "documents", "reviews"}
+    tabs = re.findall(r'role="tab" href="[^"]*" [^>]*data-tab="(\w+)"', page.content.decode())
+    assert set(tabs) == {"info", "documents", "reviews"}
     for hidden in ("budgets", "security", "archives", "compliance", "assignments"):
-        url = reverse("web:project_tab", kwargs={"pk": project.pk, "tab": hidden})
+        url = TABS[hidden].url(project)
         assert client.get(url).status_code == 404, hidden

@@ -55,7 +55,7 @@ def test_every_ui_route_is_registered() -> None:
 
 
 def test_every_project_tab_is_registered() -> None:
-    from egovpm.web.views import tab_keys
+    from egovpm.web.registry import tab_keys
 
     assert set(tab_keys()) == set(TABS), f"tabs without expectations: {sorted(set(tab_keys()) - set(TABS))}"
 

@@ -5,7 +5,7 @@ what the code answers.
 Every named route is either a READ (a GET: one expected status per persona, and optional content
 probes for parts of a page that belong to a narrower scope than the page itself) or POST_ONLY (a
 GET answers 405). A route in neither fails test_every_ui_route_is_registered; every project tab
-(web/extensions.py and the core tabs) needs a row in TABS.
+(web/registry.py: each tab is a page of its app, with its own route) needs a row in TABS.
 
 Columns are those of the API matrix (tests/api/endpoints.py): anonymous, then conftest.PERSONAS.
 Rows are written for the `own` side (moa's project, prov participating, the *_assigned personas
@@ -49,6 +49,8 @@ SYSTEM_FORM  = "302  200 200 404 404 403  403 403  404 404 403 404 403 404  404 
 # Reviews: NDRC, MoF, the project's departments and the panel's experts; inspectors and archivists
 # assigned to the project see it but not its reviews (403), as the API's REVIEW_READ row.
 REVIEW_READ  = "302  200 200 404 404 200  200 200  200 404 403 404 403 404  404 404 404"
+# The first release's tab URLs: a redirect to the tab's own page (which then applies the scope).
+REDIRECT     = "302  302 302 302 302 302  302 302  302 302 302 302 302 302  302 302 302"
 
 # Content probes: 1 = the part is on the page, 0 = it is not (only checked where the page is 200).
 P_SUMMARY    = "0  1 1 0 0 1  1 1  1 0 1 0 1 0  0 0 0"
@@ -116,7 +118,15 @@ def _pid(name: str, attr: str = "main") -> Callable[[Any], str]:
 
 
 def _tab(tab: str, attr: str = "main") -> Callable[[Any], str]:
-    return lambda w: reverse("web:project_tab", kwargs={"pk": getattr(w, attr).pk, "tab": tab})
+    from egovpm.web.registry import TABS as REGISTERED
+
+    return lambda w: reverse(REGISTERED[tab].url_name, kwargs={"pk": getattr(w, attr).pk})
+
+
+def _tab_route(tab: str) -> str:
+    from egovpm.web.registry import TABS as REGISTERED
+
+    return REGISTERED[tab].url_name.removeprefix("web:")
 
 
 def _review(name: str) -> Callable[[Any], str]:
@@ -128,7 +138,7 @@ BADGES = Probe("its compliance badges", lambda html, w: 'class="badge' in _row_o
 HISTORY = Probe("the stage history (actors, approval numbers)", lambda html, w: w.approval_reference in html, P_READ)
 REVIEW_SHOWN = Probe("the review", lambda html, w: w.review_text in html, P_REVIEWS)
 
-# Project tabs (project_tab and ?tab= of the project page): the row of each tab key.
+# Project tabs (each its app's page, web/registry.py): the row of each tab key.
 TABS: dict[str, tuple[str, str, tuple[Probe, ...]]] = {
     # key: (row, project attribute of the world, probes)
     "info": (SUMMARY, "main", ()),
@@ -150,8 +160,13 @@ READS: list[Read] = [
     Read("project_detail", _pid("project_detail"), SUMMARY, (HISTORY,)),
     Read("project_edit", _pid("project_edit"), LEAD_FORM),
     *(
-        Read("project_tab", _tab(key, attr), row, probes, label=f"project_tab:{key}")
+        Read(_tab_route(key), _tab(key, attr), row, probes, label=f"tab:{key}")
         for key, (row, attr, probes) in TABS.items()
+    ),
+    Read(
+        "project_tab",
+        lambda w: reverse("web:project_tab", kwargs={"pk": w.main.pk, "tab": "budgets"}),
+        REDIRECT,
     ),
     Read("audit", lambda w: reverse("web:audit"), AUDIT_ADMIN),
     Read("audit_export", lambda w: reverse("web:audit_export"), AUDIT_ADMIN),
@@ -195,8 +210,6 @@ READS: list[Read] = [
 POST_ONLY = {
     "logout",
     "project_transition",
-    "document_upload",
-    "assignment_add",
     "budgets_estimate",
     "budgets_preview",
     "budgets_adjustment_create",

@@ -11,10 +11,12 @@ class ArchivesConfig(AppConfig):
         from egovpm.archives.facts import archive_facts
         from egovpm.projects.facts import register_fact_provider
         from egovpm.projects.services import register_transition_hook
-        from egovpm.web.extensions import NavItem, ProjectTab, register_inbox, register_nav, register_tab
+        from egovpm.web.registry import NavItem, ProjectTab, register_inbox, register_nav, register_tab
 
         register_fact_provider(archive_facts)
         register_transition_hook(services.completion_snapshot)
-        register_tab(ProjectTab("archives", _("Archives"), "archives/tab.html", views.tab_context, 60))
+        register_tab(
+            ProjectTab("archives", _("Archives"), "web:project_archives", "archives/tab.html", 60, rules=views.RULES)
+        )
         register_nav(NavItem("archives", _("Archives"), "web:archives", views.nav_visible, 40))
         register_inbox(views.inbox_items)

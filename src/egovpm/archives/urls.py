@@ -5,6 +5,7 @@ from django.urls import path
 from egovpm.archives import views
 
 urlpatterns = [
+    path("projects/<uuid:pk>/archives/", views.tab, name="project_archives"),
     path("archives/", views.archive_index, name="archives"),
     path(
         "projects/<uuid:pk>/documents/<uuid:document_id>/archive/",

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,16 +24,18 @@ from egovpm.projects import policies as project_policies
 from egovpm.projects import selectors as project_selectors
 from egovpm.projects.choices import Stage
 from egovpm.projects.models import Assignment
-from egovpm.web import errors
-from egovpm.web.extensions import InboxItem
-from egovpm.web.views import _render_detail, domain_errors
+from egovpm.web import errors, registry
+from egovpm.web.frame import domain_errors, render_tab
+from egovpm.web.registry import InboxItem
 
+TAB = "archives"
 RULES = ("C7.1", "C7.2")
 
 
-def tab_context(request: HttpRequest, project: Any) -> dict[str, Any]:
+def tab_context(request: HttpRequest, project: Any, bound: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The tab's content; `bound` holds a refused POST's form or error, shown on the tab."""
     user: Any = request.user
-    bound: dict[str, Any] = getattr(request, "_archives_forms", {})
+    bound = bound or {}
     report = project_selectors.project_compliance(project=project, language=language_of(request))
     completion = selectors.completion_acceptance(project=project)
     context: dict[str, Any] = {
@@ -54,8 +55,16 @@ def tab_context(request: HttpRequest, project: Any) -> dict[str, Any]:
     return context
 
 
+@login_required
+@domain_errors
+def tab(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The project tab 档案."""
+    project = project_selectors.project_detail(user=request.user, project_id=pk)
+    return render_tab(request, project, TAB, tab_context(request, project))
+
+
 def _back(project: Any) -> HttpResponse:
-    return redirect(reverse("web:project_detail", kwargs={"pk": project.pk}) + "?tab=archives#tabs")
+    return redirect(registry.tab_url(project, TAB))
 
 
 @login_required
@@ -69,8 +78,8 @@ def document_archive(request: HttpRequest, pk: Any, document_id: Any) -> HttpRes
     except DomainError as e:
         if e.status in (403, 404):
             raise
-        request._archives_forms = {"archive_error": e.message}  # type: ignore[attr-defined]
-        return _render_detail(request, project, tab="archives", status=e.status)
+        content = tab_context(request, project, {"archive_error": e.message})
+        return render_tab(request, project, TAB, content, status=e.status)
     messages.success(request, _("“%(title)s” was archived; it can no longer be changed.") % {"title": document.title})
     return _back(project)
 
@@ -92,8 +101,7 @@ def acceptance_add(request: HttpRequest, pk: Any) -> HttpResponse:
         else:
             messages.success(request, _("The archive acceptance was recorded."))
             return _back(project)
-    request._archives_forms = {"acceptance_form": form}  # type: ignore[attr-defined]
-    return _render_detail(request, project, tab="archives", status=status)
+    return render_tab(request, project, TAB, tab_context(request, project, {"acceptance_form": form}), status=status)
 
 
 def nav_visible(user: Any) -> bool:
@@ -135,7 +143,7 @@ def inbox_items(user: Any) -> list[InboxItem]:
         items.append(
             InboxItem(
                 title=_("Archive acceptance (C7.1: needed before completion acceptance)"),
-                url=reverse("web:project_detail", kwargs={"pk": a.project.pk}) + "?tab=archives#tabs",
+                url=registry.tab_url(a.project, TAB),
                 project=a.project,
                 kind="archive_acceptance",
             )

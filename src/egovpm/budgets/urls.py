@@ -6,6 +6,7 @@ from egovpm.budgets import views
 
 urlpatterns: list[URLPattern] = [
     path("budgets/", views.queue, name="budgets_queue"),
+    path("projects/<uuid:pk>/budgets/", views.tab, name="project_budgets"),
     path("projects/<uuid:pk>/budgets/estimate/", views.estimate_save, name="budgets_estimate"),
     path("projects/<uuid:pk>/budgets/preview/", views.adjustment_preview, name="budgets_preview"),
     path("projects/<uuid:pk>/budgets/adjustments/", views.adjustment_create, name="budgets_adjustment_create"),

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,13 +28,15 @@ from egovpm.documents.models import Document
 from egovpm.projects import policies as project_policies
 from egovpm.projects.models import Project
 from egovpm.projects.selectors import project_detail
-from egovpm.web.views import _render_detail, domain_errors
+from egovpm.web import registry
+from egovpm.web.frame import domain_errors, render_tab
+from egovpm.web.registry import InboxItem
 
 TAB = "budgets"
 
 
 def tab_url(project: Any) -> str:
-    return reverse("web:project_detail", kwargs={"pk": project.pk}) + f"?tab={TAB}#tabs"
+    return registry.tab_url(project, TAB)
 
 
 # ------------------------------------------------------------------ words for refusals
@@ -150,80 +151,103 @@ def _documents(project: Project, category: str) -> list[tuple[str, str]]:
     ]
 
 
-def tab_context(request: HttpRequest, project: Project) -> dict[str, Any]:
-    user: Any = request.user
-    bound: dict[str, Any] = getattr(request, "budgets_forms", {})
-    estimate = selectors.estimate_of(project)
+def _estimate_part(user: Any, project: Project, bound: dict[str, Any]) -> dict[str, Any]:
     state = selectors.estimate_state(project=project)
-    execution = selectors.budget_execution(project=project)
     approved = state is not None and state.baseline is not None
     limit = services.routing_params(project).limit_percent
-    context: dict[str, Any] = {
-        "estimate": estimate,
+    part: dict[str, Any] = {
+        "estimate": selectors.estimate_of(project),
         "state": state,
         "approved": approved,
-        "execution": execution,
+        "execution": selectors.budget_execution(project=project),
         "limit_percent": limit,
         "lines_sum": sum((li.current_amount for li in state.lines), Decimal(0)) if state else Decimal(0),
     }
-    if approved and state is not None:
+    if state is None:
+        return part
+    if approved:
         from egovpm.rules.facts_budgets import exact_ratio
 
-        context["cumulative_ratio"] = exact_ratio(state.cumulative_moved, state.total)
-        context["headroom"] = max(state.total * limit / 100 - state.cumulative_moved, Decimal(0))
-        context["cumulative_width"] = min(state.cumulative_moved * 100 / (state.total * limit / 100), Decimal(100))
-    may_edit = policies.may_edit_estimate(user, project)
-    if may_edit and not approved and project.stage in ESTIMATE_EDITABLE_STAGES:
-        lines = [(li.code, li.name, li.current_amount) for li in state.lines] if state else []
-        context["estimate_form"] = bound.get("estimate") or EstimateForm(
-            lines=lines, initial={"total": f"{state.total:.2f}" if state else ""}
+        part["cumulative_ratio"] = exact_ratio(state.cumulative_moved, state.total)
+        part["headroom"] = max(state.total * limit / 100 - state.cumulative_moved, Decimal(0))
+        part["cumulative_width"] = min(state.cumulative_moved * 100 / (state.total * limit / 100), Decimal(100))
+    elif policies.may_edit_estimate(user, project) and project.stage in ESTIMATE_EDITABLE_STAGES:
+        lines = [(li.code, li.name, li.current_amount) for li in state.lines]
+        part["estimate_form"] = bound.get("estimate") or EstimateForm(
+            lines=lines, initial={"total": f"{state.total:.2f}"}
         )
-    current = [(li.code, li.name, li.current_amount) for li in state.lines] if approved and state else []
-    if approved and policies.may_request(user, project) and project.stage in ADJUSTABLE_STAGES:
-        context["adjustment_form"] = bound.get("adjustment") or AdjustmentForm(
+    return part
+
+
+def _new_estimate_form(user: Any, project: Project, bound: dict[str, Any]) -> dict[str, Any]:
+    """The estimate form of a project that has none yet (state is None)."""
+    if policies.may_edit_estimate(user, project) and project.stage in ESTIMATE_EDITABLE_STAGES:
+        return {"estimate_form": bound.get("estimate") or EstimateForm(lines=[], initial={"total": ""})}
+    return {}
+
+
+def _adjustment_row(user: Any, project: Project, a: Adjustment, approvals: list[tuple[str, str]]) -> dict[str, Any]:
+    pending = a.status == AdjustmentStatus.PENDING
+    fileable = a.status == AdjustmentStatus.APPROVED and a.route == Route.SELF_APPROVAL and a.filed_on is None
+    may_file = fileable and policies.may_file(user, project)
+    return {
+        "a": a,
+        "may_decide": pending and project.stage in ADJUSTABLE_STAGES and policies.may_decide(user, project, a.route),
+        "may_withdraw": pending and policies.may_withdraw(user, project),
+        "file_form": FileForm(documents=approvals, initial={"filed_on": clock.today()}) if may_file else None,
+        "unfiled": fileable,
+        "may_acknowledge": a.filed_on is not None and a.acknowledged_at is None and policies.may_acknowledge(user),
+    }
+
+
+def _approved_forms(user: Any, project: Project, state: Any, bound: dict[str, Any]) -> dict[str, Any]:
+    """The forms of a project whose estimate is a baseline: adjustment request and spending."""
+    current = [(li.code, li.name, li.current_amount) for li in state.lines]
+    forms: dict[str, Any] = {}
+    if policies.may_request(user, project) and project.stage in ADJUSTABLE_STAGES:
+        forms["adjustment_form"] = bound.get("adjustment") or AdjustmentForm(
             lines=current, reports=_documents(project, Category.ADJUSTMENT_REPORT)
         )
-    adjustments = list(selectors.adjustment_list(project=project))
-    approvals = _documents(project, Category.ADJUSTMENT_APPROVAL)
-    rows = []
-    for a in adjustments:
-        pending = a.status == AdjustmentStatus.PENDING
-        fileable = a.status == AdjustmentStatus.APPROVED and a.route == Route.SELF_APPROVAL and a.filed_on is None
-        rows.append(
-            {
-                "a": a,
-                "may_decide": pending
-                and project.stage in ADJUSTABLE_STAGES
-                and policies.may_decide(user, project, a.route),
-                "may_withdraw": pending and policies.may_withdraw(user, project),
-                "file_form": (
-                    FileForm(documents=approvals, initial={"filed_on": clock.today()})
-                    if fileable and policies.may_file(user, project)
-                    else None
-                ),
-                "unfiled": fileable,
-                "may_acknowledge": a.filed_on is not None
-                and a.acknowledged_at is None
-                and policies.may_acknowledge(user),
-            }
-        )
-    context["adjustments"] = rows
-    context["decide_form"] = DecideForm()
-    context["baselines"] = list(selectors.baselines(project=project))
-    if approved and policies.may_record_spending(user, project):
-        context["expenditure_form"] = bound.get("expenditure") or ExpenditureForm(
+    if policies.may_record_spending(user, project):
+        forms["expenditure_form"] = bound.get("expenditure") or ExpenditureForm(
             lines=[(c, n) for c, n, _a in current], initial={"spent_on": clock.today()}
         )
-        context["import_form"] = bound.get("import") or ImportForm()
-        context["import_errors"] = bound.get("import_errors")
+        forms["import_form"] = bound.get("import") or ImportForm()
+        forms["import_errors"] = bound.get("import_errors")
+    return forms
+
+
+def tab_context(request: HttpRequest, project: Project, bound: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The tab's content; `bound` holds the forms of a refused POST (keys estimate, adjustment,
+    expenditure, import, import_errors), shown instead of fresh ones."""
+    user: Any = request.user
+    bound = bound or {}
+    context = _estimate_part(user, project, bound)
+    if context["state"] is None:
+        context.update(_new_estimate_form(user, project, bound))
+    elif context["approved"]:
+        context.update(_approved_forms(user, project, context["state"], bound))
+    approvals = _documents(project, Category.ADJUSTMENT_APPROVAL)
+    context["adjustments"] = [
+        _adjustment_row(user, project, a, approvals) for a in selectors.adjustment_list(project=project)
+    ]
+    context["decide_form"] = DecideForm()
+    context["baselines"] = list(selectors.baselines(project=project))
     context["expenditures"] = list(selectors.expenditure_list(project=project)[:20])
     context["today"] = clock.today()
     return context
 
 
+@login_required
+@domain_errors
+def tab(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The project tab 概算与调整."""
+    project = project_detail(user=request.user, project_id=pk)
+    return render_tab(request, project, TAB, tab_context(request, project))
+
+
 def _rerender(request: HttpRequest, project: Project, status: int, **forms: Any) -> HttpResponse:
-    request.budgets_forms = forms  # type: ignore[attr-defined]  # read by tab_context
-    return _render_detail(request, project, tab=TAB, status=status)
+    return render_tab(request, project, TAB, tab_context(request, project, forms), status=status)
 
 
 # ------------------------------------------------------------------ estimate
@@ -503,8 +527,6 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 def inbox_items(user: Any) -> list[Any]:
     """待办: decisions waiting for this user, self-approvals to file, filings to acknowledge."""
-    from egovpm.web.extensions import InboxItem
-
     if not getattr(user, "is_authenticated", False) or not may_see_queue(user):
         return []
     lists = selectors.ndrc_queue(user=user)

@@ -3,27 +3,11 @@ the 待办 items (registered from BudgetsConfig.ready)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from egovpm.web.extensions import NavItem, ProjectTab, register_inbox, register_nav, register_tab
+from egovpm.budgets import views
+from egovpm.web.registry import NavItem, ProjectTab, register_inbox, register_nav, register_tab
 
-
-def _tab_context(request, project):  # type: ignore[no-untyped-def]
-    from egovpm.budgets.views import tab_context
-
-    return tab_context(request, project)
-
-
-def _visible(user):  # type: ignore[no-untyped-def]
-    from egovpm.budgets.views import may_see_queue
-
-    return may_see_queue(user)
-
-
-def _inbox(user):  # type: ignore[no-untyped-def]
-    from egovpm.budgets.views import inbox_items
-
-    return inbox_items(user)
-
-
-register_tab(ProjectTab("budgets", _("Estimate and adjustments"), "budgets/tab.html", _tab_context, order=10))
-register_nav(NavItem("budgets", _("Budget adjustments"), "web:budgets_queue", _visible, order=20))
-register_inbox(_inbox)
+register_tab(
+    ProjectTab("budgets", _("Estimate and adjustments"), "web:project_budgets", "budgets/tab.html", 10, rules=("C3",))
+)
+register_nav(NavItem("budgets", _("Budget adjustments"), "web:budgets_queue", views.may_see_queue, order=20))
+register_inbox(views.inbox_items)

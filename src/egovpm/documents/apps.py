@@ -10,3 +10,4 @@ class DocumentsConfig(AppConfig):
         from egovpm.projects.facts import register_fact_provider
 
         register_fact_provider(document_facts)
+        from egovpm.documents import web  # noqa: F401 — registers the tab 文档

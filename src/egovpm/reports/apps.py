@@ -19,9 +19,11 @@ class ReportsConfig(AppConfig):
         from egovpm.projects.facts import register_fact_provider
         from egovpm.reports import views
         from egovpm.reports.facts import report_facts
-        from egovpm.web.extensions import NavItem, ProjectTab, register_inbox, register_nav, register_tab
+        from egovpm.web.registry import NavItem, ProjectTab, register_inbox, register_nav, register_tab
 
         register_fact_provider(report_facts)  # C4.1 / C4.2 judge real records from now on
-        register_tab(ProjectTab("reports", _("Progress reports"), "reports/tab.html", views.tab_context, order=30))
+        register_tab(
+            ProjectTab("reports", _("Progress reports"), "web:project_reports", "reports/tab.html", 30, rules=("C4",))
+        )
         register_nav(NavItem("reports", _("Progress reports"), "web:report_home", _nav_visible, order=20))
         register_inbox(views.inbox_items)

@@ -24,12 +24,13 @@ from egovpm.core.validators import DATE_MESSAGE, StrictDateFormField, TextFormFi
 from egovpm.core.views import language_of
 from egovpm.projects import policies as project_policies
 from egovpm.projects.models import Project
+from egovpm.projects.selectors import project_detail
 from egovpm.reports import api, policies, rendering, selectors, services
 from egovpm.reports.choices import SECTION_KEYS, STATUS_CLASS, ReportStatus, Section
 from egovpm.rules import facts_reports as fr
 from egovpm.web import errors
-from egovpm.web.extensions import InboxItem
-from egovpm.web.views import domain_errors
+from egovpm.web.frame import domain_errors, render_tab
+from egovpm.web.registry import InboxItem
 
 
 class ReportForm(forms.Form):
@@ -143,6 +144,14 @@ def tab_context(request: HttpRequest, project: Project) -> dict[str, Any]:
         "today": today,
         "may_submit": policies.may_submit(user, project),
     }
+
+
+@login_required
+@domain_errors
+def tab(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The project tab 建设情况报告: the project's report obligations as of a date."""
+    project = project_detail(user=request.user, project_id=pk)
+    return render_tab(request, project, "reports", tab_context(request, project))
 
 
 # ---------------------------------------------------------------- one report

@@ -19,13 +19,21 @@ class ReviewsConfig(AppConfig):
         from egovpm.projects.facts import register_fact_provider
         from egovpm.reviews import views
         from egovpm.reviews.facts import review_facts
-        from egovpm.web import extensions
+        from egovpm.web import registry
 
         register_fact_provider(review_facts)
-        extensions.register_tab(
-            extensions.ProjectTab("reviews", _("Expert review"), "reviews/tab.html", views.tab_context, order=40)
+        registry.register_tab(
+            registry.ProjectTab(
+                "reviews",
+                _("Expert review"),
+                "web:project_reviews",
+                "reviews/tab.html",
+                40,
+                scope="summary",
+                rules=("C10.1", "C10.2"),
+            )
         )
-        extensions.register_nav(
-            extensions.NavItem("reviews", _("Expert reviews"), "web:review_list", views.nav_visible, order=40)
+        registry.register_nav(
+            registry.NavItem("reviews", _("Expert reviews"), "web:review_list", views.nav_visible, order=40)
         )
-        extensions.register_inbox(views.inbox_items)
+        registry.register_inbox(views.inbox_items)

@@ -19,6 +19,7 @@ urlpatterns = [
         views.opinion_attachment,
         name="review_attachment",
     ),
+    path("projects/<uuid:pk>/reviews/", views.tab, name="project_reviews"),
     path("projects/<uuid:pk>/reviews/new/", views.review_form, name="review_form"),
     path("projects/<uuid:pk>/co-authors/", views.co_authors_set, name="review_co_authors"),
 ]

@@ -21,6 +21,7 @@ from egovpm.core.errors import DomainError, Forbidden, NotFound
 from egovpm.core.views import language_of
 from egovpm.documents import storage
 from egovpm.projects import policies as project_policies
+from egovpm.projects import selectors as project_selectors
 from egovpm.projects.choices import Stage
 from egovpm.projects.models import Project
 from egovpm.reviews import api, policies, selectors, services
@@ -34,9 +35,9 @@ from egovpm.reviews.forms import (
     SpecialtyForm,
 )
 from egovpm.reviews.models import ExpertProfile, ExpertReview
-from egovpm.web import errors
-from egovpm.web.extensions import InboxItem
-from egovpm.web.views import domain_errors
+from egovpm.web import errors, registry
+from egovpm.web.frame import domain_errors, render_tab
+from egovpm.web.registry import InboxItem
 
 
 def _reason_zh(reason: str) -> str:
@@ -267,10 +268,17 @@ def review_form(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 def _project_tab(request: HttpRequest, project: Project, **forms: Any) -> HttpResponse:
-    """A refused form on the 专家评议 tab: the tab again on a page of its own, with what was typed
+    """A refused form on the 专家评议 tab: the project page on this tab again, with what was typed
     and why it was refused."""
-    context = {"project": project, **tab_context(request, project, **forms)}
-    return render(request, "reviews/project_tab_page.html", context, status=400)
+    return render_tab(request, project, "reviews", tab_context(request, project, **forms), status=400)
+
+
+@login_required
+@domain_errors
+def tab(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The project tab 专家评议."""
+    project = project_selectors.project_detail(user=request.user, project_id=pk)
+    return render_tab(request, project, "reviews", tab_context(request, project))
 
 
 @login_required
@@ -288,7 +296,7 @@ def co_authors_set(request: HttpRequest, pk: Any) -> HttpResponse:
             _attach(form, e, language_of(request))
         else:
             messages.success(request, _("The co-authors of the needs-analysis report were recorded."))
-            return redirect(reverse("web:project_detail", kwargs={"pk": project.pk}) + "?tab=reviews#tabs")
+            return redirect(registry.tab_url(project, "reviews"))
     return _project_tab(request, project, co_authors_form=form)
 
 

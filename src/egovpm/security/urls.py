@@ -5,6 +5,7 @@ from django.urls import path
 from egovpm.security import views
 
 urlpatterns = [
+    path("projects/<uuid:pk>/security/", views.tab, name="project_security"),
     path("projects/<uuid:pk>/systems/", views.system_add, name="security_system_add"),
     path("projects/<uuid:pk>/systems/<uuid:system_id>/edit/", views.system_edit, name="security_system_edit"),
     path(

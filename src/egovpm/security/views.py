@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,10 +21,11 @@ from egovpm.projects import selectors as project_selectors
 from egovpm.projects.choices import Stage
 from egovpm.security import policies, selectors, services
 from egovpm.security.forms import ExceptionForm, RiskAssessmentForm, SystemForm
-from egovpm.web import errors
-from egovpm.web.extensions import InboxItem
-from egovpm.web.views import _render_detail, domain_errors
+from egovpm.web import errors, registry
+from egovpm.web.frame import domain_errors, render_tab
+from egovpm.web.registry import InboxItem
 
+TAB = "security"
 RULES = ("C6.1", "C6.2", "C6.3", "C9.1", "C9.2", "C9.3")
 
 
@@ -36,9 +36,10 @@ def _report_documents(project: Any) -> list[tuple[str, str]]:
     ]
 
 
-def tab_context(request: HttpRequest, project: Any) -> dict[str, Any]:
+def tab_context(request: HttpRequest, project: Any, bound: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The tab's content; `bound` holds the forms of a refused POST, shown instead of fresh ones."""
     user: Any = request.user
-    bound: dict[str, Any] = getattr(request, "_security_forms", {})
+    bound = bound or {}
     report = project_selectors.project_compliance(project=project, language=language_of(request))
     may_edit = policies.may_edit_systems(user, project)
     context: dict[str, Any] = {
@@ -59,13 +60,20 @@ def tab_context(request: HttpRequest, project: Any) -> dict[str, Any]:
     return context
 
 
+@login_required
+@domain_errors
+def tab(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The project tab 信息系统与安全."""
+    project = project_selectors.project_detail(user=request.user, project_id=pk)
+    return render_tab(request, project, TAB, tab_context(request, project))
+
+
 def _back(project: Any) -> HttpResponse:
-    return redirect(reverse("web:project_detail", kwargs={"pk": project.pk}) + "?tab=security#tabs")
+    return redirect(registry.tab_url(project, TAB))
 
 
 def _redisplay(request: HttpRequest, project: Any, status: int, **forms: Any) -> HttpResponse:
-    request._security_forms = forms  # type: ignore[attr-defined]
-    return _render_detail(request, project, tab="security", status=status)
+    return render_tab(request, project, TAB, tab_context(request, project, forms), status=status)
 
 
 @login_required
@@ -191,7 +199,7 @@ def inbox_items(user: Any) -> list[InboxItem]:
         items.append(
             InboxItem(
                 title=_("Organise the information-security risk assessment of trial operation (C6.2)"),
-                url=reverse("web:project_detail", kwargs={"pk": project.pk}) + "?tab=security#tabs",
+                url=registry.tab_url(project, TAB),
                 project=project,
                 kind="risk_assessment",
             )

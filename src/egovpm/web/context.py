@@ -8,11 +8,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from egovpm.accounts.choices import ADMIN_ROLES, Role
-from egovpm.web import extensions
+from egovpm.core.roles import ADMIN_ROLES, Role
+from egovpm.web import registry
 
 # Capabilities not built yet: shown greyed as "coming", never linked. An app that registers a
-# NavItem with the same key (web/extensions.py) replaces its placeholder.
+# NavItem with the same key (web/registry.py) replaces its placeholder.
 COMING = {
     "reports": _("Reports"),
     "budgets": _("Budget adjustments"),
@@ -33,7 +33,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append({"label": _("To do"), "url": reverse("web:inbox"), "active": path == reverse("web:inbox")})
         projects = reverse("web:project_list")
         items.append({"label": _("Projects"), "url": projects, "active": path.startswith(projects)})
-    for nav in sorted(extensions.NAV.values(), key=lambda n: n.order):
+    for nav in sorted(registry.NAV.values(), key=lambda n: n.order):
         if nav.visible(user):
             url = reverse(nav.url_name)
             items.append({"label": nav.label, "url": url, "active": path.startswith(url)})
@@ -42,9 +42,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append({"label": _("Audit log"), "url": audit, "active": path.startswith(audit)})
     return {
         "nav_items": items,
-        "nav_coming": [label for key, label in COMING.items() if key not in extensions.NAV]
-        if works_on_projects
-        else (),
+        "nav_coming": [label for key, label in COMING.items() if key not in registry.NAV] if works_on_projects else (),
         "user_roles": [Role(r).label for r in sorted(user.role_set) if r in Role.values],
         "user_department": user.department,
     }

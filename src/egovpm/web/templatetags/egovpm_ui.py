@@ -8,9 +8,8 @@ from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from egovpm.accounts.choices import Role
-from egovpm.documents.choices import Category, Retention
-from egovpm.projects.choices import Action, AssignmentTask, Stage
+from egovpm.core.roles import Role
+from egovpm.web import registry
 
 register = template.Library()
 
@@ -18,7 +17,12 @@ CLAUSES = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
 
 
 def choice_label(choices: Any, value: str) -> str:
-    """The (translated) label of a TextChoices value; an unknown value is shown as it is."""
+    """The (translated) label of a TextChoices value (or of the vocabulary an app registered under
+    that name, web/registry.py); an unknown value is shown as it is."""
+    if isinstance(choices, str):
+        choices = registry.LABELS.get(choices)
+        if choices is None:
+            return value
     try:
         return str(choices(value).label)
     except ValueError:
@@ -27,12 +31,12 @@ def choice_label(choices: Any, value: str) -> str:
 
 @register.filter
 def stage_label(value: str) -> str:
-    return choice_label(Stage, value)
+    return choice_label("stage", value)
 
 
 @register.filter
 def action_label(value: str) -> str:
-    return choice_label(Action, value)
+    return choice_label("action", value)
 
 
 @register.filter
@@ -42,17 +46,17 @@ def role_label(value: str) -> str:
 
 @register.filter
 def category_label(value: str) -> str:
-    return choice_label(Category, value)
+    return choice_label("category", value)
 
 
 @register.filter
 def retention_label(value: str) -> str:
-    return choice_label(Retention, value)
+    return choice_label("retention", value)
 
 
 @register.filter
 def task_label(value: str) -> str:
-    return choice_label(AssignmentTask, value)
+    return choice_label("task", value)
 
 
 @register.filter

@@ -1,0 +1,65 @@
+"""The project tab 文档 (documents): the list of the project's documents and the upload form.
+Thin: the upload goes through documents.services (scope, role, size, audit)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from egovpm.core.errors import DomainError
+from egovpm.core.views import language_of
+from egovpm.documents import selectors, services
+from egovpm.documents.forms import DocumentForm
+from egovpm.projects import policies as project_policies
+from egovpm.projects import selectors as project_selectors
+from egovpm.projects.models import Project
+from egovpm.web import errors, registry
+from egovpm.web.frame import domain_errors, render_tab
+
+TAB = "documents"
+
+
+def _content(request: HttpRequest, project: Project, form: DocumentForm | None = None) -> dict[str, Any]:
+    user: Any = request.user
+    content: dict[str, Any] = {"documents": selectors.document_list(user=user, project_id=project.pk)}
+    if project_policies.may_add_documents(user, project):
+        content["document_form"] = form or DocumentForm(initial={"stage": project.stage})
+    return content
+
+
+@login_required
+@domain_errors
+def documents(request: HttpRequest, pk: Any) -> HttpResponse:
+    """GET: the project's documents; POST: upload one (the form re-displayed on refusal)."""
+    user: Any = request.user
+    project = project_selectors.project_detail(user=user, project_id=pk)
+    if request.method != "POST":
+        return render_tab(request, project, TAB, _content(request, project))
+    form = DocumentForm(request.POST, request.FILES)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = services.document_upload(
+                actor=user,
+                project_id=project.pk,
+                file=data["file"],
+                stage=data["stage"],
+                category=data["category"],
+                title=data.get("title") or "",
+                retention=data.get("retention") or "",
+                max_bytes=settings.EGOVPM_MAX_UPLOAD_BYTES,
+            )
+        except DomainError as e:
+            errors.attach(form, e, language_of(request))
+            status = e.status
+        else:
+            messages.success(request, _("Document “%(title)s” was stored.") % {"title": document.title})
+            return redirect(registry.tab_url(project, TAB))
+    return render_tab(request, project, TAB, _content(request, project, form), status=status)

@@ -1,0 +1,261 @@
+"""The project pages: the list, create and edit forms, the stage actions, and the project tabs
+基本信息 (the project page itself), 合规检查 and 人员指派. Views are thin: reads go through
+selectors, every write through a service (which checks scope and role and audits). Each tab renders
+inside the project page frame (egovpm.web.frame.render_tab)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from egovpm.accounts.models import Department
+from egovpm.core import clock
+from egovpm.core.errors import DomainError
+from egovpm.core.views import language_of
+from egovpm.projects import policies, selectors, services
+from egovpm.projects.choices import Stage
+from egovpm.projects.forms import AssignmentForm, ProjectForm, TransitionForm
+from egovpm.projects.models import Project
+from egovpm.web import errors, registry
+from egovpm.web.forms import AsOfForm
+from egovpm.web.frame import domain_errors, render_tab
+from egovpm.web.templatetags.egovpm_ui import CLAUSES, action_label, stage_label
+
+PAGE_SIZE = 20
+
+
+# ---------------------------------------------------------------- project list
+
+
+def _compliance_counts(project: Project, language: str) -> dict[str, int]:
+    report = selectors.project_compliance(project=project, language=language)
+    counts = {"bad": 0, "warn": 0}
+    for r in report["results"]:
+        if r.status == "error" or (r.status == "fail" and r.severity in ("gate", "violation")):
+            counts["bad"] += 1
+        elif r.status == "fail":
+            counts["warn"] += 1
+    return counts
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    stage = request.GET.get("stage", "")
+    department = request.GET.get("department", "")
+    q = request.GET.get("q", "").strip()
+    qs = selectors.project_list(user=request.user, stage=stage, department=department, q=q)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    language = language_of(request)
+    # The list is the summary scope (an assigned expert finds the project of their review); the
+    # compliance badges are part of the project's file: only for the rows the user reads in full.
+    readable = set(
+        policies.restrict(request.user).filter(pk__in=[p.pk for p in page.object_list]).values_list("pk", flat=True)
+    )
+    rows = [
+        {"project": p, "compliance": _compliance_counts(p, language) if p.pk in readable else None}
+        for p in page.object_list
+    ]
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "rows": rows,
+        "page": page,
+        "stage": stage,
+        "department": department,
+        "q": q,
+        "stages": Stage.choices,
+        "departments": Department.objects.order_by("kind", "code"),
+        "query": params.urlencode(),
+        "may_create": request.user.has_role(*policies.DEPT_ROLES),  # type: ignore[union-attr]
+    }
+    template = "projects/_table.html" if request.htmx and not request.htmx.boosted else "projects/list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+# ---------------------------------------------------------------- create / edit
+
+
+@login_required
+@domain_errors
+def project_create(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not user.has_role(*policies.DEPT_ROLES) or user.department_id is None:
+        raise PermissionDenied(_("Only department staff create projects."))
+    form = ProjectForm(request.POST or None, lead_department_id=user.department_id)
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        try:
+            project = services.project_create(actor=user, lead_department=user.department.code, **fields)
+        except DomainError as e:
+            errors.attach(form, e, language_of(request))
+        else:
+            messages.success(request, _("Project %(code)s was created as a draft.") % {"code": project.code})
+            return redirect("web:project_detail", pk=project.pk)
+    status = 400 if form.errors else 200
+    return render(request, "projects/form.html", {"form": form, "project": None}, status=status)
+
+
+@login_required
+@domain_errors
+def project_edit(request: HttpRequest, pk: Any) -> HttpResponse:
+    user: Any = request.user
+    project = selectors.project_detail(user=user, project_id=pk)
+    if not policies.may_edit(user, project):
+        raise PermissionDenied(_("Only the lead department edits the project."))
+    if request.method == "POST":
+        form = ProjectForm(request.POST, lead_department_id=project.lead_department_id)
+        if form.is_valid():
+            try:
+                services.project_update(
+                    actor=user,
+                    project_id=project.pk,
+                    changes=form.service_fields(),
+                    expected_version=form.cleaned_data.get("version"),
+                )
+            except DomainError as e:
+                errors.attach(form, e, language_of(request))
+            else:
+                messages.success(request, _("The project was saved."))
+                return redirect("web:project_detail", pk=project.pk)
+    else:
+        initial = {f: getattr(project, f) for f in (*ProjectForm.TEXT, *ProjectForm.BOOL)}
+        initial["participating_departments"] = [d.code for d in project.participating_departments.all()]
+        initial["version"] = project.version
+        form = ProjectForm(initial=initial, lead_department_id=project.lead_department_id)
+    status = 400 if form.errors else 200
+    return render(request, "projects/form.html", {"form": form, "project": project}, status=status)
+
+
+# ---------------------------------------------------------------- the project page: 基本信息
+
+
+def _info(request: HttpRequest, project: Project) -> dict[str, Any]:
+    return {
+        "participants": list(project.participating_departments.all()),
+        "may_edit": policies.may_edit(request.user, project),
+    }
+
+
+def _legacy_tab(request: HttpRequest, pk: Any, key: str) -> HttpResponse:
+    """`?tab=KEY` and `/tab/KEY/` (the first release's tab URLs) → the tab's own page, other query
+    parameters kept (e.g. `as_of`)."""
+    params = request.GET.copy()
+    params.pop("tab", None)
+    tab = registry.TABS.get(key)
+    url = tab.url(Project(pk=pk)) if tab is not None else registry.TABS["info"].url(Project(pk=pk))
+    query = f"?{urlencode(params, doseq=True)}" if params else ""
+    return redirect(f"{url}{query}#tabs")
+
+
+@login_required
+@domain_errors
+def project_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    key = request.GET.get("tab", "")
+    if key and key != "info":
+        return _legacy_tab(request, pk, key)
+    project = selectors.project_detail(user=request.user, project_id=pk)
+    return render_tab(request, project, "info", _info(request, project))
+
+
+@login_required
+def project_tab(request: HttpRequest, pk: Any, tab: str) -> HttpResponse:
+    """The first release's htmx tab URL: redirects to the tab's own page (htmx follows)."""
+    return _legacy_tab(request, pk, tab)
+
+
+@login_required
+@require_POST
+@domain_errors
+def project_transition(request: HttpRequest, pk: Any) -> HttpResponse:
+    user: Any = request.user
+    project = selectors.project_detail(user=user, project_id=pk)
+    form = TransitionForm(request.POST)
+    status = 400
+    if form.is_valid():
+        action = form.cleaned_data["action"]
+        try:
+            project = services.project_transition(
+                actor=user,
+                project_id=project.pk,
+                action=action,
+                effective_date=form.cleaned_data.get("effective_date"),
+                comment=form.cleaned_data.get("comment", ""),
+                approval_reference=form.cleaned_data.get("approval_reference", ""),
+                language=language_of(request),
+            )
+        except DomainError as e:
+            errors.attach(form, e, language_of(request))
+            project = selectors.project_detail(user=user, project_id=pk)
+            status = e.status
+        else:
+            messages.success(
+                request,
+                _("%(action)s: done. The project is now in stage %(stage)s.")
+                % {"action": action_label(action), "stage": stage_label(project.stage)},
+            )
+            return redirect("web:project_detail", pk=project.pk)
+    return render_tab(request, project, "info", _info(request, project), status=status, transition_form=form)
+
+
+# ---------------------------------------------------------------- 合规检查
+
+
+@login_required
+@domain_errors
+def compliance(request: HttpRequest, pk: Any) -> HttpResponse:
+    project = selectors.project_detail(user=request.user, project_id=pk)
+    as_of = AsOfForm(request.GET or None).value(clock.today())
+    report = selectors.project_compliance(project=project, as_of=as_of, language=language_of(request))
+    groups: dict[str, list[Any]] = {c: [] for c in CLAUSES}
+    for r in report["results"]:
+        groups.setdefault(r.clause, []).append(r)
+    content = {
+        "report": report,
+        "as_of": as_of,
+        "groups": [(c, rs) for c, rs in groups.items() if rs],
+        "today": clock.today(),
+    }
+    return render_tab(request, project, "compliance", content)
+
+
+# ---------------------------------------------------------------- 人员指派
+
+
+@login_required
+@domain_errors
+def assignments(request: HttpRequest, pk: Any) -> HttpResponse:
+    """GET: who is assigned; POST: assign a user (NDRC), the form re-displayed on refusal."""
+    user: Any = request.user
+    project = selectors.project_detail(user=user, project_id=pk)
+    form = AssignmentForm(request.POST or None) if request.method == "POST" or policies.may_assign(user) else None
+    status = 200
+    if form is not None and form.is_bound:
+        status = 400
+        if form.is_valid():
+            try:
+                services.assignment_add(
+                    actor=user,
+                    project_id=project.pk,
+                    username=form.cleaned_data["username"].strip(),
+                    task=form.cleaned_data["task"],
+                )
+            except DomainError as e:
+                errors.attach(form, e, language_of(request))
+                status = e.status
+            else:
+                messages.success(request, _("The user was assigned."))
+                return redirect(registry.tab_url(project, "assignments"))
+    content = {
+        "assignments": selectors.assignments_visible(user=user, project=project),
+        "assignment_form": form if policies.may_assign(user) else None,
+    }
+    return render_tab(request, project, "assignments", content, status=status)
