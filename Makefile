@@ -69,7 +69,7 @@ test-sqlite: $(STAMP_DEV)
 	$(CHECK_ENV) $(BIN)/python -m pytest -m "not postgres" $(PYTEST_ARGS)
 
 test-postgres: $(STAMP_DEV)
-	$(CHECK_ENV) scripts/with-postgres.sh $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(CHECK_ENV) scripts/with-postgres.sh $(BIN)/python -m pytest -m "not browser and not fuzz" $(PYTEST_ARGS)
 
 test: system-deps install lint types migrations-check test-sqlite test-postgres
 

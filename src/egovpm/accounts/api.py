@@ -14,6 +14,7 @@ from egovpm.accounts.auth import BearerTokenAuthentication, token_issue, token_r
 from egovpm.accounts.backends import LockedOut
 from egovpm.accounts.models import ApiToken, Department
 from egovpm.core.api import error_response, paginated
+from egovpm.core.schema import errors
 
 
 class TokenIn(serializers.Serializer):
@@ -39,10 +40,15 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenIn,
-        responses={200: inline_serializer("TokenOut", {"token": serializers.CharField()})},
+        responses={
+            200: inline_serializer("TokenOut", {"token": serializers.CharField()}),
+            401: OpenApiResponse(description="invalid_credentials: wrong username or password"),
+            403: OpenApiResponse(description="locked_out: too many failed logins, try again later"),
+        },
         description="Exchange a username and password for a Bearer token. The token expires after the "
         "security policy's token lifetime (EGOVPM_TOKEN_LIFETIME_DAYS, 30 days by default): then 401.",
     )
+    @errors(400, 401, 403)
     def post(self, request: Request) -> Response:
         data = TokenIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -74,6 +80,7 @@ class TokenView(APIView):
         },
         description="Revoke the Bearer token this request carries (log out of the API). Audited.",
     )
+    @errors(401)
     def delete(self, request: Request) -> Response:
         token = request.auth
         if not isinstance(token, ApiToken):  # cannot happen: Bearer is this method's only authenticator
@@ -95,6 +102,7 @@ class MeView(APIView):
             )
         }
     )
+    @errors(401)
     def get(self, request: Request) -> Response:
         user = request.user
         return Response(
@@ -116,5 +124,6 @@ class DepartmentListView(APIView):
     """Department directory (names and kinds are not confidential): for pickers and integrators."""
 
     @extend_schema(responses={200: DepartmentOut(many=True)})
+    @errors(401, 404)
     def get(self, request: Request) -> Response:
         return paginated(request, self, Department.objects.order_by("code"), DepartmentOut)

@@ -138,7 +138,7 @@ class ArchivePackageView(APIView):
         parameters=[
             OpenApiParameter("container", str, enum=list(package.CONTAINERS), description="zip (default) or tar")
         ],
-        responses={(200, "application/zip"): bytes},
+        responses={(200, "application/zip"): bytes, (200, "application/gzip"): bytes},
     )
     def get(self, request: Request, project_id: str) -> FileResponse:
         """The archive transfer package: a BagIt bag of every archived document with SHA-256 and SM3

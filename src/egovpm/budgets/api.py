@@ -8,7 +8,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -34,7 +33,7 @@ def _role(allowed: bool, message: str) -> None:
     project_policies.require(allowed, message)
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field({"type": "string", "pattern": r"^[0-9]{1,13}(\.[0-9]{1,2})?$", "example": "1200000.00"})
 class AmountField(serializers.Field):
     """A yuan amount as api.md defines it: a string like "1200000.00" — nothing else."""
 
@@ -168,6 +167,8 @@ class BaselineOut(serializers.Serializer):
 
 
 class BaselineListView(APIView):
+    pagination_class = None  # answers a bare array (documented so by core/schema.py)
+
     @extend_schema(responses={200: BaselineOut(many=True)})
     def get(self, request: Request, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import FileResponse, HttpResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -144,6 +144,8 @@ class ReviewIn(serializers.Serializer):
 
 
 class ProjectReviewsView(APIView):
+    pagination_class = None  # answers a bare array (documented so by core/schema.py)
+
     @extend_schema(responses={200: ReviewOut(many=True)})
     def get(self, request: Request, project_id: str) -> Response:
         reviews = selectors.review_list(user=request.user, project_id=project_id)
@@ -176,6 +178,8 @@ class ProjectReviewsView(APIView):
 
 
 class ReviewListView(APIView):
+    pagination_class = None  # answers a bare array (documented so by core/schema.py)
+
     @extend_schema(responses={200: ReviewOut(many=True)}, description="NDRC: every review; experts: their own.")
     def get(self, request: Request) -> Response:
         reviews = selectors.review_list(user=request.user)
@@ -221,7 +225,7 @@ class OpinionView(APIView):
 
 
 class AttachmentView(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, "*/*"): OpenApiResponse(bytes, description="the file, with its own content type")})
     def get(self, request: Request, review_id: str, username: str) -> FileResponse:
         review = selectors.review_for(user=request.user, review_id=review_id)
         opinion = next(
@@ -339,6 +343,8 @@ class SpecialtyPatch(serializers.Serializer):
 
 
 class SpecialtyListView(APIView):
+    pagination_class = None  # answers a bare array (documented so by core/schema.py)
+
     @extend_schema(responses={200: SpecialtyOut(many=True)})
     def get(self, request: Request) -> Response:
         return Response(SpecialtyOut(selectors.specialties(), many=True).data)
@@ -392,6 +398,8 @@ class ExpertPatch(serializers.Serializer):
 
 
 class ExpertListView(APIView):
+    pagination_class = None  # answers a bare array (documented so by core/schema.py)
+
     @extend_schema(responses={200: ExpertOut(many=True)})
     def get(self, request: Request) -> Response:
         active = request.query_params.get("active")
@@ -436,6 +444,13 @@ class NeedsAnalysisIn(serializers.Serializer):
     co_authors = serializers.ListField(child=serializers.CharField(), allow_empty=True)
 
 
+class NeedsAnalysisOut(serializers.Serializer):  # the answer's schema (_needs_analysis_out)
+    co_authors = serializers.ListField(child=serializers.CharField())
+    local_participants = serializers.ListField(child=serializers.CharField())
+    missing_co_authors = serializers.ListField(child=serializers.CharField())
+    recorded_at = serializers.DateTimeField(allow_null=True)
+
+
 class NeedsAnalysisView(APIView):
     @extend_schema(
         responses={
@@ -456,6 +471,7 @@ class NeedsAnalysisView(APIView):
 
     @extend_schema(
         request=NeedsAnalysisIn,
+        responses={200: NeedsAnalysisOut},
         description="By the lead department, before the proposal: the participating departments that "
         "co-authored the needs-analysis report (C10.2, joint central–local projects).",
     )
@@ -485,10 +501,26 @@ def _needs_analysis_out(project: Any) -> dict[str, Any]:
 # ---------------------------------------------------------------- C5.1 seam
 
 
+class HistoryProjectOut(serializers.Serializer):
+    id = serializers.CharField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    stage = serializers.CharField()
+    failing = serializers.DictField(child=serializers.IntegerField(), help_text="failing rules by severity")
+    rules = serializers.ListField(child=serializers.CharField())
+
+
+class DepartmentHistoryOut(serializers.Serializer):  # the answer's schema
+    department = serializers.CharField()
+    procurement_shares = serializers.JSONField(allow_null=True)
+    projects = HistoryProjectOut(many=True)
+
+
 class DepartmentHistoryView(APIView):
     @extend_schema(
+        responses={200: DepartmentHistoryOut},
         description="NDRC: the lead department's other projects with their compliance summary (failing rules "
-        "by severity), shown beside a new proposal (clause 5). Procurement shares join with the procurement module."
+        "by severity), shown beside a new proposal (clause 5). Procurement shares join with the procurement module.",
     )
     def get(self, request: Request, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id, "review")
