@@ -243,8 +243,11 @@ def test_co_authors_must_participate_and_only_the_lead_records(joint: Any, api: 
         f"/api/v1/projects/{joint.pk}/needs-analysis", {"co_authors": codes}, format="json"
     )
     r = put("staff_a", ["mob"])
-    assert r.status_code == 400 and r.json()["details"]["co_authors"] == {"mob": "not a participating department"}
-    assert put("staff_a", ["nowhere"]).json()["details"]["co_authors"] == {"nowhere": "unknown"}
+    assert r.status_code == 400
+    assert r.json()["details_codes"]["co_authors"] == {"mob": {"code": "not_a_participant", "params": {}}}
+    assert put("staff_a", ["nowhere"]).json()["details_codes"]["co_authors"] == {
+        "nowhere": {"code": "unknown", "params": {"value": "nowhere"}}
+    }
     assert put("staff_p", ["prov"]).status_code == 403
     assert put("ndrc", ["prov"]).status_code == 403
     assert put("staff_b", ["prov"]).status_code == 404

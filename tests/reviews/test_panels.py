@@ -34,10 +34,10 @@ def test_named_panel_assigns_the_experts(na_project: Any, pool: Any, api: Any) -
 
 @pytest.mark.parametrize(
     ("expert", "reason"),
-    [("ex.lead", "moa leads the project"), ("ex.part", "prov participates in the project")],
+    [("ex.lead", ("department_leads", "moa")), ("ex.part", ("department_participates", "prov"))],
 )
 def test_conflict_of_interest_is_400_naming_expert_and_reason(
-    expert: str, reason: str, na_project: Any, pool: Any, api: Any
+    expert: str, reason: tuple[str, str], na_project: Any, pool: Any, api: Any
 ) -> None:
     from egovpm.reviews.models import ExpertReview
 
@@ -45,9 +45,11 @@ def test_conflict_of_interest_is_400_naming_expert_and_reason(
     assert r.status_code == 400
     body = r.json()
     assert body["code"] == "conflict_of_interest"
-    assert expert in body["message"] and reason in body["message"]
+    assert expert in body["message"]
     assert list(body["details"]["experts"]) == [expert]
-    assert "conflict of interest" in body["details"]["experts"][expert]
+    code, department = reason
+    assert body["details_codes"]["experts"] == {expert: {"code": code, "params": {"code": department}}}
+    assert "利益冲突" in body["details"]["experts"][expert] and department in body["details"]["experts"][expert]
     assert not ExpertReview.objects.exists()
     assert not na_project.assignments.filter(user__username__in=["ex.a", "ex.b"]).exists()
 
@@ -60,12 +62,13 @@ def test_both_conflicts_named_at_once(na_project: Any, pool: Any, api: Any) -> N
 
 @pytest.mark.parametrize(
     ("who", "why"),
-    [("staff_a", "lacks the role expert"), ("expert_other", "not in the expert pool"), ("nobody", "unknown")],
+    [("staff_a", "lacks_expert_role"), ("expert_other", "outside_pool"), ("nobody", "unknown_or_disabled")],
 )
 def test_named_experts_must_be_in_the_pool(who: str, why: str, na_project: Any, pool: Any, api: Any) -> None:
     r = form(api, na_project, experts=["ex.a", "ex.b", who])
     assert r.status_code == 400
-    assert why in r.json()["details"]["experts"][who]
+    assert r.json()["details_codes"]["experts"][who] == {"code": why, "params": {}}
+    assert r.json()["details"]["experts"][who]  # the words, in the request's language
 
 
 def test_inactive_expert_is_refused(na_project: Any, pool: Any, personas: Any, api: Any) -> None:
@@ -74,7 +77,7 @@ def test_inactive_expert_is_refused(na_project: Any, pool: Any, personas: Any, a
     expert_profile_set(actor=personas["ndrc"], username="ex.c", active=False)
     r = form(api, na_project, experts=["ex.a", "ex.b", "ex.c"])
     assert r.status_code == 400
-    assert "inactive" in r.json()["details"]["experts"]["ex.c"]
+    assert r.json()["details_codes"]["experts"]["ex.c"]["code"] == "inactive_in_pool"
 
 
 def test_panel_size_minimum_is_the_pack_parameter(na_project: Any, pool: Any, api: Any) -> None:
@@ -94,7 +97,11 @@ def test_panel_size_follows_a_changed_parameter(na_project: Any, pool: Any, api:
     )
     monkeypatch.setattr(engine, "load_pack", lambda regime: dataclasses.replace(pack, rules=rules))
     r = form(api, na_project, experts=["ex.a", "ex.b", "ex.c", "ex.d"])
-    assert r.status_code == 400 and "at least 5" in r.json()["message"]
+    assert r.status_code == 400 and r.json()["reason"] == {
+        "code": "panel_too_small",
+        "params": {"minimum": 5, "named": 4},
+    }
+    assert "5" in r.json()["message"]
     assert form(api, na_project, experts=["ex.a", "ex.b", "ex.c", "ex.d", "ex.e"]).status_code == 201
 
 

@@ -205,7 +205,7 @@ def test_refused_transition_keeps_input(browser: Any, project: Any) -> None:
     )
     assert response.status_code == 400
     body = response.content.decode()
-    assert "生效日期不能晚于今天" in body
+    assert "日期不能晚于今天" in body  # on the effective-date field, from the code date_in_future
     assert "我写的说明" in body
     project.refresh_from_db()
     assert project.stage == "draft"

@@ -16,6 +16,7 @@ from egovpm.projects import selectors as project_selectors
 from egovpm.projects.models import Project
 from egovpm.reviews import policies
 from egovpm.reviews.choices import ReviewStatus
+from egovpm.reviews.errors import ReviewError
 from egovpm.reviews.models import ExpertProfile, ExpertReview, NeedsAnalysis, Opinion, PanelMember, Specialty
 from egovpm.rules import engine
 
@@ -43,9 +44,7 @@ def review_list(*, user: Any, project_id: Any = None) -> QuerySet[ExpertReview]:
     qs = ExpertReview.objects.all()
     if project_id is not None:
         project = project_policies.project_for(user, project_id, "review")
-        project_policies.require(
-            policies.may_read_reviews_of(user, project), "your role does not read this project's expert reviews"
-        )
+        project_policies.require(policies.may_read_reviews_of(user, project), ReviewError.REVIEWS_NOT_READ)
         qs = qs.filter(project=project)
     else:
         qs = qs.filter(project__in=project_policies.restrict(user, "review"))
@@ -68,19 +67,19 @@ def review_for(*, user: Any, review_id: Any) -> ExpertReview:
     try:
         pk = uuid.UUID(str(review_id))
     except ValueError:
-        raise NotFound("expert review not found")
+        raise NotFound(ReviewError.REVIEW_NOT_FOUND) from None
     review = _with_panel(ExpertReview.objects.filter(pk=pk)).first()
     if review is None:
-        raise NotFound("expert review not found")
+        raise NotFound(ReviewError.REVIEW_NOT_FOUND)
     project = project_policies.project_for(user, review.project_id, "review")
     in_department = project_policies.is_lead_member(user, project) or project_policies.is_participant_member(
         user, project
     )
     reads_all = user.has_role(Role.NDRC_OFFICER, Role.MOF_VIEWER) or in_department
     if user.has_role(Role.EXPERT) and not reads_all and not any(m.expert_id == user.pk for m in review.members.all()):
-        raise NotFound("expert review not found")
+        raise NotFound(ReviewError.REVIEW_NOT_FOUND)
     if not policies.may_read_reviews_of(user, project):
-        raise Forbidden("your role does not read expert reviews")
+        raise Forbidden(ReviewError.REVIEWS_NOT_READ)
     return review
 
 
@@ -111,7 +110,7 @@ class DrawReplay:
     seed: str
     size: int
     candidates: list[str]
-    excluded: list[dict[str, str]]
+    excluded: list[dict[str, Any]]
     recorded: list[str]
     replayed: list[str]
 
@@ -137,7 +136,7 @@ def draw_replay(*, review: ExpertReview) -> DrawReplay | None:
 
 
 def expert_pool(*, user: Any, specialty: str = "", active: bool | None = None) -> QuerySet[ExpertProfile]:
-    project_policies.require(policies.may_manage_pool(user), "only NDRC manages the expert pool")
+    project_policies.require(policies.may_manage_pool(user), ReviewError.POOL_NDRC_ONLY)
     qs = ExpertProfile.objects.select_related("user", "user__department").prefetch_related("specialties")
     if specialty:
         qs = qs.filter(specialties__code=specialty)

@@ -16,13 +16,14 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import translation
 
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import Department, User
 from egovpm.audit.actions import AuditAction
 from egovpm.audit.services import audit_record
 from egovpm.core import clock
-from egovpm.core.errors import Conflict, Forbidden, InvalidInput
+from egovpm.core.errors import Conflict, CoreError, FieldError, Forbidden, InvalidInput
 from egovpm.documents import storage
 from egovpm.projects import policies as project_policies
 from egovpm.projects import services as project_services
@@ -30,6 +31,7 @@ from egovpm.projects.choices import AssignmentTask, Stage
 from egovpm.projects.models import Assignment, Project
 from egovpm.reviews import policies, selectors
 from egovpm.reviews.choices import DEFAULT_SPECIALTIES, FormedBy, Recommendation, ReviewStatus
+from egovpm.reviews.errors import ReviewError
 from egovpm.reviews.models import ExpertProfile, ExpertReview, NeedsAnalysis, Opinion, PanelMember, Specialty
 
 # Co-authors are part of the needs analysis: recorded before the proposal goes to NDRC.
@@ -41,20 +43,20 @@ MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
 def specialty_add(*, actor: User, code: str, name: str, name_en: str = "") -> Specialty:
-    project_policies.require(policies.may_manage_pool(actor), "only NDRC manages the list of specialties")
+    project_policies.require(policies.may_manage_pool(actor), ReviewError.SPECIALTIES_NDRC_ONLY)
     code, name = (code or "").strip(), (name or "").strip()
-    errors = {}
+    errors: dict[str, FieldError] = {}
     if not code:
-        errors["code"] = "required"
+        errors["code"] = FieldError(CoreError.REQUIRED)
     elif not all(c.isascii() and (c.isalnum() or c in "-_") for c in code):
-        errors["code"] = "letters, digits, - and _ only"
+        errors["code"] = FieldError(ReviewError.SPECIALTY_CODE_CHARACTERS)
     if not name:
-        errors["name"] = "required"
+        errors["name"] = FieldError(CoreError.REQUIRED)
     if errors:
-        raise InvalidInput("the specialty was not added", details=errors)
+        raise InvalidInput(ReviewError.SPECIALTY_NOT_ADDED, fields=errors)
     with transaction.atomic():
         if Specialty.objects.select_for_update().filter(code=code).exists():
-            raise Conflict(f"specialty {code} already exists", code="duplicate")
+            raise Conflict(ReviewError.SPECIALTY_EXISTS, {"code": code})
         specialty = Specialty.objects.create(code=code, name=name, name_en=(name_en or "").strip())
         audit_record(
             actor=actor, action=AuditAction.REVIEW_SPECIALTY_ADD, obj=specialty, new={"code": code, "name": name}
@@ -63,11 +65,15 @@ def specialty_add(*, actor: User, code: str, name: str, name_en: str = "") -> Sp
 
 
 def specialty_set_active(*, actor: User, code: str, active: bool) -> Specialty:
-    project_policies.require(policies.may_manage_pool(actor), "only NDRC manages the list of specialties")
+    project_policies.require(policies.may_manage_pool(actor), ReviewError.SPECIALTIES_NDRC_ONLY)
     with transaction.atomic():
         specialty = Specialty.objects.select_for_update().filter(code=code).first()
         if specialty is None:
-            raise InvalidInput(f"unknown specialty {code}", details={"code": "unknown"})
+            raise InvalidInput(
+                ReviewError.UNKNOWN_SPECIALTY,
+                {"codes": code},
+                fields={"code": FieldError(CoreError.UNKNOWN, {"value": code})},
+            )
         old = specialty.active
         specialty.active = active
         specialty.save(update_fields=["active"])
@@ -86,7 +92,11 @@ def _specialties(codes: Iterable[str]) -> list[Specialty]:
     found = {s.code: s for s in Specialty.objects.filter(code__in=codes)}
     unknown = [c for c in codes if c not in found]
     if unknown:
-        raise InvalidInput(f"unknown specialty {', '.join(unknown)}", details={"specialties": unknown})
+        raise InvalidInput(
+            ReviewError.UNKNOWN_SPECIALTY,
+            {"codes": ", ".join(unknown)},
+            fields={"specialties": [FieldError(CoreError.UNKNOWN, {"value": c}) for c in unknown]},
+        )
     return [found[c] for c in codes]
 
 
@@ -108,19 +118,27 @@ def expert_profile_set(
     active: bool | None = None,
 ) -> ExpertProfile:
     """Put a user with the `expert` role into the pool, or change their profile."""
-    project_policies.require(policies.may_manage_pool(actor), "only NDRC manages the expert pool")
+    project_policies.require(policies.may_manage_pool(actor), ReviewError.POOL_NDRC_ONLY)
     user = User.objects.filter(username=username).select_related("department").first()
     if user is None:
-        raise InvalidInput(f"unknown user {username}", details={"user": "unknown"})
+        raise InvalidInput(
+            ReviewError.UNKNOWN_EXPERT_USER,
+            {"username": username},
+            fields={"user": FieldError(CoreError.UNKNOWN, {"value": username})},
+        )
     if not user.has_role(Role.EXPERT):
-        raise InvalidInput(f"{username} lacks the role expert", details={"user": "wrong role"})
+        raise InvalidInput(
+            ReviewError.NOT_AN_EXPERT,
+            {"username": username},
+            fields={"user": FieldError(ReviewError.LACKS_EXPERT_ROLE)},
+        )
     chosen = _specialties(specialties) if specialties is not None else None
     with transaction.atomic():
         profile = ExpertProfile.objects.select_for_update().filter(user=user).first()
         old = _profile_state(profile) if profile is not None else None
         if profile is None:
             if not chosen:
-                raise InvalidInput("an expert needs at least one specialty", details={"specialties": "required"})
+                raise InvalidInput(ReviewError.SPECIALTY_REQUIRED, fields={"specialties": _SPECIALTY_REQUIRED})
             profile = ExpertProfile.objects.create(
                 user=user,
                 title=(title or "").strip(),
@@ -136,7 +154,7 @@ def expert_profile_set(
             profile.save(update_fields=["title", "active", "updated_at"])
         if chosen is not None:
             if not chosen:
-                raise InvalidInput("an expert needs at least one specialty", details={"specialties": "required"})
+                raise InvalidInput(ReviewError.SPECIALTY_REQUIRED, fields={"specialties": _SPECIALTY_REQUIRED})
             profile.specialties.set(chosen)
         audit_record(
             actor=actor,
@@ -157,62 +175,71 @@ class DrawRequest:
     specialties: tuple[str, ...] = ()
 
 
-def conflict_reason(expert: User, project: Project) -> str:
-    """Why `expert` may not sit on a panel for `project`, or "" (domain.md §10: an expert whose own
-    department leads or participates in the project is in a conflict of interest)."""
+_SPECIALTY_REQUIRED = FieldError(ReviewError.SPECIALTY_REQUIRED)
+
+
+def conflict_reason(expert: User, project: Project) -> FieldError | None:
+    """Why `expert` may not sit on a panel for `project`, or None (domain.md §10: an expert whose
+    own department leads or participates in the project is in a conflict of interest)."""
     department = expert.department
     if department is None:
-        return ""
+        return None
     if department.pk == project.lead_department_id:
-        return f"their department {department.code} leads the project"
+        return FieldError(ReviewError.DEPARTMENT_LEADS, {"code": department.code})
     if project.participations.filter(department_id=department.pk).exists():
-        return f"their department {department.code} participates in the project"
-    return ""
+        return FieldError(ReviewError.DEPARTMENT_PARTICIPATES, {"code": department.code})
+    return None
 
 
-def _pool_member(user: User | None, username: str) -> str:
-    """Why `username` cannot be drawn or named at all, or ""."""
+def _pool_member(user: User | None, username: str) -> FieldError | None:
+    """Why `username` cannot be drawn or named at all, or None."""
     if user is None or not user.is_active:
-        return "unknown or disabled user"
+        return FieldError(ReviewError.UNKNOWN_OR_DISABLED)
     if not user.has_role(Role.EXPERT):
-        return "lacks the role expert"
+        return FieldError(ReviewError.LACKS_EXPERT_ROLE)
     profile = getattr(user, "expert_profile", None)
     if profile is None:
-        return "not in the expert pool"
+        return FieldError(ReviewError.OUTSIDE_POOL)
     if not profile.active:
-        return "inactive in the expert pool"
-    return ""
+        return FieldError(ReviewError.INACTIVE_IN_POOL)
+    return None
+
+
+def excluded_entry(username: str, reason: FieldError) -> dict[str, Any]:
+    """One expert left out of a draw, as the draw record keeps it: the code and its parameters
+    (the UI renders them in the reader's language) and the reason in English words for the record."""
+    with translation.override("en"):
+        words = reason.render()
+    return {"expert": username, "reason": words, **reason.as_dict()}
 
 
 def _named_panel(project: Project, usernames: list[str], minimum: int) -> list[User]:
     if len(set(usernames)) != len(usernames):
-        raise InvalidInput("an expert is named twice", details={"experts": "duplicate"})
+        raise InvalidInput(ReviewError.EXPERT_NAMED_TWICE, fields={"experts": FieldError(CoreError.DUPLICATE_ENTRY)})
     users = {
         u.username: u
         for u in User.objects.filter(username__in=usernames).select_related("department", "expert_profile")
     }
-    problems: dict[str, str] = {}
+    problems: dict[str, FieldError] = {}
     conflicts = False
     for name in usernames:
         reason = _pool_member(users.get(name), name)
-        if not reason:
-            conflict = conflict_reason(users[name], project)
-            if conflict:
-                conflicts = True
-                reason = f"conflict of interest: {conflict}"
-        if reason:
+        if reason is None:
+            reason = conflict_reason(users[name], project)
+            conflicts = conflicts or reason is not None
+        if reason is not None:
             problems[name] = reason
     if problems:
         raise InvalidInput(
-            "; ".join(f"{n}: {r}" for n, r in problems.items()),
-            code="conflict_of_interest" if conflicts else "invalid",
-            details={"experts": problems},
+            ReviewError.CONFLICT_OF_INTEREST if conflicts else ReviewError.PANEL_REFUSED,
+            {"experts": ", ".join(problems)},
+            fields={"experts": problems},
         )
     if len(usernames) < minimum:
         raise InvalidInput(
-            f"a panel needs at least {minimum} experts (C10.1 min_panel_size); {len(usernames)} named",
-            code="panel_too_small",
-            details={"experts": f"at least {minimum}"},
+            ReviewError.PANEL_TOO_SMALL,
+            {"minimum": minimum, "named": len(usernames)},
+            fields={"experts": FieldError(ReviewError.AT_LEAST, {"minimum": minimum})},
         )
     return [users[n] for n in usernames]
 
@@ -220,9 +247,9 @@ def _named_panel(project: Project, usernames: list[str], minimum: int) -> list[U
 def _drawn_panel(project: Project, draw: DrawRequest, minimum: int) -> tuple[list[User], dict[str, Any]]:
     if draw.size < minimum:
         raise InvalidInput(
-            f"a panel needs at least {minimum} experts (C10.1 min_panel_size); size {draw.size} asked",
-            code="panel_too_small",
-            details={"size": f"at least {minimum}"},
+            ReviewError.PANEL_TOO_SMALL,
+            {"minimum": minimum, "size": draw.size},
+            fields={"size": FieldError(ReviewError.AT_LEAST, {"minimum": minimum})},
         )
     wanted = _specialties(draw.specialties)
     profiles = ExpertProfile.objects.filter(
@@ -233,18 +260,20 @@ def _drawn_panel(project: Project, draw: DrawRequest, minimum: int) -> tuple[lis
     # the order the candidates were considered in: by username, each once
     pool = sorted({p.user.username: p.user for p in profiles}.items())
     candidates: list[str] = []
-    excluded: list[dict[str, str]] = []
+    excluded: list[dict[str, Any]] = []
     for username, user in pool:
         reason = conflict_reason(user, project)
-        if reason:
-            excluded.append({"expert": username, "reason": f"conflict of interest: {reason}"})
+        if reason is not None:
+            excluded.append(excluded_entry(username, reason))
         else:
             candidates.append(username)
     if len(candidates) < draw.size:
+        eligible = {"eligible": len(candidates), "size": draw.size}
         raise InvalidInput(
-            f"the pool has {len(candidates)} eligible experts for this draw; {draw.size} asked",
-            code="pool_too_small",
-            details={"size": f"at most {len(candidates)} eligible", "excluded": excluded},
+            ReviewError.POOL_TOO_SMALL,
+            eligible,
+            fields={"size": FieldError(ReviewError.AT_MOST_ELIGIBLE, eligible)},
+            data={"excluded": excluded},
         )
     # The seed is always the server's: a seed chosen by the caller could be searched offline for
     # the panel one wants, and the record would still read "random draw".
@@ -272,22 +301,16 @@ def review_form(
     """NDRC forms a panel for a project's needs analysis: named experts, or a reproducible draw."""
     with transaction.atomic():
         project = project_policies.project_for(actor, project_id, "review", for_update=True)
-        project_policies.require(policies.may_organise(actor), "only NDRC forms expert panels")
+        project_policies.require(policies.may_organise(actor), ReviewError.FORM_NDRC_ONLY)
         if (experts is None) == (draw is None):
-            raise InvalidInput(
-                "name the experts or ask for a draw (one of the two)",
-                details={"experts": "either experts or draw", "draw": "either experts or draw"},
-            )
+            either = FieldError(ReviewError.EITHER_EXPERTS_OR_DRAW)
+            raise InvalidInput(ReviewError.EXPERTS_OR_DRAW, fields={"experts": either, "draw": either})
         if project.stage != Stage.NEEDS_ANALYSIS:
-            raise Conflict(
-                f"a panel reviews the needs analysis: the project is in stage {project.stage}",
-                code="wrong_stage",
-                details={"stage": project.stage},
-            )
+            raise Conflict(ReviewError.PANEL_WRONG_STAGE, {"stage": project.stage}, data={"stage": project.stage})
         if ExpertReview.objects.filter(project=project, status=ReviewStatus.OPEN).exists():
-            raise Conflict("this project already has an open expert review", code="review_open")
+            raise Conflict(ReviewError.REVIEW_OPEN)
         if due_on is not None and due_on < clock.today():
-            raise InvalidInput("the due date lies in the past", details={"due_on": "in the past"})
+            raise InvalidInput(ReviewError.DUE_IN_PAST, fields={"due_on": FieldError(ReviewError.DATE_IN_PAST)})
         minimum = selectors.min_panel_size(project.regime)
         draw_record: dict[str, Any] = {}
         if experts is not None:
@@ -361,24 +384,24 @@ def opinion_give(
     with contextlib.ExitStack() as spools, transaction.atomic():
         review = _locked_review(actor, review_id)
         if not review.members.filter(expert_id=actor.pk).exists():
-            raise Forbidden("only the experts on this panel give opinions")
+            raise Forbidden(ReviewError.MEMBERS_ONLY)
         if review.status != ReviewStatus.OPEN:
-            raise Conflict("the panel has concluded: opinions are part of the record now", code="review_concluded")
-        errors = {}
+            raise Conflict(ReviewError.REVIEW_CONCLUDED)
+        errors: dict[str, FieldError] = {}
         if recommendation not in Recommendation.values:
-            errors["recommendation"] = f"one of {', '.join(Recommendation.values)}"
+            errors["recommendation"] = FieldError(ReviewError.ONE_OF, {"choices": ", ".join(Recommendation.values)})
         if not (text or "").strip():
-            errors["text"] = "required"
+            errors["text"] = FieldError(CoreError.REQUIRED)
         blob: storage.Spooled | None = None
         if attachment is not None:
             if attachment.size is not None and attachment.size > MAX_ATTACHMENT_BYTES:
-                errors["attachment"] = f"the file is larger than {MAX_ATTACHMENT_BYTES} bytes"
+                errors["attachment"] = FieldError(ReviewError.FILE_TOO_LARGE, {"max_bytes": MAX_ATTACHMENT_BYTES})
             else:
                 blob = spools.enter_context(storage.spool(attachment.chunks()))
                 if blob.size == 0:
-                    errors["attachment"] = "the file is empty"
+                    errors["attachment"] = FieldError(ReviewError.FILE_EMPTY)
         if errors:
-            raise InvalidInput("the opinion was not recorded", details=errors)
+            raise InvalidInput(ReviewError.OPINION_NOT_RECORDED, fields=errors)
         now = clock.now()
         opinion = Opinion.objects.select_for_update().filter(review=review, expert=actor).first()
         old = _opinion_state(opinion) if opinion is not None else None
@@ -504,24 +527,20 @@ def review_conclude(*, actor: User, review_id: Any, conclusion: str, text: str) 
     opinions become the immutable expert-opinion record (专家评议意见)."""
     with transaction.atomic():
         review = _locked_review(actor, review_id)
-        project_policies.require(policies.may_organise(actor), "only NDRC concludes expert panels")
+        project_policies.require(policies.may_organise(actor), ReviewError.CONCLUDE_NDRC_ONLY)
         if review.status != ReviewStatus.OPEN:
-            raise Conflict("the panel has already concluded", code="review_concluded")
-        errors = {}
+            raise Conflict(ReviewError.ALREADY_CONCLUDED)
+        errors: dict[str, FieldError] = {}
         if conclusion not in Recommendation.values:
-            errors["conclusion"] = f"one of {', '.join(Recommendation.values)}"
+            errors["conclusion"] = FieldError(ReviewError.ONE_OF, {"choices": ", ".join(Recommendation.values)})
         if not (text or "").strip():
-            errors["text"] = "required"
+            errors["text"] = FieldError(CoreError.REQUIRED)
         if errors:
-            raise InvalidInput("the conclusion was not recorded", details=errors)
+            raise InvalidInput(ReviewError.CONCLUSION_NOT_RECORDED, fields=errors)
         given = set(review.opinions.values_list("expert_id", flat=True))
         waiting = [m.expert.username for m in review.members.select_related("expert") if m.expert_id not in given]
         if waiting:
-            raise Conflict(
-                f"waiting for the opinions of {', '.join(waiting)}",
-                code="opinions_missing",
-                details={"waiting_for": waiting},
-            )
+            raise Conflict(ReviewError.OPINIONS_MISSING, {"names": ", ".join(waiting)}, data={"waiting_for": waiting})
         review.status = ReviewStatus.CONCLUDED
         review.conclusion = conclusion
         review.conclusion_text = text.strip()
@@ -565,23 +584,22 @@ def co_authors_set(*, actor: User, project_id: Any, departments: Iterable[str]) 
     codes = list(dict.fromkeys(c.strip() for c in departments if c and c.strip()))
     with transaction.atomic():
         project = project_policies.project_for(actor, project_id, "edit", for_update=True)
-        project_policies.require(
-            policies.may_set_co_authors(actor, project), "only the lead department records the report's co-authors"
-        )
+        project_policies.require(policies.may_set_co_authors(actor, project), ReviewError.CO_AUTHORS_LEAD_ONLY)
         if project.stage not in CO_AUTHOR_STAGES:
-            raise Conflict(
-                "the co-authors are recorded with the needs analysis, before the proposal",
-                code="wrong_stage",
-                details={"stage": project.stage},
-            )
+            raise Conflict(ReviewError.CO_AUTHORS_WRONG_STAGE, data={"stage": project.stage})
         participants = {d.code: d for d in project.participating_departments.all()}
         unknown = [c for c in codes if c not in participants]
         if unknown:
             known = set(Department.objects.filter(code__in=unknown).values_list("code", flat=True))
+            not_participant = FieldError(ReviewError.NOT_A_PARTICIPANT)
             raise InvalidInput(
-                "co-authors must be participating departments of the project: " + ", ".join(unknown),
-                details={
-                    "co_authors": {c: "not a participating department" if c in known else "unknown" for c in unknown}
+                ReviewError.CO_AUTHORS_NOT_PARTICIPANTS,
+                {"departments": ", ".join(unknown)},
+                fields={
+                    "co_authors": {
+                        c: not_participant if c in known else FieldError(CoreError.UNKNOWN, {"value": c})
+                        for c in unknown
+                    }
                 },
             )
         record = NeedsAnalysis.objects.select_for_update().filter(project=project).first()

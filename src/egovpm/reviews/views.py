@@ -18,6 +18,7 @@ from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
 from egovpm.core import clock
 from egovpm.core.errors import DomainError, Forbidden, NotFound
+from egovpm.core.errors import render as render_error
 from egovpm.core.views import language_of
 from egovpm.documents import storage
 from egovpm.projects import policies as project_policies
@@ -26,6 +27,7 @@ from egovpm.projects.choices import Stage
 from egovpm.projects.models import Project
 from egovpm.reviews import api, policies, selectors, services
 from egovpm.reviews.choices import ReviewStatus
+from egovpm.reviews.errors import ReviewError
 from egovpm.reviews.forms import (
     CoAuthorsForm,
     ConcludeForm,
@@ -40,23 +42,12 @@ from egovpm.web.frame import domain_errors, render_tab
 from egovpm.web.registry import InboxItem
 
 
-def _reason_zh(reason: str) -> str:
-    """The services' refusal reasons, in the user's language."""
-    table = {
-        "unknown or disabled user": _("unknown or disabled user"),
-        "lacks the role expert": _("lacks the expert role"),
-        "not in the expert pool": _("not in the expert pool"),
-        "inactive in the expert pool": _("inactive in the expert pool"),
-    }
-    if reason in table:
-        return table[reason]
-    if reason.startswith("conflict of interest: "):
-        rest = reason.removeprefix("conflict of interest: their department ")
-        code, _sep, what = rest.partition(" ")
-        if what.startswith("leads"):
-            return _("conflict of interest: their department %(code)s leads the project") % {"code": code}
-        return _("conflict of interest: their department %(code)s participates in the project") % {"code": code}
-    return reason
+def _excluded_reason(entry: dict[str, Any]) -> str:
+    """Why an expert was left out of a draw, in the reader's language: from the code the draw record
+    keeps; a record made before codes existed shows its stored words as they are."""
+    if entry.get("code") in ReviewError.__members__.values():
+        return render_error(ReviewError(entry["code"]), entry.get("params") or {})
+    return str(entry.get("reason", ""))
 
 
 def _attach(form: Any, error: DomainError, language: str) -> None:
@@ -65,23 +56,13 @@ def _attach(form: Any, error: DomainError, language: str) -> None:
         raise Http404(error.message)
     if isinstance(error, Forbidden):
         raise PermissionDenied(error.message)
-    details = error.details if isinstance(error.details, dict) else {}
-    experts = details.get("experts")
-    if isinstance(experts, dict):
+    experts = error.fields.get("experts")
+    if isinstance(experts, dict):  # one reason per expert, each rendered from its code
         for username, reason in experts.items():
-            form.add_error(None, f"{username}：{_reason_zh(str(reason))}")
+            form.add_error(None, f"{username}：{reason.render()}")
         return
-    if error.code == "panel_too_small":
-        form.add_error(
-            None, _("A panel needs at least %(n)s experts (rule C10.1).") % {"n": selectors.min_panel_size()}
-        )
-        return
-    if error.code == "pool_too_small":
-        form.add_error(None, _("Too few eligible experts in the pool for this draw: %(msg)s") % {"msg": error.message})
-        return
-    if error.code == "opinions_missing":
-        waiting = "、".join(details.get("waiting_for", []))
-        form.add_error(None, _("Waiting for the opinions of: %(names)s") % {"names": waiting})
+    if error.reason in (ReviewError.PANEL_TOO_SMALL, ReviewError.POOL_TOO_SMALL, ReviewError.OPINIONS_MISSING):
+        form.add_error(None, error.message)
         return
     errors.attach(form, error, language)
 
@@ -206,7 +187,7 @@ def _detail(request: HttpRequest, review: ExpertReview, *, status: int = 200, **
         "given": {o.expert_id for o in review.opinions.all()},
         "member": member,
         "is_ndrc": policies.is_ndrc(user),
-        "excluded": [{"expert": x["expert"], "reason": _reason_zh(x["reason"])} for x in review.draw_excluded],
+        "excluded": [{"expert": x["expert"], "reason": _excluded_reason(x)} for x in review.draw_excluded],
         "draw_specialties": [
             s.name for s in selectors.specialties().filter(code__in=review.draw_specialties).order_by("code")
         ],
@@ -240,7 +221,7 @@ def review_form(request: HttpRequest, pk: Any) -> HttpResponse:
     """NDRC forms a panel from the project's 专家评议 tab."""
     user: Any = request.user
     project = project_policies.project_for(user, pk, "review")
-    project_policies.require(policies.may_organise(user), "only NDRC forms expert panels")
+    project_policies.require(policies.may_organise(user), ReviewError.FORM_NDRC_ONLY)
     form = PanelForm(request.POST, min_size=selectors.min_panel_size(project.regime))
     if form.is_valid():
         data = form.cleaned_data
@@ -287,7 +268,7 @@ def tab(request: HttpRequest, pk: Any) -> HttpResponse:
 def co_authors_set(request: HttpRequest, pk: Any) -> HttpResponse:
     user: Any = request.user
     project = project_policies.project_for(user, pk, "edit")
-    project_policies.require(policies.may_set_co_authors(user, project), "only the lead department records co-authors")
+    project_policies.require(policies.may_set_co_authors(user, project), ReviewError.CO_AUTHORS_LEAD_ONLY)
     form = CoAuthorsForm(request.POST, departments=list(project.participating_departments.order_by("code")))
     if form.is_valid():
         try:
@@ -306,7 +287,7 @@ def co_authors_set(request: HttpRequest, pk: Any) -> HttpResponse:
 def opinion_give(request: HttpRequest, pk: Any) -> HttpResponse:
     user: Any = request.user
     review = selectors.review_for(user=user, review_id=pk)
-    project_policies.require(policies.is_member(user, review), "only the experts on this panel give opinions")
+    project_policies.require(policies.is_member(user, review), ReviewError.MEMBERS_ONLY)
     form = OpinionForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -334,7 +315,7 @@ def opinion_give(request: HttpRequest, pk: Any) -> HttpResponse:
 def review_conclude(request: HttpRequest, pk: Any) -> HttpResponse:
     user: Any = request.user
     review = selectors.review_for(user=user, review_id=pk)
-    project_policies.require(policies.may_organise(user), "only NDRC concludes expert panels")
+    project_policies.require(policies.may_organise(user), ReviewError.CONCLUDE_NDRC_ONLY)
     form = ConcludeForm(request.POST)
     if form.is_valid():
         try:
