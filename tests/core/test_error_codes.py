@@ -49,10 +49,6 @@ LEGACY = {
     "reports/rendering.py",
     "reports/selectors.py",
     "reports/services.py",
-    "security/api.py",
-    "security/selectors.py",
-    "security/services.py",
-    "security/views.py",
 }
 
 ERROR_CLASSES = {"DomainError", "InvalidInput", "NotFound", "Forbidden", "Conflict", "RuleViolation", "PdfUnavailable"}

@@ -11,11 +11,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from egovpm.core.api import Pagination
-from egovpm.core.errors import InvalidInput
+from egovpm.core.errors import CoreError, FieldError, InvalidInput
 from egovpm.core.validators import ShortText, StrictDate
 from egovpm.projects import policies as project_policies
 from egovpm.security import policies, selectors, services
 from egovpm.security.choices import ClassifiedTier, EvaluationResult, Network, Purpose
+from egovpm.security.errors import SecurityError
 from egovpm.security.models import InformationSystem, RiskAssessment
 
 
@@ -130,7 +131,7 @@ class SystemListView(APIView):
     def post(self, request: Request, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id, "write")  # 404, then 403, then 400
         project_policies.require(
-            policies.may_edit_systems(request.user, project), "only the lead department records information systems"
+            policies.may_edit_systems(request.user, project), SecurityError.RECORD_SYSTEMS_LEAD_ONLY
         )
         data = _valid(SystemIn(data=request.data))
         system = services.system_create(actor=request.user, project_id=project.pk, data=data)
@@ -147,11 +148,15 @@ class SystemDetailView(APIView):
         system = selectors.system_for(user=request.user, system_id=system_id)  # 404, then 403, then 400
         project_policies.require(
             policies.may_edit_systems(request.user, system.project),
-            "only the lead department edits information systems",
+            SecurityError.EDIT_SYSTEMS_LEAD_ONLY,
         )
         unknown = set(request.data) - set(SystemPatch().fields)
         if unknown:
-            raise InvalidInput(f"unknown fields {sorted(unknown)}", details={f: "unknown" for f in unknown})
+            raise InvalidInput(
+                SecurityError.UNKNOWN_FIELDS,
+                {"fields": ", ".join(sorted(unknown))},
+                fields={f: FieldError(CoreError.UNKNOWN_FIELD) for f in sorted(unknown)},
+            )
         data = _valid(SystemPatch(data=request.data))
         version = data.pop("version", None)
         system = services.system_update(actor=request.user, system_id=system_id, changes=data, expected_version=version)
@@ -162,7 +167,7 @@ class SystemExceptionView(APIView):
     @extend_schema(request=ExceptionIn, responses={200: SystemOut})
     def post(self, request: Request, system_id: str) -> Response:
         selectors.system_for(user=request.user, system_id=system_id)
-        project_policies.require(policies.may_grant_exception(request.user), "only NDRC grants network exceptions")
+        project_policies.require(policies.may_grant_exception(request.user), SecurityError.EXCEPTIONS_NDRC_ONLY)
         data = _valid(ExceptionIn(data=request.data))
         system = services.system_grant_exception(actor=request.user, system_id=system_id, reason=data["reason"])
         return Response(SystemOut(system).data)
@@ -180,7 +185,7 @@ class RiskAssessmentListView(APIView):
     def post(self, request: Request, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id, "write")
         project_policies.require(
-            policies.may_record_assessment(request.user, project), "only the lead department records risk assessments"
+            policies.may_record_assessment(request.user, project), SecurityError.ASSESSMENTS_LEAD_ONLY
         )
         data = _valid(RiskAssessmentIn(data=request.data))
         assessment = services.risk_assessment_record(actor=request.user, project_id=project.pk, **data)

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from egovpm.core.errors import NotFound
 from egovpm.projects import policies
 from egovpm.projects.models import Project
+from egovpm.security.errors import SecurityError
 from egovpm.security.models import InformationSystem, RiskAssessment
 
 
@@ -29,7 +30,7 @@ def system_for(*, user: Any, system_id: Any, for_update: bool = False) -> Inform
     try:
         pk = uuid.UUID(str(system_id))
     except ValueError:
-        raise NotFound("information system not found")
+        raise NotFound(SecurityError.SYSTEM_NOT_FOUND) from None
     qs = InformationSystem.objects.filter(pk=pk, project__in=policies.restrict(user, "view")).select_related(
         "project", "project__lead_department", "exception_by"
     )
@@ -37,7 +38,7 @@ def system_for(*, user: Any, system_id: Any, for_update: bool = False) -> Inform
         qs = qs.select_for_update(of=("self",))
     system = qs.first()
     if system is None:
-        raise NotFound("information system not found")
+        raise NotFound(SecurityError.SYSTEM_NOT_FOUND)
     return system
 
 

@@ -12,12 +12,13 @@ from egovpm.accounts.models import User
 from egovpm.audit.actions import AuditAction
 from egovpm.audit.services import audit_record
 from egovpm.core import clock
-from egovpm.core.errors import Conflict, InvalidInput
-from egovpm.core.validators import DATE_MESSAGE, parse_date
+from egovpm.core.errors import Conflict, CoreError, FieldError, InvalidInput
+from egovpm.core.validators import DATE_ERROR, parse_date
 from egovpm.documents.models import Document
 from egovpm.projects import policies as project_policies
 from egovpm.security import policies, selectors
 from egovpm.security.choices import PROTECTION_LEVELS, ClassifiedTier, EvaluationResult, Network, Purpose
+from egovpm.security.errors import SecurityError
 from egovpm.security.models import InformationSystem, RiskAssessment
 
 TEXT_FIELDS = ("name", "filing_number")
@@ -35,34 +36,34 @@ REQUIRED = ("name", "purpose", "network")
 PAST_DATES = ("filing_date", "evaluation_date")
 
 
-def _date(value: Any, field: str, errors: dict[str, str]) -> dt.date | None:
+def _date(value: Any, field: str, errors: dict[str, FieldError]) -> dt.date | None:
     if value in (None, ""):
         return None
     if isinstance(value, dt.datetime):
-        errors[field] = "a date YYYY-MM-DD, not an instant"
+        errors[field] = FieldError(SecurityError.NOT_AN_INSTANT)
         return None
     if isinstance(value, dt.date):
         return value
     try:
         return parse_date(str(value))
     except ValueError:
-        errors[field] = DATE_MESSAGE
+        errors[field] = DATE_ERROR
         return None
 
 
-def _clean_choices(data: dict[str, Any], out: dict[str, Any], errors: dict[str, str]) -> None:
+def _clean_choices(data: dict[str, Any], out: dict[str, Any], errors: dict[str, FieldError]) -> None:
     """The yes/no fields, the choice fields and the protection level."""
     for f in BOOL_FIELDS:
         if f in data:
             if not isinstance(data[f], bool):
-                errors[f] = "true or false"
+                errors[f] = FieldError(SecurityError.TRUE_OR_FALSE)
             else:
                 out[f] = data[f]
     for f, choices in CHOICE_FIELDS.items():
         if f in data:
             value = str(data[f] or "")
             if value and value not in choices.values:
-                errors[f] = f"one of {', '.join(choices.values)}"
+                errors[f] = FieldError(SecurityError.ONE_OF, {"choices": ", ".join(choices.values)})
             else:
                 out[f] = value
     if "protection_level" in data:
@@ -70,26 +71,26 @@ def _clean_choices(data: dict[str, Any], out: dict[str, Any], errors: dict[str, 
         if level in (None, ""):
             out["protection_level"] = None
         elif isinstance(level, bool) or not isinstance(level, int) or level not in PROTECTION_LEVELS:
-            errors["protection_level"] = "an integer from 1 to 5"
+            errors["protection_level"] = FieldError(SecurityError.LEVEL_RANGE)
         else:
             out["protection_level"] = level
 
 
-def _clean_required(out: dict[str, Any], errors: dict[str, str], *, creating: bool) -> None:
+def _clean_required(out: dict[str, Any], errors: dict[str, FieldError], *, creating: bool) -> None:
     if creating:
         for f in REQUIRED:
             if not out.get(f):
-                errors.setdefault(f, "required")
+                errors.setdefault(f, FieldError(CoreError.REQUIRED))
         return
     for f in ("name", "purpose", "network"):
         if f in out and not out[f]:
-            errors[f] = "required"
+            errors[f] = FieldError(CoreError.REQUIRED)
 
 
 def _clean(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     """Validate and normalise the fields given; 400 with every problem at once."""
     unknown = set(data) - set(SYSTEM_FIELDS)
-    errors: dict[str, str] = {f: "unknown field" for f in sorted(unknown)}
+    errors: dict[str, FieldError] = {f: FieldError(CoreError.UNKNOWN_FIELD) for f in sorted(unknown)}
     out: dict[str, Any] = {f: str(data[f] or "").strip() for f in TEXT_FIELDS if f in data}
     _clean_choices(data, out, errors)
     for f in DATE_FIELDS:
@@ -98,18 +99,17 @@ def _clean(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     today = clock.today()
     for f in PAST_DATES:
         if out.get(f) and out[f] > today:
-            errors[f] = "may not lie in the future"
+            errors[f] = FieldError(CoreError.DATE_IN_FUTURE)
     _clean_required(out, errors, creating=creating)
     if errors:
-        raise InvalidInput("the information system was not saved", details=errors)
+        raise InvalidInput(SecurityError.SYSTEM_NOT_SAVED, fields=errors)
     return out
 
 
 def _check_grading(system: InformationSystem) -> None:
     if system.protection_level is not None and system.classified_tier:
         raise InvalidInput(
-            "a system has a graded-protection level or a classified tier, not both",
-            details={"classified_tier": "give either protection_level or classified_tier"},
+            SecurityError.LEVEL_OR_TIER, fields={"classified_tier": FieldError(SecurityError.EITHER_LEVEL_OR_TIER)}
         )
 
 
@@ -125,9 +125,7 @@ def system_create(*, actor: User, project_id: Any, data: dict[str, Any]) -> Info
     """Record an information system of the project (api.md POST /projects/{id}/systems)."""
     with transaction.atomic():
         project = project_policies.project_for(actor, project_id, "change", for_update=True)
-        project_policies.require(
-            policies.may_edit_systems(actor, project), "only the lead department records information systems"
-        )
+        project_policies.require(policies.may_edit_systems(actor, project), SecurityError.RECORD_SYSTEMS_LEAD_ONLY)
         fields = _clean(data, creating=True)
         now = clock.now()
         system = InformationSystem(project=project, created_by=actor, created_at=now, updated_at=now, **fields)
@@ -149,11 +147,9 @@ def system_update(
     """Change a system's record (PATCH): grading, coverage, filing, evaluation, migration plan."""
     with transaction.atomic():
         system = selectors.system_for(user=actor, system_id=system_id, for_update=True)
-        project_policies.require(
-            policies.may_edit_systems(actor, system.project), "only the lead department edits information systems"
-        )
+        project_policies.require(policies.may_edit_systems(actor, system.project), SecurityError.EDIT_SYSTEMS_LEAD_ONLY)
         if expected_version is not None and expected_version != system.version:
-            raise Conflict("the system was changed by someone else; reload and try again", code="stale_version")
+            raise Conflict(SecurityError.STALE_VERSION)
         fields = _clean(changes, creating=False)
         old = system_state(system)
         for f, value in fields.items():
@@ -178,16 +174,17 @@ def system_grant_exception(*, actor: User, system_id: Any, reason: str) -> Infor
     reason = (reason or "").strip()
     with transaction.atomic():
         system = selectors.system_for(user=actor, system_id=system_id, for_update=True)
-        project_policies.require(policies.may_grant_exception(actor), "only NDRC grants network exceptions")
+        project_policies.require(policies.may_grant_exception(actor), SecurityError.EXCEPTIONS_NDRC_ONLY)
         if not reason:
-            raise InvalidInput("an exception needs its reason", details={"reason": "required"})
+            raise InvalidInput(
+                SecurityError.EXCEPTION_REASON_REQUIRED, fields={"reason": FieldError(CoreError.REQUIRED)}
+            )
         if system.network != Network.DEDICATED_NEW:
             raise InvalidInput(
-                "only a system on a new dedicated network needs an exception",
-                details={"network": "not dedicated_new"},
+                SecurityError.EXCEPTION_NOT_NEEDED, fields={"network": FieldError(SecurityError.NOT_DEDICATED_NEW)}
             )
         if system.exception_at is not None:
-            raise Conflict("NDRC has already granted this system an exception", code="already_granted")
+            raise Conflict(SecurityError.ALREADY_GRANTED)
         system.exception_reason = reason
         system.exception_by = actor
         system.exception_at = clock.now()
@@ -217,30 +214,28 @@ def risk_assessment_record(
     in the future (400); whether it falls within trial operation is C6.2's judgement."""
     with transaction.atomic():
         project = project_policies.project_for(actor, project_id, "change", for_update=True)
-        project_policies.require(
-            policies.may_record_assessment(actor, project), "only the lead department records risk assessments"
-        )
-        errors: dict[str, str] = {}
+        project_policies.require(policies.may_record_assessment(actor, project), SecurityError.ASSESSMENTS_LEAD_ONLY)
+        errors: dict[str, FieldError] = {}
         day = _date(assessed_on, "assessed_on", errors)
         if day is None and "assessed_on" not in errors:
-            errors["assessed_on"] = "required"
+            errors["assessed_on"] = FieldError(CoreError.REQUIRED)
         elif day is not None and day > clock.today():
-            errors["assessed_on"] = "may not lie in the future"
+            errors["assessed_on"] = FieldError(CoreError.DATE_IN_FUTURE)
         assessor = (assessor or "").strip()
         summary = (summary or "").strip()
         if not assessor:
-            errors["assessor"] = "required"
+            errors["assessor"] = FieldError(CoreError.REQUIRED)
         if not summary:
-            errors["summary"] = "required"
+            errors["summary"] = FieldError(CoreError.REQUIRED)
         doc = None
         if document not in (None, ""):
             doc = Document.objects.filter(pk=document, project=project).first() if _is_uuid(document) else None
             if doc is None:
-                errors["document"] = "unknown document of this project"
+                errors["document"] = FieldError(SecurityError.UNKNOWN_DOCUMENT)
             elif doc.category != "risk_assessment_report":
-                errors["document"] = "the report must be a document of category risk_assessment_report"
+                errors["document"] = FieldError(SecurityError.WRONG_REPORT_CATEGORY)
         if errors:
-            raise InvalidInput("the risk assessment was not recorded", details=errors)
+            raise InvalidInput(SecurityError.ASSESSMENT_NOT_RECORDED, fields=errors)
         assert day is not None
         assessment = RiskAssessment.objects.create(
             project=project,

@@ -20,6 +20,7 @@ from egovpm.projects import policies as project_policies
 from egovpm.projects import selectors as project_selectors
 from egovpm.projects.choices import Stage
 from egovpm.security import policies, selectors, services
+from egovpm.security.errors import SecurityError
 from egovpm.security.forms import ExceptionForm, RiskAssessmentForm, SystemForm
 from egovpm.web import errors, registry
 from egovpm.web.frame import domain_errors, render_tab
@@ -106,7 +107,7 @@ def system_edit(request: HttpRequest, pk: Any, system_id: Any) -> HttpResponse:
         from django.http import Http404
 
         raise Http404("no such system")
-    project_policies.require(policies.may_edit_systems(user, project), "only the lead department edits systems")
+    project_policies.require(policies.may_edit_systems(user, project), SecurityError.EDIT_SYSTEMS_LEAD_ONLY)
     if request.method == "POST":
         form = SystemForm(request.POST)
         if form.is_valid():
