@@ -1,0 +1,220 @@
+"""Query budgets of the UI pages (issue 10 item 6): every list page and the project page on each
+tab answers in a number of queries that does not grow with its rows — measured with SMALL rows and
+again with LARGE rows, the counts must be equal, and at most the pinned number (a change that adds
+a query per page re-pins it consciously). The API lists are pinned in tests/api/test_query_counts.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from conftest import PASSWORD, make_project
+
+pytestmark = pytest.mark.django_db
+
+SMALL, LARGE = 2, 20
+
+
+def _client(persona: Any) -> Client:
+    c = Client()
+    assert c.login(username=persona.username, password=PASSWORD)
+    return c
+
+
+def _count(client: Client, path: str) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
+
+
+def measure(client: Client, path: str | Callable[[], str], grow: Callable[[int], None]) -> tuple[int, int]:
+    """Queries for the page with SMALL rows, then with LARGE rows (grow(n) adds n rows)."""
+    url = path if callable(path) else (lambda: path)
+    grow(SMALL)
+    client.get(url())  # warm-up: per-process caches (content types, rule packs) are not what we pin
+    small, _ = _count(client, url())
+    grow(LARGE - SMALL)
+    large, sql = _count(client, url())
+    assert small == large, f"{url()}: {small} queries at {SMALL} rows, {large} at {LARGE}:\n" + "\n".join(sql)
+    return small, large
+
+
+class Portfolio:
+    """Projects of moa (prov participating) in construction, each with the expert and the archivist
+    assigned, grown on demand."""
+
+    def __init__(self, personas: dict[str, Any]) -> None:
+        self.personas = personas
+        self.projects: list[Any] = []
+
+    def grow(self, n: int) -> None:
+        from conftest import advance
+        from egovpm.projects.services import assignment_add
+
+        for _ in range(n):
+            p = make_project(
+                self.personas["staff_a"], name=f"项目{len(self.projects)}", participating_departments=["prov"]
+            )
+            p = advance(p, self.personas, "construction")
+            for persona, task in (("expert_assigned", "expert"), ("archivist_assigned", "archivist")):
+                assignment_add(actor=self.personas["ndrc"], project_id=p.pk, username=persona, task=task)
+            self.projects.append(p)
+
+
+# (persona, route): the pinned number of queries of the list page, whatever its number of rows.
+LISTS = {
+    # an assigned expert's project list: the summary scope, no compliance badges
+    ("expert_assigned", "project_list"): 9,
+    ("audit_admin", "audit"): 6,
+    ("staff_a", "review_list"): 7,
+    ("ndrc", "review_list"): 7,
+    ("staff_a", "budgets_queue"): 8,
+    ("ndrc", "budgets_queue"): 8,
+    ("staff_a", "report_home"): 7,
+    ("ndrc", "report_home"): 7,
+    ("staff_a", "inbox"): 14,
+    ("ndrc", "inbox"): 14,
+}
+
+
+# Pages whose rows are the portfolio's projects (the others list adjustments, audit rows …).
+ROWS_SHOWN = {"project_list", "review_list"}
+
+
+def test_list_pages_query_budgets(personas: dict[str, Any]) -> None:
+    """Every list page, SMALL then LARGE projects in construction: the same count, within the pin."""
+    from django.urls import reverse
+
+    world = Portfolio(personas)
+    clients = {persona: _client(personas[persona]) for persona, _ in LISTS}
+    counts: dict[tuple[str, str], list[int]] = {key: [] for key in LISTS}
+    shown: dict[tuple[str, str], int] = {}
+    for n in (SMALL, LARGE - SMALL):
+        world.grow(n)
+        for (persona, route), client in ((k, clients[k[0]]) for k in LISTS):
+            path = reverse(f"web:{route}")
+            client.get(path)  # warm-up: per-process caches (content types, rule packs)
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(path)
+            assert response.status_code == 200, (persona, route, response.status_code)
+            counts[(persona, route)].append(len(ctx.captured_queries))
+            shown[(persona, route)] = sum(p.code in response.content.decode() for p in world.projects)
+    assert all(shown[k] for k in shown if k[1] in ROWS_SHOWN), shown  # the pages list the projects
+    wrong = [
+        f"{k}: {small} at {SMALL} rows, {large} at {LARGE}" for k, (small, large) in counts.items() if small != large
+    ]
+    wrong += [f"{k}: {c[0]} queries, pinned {LISTS[k]}" for k, c in counts.items() if c[0] > LISTS[k]]
+    assert not wrong, "\n".join(wrong)
+
+
+# Pages whose cost still grows with their rows, pinned per row so that it cannot grow unnoticed:
+# the project list evaluates the full compliance check for each row it shows with badges (issue 13
+# replaces this with stored verdicts: its fix sets these to 0), and the archive page computes each
+# row's filing completeness and latest acceptance one project at a time.
+PER_ROW = {
+    ("staff_a", "project_list"): 18,
+    ("ndrc", "project_list"): 18,
+    ("staff_a", "archives"): 3,
+    ("archivist_assigned", "archives"): 4,
+}
+
+
+def test_pages_still_paying_per_row_are_pinned(personas: dict[str, Any]) -> None:
+    from django.urls import reverse
+
+    world = Portfolio(personas)
+    wrong = []
+    counts: dict[tuple[str, str], list[int]] = {key: [] for key in PER_ROW}
+    for n in (SMALL, 3):  # 2 then 5 rows: enough to see the slope, quick to build
+        world.grow(n)
+        for persona, route in PER_ROW:
+            client = _client(personas[persona])
+            path = reverse(f"web:{route}")
+            client.get(path)
+            counts[(persona, route)].append(_count(client, path)[0])
+    for key, (small, large) in counts.items():
+        slope = (large - small) / 3
+        if slope != PER_ROW[key]:
+            wrong.append(f"{key}: {slope} queries per row, pinned {PER_ROW[key]}")
+    assert not wrong, "\n".join(wrong)
+
+
+class Files:
+    """One project in construction whose records grow: a document and an inspector assignment per row."""
+
+    def __init__(self, personas: dict[str, Any], settings: Any) -> None:
+        from conftest import advance
+
+        self.personas = personas
+        self.settings = settings
+        self.project = advance(
+            make_project(personas["staff_a"], participating_departments=["prov"]), personas, "construction"
+        )
+        self.i = 0
+
+    def grow(self, n: int) -> None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from egovpm.accounts.services import user_add
+        from egovpm.documents.services import document_upload
+        from egovpm.projects.services import assignment_add
+
+        for _ in range(n):
+            i = self.i
+            self.i += 1
+            document_upload(
+                actor=self.personas["staff_a"],
+                project_id=self.project.pk,
+                file=SimpleUploadedFile(f"d{i}.pdf", f"%PDF {i}".encode(), content_type="application/pdf"),
+                stage="construction",
+                category="other",
+                title=f"材料{i}",
+                max_bytes=self.settings.EGOVPM_MAX_UPLOAD_BYTES,
+            )
+            user_add(actor=None, username=f"insp{i}", department_code="agency", roles=["inspector"], password=PASSWORD)
+            assignment_add(
+                actor=self.personas["ndrc"], project_id=self.project.pk, username=f"insp{i}", task="inspector"
+            )
+
+
+# The project page on each tab (the lead department's staff), measured 2026-11 on SQLite: the frame
+# costs 26 (session, user, roles, the project, the read scope, the stage actions with their rule
+# checks, the timeline); compliance, budgets, security and archives also run the project's
+# compliance check for their rules.
+TABS = {
+    "info": 26,
+    "compliance": 42,
+    "documents": 27,
+    "assignments": 26,
+    "budgets": 41,
+    "reports": 28,
+    "reviews": 31,
+    "security": 45,
+    "archives": 47,
+}
+
+
+def test_project_page_query_budget_per_tab(personas: dict[str, Any], settings: Any) -> None:
+    from egovpm.web.registry import TABS as REGISTERED
+
+    assert set(REGISTERED) == set(TABS), "a tab without a query budget"
+    world = Files(personas, settings)
+    client = _client(personas["staff_a"])
+    counts: dict[str, list[int]] = {key: [] for key in TABS}
+    for n in (SMALL, LARGE - SMALL):
+        world.grow(n)
+        for key in TABS:
+            path = REGISTERED[key].url(world.project)
+            client.get(path)
+            counts[key].append(_count(client, path)[0])
+    wrong = [
+        f"{k}: {small} at {SMALL} rows, {large} at {LARGE}" for k, (small, large) in counts.items() if small != large
+    ]
+    wrong += [f"{k}: {c[0]} queries, pinned {TABS[k]}" for k, c in counts.items() if c[0] > TABS[k]]
+    assert not wrong, "\n".join(wrong)
