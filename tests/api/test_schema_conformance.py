@@ -8,7 +8,8 @@ derandomized (hypothesis seeds from each test's name, so every run sends the sam
 example database. Each operation is one pytest item in a rolled-back transaction, so whatever the
 fuzzer writes never reaches another test. Half of the generated path parameters are replaced by
 the ids of a real project in construction (with its estimate, review, systems, documents), so the
-fuzzer reaches the views' validation and rules instead of answering 404 only.
+fuzzer reaches the views' validation and rules instead of answering 404 only; that project is built
+once per module (see `world`).
 
 Marked `fuzz`: it runs once, in the SQLite pass (Makefile test-postgres deselects it) — the schema
 and the views are the same on both engines, and a second run would double its minutes."""
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -29,7 +31,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from conftest import advance
+from conftest import NOW, _ensure_people, advance, make_project
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -54,28 +56,71 @@ def _load_schema() -> Any:
 schema = _load_schema()
 
 
-@pytest.fixture
-def world(project: Any, personas: dict[str, Any]) -> dict[str, str]:
-    """A project of moa in construction, with what the lifecycle records on the way: the ids the
-    fuzzer's path parameters are replaced with."""
+@pytest.fixture(scope="module")
+def world_media(tmp_path_factory: Any) -> Any:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any, world_media: Any) -> Iterator[dict[str, str]]:
+    """A project of moa in construction (prov takes part, the *_assigned personas are assigned), with
+    what the lifecycle records on the way: the ids the fuzzer's path parameters are replaced with.
+
+    Built once for the module inside a transaction that is rolled back at its end; each test runs in
+    a savepoint within it (pytest-django), so every operation starts from this same state and the
+    test database is left as it was."""
+    from django.conf import settings as django_settings
+    from django.db import transaction
+
     from egovpm.budgets.models import Adjustment
+    from egovpm.core import clock
     from egovpm.documents.models import Document
+    from egovpm.projects.services import assignment_add
     from egovpm.reviews.models import ExpertReview, Specialty
     from egovpm.security.models import InformationSystem
 
-    p = advance(project, personas, "construction")
-    known = {
-        "project_id": str(p.pk),
-        "document_id": Document.objects.filter(project=p).values_list("pk", flat=True).first(),
-        "review_id": ExpertReview.objects.filter(project=p).values_list("pk", flat=True).first(),
-        "system_id": InformationSystem.objects.filter(project=p).values_list("pk", flat=True).first(),
-        "adjustment_id": Adjustment.objects.filter(project=p).values_list("pk", flat=True).first(),
-        "code": Specialty.objects.values_list("code", flat=True).first(),
-        "username": "archivist_assigned",
-        "period": "2025-H1",
-        "seq": "1",
-    }
-    return {k: str(v) for k, v in known.items() if v is not None}
+    saved_media = django_settings.MEDIA_ROOT
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        try:
+            django_settings.MEDIA_ROOT = world_media
+            clock.set_now(NOW)
+            people = _ensure_people()[1]
+            p = make_project(people["staff_a"], participating_departments=["prov"])
+            for persona, task in (("archivist_assigned", "archivist"), ("expert_assigned", "expert")):
+                assignment_add(actor=people["ndrc"], project_id=p.pk, username=persona, task=task)
+            p = advance(p, people, "construction")
+            known = {
+                "project_id": p.pk,
+                "document_id": Document.objects.filter(project=p).values_list("pk", flat=True).first(),
+                "review_id": ExpertReview.objects.filter(project=p).values_list("pk", flat=True).first(),
+                "system_id": InformationSystem.objects.filter(project=p).values_list("pk", flat=True).first(),
+                "adjustment_id": Adjustment.objects.filter(project=p).values_list("pk", flat=True).first(),
+                "code": Specialty.objects.values_list("code", flat=True).first(),
+                "username": "archivist_assigned",
+                "period": "2025-H1",
+                "seq": "1",
+            }
+        except BaseException:
+            outer.__exit__(None, None, None)
+            raise
+        finally:
+            clock.set_now(None)
+            django_settings.MEDIA_ROOT = saved_media
+    yield {k: str(v) for k, v in known.items() if v is not None}
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def media_root(settings: Any, world_media: Any) -> Any:
+    """conftest's media_root, but the world's: the blobs of its documents are there."""
+    settings.MEDIA_ROOT = world_media
+    settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return settings.MEDIA_ROOT
 
 
 def _check(case: Any, world: dict[str, str], user: Any) -> None:
@@ -154,3 +199,26 @@ def test_lists_are_documented_as_pages() -> None:
     for path in ("/api/v1/projects", "/api/v1/departments", "/api/v1/audit"):
         ok = schema.raw_schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
         assert ok["$ref"].startswith("#/components/schemas/Paginated"), path
+
+
+@pytest.mark.django_db
+def test_an_opinion_is_read_by_the_strict_json_parser(world: dict[str, str]) -> None:
+    """Found while documenting the request bodies: the opinions endpoint declared DRF's own JSON
+    parser, bypassing the API's (core/parsers.py): 50,000 nested brackets were a RecursionError
+    (500) and a right-to-left override in the opinion's text was stored."""
+    from rest_framework.test import APIClient
+
+    from egovpm.accounts.auth import token_issue
+    from egovpm.reviews.models import PanelMember
+
+    member = PanelMember.objects.filter(review_id=world["review_id"]).select_related("expert").first()
+    assert member is not None
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_issue(user=member.expert)}")
+    url = f"/api/v1/expert-reviews/{world['review_id']}/opinions"
+
+    deep = client.post(url, "[" * 50_000 + "]" * 50_000, content_type="application/json")
+    assert (deep.status_code, deep.json()["code"]) == (400, "parse_error")
+    bidi = client.post(url, {"recommendation": "approve", "text": "同意\u202e"}, format="json")
+    assert bidi.status_code == 400
+    assert "text" in bidi.json()["details"]

@@ -8,13 +8,14 @@ from typing import Any
 from django.http import FileResponse, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from egovpm.accounts.choices import Role
 from egovpm.core.errors import Conflict, NotFound, template
+from egovpm.core.parsers import JSONParser
 from egovpm.core.validators import ShortText, StrictDate
 from egovpm.core.views import language_of
 from egovpm.documents import storage
@@ -200,7 +201,7 @@ class OpinionIn(serializers.Serializer):
 
 
 class OpinionView(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]  # the API's strict JSON parser (core/parsers.py)
 
     @extend_schema(
         request=OpinionIn,
