@@ -17,10 +17,11 @@ from rest_framework.views import APIView
 
 from egovpm.budgets import policies, selectors, services
 from egovpm.budgets.choices import Reason
+from egovpm.budgets.errors import BudgetError
 from egovpm.budgets.models import Adjustment, Expenditure
 from egovpm.budgets.xlsx import read_expenditures
 from egovpm.core.api import Pagination
-from egovpm.core.errors import InvalidInput
+from egovpm.core.errors import CoreError, FieldError, InvalidInput
 from egovpm.core.money import parse_amount
 from egovpm.core.validators import ShortText, StrictDate, parse_as_of
 from egovpm.projects import policies as project_policies
@@ -28,7 +29,7 @@ from egovpm.projects.models import Project
 from egovpm.rules.facts_budgets import exact_ratio
 
 
-def _role(allowed: bool, message: str) -> None:
+def _role(allowed: bool, message: BudgetError) -> None:
     """Scope 404 → role 403 → input 400 (domain.md §4 order): the role before any validation."""
     project_policies.require(allowed, message)
 
@@ -134,7 +135,7 @@ class EstimateView(APIView):
     @extend_schema(request=EstimateIn, responses={200: EstimateOut})
     def put(self, request: Request, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id, "write")  # 404 before any validation message
-        _role(policies.may_edit_estimate(request.user, project), "only the lead department enters the estimate")
+        _role(policies.may_edit_estimate(request.user, project), BudgetError.ESTIMATE_LEAD_ONLY)
         data = EstimateIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -279,7 +280,7 @@ class AdjustmentListView(APIView):
     @extend_schema(request=AdjustmentIn, responses={201: AdjustmentOut})
     def post(self, request: Request, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id, "write")
-        _role(policies.may_request(request.user, project), "only the lead department requests adjustments")
+        _role(policies.may_request(request.user, project), BudgetError.REQUEST_LEAD_ONLY)
         data = AdjustmentIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -302,7 +303,7 @@ class AdjustmentPreviewView(APIView):
     @extend_schema(request=PreviewIn, responses={200: PreviewOut})
     def post(self, request: Request, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id, "write")
-        _role(policies.may_request(request.user, project), "only the lead department requests adjustments")
+        _role(policies.may_request(request.user, project), BudgetError.REQUEST_LEAD_ONLY)
         data = PreviewIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -365,7 +366,7 @@ class AdjustmentFileView(APIView):
     @extend_schema(request=FileIn, responses={200: AdjustmentOut})
     def post(self, request: Request, adjustment_id: str) -> Response:
         header = selectors.adjustment_for(user=request.user, adjustment_id=adjustment_id)
-        project_policies.require(policies.may_file(request.user, header.project), "only the lead department files")
+        project_policies.require(policies.may_file(request.user, header.project), BudgetError.FILE_LEAD_ONLY)
         data = FileIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -421,7 +422,7 @@ class ExpenditureListView(APIView):
     @extend_schema(request=ExpenditureIn, responses={201: ExpenditureOut})
     def post(self, request: Request, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id, "write")
-        _role(policies.may_record_spending(request.user, project), "only the lead department records spending")
+        _role(policies.may_record_spending(request.user, project), BudgetError.SPENDING_LEAD_ONLY)
         data = ExpenditureIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -451,10 +452,10 @@ class ExpenditureImportView(APIView):
     @extend_schema(request={"multipart/form-data": ImportIn}, responses={201: ImportOut})
     def post(self, request: Request, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id, "write")
-        _role(policies.may_record_spending(request.user, project), "only the lead department records spending")
+        _role(policies.may_record_spending(request.user, project), BudgetError.SPENDING_LEAD_ONLY)
         upload = request.FILES.get("file")
         if upload is None:
-            raise InvalidInput("upload an XLSX file as `file`", details={"file": "required"})
+            raise InvalidInput(BudgetError.XLSX_REQUIRED, fields={"file": FieldError(CoreError.REQUIRED)})
         created = services.expenditure_import(actor=request.user, project_id=project_id, rows=read_expenditures(upload))
         rows: list[Expenditure] = list(
             Expenditure.objects.filter(pk__in=[e.pk for e in created]).select_related("line", "recorded_by")

@@ -158,12 +158,13 @@ def adjustment_for(*, user: Any, adjustment_id: Any, for_update: bool = False) -
     """An adjustment whose project the user may see, else NotFound (existence does not leak)."""
     import uuid
 
+    from egovpm.budgets.errors import BudgetError
     from egovpm.core.errors import NotFound
 
     try:
         pk = uuid.UUID(str(adjustment_id))
     except ValueError:
-        raise NotFound("adjustment not found")
+        raise NotFound(BudgetError.ADJUSTMENT_NOT_FOUND) from None
     qs = Adjustment.objects.filter(pk=pk, project__in=policies.restrict(user)).select_related(
         "project", "project__lead_department"
     )
@@ -171,7 +172,7 @@ def adjustment_for(*, user: Any, adjustment_id: Any, for_update: bool = False) -
         qs = qs.select_for_update(of=("self",))
     adjustment = qs.first()
     if adjustment is None:
-        raise NotFound("adjustment not found")
+        raise NotFound(BudgetError.ADJUSTMENT_NOT_FOUND)
     return adjustment
 
 

@@ -28,6 +28,7 @@ from egovpm.budgets.choices import (
     Reason,
     Route,
 )
+from egovpm.budgets.errors import BudgetError
 from egovpm.budgets.models import (
     Adjustment,
     AdjustmentItem,
@@ -40,7 +41,7 @@ from egovpm.budgets.models import (
 from egovpm.budgets.routing import Params, RouteResult, route_request
 from egovpm.budgets.selectors import adjustment_for
 from egovpm.core import clock
-from egovpm.core.errors import Conflict, InvalidInput
+from egovpm.core.errors import Conflict, CoreError, FieldError, InvalidInput
 from egovpm.documents.choices import Category
 from egovpm.documents.models import Document
 from egovpm.projects import policies as project_policies
@@ -101,29 +102,26 @@ def _locked_estimate(project: Project) -> Estimate:
         Estimate.objects.select_for_update(of=("self",)).filter(project=project).select_related("project").first()
     )
     if estimate is None or estimate.baseline_id is None:
-        raise Conflict(
-            "the project has no approved estimate (baseline) yet",
-            code="no_baseline",
-        )
+        raise Conflict(BudgetError.NO_BASELINE)
     return estimate
 
 
-def _check_lines(items: list[LineIn], *, field: str = "items") -> dict[str, str]:
-    errors: dict[str, str] = {}
+def _check_lines(items: list[LineIn], *, field: str = "items") -> dict[str, FieldError]:
+    errors: dict[str, FieldError] = {}
     seen: set[str] = set()
     for i, item in enumerate(items):
         code = item.code.strip()
         if not code:
-            errors[f"{field}[{i}].code"] = "required"
+            errors[f"{field}[{i}].code"] = FieldError(CoreError.REQUIRED)
         elif len(code) > MAX_CODE:
-            errors[f"{field}[{i}].code"] = f"at most {MAX_CODE} characters"
+            errors[f"{field}[{i}].code"] = FieldError(BudgetError.CODE_TOO_LONG, {"max": MAX_CODE})
         elif code in seen:
-            errors[f"{field}[{i}].code"] = f"{code} appears twice"
+            errors[f"{field}[{i}].code"] = FieldError(BudgetError.CODE_TWICE, {"code": code})
         seen.add(code)
         if len(item.name.strip()) > MAX_NAME:
-            errors[f"{field}[{i}].name"] = f"at most {MAX_NAME} characters"
+            errors[f"{field}[{i}].name"] = FieldError(BudgetError.NAME_TOO_LONG, {"max": MAX_NAME})
         if item.amount < 0:
-            errors[f"{field}[{i}].amount"] = "may not be negative"
+            errors[f"{field}[{i}].amount"] = FieldError(BudgetError.NEGATIVE)
     return errors
 
 
@@ -136,23 +134,17 @@ def estimate_put(*, actor: User, project_id: Any, total: Decimal, items: list[Li
     with transaction.atomic():
         # The project row lock serialises this with approve_preliminary_design (which snapshots).
         project = project_policies.project_for(actor, project_id, "edit_estimate", for_update=True)
-        project_policies.require(
-            policies.may_edit_estimate(actor, project), "only the lead department enters the estimate"
-        )
+        project_policies.require(policies.may_edit_estimate(actor, project), BudgetError.ESTIMATE_LEAD_ONLY)
         estimate = Estimate.objects.select_for_update().filter(project=project).first()
         if project.stage not in ESTIMATE_EDITABLE_STAGES or (estimate is not None and estimate.baseline_id):
-            raise Conflict(
-                "the estimate was approved with the preliminary design and is now a baseline: "
-                "it changes only through adjustment requests",
-                code="estimate_locked",
-            )
+            raise Conflict(BudgetError.ESTIMATE_LOCKED)
         errors = _check_lines(items)
         if not items:
-            errors["items"] = "at least one sub-project is needed"
+            errors["items"] = FieldError(BudgetError.ONE_LINE_NEEDED)
         if total <= 0:
-            errors["total"] = "must be positive"
+            errors["total"] = FieldError(BudgetError.MUST_BE_POSITIVE)
         if errors:
-            raise InvalidInput("the estimate was not saved", details=errors)
+            raise InvalidInput(BudgetError.ESTIMATE_NOT_SAVED, fields=errors)
         now = clock.now()
         old = None
         if estimate is None:
@@ -250,9 +242,9 @@ class Proposal:
 def _proposal(estimate: Estimate, items: list[LineIn], goals_unchanged: bool, reason: str) -> Proposal:
     errors = _check_lines(items)
     if not items:
-        errors["items"] = "name at least one sub-project whose amount changes or that is new"
+        errors["items"] = FieldError(BudgetError.NAME_A_CHANGE)
     if reason not in Reason.values:
-        errors["reason"] = f"one of {', '.join(Reason.values)}"
+        errors["reason"] = FieldError(BudgetError.ONE_OF, {"choices": ", ".join(Reason.values)})
     current = {li.code: li for li in estimate.lines.all()}
     proposed: dict[str, Decimal] = {}
     names: dict[str, str] = {}
@@ -261,17 +253,17 @@ def _proposal(estimate: Estimate, items: list[LineIn], goals_unchanged: bool, re
         line = current.get(code)
         if line is None:
             if not item.name.strip() and f"items[{i}].name" not in errors:
-                errors[f"items[{i}].name"] = "a new sub-project needs a name"
+                errors[f"items[{i}].name"] = FieldError(BudgetError.NEW_LINE_NEEDS_NAME)
             names[code] = item.name.strip()
         else:
             if item.name.strip() and item.name.strip() != line.name:
-                errors[f"items[{i}].name"] = f"{code} is “{line.name}”; an adjustment does not rename a sub-project"
+                errors[f"items[{i}].name"] = FieldError(BudgetError.NO_RENAME, {"code": code, "name": line.name})
             if item.amount == line.amount and f"items[{i}].amount" not in errors:
-                errors[f"items[{i}].amount"] = f"unchanged ({line.amount}): list only lines whose amount changes"
+                errors[f"items[{i}].amount"] = FieldError(BudgetError.UNCHANGED, {"amount": str(line.amount)})
             names[code] = line.name
         proposed[code] = item.amount
     if errors:
-        raise InvalidInput("the adjustment request is not valid", details=errors)
+        raise InvalidInput(BudgetError.ADJUSTMENT_INVALID, fields=errors)
     return Proposal(
         proposed=proposed,
         names=names,
@@ -286,10 +278,10 @@ def adjustment_preview(
 ) -> Proposal:
     """What a request would be routed to, without making it (the form's live preview)."""
     project = project_policies.project_for(actor, project_id, "request_adjustment")
-    project_policies.require(policies.may_request(actor, project), "only the lead department requests adjustments")
+    project_policies.require(policies.may_request(actor, project), BudgetError.REQUEST_LEAD_ONLY)
     estimate = Estimate.objects.filter(project=project).select_related("project").first()
     if estimate is None or estimate.baseline_id is None:
-        raise Conflict("the project has no approved estimate (baseline) yet", code="no_baseline")
+        raise Conflict(BudgetError.NO_BASELINE)
     return _proposal(estimate, items, goals_unchanged, reason)
 
 
@@ -299,13 +291,16 @@ def _document(project: Project, document_id: Any, category: str, field: str) -> 
     try:
         pk = uuid.UUID(str(document_id))
     except ValueError:
-        raise InvalidInput("unknown document", details={field: "unknown document"})
+        raise InvalidInput(
+            BudgetError.UNKNOWN_DOCUMENT, fields={field: FieldError(CoreError.UNKNOWN, {"value": str(document_id)})}
+        ) from None
     document = Document.objects.filter(pk=pk, project=project).first()
     if document is None:
-        raise InvalidInput("unknown document", details={field: "not a document of this project"})
+        raise InvalidInput(BudgetError.UNKNOWN_DOCUMENT, fields={field: FieldError(BudgetError.NOT_PROJECT_DOCUMENT)})
     if document.category != category:
+        wanted = {"category": category}
         raise InvalidInput(
-            f"the document must be of category {category}", details={field: f"category must be {category}"}
+            BudgetError.WRONG_CATEGORY, wanted, fields={field: FieldError(BudgetError.CATEGORY_MUST_BE, wanted)}
         )
     return document
 
@@ -338,15 +333,12 @@ def adjustment_create(
     """Make a request; it is routed at once (domain.md §5) and shows every failing reason."""
     with transaction.atomic():
         project = project_policies.project_for(actor, project_id, "request_adjustment")
-        project_policies.require(policies.may_request(actor, project), "only the lead department requests adjustments")
+        project_policies.require(policies.may_request(actor, project), BudgetError.REQUEST_LEAD_ONLY)
         if project.stage not in ADJUSTABLE_STAGES:
-            raise Conflict(
-                f"adjustments are requested during construction (the project is in stage {project.stage})",
-                code="not_in_construction",
-            )
+            raise Conflict(BudgetError.NOT_IN_CONSTRUCTION, {"stage": project.stage})
         estimate = _locked_estimate(project)  # also serialises the request numbers
         if not description.strip():
-            raise InvalidInput("describe the adjustment", details={"description": "required"})
+            raise InvalidInput(BudgetError.DESCRIPTION_REQUIRED, fields={"description": FieldError(CoreError.REQUIRED)})
         proposal = _proposal(estimate, items, goals_unchanged, reason)
         document = (
             _document(project, report_document, Category.ADJUSTMENT_REPORT, "report_document")
@@ -356,10 +348,7 @@ def adjustment_create(
         r = proposal.result
         if r.new_total <= 0:
             # an estimate is never zero (the database says so too): cancel the project instead
-            raise InvalidInput(
-                "the adjusted total would be zero; a project that spends nothing is cancelled, not adjusted",
-                details={"items": "total would be 0.00"},
-            )
+            raise InvalidInput(BudgetError.TOTAL_ZERO, fields={"items": FieldError(BudgetError.TOTAL_WOULD_BE_ZERO)})
         assert estimate.baseline is not None  # _locked_estimate refuses a draft
         number = (Adjustment.objects.filter(project=project).aggregate(m=Max("number"))["m"] or 0) + 1
         adjustment = Adjustment.objects.create(
@@ -418,7 +407,7 @@ def decision_header(actor: User, adjustment_id: Any) -> Adjustment:
     adjustment = adjustment_for(user=actor, adjustment_id=adjustment_id)
     project_policies.require(
         policies.may_decide(actor, adjustment.project, adjustment.route),
-        "a self-approval is decided by the lead department's leader, an NDRC-route request by NDRC",
+        BudgetError.DECIDER_ONLY,
     )
     return adjustment
 
@@ -431,7 +420,10 @@ def adjustment_decide(
     `stale`, a self-approval that no longer qualifies is re-routed to NDRC — both committed and
     audited, then refused with 409. Nothing about the estimate changes in either case."""
     if decision not in ("approve", "reject"):
-        raise InvalidInput("decision is approve or reject", details={"decision": "one of approve, reject"})
+        raise InvalidInput(
+            BudgetError.APPROVE_OR_REJECT,
+            fields={"decision": FieldError(BudgetError.ONE_OF, {"choices": "approve, reject"})},
+        )
     header = decision_header(actor, adjustment_id)
     refusal: Conflict | None = None
     with transaction.atomic():
@@ -440,12 +432,12 @@ def adjustment_decide(
         # The route may have changed while we waited for the lock (a re-route): ask again.
         project_policies.require(
             policies.may_decide(actor, header.project, adjustment.route),
-            "this request was re-routed to NDRC and is decided there",
+            BudgetError.REROUTED_ELSEWHERE,
         )
         if adjustment.status != AdjustmentStatus.PENDING:
-            raise Conflict(f"the request is {adjustment.status}, not pending", code="not_pending")
+            raise Conflict(BudgetError.NOT_PENDING, {"status": adjustment.status})
         if header.project.stage not in ADJUSTABLE_STAGES:
-            raise Conflict("the project is no longer under construction", code="not_in_construction")
+            raise Conflict(BudgetError.NO_LONGER_IN_CONSTRUCTION)
         now = clock.now()
         if decision == "reject":
             adjustment.status = AdjustmentStatus.REJECTED
@@ -509,11 +501,9 @@ def _approve(
             new={"status": adjustment.status, "changed_lines": sorted(changed)},
         )
         return Conflict(
-            "another approved adjustment changed "
-            + ", ".join(sorted(changed))
-            + " since this request was made: it is stale and must be made again",
-            code="stale_request",
-            details={"changed_lines": sorted(changed), "status": AdjustmentStatus.STALE},
+            BudgetError.STALE_REQUEST,
+            {"lines": ", ".join(sorted(changed))},
+            data={"changed_lines": sorted(changed), "status": AdjustmentStatus.STALE},
         )
     proposed = {i.code: i.new_amount for i in items}
     result = _route(estimate, proposed, adjustment.goals_unchanged, adjustment.reason)
@@ -533,11 +523,9 @@ def _approve(
             new=_adjustment_state(adjustment),
         )
         return Conflict(
-            "this request no longer qualifies for self-approval ("
-            + ", ".join(result.failed)
-            + "): it was re-routed to NDRC and nothing was changed",
-            code="rerouted",
-            details={
+            BudgetError.REROUTED,
+            {"failed": ", ".join(result.failed)},
+            data={
                 "route": Route.NDRC_APPROVAL,
                 "failed": list(result.failed),
                 "moved": str(result.moved),
@@ -610,14 +598,12 @@ def _approve(
 
 def adjustment_withdraw(*, actor: User, adjustment_id: Any) -> Adjustment:
     header = adjustment_for(user=actor, adjustment_id=adjustment_id)
-    project_policies.require(
-        policies.may_withdraw(actor, header.project), "only the lead department withdraws its requests"
-    )
+    project_policies.require(policies.may_withdraw(actor, header.project), BudgetError.WITHDRAW_LEAD_ONLY)
     with transaction.atomic():
         Estimate.objects.select_for_update().filter(project_id=header.project_id).first()
         adjustment = Adjustment.objects.select_for_update().get(pk=header.pk)
         if adjustment.status != AdjustmentStatus.PENDING:
-            raise Conflict(f"the request is {adjustment.status}, not pending", code="not_pending")
+            raise Conflict(BudgetError.NOT_PENDING, {"status": adjustment.status})
         adjustment.status = AdjustmentStatus.WITHDRAWN
         adjustment.decided_by = actor
         adjustment.decided_at = clock.now()
@@ -639,20 +625,22 @@ def adjustment_file(
     """备案: the lead department files the adjustment approval document of a self-approval with
     NDRC, dated on or after the decision and not in the future (clears C3.5 for it)."""
     header = adjustment_for(user=actor, adjustment_id=adjustment_id)
-    project_policies.require(policies.may_file(actor, header.project), "only the lead department files")
+    project_policies.require(policies.may_file(actor, header.project), BudgetError.FILE_LEAD_ONLY)
     with transaction.atomic():
         adjustment = Adjustment.objects.select_for_update().get(pk=header.pk)
         if adjustment.status != AdjustmentStatus.APPROVED or adjustment.route != Route.SELF_APPROVAL:
-            raise Conflict("only an approved self-approval is filed with NDRC", code="not_fileable")
+            raise Conflict(BudgetError.NOT_FILEABLE)
         if adjustment.filed_on is not None:
-            raise Conflict("this adjustment is already filed", code="already_filed")
+            raise Conflict(BudgetError.ALREADY_FILED)
         assert adjustment.decided_on is not None
         if filed_on > clock.today():
-            raise InvalidInput("the filing date may not lie in the future", details={"filed_on": "in the future"})
+            raise InvalidInput(BudgetError.FILING_IN_FUTURE, fields={"filed_on": FieldError(CoreError.DATE_IN_FUTURE)})
         if filed_on < adjustment.decided_on:
+            decided = {"date": adjustment.decided_on.isoformat()}
             raise InvalidInput(
-                f"the filing date may not lie before the decision ({adjustment.decided_on})",
-                details={"filed_on": f"before {adjustment.decided_on}"},
+                BudgetError.FILING_BEFORE_DECISION,
+                decided,
+                fields={"filed_on": FieldError(BudgetError.BEFORE_DECISION, decided)},
             )
         document = _document(header.project, document_id, Category.ADJUSTMENT_APPROVAL, "document")
         adjustment.filed_on = filed_on
@@ -674,13 +662,13 @@ def adjustment_file(
 def adjustment_acknowledge(*, actor: User, adjustment_id: Any) -> Adjustment:
     """NDRC acknowledges receipt of a filing."""
     header = adjustment_for(user=actor, adjustment_id=adjustment_id)
-    project_policies.require(policies.may_acknowledge(actor), "only NDRC acknowledges filings")
+    project_policies.require(policies.may_acknowledge(actor), BudgetError.ACKNOWLEDGE_NDRC_ONLY)
     with transaction.atomic():
         adjustment = Adjustment.objects.select_for_update().get(pk=header.pk)
         if adjustment.filed_on is None:
-            raise Conflict("nothing has been filed yet", code="not_filed")
+            raise Conflict(BudgetError.NOT_FILED)
         if adjustment.acknowledged_at is not None:
-            raise Conflict("this filing is already acknowledged", code="already_acknowledged")
+            raise Conflict(BudgetError.ALREADY_ACKNOWLEDGED)
         adjustment.acknowledged_by = actor
         adjustment.acknowledged_at = clock.now()
         adjustment.save(update_fields=["acknowledged_by", "acknowledged_at"])
@@ -708,32 +696,32 @@ class ExpenditureIn:
 
 def _spending_project(actor: User, project_id: Any) -> tuple[Project, dict[str, EstimateLine]]:
     project = project_policies.project_for(actor, project_id, "record_spending")
-    project_policies.require(policies.may_record_spending(actor, project), "only the lead department records spending")
+    project_policies.require(policies.may_record_spending(actor, project), BudgetError.SPENDING_LEAD_ONLY)
     estimate = Estimate.objects.filter(project=project).first()
     if estimate is None or estimate.baseline_id is None:
-        raise Conflict("spending is recorded against an approved estimate", code="no_baseline")
+        raise Conflict(BudgetError.SPENDING_NEEDS_BASELINE)
     return project, {li.code: li for li in estimate.lines.all()}
 
 
-def _expenditure_errors(row: ExpenditureIn, lines: dict[str, EstimateLine]) -> dict[str, str]:
-    errors = {}
+def _expenditure_errors(row: ExpenditureIn, lines: dict[str, EstimateLine]) -> dict[str, FieldError]:
+    errors: dict[str, FieldError] = {}
     if row.line not in lines:
-        errors["line"] = f"unknown sub-project {row.line!r}"
+        errors["line"] = FieldError(BudgetError.UNKNOWN_LINE, {"line": row.line})
     ceiling = sum((li.amount for li in lines.values()), Decimal(0))
     if row.amount <= 0:
-        errors["amount"] = "must be positive"
+        errors["amount"] = FieldError(BudgetError.MUST_BE_POSITIVE)
     elif row.amount > ceiling:
         # One payment larger than the whole current estimate is a typing error, not an overrun (an
         # overrun builds up from plausible entries, and C3.6 reports it): docs/validation.md.
-        errors["amount"] = f"at most the project's current estimate total ({ceiling:.2f} yuan) per entry"
+        errors["amount"] = FieldError(BudgetError.OVER_CEILING, {"ceiling": f"{ceiling:.2f}"})
     if row.spent_on > clock.today():
-        errors["spent_on"] = "in the future"
+        errors["spent_on"] = FieldError(CoreError.DATE_IN_FUTURE)
     if not row.voucher.strip():
-        errors["voucher"] = "required"
+        errors["voucher"] = FieldError(CoreError.REQUIRED)
     elif len(row.voucher.strip()) > 100:
-        errors["voucher"] = "at most 100 characters"
+        errors["voucher"] = FieldError(BudgetError.AT_MOST_CHARACTERS, {"max": 100})
     if len(row.note.strip()) > 300:
-        errors["note"] = "at most 300 characters"
+        errors["note"] = FieldError(BudgetError.AT_MOST_CHARACTERS, {"max": 300})
     return errors
 
 
@@ -751,7 +739,7 @@ def expenditure_add(*, actor: User, project_id: Any, row: ExpenditureIn) -> Expe
     project, lines = _spending_project(actor, project_id)
     errors = _expenditure_errors(row, lines)
     if errors:
-        raise InvalidInput("the expenditure was not recorded", details=errors)
+        raise InvalidInput(BudgetError.EXPENDITURE_NOT_RECORDED, fields=errors)
     with transaction.atomic():
         expenditure = Expenditure.objects.create(
             project=project,
@@ -774,24 +762,20 @@ def expenditure_add(*, actor: User, project_id: Any, row: ExpenditureIn) -> Expe
 
 
 def expenditure_import(
-    *, actor: User, project_id: Any, rows: list[tuple[int, ExpenditureIn | dict[str, str]]]
+    *, actor: User, project_id: Any, rows: list[tuple[int, ExpenditureIn | dict[str, FieldError]]]
 ) -> list[Expenditure]:
     """Record many expenditures at once — all or nothing. `rows` are (row number, parsed row or the
     row's parse errors); any error anywhere answers 400 with every row's errors and writes nothing."""
     project, lines = _spending_project(actor, project_id)
-    report = []
+    report: list[dict[str, Any]] = []
     for number, row in rows:
         errors = row if isinstance(row, dict) else _expenditure_errors(row, lines)
         if errors:
             report.append({"row": number, "errors": errors})
     if not rows:
-        raise InvalidInput("the file holds no expenditure rows", details={"file": "no rows"})
+        raise InvalidInput(BudgetError.FILE_HOLDS_NO_ROWS, fields={"file": FieldError(BudgetError.NO_ROWS)})
     if report:
-        raise InvalidInput(
-            f"{len(report)} row(s) are not valid: nothing was imported",
-            code="import_rejected",
-            details={"rows": report},
-        )
+        raise InvalidInput(BudgetError.IMPORT_REJECTED, {"count": len(report)}, fields={"rows": report})
     now = clock.now()
     with transaction.atomic():
         created = [

@@ -18,11 +18,13 @@ from django.views.decorators.http import require_POST
 from egovpm.accounts.choices import Role
 from egovpm.budgets import policies, selectors, services
 from egovpm.budgets.choices import ADJUSTABLE_STAGES, ESTIMATE_EDITABLE_STAGES, AdjustmentStatus, Route
+from egovpm.budgets.errors import BudgetError
 from egovpm.budgets.forms import AdjustmentForm, DecideForm, EstimateForm, ExpenditureForm, FileForm, ImportForm
 from egovpm.budgets.models import Adjustment
 from egovpm.budgets.xlsx import read_expenditures, template_bytes
 from egovpm.core import clock
 from egovpm.core.errors import DomainError, Forbidden, NotFound
+from egovpm.core.errors import render as render_error
 from egovpm.documents.choices import Category
 from egovpm.documents.models import Document
 from egovpm.projects import policies as project_policies
@@ -43,48 +45,17 @@ def tab_url(project: Any) -> str:
 
 
 def error_lines(error: DomainError) -> list[str]:
-    """A service's refusal in the user's language (services speak English to the API)."""
-    d = error.details if isinstance(error.details, dict) else {}
-    from egovpm.budgets.templatetags.budgets_ui import failure_label
+    """A service's refusal in the user's language, rendered from its codes (core/errors.py): the
+    refusal itself, then each field's problem under the field's label."""
+    if error.reason == BudgetError.REROUTED:  # the failed conditions by their labels
+        from egovpm.budgets.templatetags.budgets_ui import failure_label
 
-    texts = {
-        "rerouted": lambda: (
-            _(
-                "This request no longer qualifies for self-approval (%(failed)s): it was re-routed to NDRC, "
-                "and nothing about the estimate was changed."
-            )
-            % {"failed": "、".join(failure_label(c) for c in d.get("failed", []))}
-        ),
-        "stale_request": lambda: (
-            _(
-                "Another approved adjustment changed sub-project %(lines)s since this request was made: the request "
-                "is stale and must be made again."
-            )
-            % {"lines": "、".join(d.get("changed_lines", []))}
-        ),
-        "estimate_locked": lambda: _(
-            "The estimate was approved with the preliminary design and is now a baseline: it changes only "
-            "through adjustment requests."
-        ),
-        "not_pending": lambda: _("This request is no longer pending (it may have just been decided)."),
-        "no_baseline": lambda: _("The project has no approved estimate yet."),
-        "not_in_construction": lambda: _("Adjustments are requested and decided while the project is being built."),
-        "already_filed": lambda: _("This adjustment is already filed with NDRC."),
-        "not_fileable": lambda: _("Only an approved self-approval is filed with NDRC."),
-        "not_filed": lambda: _("Nothing has been filed yet."),
-        "already_acknowledged": lambda: _("This filing is already acknowledged."),
-        "import_rejected": lambda: (
-            _("%(count)s row(s) are not valid: nothing was imported.") % {"count": len(d.get("rows", []))}
-        ),
-    }
-    if error.code in texts:
-        return [texts[error.code]()]
-    lines = [_("The input was not accepted:")] if error.status == 400 else [error.message]
+        failed = "、".join(failure_label(c) for c in error.data.get("failed", []))
+        return [render_error(BudgetError.REROUTED, {"failed": failed})]
+    lines = [error.message]
+    details = error.details if isinstance(error.details, dict) else {}
     if error.status == 400:
-        for field, detail in d.items():
-            lines.append(f"{_field_name(field)}：{_detail_text(detail)}")
-        if not d:
-            lines.append(error.message)
+        lines += [f"{_field_name(f)}：{details[f]}" for f in error.fields if f != "rows" and f in details]
     return lines
 
 
@@ -107,31 +78,6 @@ def _field_name(field: str) -> str:
         index, _sep, part = field[6:].partition("].")
         return _("Row %(row)s (%(field)s)") % {"row": int(index) + 1, "field": names.get(part, part)}
     return names.get(field, field)
-
-
-def _detail_text(detail: Any) -> str:
-    text = str(detail)
-    known = {
-        "required": _("This field is required."),
-        "in the future": _("The date may not lie in the future."),
-        "must be positive": _("Must be greater than zero."),
-        "may not be negative": _("May not be negative."),
-        "a new sub-project needs a name": _("A new sub-project needs a name."),
-        "not a document of this project": _("Not a document of this project."),
-    }
-    if text in known:
-        return known[text]
-    if text.startswith("unchanged"):
-        return _("The amount is unchanged: list only sub-projects whose amount changes.")
-    if text.startswith("before "):
-        return _("The date may not lie before the decision (%(date)s).") % {"date": text.removeprefix("before ")}
-    if text.startswith("category must be"):
-        return _("Choose a document of the right category.")
-    if text.startswith("unknown sub-project"):
-        return _("Unknown sub-project code.")
-    if "appears twice" in text:
-        return _("This code appears twice.")
-    return text
 
 
 def _refused(request: HttpRequest, error: DomainError) -> None:
@@ -475,10 +421,7 @@ def expenditure_import(request: HttpRequest, pk: Any) -> HttpResponse:
                 raise
             rows = e.details.get("rows") if isinstance(e.details, dict) else None
             report = (
-                [
-                    {"row": r["row"], "errors": [(_field_name(f), _detail_text(t)) for f, t in r["errors"].items()]}
-                    for r in rows
-                ]
+                [{"row": r["row"], "errors": [(_field_name(f), t) for f, t in r["errors"].items()]} for r in rows]
                 if rows
                 else None
             )
@@ -516,7 +459,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     not acknowledged) across departments. A department: its own pending requests and filings."""
     user: Any = request.user
     if not may_see_queue(user):
-        raise Forbidden("no budget queue for this role")
+        raise Forbidden(BudgetError.NO_QUEUE)
     lists = selectors.ndrc_queue(user=user)
     return render(
         request,

@@ -13,11 +13,12 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
+from egovpm.budgets.errors import BudgetError
 from egovpm.budgets.services import ExpenditureIn
-from egovpm.core.errors import InvalidInput
+from egovpm.core.errors import CoreError, FieldError, InvalidInput
 from egovpm.core.exports import xlsx_append
 from egovpm.core.money import parse_amount
-from egovpm.core.validators import DATE_MESSAGE, parse_date, text_problem
+from egovpm.core.validators import DATE_ERROR, DATE_MESSAGE, parse_date, text_error
 
 COLUMNS = {
     "line": ("单项工程编码", "line", "code"),
@@ -28,6 +29,10 @@ COLUMNS = {
 }
 HEADER = ["单项工程编码", "支出日期", "金额（元）", "凭证号", "备注"]
 MAX_ROWS = 5000
+
+
+class _DateWithTime(ValueError):
+    """A date cell that holds a time of day too."""
 
 
 def _amount(value: Any) -> Decimal:
@@ -47,7 +52,7 @@ def _amount(value: Any) -> Decimal:
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         if value.time() != dt.time(0):
-            raise ValueError("a date without a time")
+            raise _DateWithTime
         return parse_date(value.date())
     if isinstance(value, dt.date):
         return parse_date(value)  # the range of core/validators.py
@@ -56,17 +61,17 @@ def _date(value: Any) -> dt.date:
     raise ValueError(DATE_MESSAGE)
 
 
-def read_expenditures(upload: Any) -> list[tuple[int, ExpenditureIn | dict[str, str]]]:
+def read_expenditures(upload: Any) -> list[tuple[int, ExpenditureIn | dict[str, FieldError]]]:
     """Each data row as (row number, ExpenditureIn) or (row number, {column: error})."""
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a file that is not XLSX
-        raise InvalidInput("the file is not an XLSX workbook", details={"file": "not an XLSX workbook"})
+        raise InvalidInput(BudgetError.NOT_XLSX, fields={"file": FieldError(BudgetError.NOT_XLSX)}) from None
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None)
     if header is None:
-        raise InvalidInput("the workbook is empty", details={"file": "empty"})
+        raise InvalidInput(BudgetError.WORKBOOK_EMPTY, fields={"file": FieldError(BudgetError.WORKBOOK_EMPTY)})
     names = [str(h).strip() if h is not None else "" for h in header]
     index: dict[str, int] = {}
     for key, aliases in COLUMNS.items():
@@ -76,37 +81,42 @@ def read_expenditures(upload: Any) -> list[tuple[int, ExpenditureIn | dict[str, 
                 break
     missing = [COLUMNS[k][0] for k in ("line", "spent_on", "amount", "voucher") if k not in index]
     if missing:
+        columns = {"columns": "、".join(missing)}
         raise InvalidInput(
-            "the header row lacks columns: " + "、".join(missing),
-            details={"file": "missing columns: " + ", ".join(missing)},
+            BudgetError.MISSING_COLUMNS, columns, fields={"file": FieldError(BudgetError.MISSING_COLUMNS, columns)}
         )
-    out: list[tuple[int, ExpenditureIn | dict[str, str]]] = []
+    out: list[tuple[int, ExpenditureIn | dict[str, FieldError]]] = []
     for number, values in enumerate(rows, start=2):
         if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         if len(out) >= MAX_ROWS:
-            raise InvalidInput(f"at most {MAX_ROWS} rows per file", details={"file": "too many rows"})
+            limit = {"max": MAX_ROWS}
+            raise InvalidInput(
+                BudgetError.TOO_MANY_ROWS, limit, fields={"file": FieldError(BudgetError.TOO_MANY_ROWS, limit)}
+            )
 
         def cell(key: str, values: tuple[Any, ...] = values) -> Any:
             i = index.get(key)
             return values[i] if i is not None and i < len(values) else None
 
-        errors: dict[str, str] = {}
+        errors: dict[str, FieldError] = {}
         line = str(cell("line") or "").strip()
         if not line:
-            errors["line"] = "required"
+            errors["line"] = FieldError(CoreError.REQUIRED)
         spent_on = dt.date.min
         try:
             spent_on = _date(cell("spent_on"))
+        except _DateWithTime:
+            errors["spent_on"] = FieldError(BudgetError.DATE_WITHOUT_TIME)
         except ValueError:
-            errors["spent_on"] = DATE_MESSAGE
+            errors["spent_on"] = DATE_ERROR
         amount = Decimal(0)
         try:
             amount = _amount(cell("amount"))
         except ValueError:
-            errors["amount"] = 'an amount in yuan like "12500.00" (no sign, at most 2 places)'
+            errors["amount"] = FieldError(BudgetError.NOT_AN_AMOUNT)
         for key in ("line", "voucher", "note"):  # the text rule of every form (core/validators.py)
-            problem = text_problem(str(cell(key) or "").strip())
+            problem = text_error(str(cell(key) or "").strip())
             if problem and key not in errors:
                 errors[key] = problem
         row = ExpenditureIn(

@@ -112,24 +112,31 @@ class FieldError:
         return {"code": str(self.code), "params": dict(self.params)}
 
 
-# a field's refusal: one error, several, or (for a list of named things) one per name
-FieldErrors: TypeAlias = FieldError | list[FieldError] | dict[str, FieldError]
+# a field's refusal: one error, several, one per named thing (a dict), or rows of an import
+# (a list of dicts holding plain values and field errors, e.g. {"row": 3, "errors": {...}})
+FieldErrors: TypeAlias = FieldError | list[FieldError] | dict[str, FieldError] | list[dict[str, Any]]
 
 
-def _render_field(value: FieldErrors) -> Any:
+def _render_field(value: Any) -> Any:
     if isinstance(value, FieldError):
         return value.render()
     if isinstance(value, dict):
-        return {k: v.render() for k, v in value.items()}
-    return "; ".join(v.render() for v in value)
+        return {k: _render_field(v) for k, v in value.items()}
+    if isinstance(value, list):
+        if value and all(isinstance(v, FieldError) for v in value):
+            return "; ".join(v.render() for v in value)
+        return [_render_field(v) for v in value]
+    return value
 
 
-def _field_codes(value: FieldErrors) -> Any:
+def _field_codes(value: Any) -> Any:
     if isinstance(value, FieldError):
         return value.as_dict()
     if isinstance(value, dict):
-        return {k: v.as_dict() for k, v in value.items()}
-    return [v.as_dict() for v in value]
+        return {k: _field_codes(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_field_codes(v) for v in value]
+    return value
 
 
 class CoreError(ErrorCode):
