@@ -386,3 +386,32 @@ def test_expert_sees_summary_documents_and_review_tabs_only(project: Any, person
     for hidden in ("budgets", "security", "archives", "compliance", "assignments"):
         url = TABS[hidden].url(project)
         assert client.get(url).status_code == 404, hidden
+
+
+def test_project_list_ui_and_api_share_one_filterset(
+    browser: Any, api: Any, project: Any, other_project: Any, personas: dict[str, Any]
+) -> None:
+    """The UI list and GET /api/v1/projects answer the same filters with the same projects (one
+    FilterSet, projects/filters.py, applied in the selector), and refuse the same bad value."""
+    from egovpm.projects.services import project_transition
+
+    project_transition(actor=personas["staff_a"], project_id=project.pk, action="submit_needs_analysis")
+    ui, rest = browser("ndrc"), api("ndrc")
+    everyone = {project.code, other_project.code}
+    for params in (
+        {"department": "prov"},  # a participating department finds the project it takes part in
+        {"department": "mob"},
+        {"stage": "needs_analysis,draft"},  # several stages, comma-separated, in both
+        {"stage": "draft"},
+        {"q": other_project.code[-4:]},
+    ):
+        page = ui.get(reverse("web:project_list"), params)
+        assert page.status_code == 200, params
+        shown = {code for code in everyone if code in page.content.decode()}
+        listed = {row["code"] for row in rest.get("/api/v1/projects", params).json()["results"]}
+        assert shown == listed & everyone, (params, shown, listed)
+    both = ui.get(reverse("web:project_list"), {"stage": "needs_analysis,draft"}).content.decode()
+    assert project.code in both and other_project.code in both
+    for bad in ({"stage": "no_such_stage"}, {"stage": "draft,bogus"}):
+        assert ui.get(reverse("web:project_list"), bad).status_code == 400, bad
+        assert rest.get("/api/v1/projects", bad).status_code == 400, bad

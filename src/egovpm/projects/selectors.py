@@ -13,6 +13,7 @@ from egovpm.core import clock
 from egovpm.projects import policies
 from egovpm.projects.choices import TRANSITIONS, AssignmentTask
 from egovpm.projects.facts import project_facts
+from egovpm.projects.filters import ProjectFilter
 from egovpm.projects.models import Assignment, Participation, Project, StageEvent
 from egovpm.rules import engine
 from egovpm.rules.facts import Context
@@ -25,16 +26,12 @@ def project_list(*, user: Any, stage: str = "", department: str = "", q: str = "
         .select_related("lead_department")
         .prefetch_related(Prefetch("participations", queryset=Participation.objects.select_related("department")))
     )
-    if stage:
-        qs = qs.filter(stage__in=[s for s in stage.split(",") if s])
-    if department:
-        qs = qs.filter(
-            Q(lead_department__code=department)
-            | Q(pk__in=Participation.objects.filter(department__code=department).values("project_id"))
-        )
-    if q:
-        qs = qs.filter(Q(name__icontains=q.strip()) | Q(code__icontains=q.strip()))
-    return qs.order_by("-created_at", "code")
+    # The list's one FilterSet (projects/filters.py), the API's and the UI's; a value the callers
+    # did not validate (an unknown stage) selects nothing rather than being ignored.
+    filters = ProjectFilter({"stage": stage, "department": department, "q": q}, queryset=qs)
+    if not filters.is_valid():
+        return qs.none()
+    return filters.qs.order_by("-created_at", "code")
 
 
 def project_detail(*, user: Any, project_id: Any) -> Project:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +23,7 @@ from egovpm.core.errors import DomainError
 from egovpm.core.views import language_of
 from egovpm.projects import policies, selectors, services
 from egovpm.projects.choices import Stage
+from egovpm.projects.filters import ProjectFilter
 from egovpm.projects.forms import AssignmentForm, ProjectForm, TransitionForm
 from egovpm.projects.models import Project
 from egovpm.web import errors, registry
@@ -49,9 +50,14 @@ def _compliance_counts(project: Project, language: str) -> dict[str, int]:
 
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
-    stage = request.GET.get("stage", "")
-    department = request.GET.get("department", "")
-    q = request.GET.get("q", "").strip()
+    # The list's FilterSet, the same as the API's: a value it refuses is a 400, never ignored.
+    filters = ProjectFilter(request.GET, queryset=Project.objects.none())
+    if not filters.is_valid():
+        raise BadRequest("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in filters.errors.items()))
+    data = filters.form.cleaned_data
+    stage = ",".join(data.get("stage") or [])
+    department = data.get("department") or ""
+    q = (data.get("q") or "").strip()
     qs = selectors.project_list(user=request.user, stage=stage, department=department, q=q)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     language = language_of(request)
