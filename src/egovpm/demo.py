@@ -228,10 +228,13 @@ def _user(username: str) -> User:
 
 
 def _staff_of(department: str) -> User:
-    return (
+    user = (
         User.objects.filter(department__code=department, roles__role="dept_staff").first()
         or User.objects.filter(department__code=department).first()
-    )  # type: ignore[return-value]
+    )
+    if user is None:
+        raise LookupError(f"the demo department {department} has no user")
+    return user
 
 
 def _leader_of(department: str) -> User | None:

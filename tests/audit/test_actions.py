@@ -97,3 +97,18 @@ def test_the_scan_catches_what_is_not_a_member(source: str) -> None:
     call: Any = ast.parse(source).body[0]
     action = next((k.value for k in call.value.keywords if k.arg == "action"), None)
     assert action is None or not _names_listed_action(action, set())
+
+
+@pytest.mark.django_db
+def test_the_audit_page_shows_the_chinese_label_beside_the_stored_value(personas: dict[str, Any]) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from conftest import make_project
+
+    make_project(personas["staff_a"])
+    client = Client()
+    client.force_login(personas["audit_admin"])
+    page = client.get(reverse("web:audit")).content.decode()  # Chinese first (ui.md)
+    assert "新建项目" in page  # the label people read
+    assert 'title="project.create"' in page  # the stored value, on hover

@@ -13,6 +13,7 @@ from egovpm.accounts import lockout
 from egovpm.accounts.auth import BearerTokenAuthentication, token_issue, token_revoke
 from egovpm.accounts.backends import LockedOut
 from egovpm.accounts.models import ApiToken, Department
+from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core.api import error_response, paginated
 from egovpm.core.schema import errors
 
@@ -81,7 +82,7 @@ class TokenView(APIView):
         description="Revoke the Bearer token this request carries (log out of the API). Audited.",
     )
     @errors(401)
-    def delete(self, request: Request) -> Response:
+    def delete(self, request: AuthenticatedRequest) -> Response:
         token = request.auth
         if not isinstance(token, ApiToken):  # cannot happen: Bearer is this method's only authenticator
             return error_response(401, "not_authenticated", "send the Bearer token to revoke")
@@ -103,7 +104,7 @@ class MeView(APIView):
         }
     )
     @errors(401)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         user = request.user
         return Response(
             {
@@ -125,5 +126,5 @@ class DepartmentListView(APIView):
 
     @extend_schema(responses={200: DepartmentOut(many=True)})
     @errors(401, 404)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         return paginated(request, self, Department.objects.order_by("code"), DepartmentOut)

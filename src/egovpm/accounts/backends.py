@@ -22,7 +22,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
 class LockoutModelBackend(ModelBackend):
     """Username/password with the lockout applied before the password is even checked."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import ClassVar, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -38,7 +39,7 @@ class User(AbstractUser):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="users", null=True)
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager[Self]] = UserManager()
 
     @property
     def role_set(self) -> frozenset[str]:

@@ -10,10 +10,10 @@ from typing import Any
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.archives import package, policies, selectors, services
 from egovpm.archives.choices import AcceptanceResult
 from egovpm.archives.models import ArchiveAcceptance, CompletionAcceptance
@@ -75,14 +75,14 @@ class CompletionOut(serializers.ModelSerializer):
 
 class ArchiveAcceptanceListView(APIView):
     @extend_schema(responses={200: AcceptanceOut(many=True)})
-    def get(self, request: Request, project_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         qs = selectors.acceptance_list(user=request.user, project_id=project_id)
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(AcceptanceOut(page, many=True).data)
 
     @extend_schema(request=AcceptanceIn, responses={201: AcceptanceOut})
-    def post(self, request: Request, project_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id, "write")  # 404, then 403, then 400
         project_policies.require(
             policies.may_record_acceptance(request.user, project),
@@ -98,7 +98,7 @@ class ArchiveAcceptanceListView(APIView):
 
 class ArchiveCompletenessView(APIView):
     @extend_schema(responses={200: dict})
-    def get(self, request: Request, project_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         """The filing scope per stage against the documents on file (the archive completeness view)."""
         project = project_policies.project_for(request.user, project_id)
         return Response(selectors.archive_completeness(project=project))
@@ -106,7 +106,7 @@ class ArchiveCompletenessView(APIView):
 
 class CompletionAcceptanceListView(APIView):
     @extend_schema(responses={200: CompletionOut(many=True)})
-    def get(self, request: Request, project_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         """The record of the completion acceptance: who, when, entrusted or not, and the compliance
         report at that moment (pack version, sha256 and every rule's verdict)."""
         project = project_policies.project_for(request.user, project_id)
@@ -140,7 +140,7 @@ class ArchivePackageView(APIView):
         ],
         responses={(200, "application/zip"): bytes, (200, "application/gzip"): bytes},
     )
-    def get(self, request: Request, project_id: str) -> FileResponse:
+    def get(self, request: AuthenticatedRequest, project_id: str) -> FileResponse:
         """The archive transfer package: a BagIt bag of every archived document with SHA-256 and SM3
         manifests and a catalogue (目录) in JSON and XLSX."""
         project = project_policies.project_for(request.user, project_id)

@@ -186,9 +186,10 @@ def load() -> None:
         if not ArchiveAcceptance.objects.filter(project=project, result="passed").exists():
             prepare(project=project, action="pass_completion_acceptance", day=clock.today())
     for code, upto in (("2021-000000-12-01-000001", "trial_operation"), ("2022-000000-11-01-000001", "construction")):
-        project = Project.objects.filter(code=code).first()
-        if project is not None:
+        partial = Project.objects.filter(code=code).first()
+        lead = _lead_user(partial) if partial is not None else None
+        if partial is not None and lead is not None:
             # filed but not all archived yet: the completeness view and the archive buttons have work to show
-            _file_demo_documents(project, archive=False, upto=upto)
-            for document in Document.objects.filter(project=project, archived=False, stage__in=ORDER[:4]):
-                documents.document_archive(actor=_lead_user(project), document_id=document.pk)  # type: ignore[arg-type]
+            _file_demo_documents(partial, archive=False, upto=upto)
+            for document in Document.objects.filter(project=partial, archived=False, stage__in=ORDER[:4]):
+                documents.document_archive(actor=lead, document_id=document.pk)

@@ -22,9 +22,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import bagit
+
+if TYPE_CHECKING:
+    from egovpm.accounts.models import User
 
 CHECKSUMS = ["sha256", "sm3"]
 CONTAINERS = ("zip", "tar")
@@ -328,7 +331,7 @@ def archived_documents(project: Any) -> list[Any]:
     )
 
 
-def package_build(*, user: Any, project_id: Any, container: str = "zip") -> tuple[Path, str]:
+def package_build(*, user: User, project_id: Any, container: str = "zip") -> tuple[Path, str]:
     """The package file (a temp file the caller streams and removes) and its download name."""
     from egovpm.core import clock
     from egovpm.core.errors import InvalidInput

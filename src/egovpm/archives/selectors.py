@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from egovpm.accounts.models import User
 from egovpm.archives.facts import filing_scope
 from egovpm.archives.models import ArchiveAcceptance, CompletionAcceptance
 from egovpm.core import clock
@@ -72,7 +73,7 @@ def archive_completeness(*, project: Project) -> dict[str, Any]:
     }
 
 
-def acceptance_list(*, user: Any, project_id: Any) -> QuerySet[ArchiveAcceptance]:
+def acceptance_list(*, user: User, project_id: Any) -> QuerySet[ArchiveAcceptance]:
     project = policies.project_for(user, project_id, "view")
     return project_acceptances(project=project)
 
@@ -98,6 +99,6 @@ def completion_acceptance(*, project: Project) -> CompletionAcceptance | None:
     )
 
 
-def archive_projects(*, user: Any) -> QuerySet[Project]:
+def archive_projects(*, user: User) -> QuerySet[Project]:
     """The projects on the archive page (档案): the user's scope, most advanced first."""
     return policies.restrict(user, "view").select_related("lead_department").order_by("-updated_at", "code")

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -40,11 +42,11 @@ class AuditEventOut(serializers.ModelSerializer):
 FILTERS = [OpenApiParameter(n, str) for n in ("actor", "action", "object_type", "project_id", "date_from", "date_to")]
 
 
-def filtered(request: Request) -> object:
+def filtered(request: Request) -> QuerySet[AuditEvent]:
     if not can_read_audit_log(request.user):
         raise Forbidden("only the audit administrator reads the audit log")
     params = request.query_params
-    dates = {}
+    dates: dict[str, dt.date | None] = {}
     for name in ("date_from", "date_to"):
         if params.get(name):
             dates[name] = parse_as_of(params[name], name)  # the shared strict date rule
@@ -62,7 +64,7 @@ class AuditListView(APIView):
     def get(self, request: Request) -> Response:
         qs = filtered(request)
         paginator = Pagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
+        page: list[AuditEvent] | None = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(AuditEventOut(page, many=True).data)
 
 
@@ -70,7 +72,7 @@ class AuditListView(APIView):
 _cell = csv_cell
 
 
-def audit_csv(qs: object) -> HttpResponse:
+def audit_csv(qs: QuerySet[AuditEvent]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="egovpm-audit.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 Chinese correctly with a BOM
@@ -91,7 +93,7 @@ def audit_csv(qs: object) -> HttpResponse:
             "hash",
         ]
     )
-    for e in qs.iterator():  # type: ignore[attr-defined]
+    for e in qs.iterator():
         writer.writerow(
             [
                 _cell(v)

@@ -5,6 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from egovpm.audit.actions import action_label
+
 # How many independent chains the audit trail is split into (docs/audit.md, ADR 0008). Writers
 # append to a free chain, so up to this many transactions write audit rows at the same time.
 # Changing it later is safe: every event names its chain and verification walks all of them.
@@ -52,6 +54,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("audit events are append-only")
+
+    @property
+    def action_label(self) -> str:
+        """What people read for the action (its label in the request's language)."""
+        return action_label(self.action)
 
 
 class AuditHead(models.Model):

@@ -4,10 +4,13 @@ audit rows (docs/adr/0001: dependencies point one way)."""
 
 from __future__ import annotations
 
-from typing import Any
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 
 from egovpm.core.roles import Role
 
 
-def can_read_audit_log(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and bool(user.has_role(Role.AUDIT_ADMIN))
+def can_read_audit_log(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """`user` as the request carries it (the audit app does not import accounts' User)."""
+    has_role = getattr(user, "has_role", None)
+    return bool(user.is_authenticated and has_role is not None and has_role(Role.AUDIT_ADMIN))

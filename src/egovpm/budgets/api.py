@@ -11,10 +11,10 @@ from typing import Any
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.budgets import policies, selectors, services
 from egovpm.budgets.choices import Reason
 from egovpm.budgets.errors import BudgetError
@@ -128,12 +128,12 @@ def estimate_payload(project: Project) -> dict[str, Any]:
 
 class EstimateView(APIView):
     @extend_schema(responses={200: EstimateOut})
-    def get(self, request: Request, project_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id)
         return Response(estimate_payload(project))
 
     @extend_schema(request=EstimateIn, responses={200: EstimateOut})
-    def put(self, request: Request, project_id: str) -> Response:
+    def put(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id, "write")  # 404 before any validation message
         _role(policies.may_edit_estimate(request.user, project), BudgetError.ESTIMATE_LEAD_ONLY)
         data = EstimateIn(data=request.data)
@@ -158,7 +158,9 @@ class BaselineOut(serializers.Serializer):
     seq = serializers.IntegerField()
     total = AmountField()
     approved_on = StrictDate()
-    source = serializers.CharField()
+    # DRF's serializer metaclass collects declared fields, so this names the output field "source"
+    # and does not replace Field.source; the stub cannot express that
+    source = serializers.CharField()  # type: ignore[assignment]
     approval_reference = serializers.CharField()
     adjustment = serializers.SerializerMethodField()
     items = BaselineLineOut(source="lines", many=True)
@@ -171,7 +173,7 @@ class BaselineListView(APIView):
     pagination_class = None  # answers a bare array (documented so by core/schema.py)
 
     @extend_schema(responses={200: BaselineOut(many=True)})
-    def get(self, request: Request, project_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id)
         return Response(BaselineOut(selectors.baselines(project=project), many=True).data)
 
@@ -270,7 +272,7 @@ def _adjustment_out(adjustment: Adjustment) -> dict[str, Any]:
 
 class AdjustmentListView(APIView):
     @extend_schema(responses={200: AdjustmentOut(many=True)})
-    def get(self, request: Request, project_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id)
         qs = selectors.adjustment_list(project=project)
         paginator = Pagination()
@@ -278,7 +280,7 @@ class AdjustmentListView(APIView):
         return paginator.get_paginated_response(AdjustmentOut(page, many=True).data)
 
     @extend_schema(request=AdjustmentIn, responses={201: AdjustmentOut})
-    def post(self, request: Request, project_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id, "write")
         _role(policies.may_request(request.user, project), BudgetError.REQUEST_LEAD_ONLY)
         data = AdjustmentIn(data=request.data)
@@ -301,7 +303,7 @@ class AdjustmentPreviewView(APIView):
     """The route a request would take, computed without making it (the form's live preview)."""
 
     @extend_schema(request=PreviewIn, responses={200: PreviewOut})
-    def post(self, request: Request, project_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id, "write")
         _role(policies.may_request(request.user, project), BudgetError.REQUEST_LEAD_ONLY)
         data = PreviewIn(data=request.data)
@@ -329,7 +331,7 @@ class AdjustmentPreviewView(APIView):
 
 class AdjustmentDetailView(APIView):
     @extend_schema(responses={200: AdjustmentOut})
-    def get(self, request: Request, adjustment_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, adjustment_id: str) -> Response:
         return Response(_adjustment_out(selectors.adjustment_for(user=request.user, adjustment_id=adjustment_id)))
 
 
@@ -341,7 +343,7 @@ class DecideIn(serializers.Serializer):
 
 class AdjustmentDecideView(APIView):
     @extend_schema(request=DecideIn, responses={200: AdjustmentOut})
-    def post(self, request: Request, adjustment_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, adjustment_id: str) -> Response:
         services.decision_header(request.user, adjustment_id)  # 404 → 403 before validation
         data = DecideIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -351,7 +353,7 @@ class AdjustmentDecideView(APIView):
 
 class AdjustmentWithdrawView(APIView):
     @extend_schema(request=None, responses={200: AdjustmentOut})
-    def post(self, request: Request, adjustment_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, adjustment_id: str) -> Response:
         adjustment = services.adjustment_withdraw(actor=request.user, adjustment_id=adjustment_id)
         return Response(_adjustment_out(adjustment))
 
@@ -364,7 +366,7 @@ class FileIn(serializers.Serializer):
 
 class AdjustmentFileView(APIView):
     @extend_schema(request=FileIn, responses={200: AdjustmentOut})
-    def post(self, request: Request, adjustment_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, adjustment_id: str) -> Response:
         header = selectors.adjustment_for(user=request.user, adjustment_id=adjustment_id)
         project_policies.require(policies.may_file(request.user, header.project), BudgetError.FILE_LEAD_ONLY)
         data = FileIn(data=request.data)
@@ -382,7 +384,7 @@ class AdjustmentFileView(APIView):
 
 class AdjustmentAcknowledgeView(APIView):
     @extend_schema(request=None, responses={200: AdjustmentOut})
-    def post(self, request: Request, adjustment_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, adjustment_id: str) -> Response:
         adjustment = services.adjustment_acknowledge(actor=request.user, adjustment_id=adjustment_id)
         return Response(_adjustment_out(adjustment))
 
@@ -412,7 +414,7 @@ class ExpenditureOut(serializers.Serializer):
 
 class ExpenditureListView(APIView):
     @extend_schema(responses={200: ExpenditureOut(many=True)})
-    def get(self, request: Request, project_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id)
         qs = selectors.expenditure_list(project=project)
         paginator = Pagination()
@@ -420,7 +422,7 @@ class ExpenditureListView(APIView):
         return paginator.get_paginated_response(ExpenditureOut(page, many=True).data)
 
     @extend_schema(request=ExpenditureIn, responses={201: ExpenditureOut})
-    def post(self, request: Request, project_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id, "write")
         _role(policies.may_record_spending(request.user, project), BudgetError.SPENDING_LEAD_ONLY)
         data = ExpenditureIn(data=request.data)
@@ -450,7 +452,7 @@ class ExpenditureImportView(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(request={"multipart/form-data": ImportIn}, responses={201: ImportOut})
-    def post(self, request: Request, project_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id, "write")
         _role(policies.may_record_spending(request.user, project), BudgetError.SPENDING_LEAD_ONLY)
         upload = request.FILES.get("file")
@@ -488,7 +490,7 @@ class BudgetExecutionView(APIView):
         parameters=[OpenApiParameter("as_of", str, description="YYYY-MM-DD: spending dated on or before it")],
         responses={200: ExecutionOut},
     )
-    def get(self, request: Request, project_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id)
         as_of = parse_as_of(request.query_params.get("as_of"))
         data = selectors.budget_execution(project=project, as_of=as_of)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -107,7 +108,7 @@ def prepare(*, project: Project, action: str, day: dt.date) -> None:
 
 
 # code of the demo project → (adjustment requests, spending) — amounts in yuan.
-DEMO_PROJECTS = {
+DEMO_PROJECTS: dict[str, dict[str, Any]] = {
     # 全国社会保险公共服务平台建设工程 (construction): one self-approval filed, one not yet filed,
     # one NDRC-route request pending (a new sub-project beyond the approved total).
     "2022-000000-11-01-000001": {
@@ -223,8 +224,8 @@ def load() -> None:
         if not Estimate.objects.filter(project=project).exists():
             _ensure_estimate(project, Decimal("36500000.00"))
     for code, spec in DEMO_PROJECTS.items():
-        project = Project.objects.filter(code=code).first()
-        if project is None or not Estimate.objects.filter(project=project, baseline__isnull=False).exists():
+        demo_project = Project.objects.filter(code=code).first()
+        if demo_project is None or not Estimate.objects.filter(project=demo_project, baseline__isnull=False).exists():
             continue
-        _demo_adjustments(project, spec["adjustments"])  # type: ignore[arg-type]
-        _demo_spending(project, spec["spending"])  # type: ignore[arg-type]
+        _demo_adjustments(demo_project, spec["adjustments"])
+        _demo_spending(demo_project, spec["spending"])

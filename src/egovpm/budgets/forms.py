@@ -4,8 +4,9 @@ in yuan (元) with at most two decimals; a thousands separator is tolerated on s
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +38,7 @@ class AmountField(forms.CharField):
         super().__init__(**kwargs)
         self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "class": "amount-input"})
 
-    def clean(self, value: Any) -> Decimal | None:  # type: ignore[override]
+    def clean(self, value: Any) -> Decimal | None:
         return clean_amount(str(value or ""), required=self.required)
 
 
@@ -46,7 +47,7 @@ class EstimateForm(forms.Form):
 
     total = AmountField(label=_("Total estimate (yuan)"))
 
-    def __init__(self, *args: Any, lines: list[tuple[str, str, Decimal]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(self, *args: Any, lines: Sequence[tuple[str, str, Decimal]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         count = max(len(lines), int(self.data.get("rows", 0) or 0) if self.is_bound else 0) + (
             0 if self.is_bound else EXTRA_ESTIMATE_ROWS
@@ -104,8 +105,8 @@ class AdjustmentForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        lines: list[tuple[str, str, Decimal]] = (),  # type: ignore[assignment]
-        reports: list[tuple[str, str]] = (),  # type: ignore[assignment]
+        lines: Sequence[tuple[str, str, Decimal]] = (),
+        reports: Sequence[tuple[str, str]] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -116,7 +117,7 @@ class AdjustmentForm(forms.Form):
             self.fields[f"add_code_{i}"] = TextFormField(label=_("Code"), max_length=20, required=False)
             self.fields[f"add_name_{i}"] = TextFormField(label=_("New sub-project"), max_length=200, required=False)
             self.fields[f"add_amount_{i}"] = AmountField(label=_("Amount (yuan)"), required=False)
-        self.fields["report_document"].choices = [("", _("— none —")), *reports]
+        cast(forms.ChoiceField, self.fields["report_document"]).choices = [("", _("— none —")), *reports]
 
     def line_rows(self) -> list[dict[str, Any]]:
         return [{"code": c, "name": n, "amount": a, "field": self[f"new_{c}"]} for c, n, a in self.lines]
@@ -162,9 +163,9 @@ class FileForm(forms.Form):
     document = forms.ChoiceField(label=_("Adjustment approval document"))
     reference = TextFormField(label=_("Filing reference"), required=False, max_length=100)
 
-    def __init__(self, *args: Any, documents: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(self, *args: Any, documents: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["document"].choices = [("", _("— choose —")), *documents]
+        cast(forms.ChoiceField, self.fields["document"]).choices = [("", _("— choose —")), *documents]
 
 
 class ExpenditureForm(forms.Form):
@@ -174,9 +175,9 @@ class ExpenditureForm(forms.Form):
     voucher = TextFormField(label=_("Voucher number"), max_length=100)
     note = TextFormField(label=_("Note"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, lines: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(self, *args: Any, lines: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["line"].choices = [(c, f"{c} {n}") for c, n in lines]
+        cast(forms.ChoiceField, self.fields["line"]).choices = [(c, f"{c} {n}") for c, n in lines]
 
     def row(self) -> ExpenditureIn:
         d = self.cleaned_data

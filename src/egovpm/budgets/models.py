@@ -16,7 +16,7 @@ from egovpm.budgets.choices import AdjustmentStatus, BaselineSource, Reason, Rou
 from egovpm.documents.models import Document
 from egovpm.projects.models import Project
 
-AMOUNT = {"max_digits": 15, "decimal_places": 2}
+AMOUNT: dict[str, Any] = {"max_digits": 15, "decimal_places": 2}
 
 
 class Estimate(models.Model):

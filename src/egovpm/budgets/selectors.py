@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import QuerySet, Sum
 
+from egovpm.accounts.models import User
 from egovpm.budgets.choices import AdjustmentStatus, Route
 from egovpm.budgets.models import Adjustment, Baseline, Estimate, EstimateLine, Expenditure
 from egovpm.core import clock
@@ -154,7 +155,7 @@ def adjustment_list(*, project: Project) -> QuerySet[Adjustment]:
     )
 
 
-def adjustment_for(*, user: Any, adjustment_id: Any, for_update: bool = False) -> Adjustment:
+def adjustment_for(*, user: User, adjustment_id: Any, for_update: bool = False) -> Adjustment:
     """An adjustment whose project the user may see, else NotFound (existence does not leak)."""
     import uuid
 
@@ -188,7 +189,7 @@ def expenditure_list(*, project: Project) -> QuerySet[Expenditure]:
     )
 
 
-def ndrc_queue(*, user: Any) -> dict[str, list[Adjustment]]:
+def ndrc_queue(*, user: User) -> dict[str, list[Adjustment]]:
     """Across the user's projects: NDRC-route requests waiting for a decision, approved
     self-approvals not yet filed, and filings not yet acknowledged."""
     projects = policies.restrict(user)

@@ -24,7 +24,7 @@ class Pagination(PageNumberPagination):
 def paginated(request: Any, view: Any, rows: Any, serializer: Any) -> Response:
     """A list in the shape of api.md: {"count", "results", "next", "previous"}."""
     paginator = Pagination()
-    page = paginator.paginate_queryset(rows, request, view=view)
+    page: list[Any] | None = paginator.paginate_queryset(rows, request, view=view)
     return paginator.get_paginated_response(serializer(page, many=True).data)
 
 

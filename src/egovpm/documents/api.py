@@ -5,10 +5,10 @@ from django.http import FileResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core.api import paginated
 from egovpm.core.errors import NotFound
 from egovpm.documents import selectors, services, storage
@@ -63,11 +63,11 @@ class DocumentListView(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(responses={200: DocumentOut(many=True)})
-    def get(self, request: Request, project_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         return paginated(request, self, selectors.document_list(user=request.user, project_id=project_id), DocumentOut)
 
     @extend_schema(request={"multipart/form-data": UploadIn}, responses={201: DocumentOut})
-    def post(self, request: Request, project_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, project_id: str) -> Response:
         document = services.document_upload(
             actor=request.user,
             project_id=project_id,
@@ -91,11 +91,11 @@ class DocumentPatch(serializers.Serializer):
 
 class DocumentDetailView(APIView):
     @extend_schema(responses={200: DocumentOut})
-    def get(self, request: Request, document_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, document_id: str) -> Response:
         return Response(DocumentOut(selectors.document_for(user=request.user, document_id=document_id)).data)
 
     @extend_schema(request=DocumentPatch, responses={200: DocumentOut})
-    def patch(self, request: Request, document_id: str) -> Response:
+    def patch(self, request: AuthenticatedRequest, document_id: str) -> Response:
         """Correct the details of a document that is not archived yet; an archived one answers 409
         (a correction is then a new version that supersedes it). The bytes never change."""
         selectors.document_for(user=request.user, document_id=document_id)  # 404 first
@@ -107,7 +107,7 @@ class DocumentDetailView(APIView):
 
 class DocumentArchiveView(APIView):
     @extend_schema(request=None, responses={200: DocumentOut})
-    def post(self, request: Request, document_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, document_id: str) -> Response:
         """归档 by the lead department: the document becomes immutable (clause 7)."""
         document = services.document_archive(actor=request.user, document_id=document_id)
         return Response(DocumentOut(document).data)
@@ -115,7 +115,7 @@ class DocumentArchiveView(APIView):
 
 class DocumentContentView(APIView):
     @extend_schema(responses={(200, "*/*"): OpenApiResponse(bytes, description="the file, with its own content type")})
-    def get(self, request: Request, document_id: str) -> FileResponse:
+    def get(self, request: AuthenticatedRequest, document_id: str) -> FileResponse:
         document = selectors.document_for(user=request.user, document_id=document_id)
         try:
             content = storage.open_blob(document.sha256)

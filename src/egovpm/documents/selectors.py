@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from egovpm.accounts.models import User
 from egovpm.core.errors import NotFound
 from egovpm.documents.errors import DocumentError
 from egovpm.documents.models import Document
@@ -14,7 +15,7 @@ from egovpm.projects import policies
 EXPERT_CATEGORIES = ("needs_analysis_report",)
 
 
-def document_list(*, user: Any, project_id: Any) -> QuerySet[Document]:
+def document_list(*, user: User, project_id: Any) -> QuerySet[Document]:
     project = policies.project_for(user, project_id, "documents")
     qs = Document.objects.filter(project=project)
     if policies.expert_only(user, project):
@@ -22,7 +23,7 @@ def document_list(*, user: Any, project_id: Any) -> QuerySet[Document]:
     return qs.select_related("uploaded_by", "archived_by").order_by("stage", "category", "-version", "-uploaded_at")
 
 
-def document_for(*, user: Any, document_id: Any) -> Document:
+def document_for(*, user: User, document_id: Any) -> Document:
     """A document the user may read: its project must be in the user's scope (else 404)."""
     try:
         pk = uuid.UUID(str(document_id))

@@ -6,11 +6,11 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from egovpm.accounts.choices import Role
+from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core.api import Pagination, paginated
 from egovpm.core.errors import FieldError, InvalidInput
 from egovpm.core.validators import ShortText, StrictDate, parse_as_of
@@ -112,7 +112,7 @@ class ProjectListView(APIView):
         ],
         responses={200: ProjectOut(many=True)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         params = ProjectListParams(request.query_params, queryset=Project.objects.none())
         if not params.is_valid():
             problems = {k: {"problem": "; ".join(map(str, v))} for k, v in params.errors.items()}
@@ -132,7 +132,7 @@ class ProjectListView(APIView):
         return paginator.get_paginated_response(ProjectOut(page, many=True).data)
 
     @extend_schema(request=ProjectIn, responses={201: ProjectOut})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         policies.require(request.user.has_role(*policies.DEPT_ROLES), ProjectError.DEPT_STAFF_ONLY)
         data = ProjectIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -143,12 +143,12 @@ class ProjectListView(APIView):
 
 class ProjectDetailView(APIView):
     @extend_schema(responses={200: ProjectOut})
-    def get(self, request: Request, project_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = selectors.project_detail(user=request.user, project_id=project_id)
         return Response(_detail(project.pk, request.user))
 
     @extend_schema(request=ProjectPatch, responses={200: ProjectOut})
-    def patch(self, request: Request, project_id: str) -> Response:
+    def patch(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = policies.project_for(request.user, project_id, "write")  # 404 before any validation message
         # the role before the input (domain.md §4 order: 404, 403, then 400)
         policies.require(policies.may_edit(request.user, project), ProjectError.LEAD_EDITS_ONLY)
@@ -174,7 +174,7 @@ class TransitionIn(serializers.Serializer):
 
 class TransitionView(APIView):
     @extend_schema(request=TransitionIn, responses={200: ProjectOut})
-    def post(self, request: Request, project_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = policies.project_for(request.user, project_id, "write")  # scope first: 404 before anything else
         action = request.data.get("action") if hasattr(request.data, "get") else None
         if isinstance(action, str) and action in TRANSITIONS:
@@ -209,7 +209,7 @@ class EventOut(serializers.Serializer):
 
 class EventListView(APIView):
     @extend_schema(responses={200: EventOut(many=True)})
-    def get(self, request: Request, project_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = policies.project_for(request.user, project_id)
         return paginated(request, self, selectors.project_events(project=project), EventOut)
 
@@ -221,7 +221,7 @@ class EntrustIn(serializers.Serializer):
 
 class EntrustView(APIView):
     @extend_schema(request=EntrustIn, responses={200: ProjectOut})
-    def post(self, request: Request, project_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, project_id: str) -> Response:
         policies.project_for(request.user, project_id, "write")
         policies.require(request.user.has_role(Role.NDRC_OFFICER), ProjectError.NDRC_ENTRUSTS_ONLY)
         data = EntrustIn(data=request.data)
@@ -253,7 +253,7 @@ class ComplianceView(APIView):
         parameters=[OpenApiParameter("as_of", str, description="YYYY-MM-DD; today in Beijing when absent")],
         responses={200: ComplianceOut},
     )
-    def get(self, request: Request, project_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = policies.project_for(request.user, project_id)
         as_of = parse_as_of(request.query_params.get("as_of"))
         report = selectors.project_compliance(project=project, as_of=as_of, language=language_of(request))
@@ -280,13 +280,13 @@ class AssignmentOut(serializers.Serializer):
 
 class AssignmentListView(APIView):
     @extend_schema(responses={200: AssignmentOut(many=True)})
-    def get(self, request: Request, project_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = policies.project_for(request.user, project_id)
         rows = selectors.assignments_visible(user=request.user, project=project)
         return paginated(request, self, rows, AssignmentOut)
 
     @extend_schema(request=AssignmentIn, responses={201: AssignmentOut})
-    def post(self, request: Request, project_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, project_id: str) -> Response:
         policies.project_for(request.user, project_id, "write")
         policies.require(policies.may_assign(request.user), ProjectError.NDRC_ASSIGNS_ONLY)
         data = AssignmentIn(data=request.data)
@@ -302,7 +302,7 @@ class AssignmentListView(APIView):
 
 class AssignmentDetailView(APIView):
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, project_id: str, username: str) -> Response:
+    def delete(self, request: AuthenticatedRequest, project_id: str, username: str) -> Response:
         services.assignment_remove(actor=request.user, project_id=project_id, username=username)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -315,7 +315,7 @@ class EventReferenceView(APIView):
     """NDRC records a 批复文号 that an approval passed without (clears C1.1)."""
 
     @extend_schema(request=ReferenceIn, responses={200: EventOut})
-    def post(self, request: Request, project_id: str, seq: int) -> Response:
+    def post(self, request: AuthenticatedRequest, project_id: str, seq: int) -> Response:
         policies.project_for(request.user, project_id, "write")
         policies.require(request.user.has_role(Role.NDRC_OFFICER), ProjectError.NDRC_RECORDS_REFERENCES_ONLY)
         data = ReferenceIn(data=request.data)

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from egovpm.accounts.choices import Role
+from egovpm.accounts.models import User
 from egovpm.core.errors import ErrorCode, Forbidden, NotFound
 from egovpm.projects.choices import BEFORE_PROPOSAL_APPROVAL, TRANSITIONS, Actor
 from egovpm.projects.errors import ProjectError
@@ -30,7 +31,7 @@ EXPERT_ACTIONS = frozenset({"summary", "documents", "review"})
 NON_EXPERT_TASKS = ("archivist", "inspector", "evaluator")
 
 
-def scope_q(user: Any, action: str = "view") -> Q | None:
+def scope_q(user: User, action: str = "view") -> Q | None:
     """The projects `user` may see for `action`, as a filter; None means all of them."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
@@ -48,7 +49,7 @@ def scope_q(user: Any, action: str = "view") -> Q | None:
     return q
 
 
-def restrict(user: Any, action: str = "view", queryset: QuerySet[Project] | None = None) -> QuerySet[Project]:
+def restrict(user: User, action: str = "view", queryset: QuerySet[Project] | None = None) -> QuerySet[Project]:
     """Projects `user` may see for `action` (see EXPERT_ACTIONS); the role check follows."""
     qs = queryset if queryset is not None else Project.objects.all()
     q = scope_q(user, action)
@@ -59,7 +60,7 @@ def restrict(user: Any, action: str = "view", queryset: QuerySet[Project] | None
     return qs.filter(pk__in=Project.objects.filter(q).values("pk"))
 
 
-def project_for(user: Any, project_id: Any, action: str = "view", *, for_update: bool = False) -> Project:
+def project_for(user: User, project_id: Any, action: str = "view", *, for_update: bool = False) -> Project:
     """The project, or NotFound when it is missing or outside the user's scope."""
     try:
         pk = uuid.UUID(str(project_id))
@@ -74,11 +75,11 @@ def project_for(user: Any, project_id: Any, action: str = "view", *, for_update:
     return project
 
 
-def is_lead_member(user: Any, project: Project, *roles: str) -> bool:
+def is_lead_member(user: User, project: Project, *roles: str) -> bool:
     return bool(user.department_id == project.lead_department_id and user.has_role(*(roles or DEPT_ROLES)))
 
 
-def is_participant_member(user: Any, project: Project) -> bool:
+def is_participant_member(user: User, project: Project) -> bool:
     return bool(
         user.department_id
         and user.has_role(*DEPT_ROLES)
@@ -86,7 +87,7 @@ def is_participant_member(user: Any, project: Project) -> bool:
     )
 
 
-def expert_only(user: Any, project: Project) -> bool:
+def expert_only(user: User, project: Project) -> bool:
     """True when the user reaches this project only as an assigned expert: then they read the
     project summary and the needs-analysis report their review is about, not the whole file
     (domain.md §2: experts read only what their review needs)."""
@@ -100,17 +101,17 @@ def expert_only(user: Any, project: Project) -> bool:
     return tasks == {"expert"}
 
 
-def may_edit(user: Any, project: Project) -> bool:
+def may_edit(user: User, project: Project) -> bool:
     """Edit the registry fields: the lead department's staff and leaders (domain.md §4)."""
     return is_lead_member(user, project)
 
 
-def may_add_documents(user: Any, project: Project) -> bool:
+def may_add_documents(user: User, project: Project) -> bool:
     """Lead and participating departments add documents (domain.md §2)."""
     return is_lead_member(user, project) or is_participant_member(user, project)
 
 
-def may_act(user: Any, project: Project, action: str) -> bool:
+def may_act(user: User, project: Project, action: str) -> bool:
     """Does the user's role allow `action` on this project (regardless of the stage)?"""
     t = TRANSITIONS[action]
     ndrc = user.has_role(Role.NDRC_OFFICER)
@@ -136,5 +137,5 @@ def require(allowed: bool, reason: ErrorCode | str, params: Mapping[str, Any] | 
         raise Forbidden(reason)
 
 
-def may_assign(user: Any) -> bool:
+def may_assign(user: User) -> bool:
     return bool(user.has_role(Role.NDRC_OFFICER))

@@ -19,7 +19,7 @@ from egovpm.rules import engine
 from egovpm.rules.facts import Context
 
 
-def project_list(*, user: Any, stage: str = "", department: str = "", q: str = "") -> QuerySet[Project]:
+def project_list(*, user: User, stage: str = "", department: str = "", q: str = "") -> QuerySet[Project]:
     """The projects the user may see, filtered; query count independent of the number of rows."""
     qs = (
         policies.restrict(user, "summary")
@@ -34,7 +34,7 @@ def project_list(*, user: Any, stage: str = "", department: str = "", q: str = "
     return filters.qs.order_by("-created_at", "code")
 
 
-def project_detail(*, user: Any, project_id: Any) -> Project:
+def project_detail(*, user: User, project_id: Any) -> Project:
     """The project's summary: also what an expert assigned to its review may read."""
     return policies.project_for(user, project_id, "summary")
 
@@ -82,7 +82,7 @@ def events_by_actor(*, user: User, limit: int = 20) -> list[StageEvent]:
     )
 
 
-def assignments_visible(*, user: Any, project: Project) -> QuerySet[Assignment]:
+def assignments_visible(*, user: User, project: Project) -> QuerySet[Assignment]:
     """Who is assigned to the project. The experts of a review are listed to NDRC only (and each
     expert sees their own row): a department must not learn who sits on the panel judging it."""
     qs = Assignment.objects.filter(project=project).select_related("user", "user__department", "assigned_by")

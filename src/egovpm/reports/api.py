@@ -8,10 +8,10 @@ from typing import Any
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core import clock, validators
 from egovpm.projects import policies as project_policies
 from egovpm.reports import policies, rendering, selectors, services
@@ -21,7 +21,7 @@ from egovpm.rules import facts_reports as fr
 AS_OF = OpenApiParameter("as_of", str, description="YYYY-MM-DD; today in Beijing when absent")
 
 
-def parse_as_of(request: Request) -> dt.date | None:
+def parse_as_of(request: AuthenticatedRequest) -> dt.date | None:
     """`as_of` by the shared rule (YYYY-MM-DD within 1990–2099: core/validators.py): 9999-12-31
     would overflow the year arithmetic of the obligations (a 500 before)."""
     return validators.parse_as_of(request.query_params.get("as_of"))
@@ -195,7 +195,7 @@ def _detail(project: Any, period: str, as_of: dt.date | None = None) -> dict[str
 
 class ReportListView(APIView):
     @extend_schema(parameters=[AS_OF], responses={200: ObligationListOut})
-    def get(self, request: Request, project_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         """Every report obligation of the project as of a date, oldest first (derived from the stage events)."""
         project = project_policies.project_for(request.user, project_id)
         as_of = parse_as_of(request)
@@ -213,7 +213,7 @@ class ReportListView(APIView):
 
 class ReportDetailView(APIView):
     @extend_schema(parameters=[AS_OF], responses={200: ObligationDetailOut})
-    def get(self, request: Request, project_id: str, period: str) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: str, period: str) -> Response:
         """One report: status, the current submission's sections and its whole history."""
         project = project_policies.project_for(request.user, project_id)
         return Response(ObligationDetailOut(_detail(project, period, parse_as_of(request))).data)
@@ -221,7 +221,7 @@ class ReportDetailView(APIView):
 
 class ReportPrefillView(APIView):
     @extend_schema(responses={200: PrefillOut})
-    def get(self, request: Request, project_id: str, period: str) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: str, period: str) -> Response:
         """The five sections pre-filled from the project's records, to edit before submitting."""
         project = project_policies.project_for(request.user, project_id)
         o = selectors.report_obligation(project=project, period=period)
@@ -237,7 +237,7 @@ class ReportSubmitView(APIView):
             409: OpenApiResponse(description="period_not_ended, already_submitted"),
         },
     )
-    def post(self, request: Request, project_id: str, period: str) -> Response:
+    def post(self, request: AuthenticatedRequest, project_id: str, period: str) -> Response:
         """Submit the report to NDRC and MoF, once the period has ended; immutable afterwards."""
         project = project_policies.project_for(request.user, project_id, "write")
         project_policies.require(
@@ -257,7 +257,7 @@ class ReportSubmitView(APIView):
 
 class ReportReturnView(APIView):
     @extend_schema(request=ReturnIn, responses={200: ObligationDetailOut})
-    def post(self, request: Request, project_id: str, period: str) -> Response:
+    def post(self, request: AuthenticatedRequest, project_id: str, period: str) -> Response:
         """NDRC returns the report for revision with a comment (status `returned`)."""
         project = project_policies.project_for(request.user, project_id, "write")
         project_policies.require(policies.may_return(request.user), "only NDRC returns a report for revision")
@@ -271,14 +271,14 @@ class ReportReturnView(APIView):
 
 class ReportAcknowledgeView(APIView):
     @extend_schema(request=None, responses={200: ObligationDetailOut})
-    def post(self, request: Request, project_id: str, period: str) -> Response:
+    def post(self, request: AuthenticatedRequest, project_id: str, period: str) -> Response:
         """签收: NDRC or MoF acknowledges receipt of the current submission."""
         project = project_policies.project_for(request.user, project_id, "write")
         services.report_acknowledge(actor=request.user, project_id=project.pk, period=period)
         return Response(ObligationDetailOut(_detail(project, period)).data)
 
 
-def _document(request: Request, project_id: str, period: str) -> tuple[dict[str, Any], str]:
+def _document(request: AuthenticatedRequest, project_id: str, period: str) -> tuple[dict[str, Any], str]:
     # A read: the same scope as /reports ("view"), never "write" (which counts any assignment, an
     # expert's too): the document carries budget execution and tender data (issue 9, item 1).
     project = project_policies.project_for(request.user, project_id)
@@ -302,7 +302,7 @@ def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse
 
 class ReportDocumentView(APIView):
     @extend_schema(responses={(200, DOCX): OpenApiResponse(description="the report as DOCX")})
-    def get(self, request: Request, project_id: str, period: str) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, project_id: str, period: str) -> HttpResponse:
         """The report as an official document (DOCX): the current submission, or the pre-filled draft."""
         ctx, name = _document(request, project_id, period)
         return attachment(rendering.render_docx(ctx), DOCX, f"{name}.docx")
@@ -315,7 +315,7 @@ class ReportPdfView(APIView):
             503: OpenApiResponse(description="pdf_unavailable: WeasyPrint is not installed"),
         }
     )
-    def get(self, request: Request, project_id: str, period: str) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, project_id: str, period: str) -> HttpResponse:
         """The report as PDF (WeasyPrint with a CJK font)."""
         ctx, name = _document(request, project_id, period)
         return attachment(rendering.render_pdf(ctx), "application/pdf", f"{name}.pdf")
@@ -328,7 +328,7 @@ PORTFOLIO_PARAMS = [
 ]
 
 
-def _portfolio(request: Request) -> dict[str, Any]:
+def _portfolio(request: AuthenticatedRequest) -> dict[str, Any]:
     project_policies.require(
         policies.may_view_portfolio(request.user), "the report portfolio is for NDRC and the Ministry of Finance"
     )
@@ -345,7 +345,7 @@ def _portfolio(request: Request) -> dict[str, Any]:
 
 class PortfolioView(APIView):
     @extend_schema(parameters=PORTFOLIO_PARAMS, responses={200: PortfolioOut})
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """Departments × periods: counts on time / late / overdue / pending, and the projects behind them."""
         data = _portfolio(request)
         today = clock.today()
@@ -377,7 +377,7 @@ class PortfolioView(APIView):
 
 class PortfolioExportView(APIView):
     @extend_schema(parameters=PORTFOLIO_PARAMS, responses={(200, XLSX): OpenApiResponse(description="XLSX")})
-    def get(self, request: Request) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         """The portfolio's submission status as XLSX (summary and per-project sheets, Chinese labels)."""
         data = _portfolio(request)
         return attachment(

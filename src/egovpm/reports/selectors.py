@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import translation
 
-from egovpm.accounts.models import Department
+from egovpm.accounts.models import Department, User
 from egovpm.core import clock
 from egovpm.core.errors import DomainError, InvalidInput, NotFound
 from egovpm.projects import policies as project_policies
@@ -388,7 +388,7 @@ def _bucket(o: Obligation) -> str:
 
 
 def report_portfolio(
-    *, user: Any, as_of: dt.date | None = None, department: str = "", period: str = ""
+    *, user: User, as_of: dt.date | None = None, department: str = "", period: str = ""
 ) -> dict[str, Any]:
     """Departments × periods with counts on time / late / overdue / pending (a returned report counts
     by its first submission, and also under `returned`), and the obligations behind them for the
@@ -428,7 +428,7 @@ def report_portfolio(
     }
 
 
-def department_obligations(*, user: Any, as_of: dt.date | None = None) -> list[Obligation]:
+def department_obligations(*, user: User, as_of: dt.date | None = None) -> list[Obligation]:
     """The obligations of the projects the user's department leads, newest period first."""
     as_of = as_of or clock.today()
     if not user.department_id:

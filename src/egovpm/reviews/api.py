@@ -9,11 +9,11 @@ from django.http import FileResponse, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from egovpm.accounts.choices import Role
+from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core.errors import Conflict, NotFound, template
 from egovpm.core.parsers import JSONParser
 from egovpm.core.validators import ShortText, StrictDate
@@ -119,7 +119,7 @@ class ReviewOut(serializers.Serializer):
         return r.concluded_by.username if r.concluded_by else None
 
 
-def _review_out(request: Request, review: ExpertReview, code: int = 200) -> Response:
+def _review_out(request: AuthenticatedRequest, review: ExpertReview, code: int = 200) -> Response:
     fresh = selectors.review_for(user=request.user, review_id=review.pk)
     return Response(ReviewOut(fresh, context={"user": request.user}).data, status=code)
 
@@ -148,7 +148,7 @@ class ProjectReviewsView(APIView):
     pagination_class = None  # answers a bare array (documented so by core/schema.py)
 
     @extend_schema(responses={200: ReviewOut(many=True)})
-    def get(self, request: Request, project_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         reviews = selectors.review_list(user=request.user, project_id=project_id)
         return Response(ReviewOut(reviews, many=True, context={"user": request.user}).data)
 
@@ -160,14 +160,14 @@ class ProjectReviewsView(APIView):
         "A conflict of interest "
         "(the expert's department leads or participates in the project) is 400 naming the expert.",
     )
-    def post(self, request: Request, project_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, project_id: str) -> Response:
         # Scope and role before validating the body (domain.md §4 order).
         project = project_policies.project_for(request.user, project_id, "review")
         project_policies.require(policies.may_organise(request.user), ReviewError.FORM_NDRC_ONLY)
         data = _valid(ReviewIn(data=request.data))
         draw = data.get("draw")
         review = services.review_form(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             project_id=project.pk,
             experts=data.get("experts"),
             draw=services.DrawRequest(size=draw["size"], specialties=tuple(draw.get("specialties") or ()))
@@ -182,14 +182,14 @@ class ReviewListView(APIView):
     pagination_class = None  # answers a bare array (documented so by core/schema.py)
 
     @extend_schema(responses={200: ReviewOut(many=True)}, description="NDRC: every review; experts: their own.")
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         reviews = selectors.review_list(user=request.user)
         return Response(ReviewOut(reviews, many=True, context={"user": request.user}).data)
 
 
 class ReviewDetailView(APIView):
     @extend_schema(responses={200: ReviewOut})
-    def get(self, request: Request, review_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, review_id: str) -> Response:
         review = selectors.review_for(user=request.user, review_id=review_id)
         return Response(ReviewOut(review, context={"user": request.user}).data)
 
@@ -209,12 +209,12 @@ class OpinionView(APIView):
         description="By an expert on the panel: one opinion, changeable until the panel concludes "
         "(201 when given, 200 when changed). JSON, or multipart with an optional `attachment` file.",
     )
-    def post(self, request: Request, review_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, review_id: str) -> Response:
         review = selectors.review_for(user=request.user, review_id=review_id)
         project_policies.require(policies.is_member(request.user, review), ReviewError.MEMBERS_ONLY)
         data = _valid(OpinionIn(data=request.data))
         _, created = services.opinion_give(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             review_id=review.pk,
             recommendation=data["recommendation"],
             text=data["text"],
@@ -225,7 +225,7 @@ class OpinionView(APIView):
 
 class AttachmentView(APIView):
     @extend_schema(responses={(200, "*/*"): OpenApiResponse(bytes, description="the file, with its own content type")})
-    def get(self, request: Request, review_id: str, username: str) -> FileResponse:
+    def get(self, request: AuthenticatedRequest, review_id: str, username: str) -> FileResponse:
         review = selectors.review_for(user=request.user, review_id=review_id)
         opinion = next(
             (o for o in selectors.visible_opinions(user=request.user, review=review) if o.expert.username == username),
@@ -252,12 +252,12 @@ class ConcludeIn(serializers.Serializer):
 
 class ConcludeView(APIView):
     @extend_schema(request=ConcludeIn, responses={200: ReviewOut})
-    def post(self, request: Request, review_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, review_id: str) -> Response:
         review = selectors.review_for(user=request.user, review_id=review_id)
         project_policies.require(policies.may_organise(request.user), ReviewError.CONCLUDE_NDRC_ONLY)
         data = _valid(ConcludeIn(data=request.data))
         services.review_conclude(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             review_id=review.pk,
             conclusion=data["conclusion"],
             text=data["text"],
@@ -267,7 +267,7 @@ class ConcludeView(APIView):
 
 class ReviewDocumentView(APIView):
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): bytes})
-    def get(self, request: Request, review_id: str) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, review_id: str) -> HttpResponse:
         review = selectors.review_for(user=request.user, review_id=review_id)
         return docx_response(review)
 
@@ -302,7 +302,7 @@ class DrawReplayView(APIView):
         description="Replays a drawn panel from its recorded seed and candidate list (NDRC, MoF): "
         "`matches` says whether the replay gives the recorded panel.",
     )
-    def get(self, request: Request, review_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, review_id: str) -> Response:
         review = selectors.review_for(user=request.user, review_id=review_id)
         project_policies.require(request.user.has_role(Role.NDRC_OFFICER, Role.MOF_VIEWER), ReviewError.DRAW_AUDIT_ONLY)
         replay = selectors.draw_replay(review=review)
@@ -343,23 +343,23 @@ class SpecialtyListView(APIView):
     pagination_class = None  # answers a bare array (documented so by core/schema.py)
 
     @extend_schema(responses={200: SpecialtyOut(many=True)})
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         return Response(SpecialtyOut(selectors.specialties(), many=True).data)
 
     @extend_schema(request=SpecialtyIn, responses={201: SpecialtyOut})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         project_policies.require(policies.may_manage_pool(request.user), ReviewError.SPECIALTIES_NDRC_ONLY)
         data = _valid(SpecialtyIn(data=request.data))
-        specialty = services.specialty_add(actor=request.user, **data)  # type: ignore[arg-type]
+        specialty = services.specialty_add(actor=request.user, **data)
         return Response(SpecialtyOut(specialty).data, status=status.HTTP_201_CREATED)
 
 
 class SpecialtyDetailView(APIView):
     @extend_schema(request=SpecialtyPatch, responses={200: SpecialtyOut})
-    def patch(self, request: Request, code: str) -> Response:
+    def patch(self, request: AuthenticatedRequest, code: str) -> Response:
         project_policies.require(policies.may_manage_pool(request.user), ReviewError.SPECIALTIES_NDRC_ONLY)
         data = _valid(SpecialtyPatch(data=request.data))
-        specialty = services.specialty_set_active(actor=request.user, code=code, active=data["active"])  # type: ignore[arg-type]
+        specialty = services.specialty_set_active(actor=request.user, code=code, active=data["active"])
         return Response(SpecialtyOut(specialty).data)
 
 
@@ -398,7 +398,7 @@ class ExpertListView(APIView):
     pagination_class = None  # answers a bare array (documented so by core/schema.py)
 
     @extend_schema(responses={200: ExpertOut(many=True)})
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         active = request.query_params.get("active")
         pool = selectors.expert_pool(
             user=request.user,
@@ -408,13 +408,13 @@ class ExpertListView(APIView):
         return Response(ExpertOut(pool, many=True).data)
 
     @extend_schema(request=ExpertIn, responses={201: ExpertOut})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         project_policies.require(policies.may_manage_pool(request.user), ReviewError.POOL_NDRC_ONLY)
         data = _valid(ExpertIn(data=request.data))
         if ExpertProfile.objects.filter(user__username=data["user"]).exists():
             raise Conflict(ReviewError.ALREADY_IN_POOL, {"username": data["user"]})
         profile = services.expert_profile_set(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             username=data["user"],
             specialties=data["specialties"],
             title=data["title"],
@@ -425,12 +425,12 @@ class ExpertListView(APIView):
 
 class ExpertDetailView(APIView):
     @extend_schema(request=ExpertPatch, responses={200: ExpertOut})
-    def patch(self, request: Request, username: str) -> Response:
+    def patch(self, request: AuthenticatedRequest, username: str) -> Response:
         project_policies.require(policies.may_manage_pool(request.user), ReviewError.POOL_NDRC_ONLY)
         if not ExpertProfile.objects.filter(user__username=username).exists():
             raise NotFound(ReviewError.NOT_IN_POOL, {"username": username})
         data = _valid(ExpertPatch(data=request.data))
-        profile = services.expert_profile_set(actor=request.user, username=username, **data)  # type: ignore[arg-type]
+        profile = services.expert_profile_set(actor=request.user, username=username, **data)
         return Response(ExpertOut(profile).data)
 
 
@@ -462,7 +462,7 @@ class NeedsAnalysisView(APIView):
             }
         }
     )
-    def get(self, request: Request, project_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id, "review")
         return Response(_needs_analysis_out(project))
 
@@ -472,14 +472,14 @@ class NeedsAnalysisView(APIView):
         description="By the lead department, before the proposal: the participating departments that "
         "co-authored the needs-analysis report (C10.2, joint central–local projects).",
     )
-    def put(self, request: Request, project_id: str) -> Response:
+    def put(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id, "edit")
         project_policies.require(
             policies.may_set_co_authors(request.user, project),
             ReviewError.CO_AUTHORS_LEAD_ONLY,
         )
         data = _valid(NeedsAnalysisIn(data=request.data))
-        services.co_authors_set(actor=request.user, project_id=project.pk, departments=data["co_authors"])  # type: ignore[arg-type]
+        services.co_authors_set(actor=request.user, project_id=project.pk, departments=data["co_authors"])
         return Response(_needs_analysis_out(project))
 
 
@@ -519,7 +519,7 @@ class DepartmentHistoryView(APIView):
         description="NDRC: the lead department's other projects with their compliance summary (failing rules "
         "by severity), shown beside a new proposal (clause 5). Procurement shares join with the procurement module.",
     )
-    def get(self, request: Request, project_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id, "review")
         project_policies.require(request.user.has_role(Role.NDRC_OFFICER), ReviewError.TRACK_RECORD_NDRC_ONLY)
         rows = selectors.department_history(project=project, language=language_of(request))

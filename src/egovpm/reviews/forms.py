@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -31,11 +32,11 @@ class PanelForm(forms.Form):
     def __init__(self, *args: Any, min_size: int = 3, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["size"].initial = min_size
-        self.fields["specialties"].choices = _specialty_choices()
+        cast(forms.ChoiceField, self.fields["specialties"]).choices = _specialty_choices()
         pool = ExpertProfile.objects.filter(active=True, user__is_active=True).select_related(
             "user", "user__department"
         )
-        self.fields["experts"].choices = [
+        cast(forms.ChoiceField, self.fields["experts"]).choices = [
             (p.user.username, f"{p.user.label()}（{p.user.department.name if p.user.department else '—'}）")
             for p in pool.prefetch_related("specialties").order_by("user__username")
         ]
@@ -59,9 +60,9 @@ class CoAuthorsForm(forms.Form):
         label=_("Co-authoring departments"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: Any, departments: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(self, *args: Any, departments: Sequence[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["co_authors"].choices = [(d.code, d.name) for d in departments]
+        cast(forms.ChoiceField, self.fields["co_authors"]).choices = [(d.code, d.name) for d in departments]
 
 
 class ExpertProfileForm(forms.Form):
@@ -70,12 +71,12 @@ class ExpertProfileForm(forms.Form):
     specialties = forms.MultipleChoiceField(label=_("Specialties"), widget=forms.CheckboxSelectMultiple)
     active = forms.BooleanField(label=_("Active in the pool"), required=False, initial=True)
 
-    def __init__(self, *args: Any, users: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(self, *args: Any, users: Sequence[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [
+        cast(forms.ChoiceField, self.fields["user"]).choices = [
             (u.username, f"{u.label()} · {u.username}（{u.department.name if u.department else '—'}）") for u in users
         ]
-        self.fields["specialties"].choices = _specialty_choices()
+        cast(forms.ChoiceField, self.fields["specialties"]).choices = _specialty_choices()
 
 
 class SpecialtyForm(forms.Form):

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from egovpm.accounts.choices import Role
+from egovpm.accounts.models import User
 from egovpm.core.errors import Forbidden, NotFound
 from egovpm.projects import policies as project_policies
 from egovpm.projects import selectors as project_selectors
@@ -37,7 +38,7 @@ def _with_panel(qs: QuerySet[ExpertReview]) -> QuerySet[ExpertReview]:
     )
 
 
-def review_list(*, user: Any, project_id: Any = None) -> QuerySet[ExpertReview]:
+def review_list(*, user: User, project_id: Any = None) -> QuerySet[ExpertReview]:
     """The reviews the user may read: NDRC all; experts only the panels they sit on; MoF and the
     project's own departments those of the projects in their scope. With `project_id`, that
     project's (404 outside scope, 403 for roles that do not read reviews)."""
@@ -61,7 +62,7 @@ def review_list(*, user: Any, project_id: Any = None) -> QuerySet[ExpertReview]:
     return _with_panel(qs).order_by("-formed_at")
 
 
-def review_for(*, user: Any, review_id: Any) -> ExpertReview:
+def review_for(*, user: User, review_id: Any) -> ExpertReview:
     """A review the user may read, in the order of domain.md §4: scope 404 (an expert who is not on
     the panel gets 404 too), then role 403."""
     try:
@@ -83,7 +84,7 @@ def review_for(*, user: Any, review_id: Any) -> ExpertReview:
     return review
 
 
-def visible_opinions(*, user: Any, review: ExpertReview) -> list[Opinion]:
+def visible_opinions(*, user: User, review: ExpertReview) -> list[Opinion]:
     """All opinions once concluded (or for NDRC); otherwise only the user's own."""
     opinions = list(review.opinions.all())
     if policies.may_see_opinions(user, review):
@@ -135,7 +136,7 @@ def draw_replay(*, review: ExpertReview) -> DrawReplay | None:
     )
 
 
-def expert_pool(*, user: Any, specialty: str = "", active: bool | None = None) -> QuerySet[ExpertProfile]:
+def expert_pool(*, user: User, specialty: str = "", active: bool | None = None) -> QuerySet[ExpertProfile]:
     project_policies.require(policies.may_manage_pool(user), ReviewError.POOL_NDRC_ONLY)
     qs = ExpertProfile.objects.select_related("user", "user__department").prefetch_related("specialties")
     if specialty:
@@ -154,7 +155,7 @@ def needs_analysis_of(*, project: Project) -> NeedsAnalysis | None:
     return NeedsAnalysis.objects.filter(project=project).prefetch_related("co_authors").first()
 
 
-def expert_todo(*, user: Any) -> list[ExpertReview]:
+def expert_todo(*, user: User) -> list[ExpertReview]:
     """待办 of an expert: open panels they sit on (with or without their opinion yet)."""
     if not user.has_role(Role.EXPERT):
         return []
@@ -167,7 +168,7 @@ def expert_todo(*, user: Any) -> list[ExpertReview]:
     )
 
 
-def ndrc_todo(*, user: Any) -> list[ExpertReview]:
+def ndrc_todo(*, user: User) -> list[ExpertReview]:
     """待办 of NDRC: open panels whose every member has given an opinion (ready to conclude)."""
     if not user.has_role(Role.NDRC_OFFICER):
         return []

@@ -6,10 +6,10 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core.api import Pagination
 from egovpm.core.errors import CoreError, FieldError, InvalidInput
 from egovpm.core.validators import ShortText, StrictDate
@@ -121,14 +121,14 @@ def _valid(serializer: serializers.Serializer) -> dict[str, Any]:
 
 class SystemListView(APIView):
     @extend_schema(responses={200: SystemOut(many=True)})
-    def get(self, request: Request, project_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         qs = selectors.system_list(user=request.user, project_id=project_id)
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(SystemOut(page, many=True).data)
 
     @extend_schema(request=SystemIn, responses={201: SystemOut})
-    def post(self, request: Request, project_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id, "write")  # 404, then 403, then 400
         project_policies.require(
             policies.may_edit_systems(request.user, project), SecurityError.RECORD_SYSTEMS_LEAD_ONLY
@@ -140,11 +140,11 @@ class SystemListView(APIView):
 
 class SystemDetailView(APIView):
     @extend_schema(responses={200: SystemOut})
-    def get(self, request: Request, system_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, system_id: str) -> Response:
         return Response(SystemOut(selectors.system_for(user=request.user, system_id=system_id)).data)
 
     @extend_schema(request=SystemPatch, responses={200: SystemOut})
-    def patch(self, request: Request, system_id: str) -> Response:
+    def patch(self, request: AuthenticatedRequest, system_id: str) -> Response:
         system = selectors.system_for(user=request.user, system_id=system_id)  # 404, then 403, then 400
         project_policies.require(
             policies.may_edit_systems(request.user, system.project),
@@ -165,7 +165,7 @@ class SystemDetailView(APIView):
 
 class SystemExceptionView(APIView):
     @extend_schema(request=ExceptionIn, responses={200: SystemOut})
-    def post(self, request: Request, system_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, system_id: str) -> Response:
         selectors.system_for(user=request.user, system_id=system_id)
         project_policies.require(policies.may_grant_exception(request.user), SecurityError.EXCEPTIONS_NDRC_ONLY)
         data = _valid(ExceptionIn(data=request.data))
@@ -175,14 +175,14 @@ class SystemExceptionView(APIView):
 
 class RiskAssessmentListView(APIView):
     @extend_schema(responses={200: RiskAssessmentOut(many=True)})
-    def get(self, request: Request, project_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         qs = selectors.risk_assessment_list(user=request.user, project_id=project_id)
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(RiskAssessmentOut(page, many=True).data)
 
     @extend_schema(request=RiskAssessmentIn, responses={201: RiskAssessmentOut})
-    def post(self, request: Request, project_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id, "write")
         project_policies.require(
             policies.may_record_assessment(request.user, project), SecurityError.ASSESSMENTS_LEAD_ONLY

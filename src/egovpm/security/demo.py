@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from egovpm.accounts.models import User
 from egovpm.core import clock
@@ -77,7 +78,7 @@ def prepare(*, project: Project, action: str, day: dt.date) -> None:
 # ---------------------------------------------------------------- demo data set
 
 # project code → systems: (name, purpose, network, is_new, level, tier, filing, evaluation, migrate by)
-SYSTEMS = {
+SYSTEMS: dict[str, list[tuple[Any, ...]]] = {
     "2022-000000-11-01-000001": [
         ("社会保险公共服务门户", "public_service", "gov_extranet", True, 3, "", True, True, None),
         ("社保基金内部监管系统", "internal_office", "gov_intranet", True, 2, "", True, False, None),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -71,4 +71,4 @@ class RiskAssessmentForm(forms.Form):
 
     def __init__(self, *args: Any, documents: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["document"].choices = [("", _("— none —")), *(documents or [])]
+        cast(forms.ChoiceField, self.fields["document"]).choices = [("", _("— none —")), *(documents or [])]

@@ -3,23 +3,22 @@ project's scope (projects.policies.project_for → 404); these answer the role q
 
 from __future__ import annotations
 
-from typing import Any
-
 from egovpm.accounts.choices import Role
+from egovpm.accounts.models import User
 from egovpm.projects import policies as project_policies
 from egovpm.projects.models import Project
 
 
-def may_edit_systems(user: Any, project: Project) -> bool:
+def may_edit_systems(user: User, project: Project) -> bool:
     """The lead department records and edits the project's systems (domain.md §4: participants read)."""
     return project_policies.is_lead_member(user, project)
 
 
-def may_grant_exception(user: Any) -> bool:
+def may_grant_exception(user: User) -> bool:
     """Only NDRC records an exception to "no new dedicated network" (clause 9, 原则上)."""
     return bool(user.has_role(Role.NDRC_OFFICER))
 
 
-def may_record_assessment(user: Any, project: Project) -> bool:
+def may_record_assessment(user: User, project: Project) -> bool:
     """The lead department organises the risk assessment during trial operation (clause 6)."""
     return project_policies.is_lead_member(user, project)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from egovpm.accounts.models import User
 from egovpm.core.errors import NotFound
 from egovpm.projects import policies
 from egovpm.projects.models import Project
@@ -14,7 +15,7 @@ from egovpm.security.errors import SecurityError
 from egovpm.security.models import InformationSystem, RiskAssessment
 
 
-def system_list(*, user: Any, project_id: Any) -> QuerySet[InformationSystem]:
+def system_list(*, user: User, project_id: Any) -> QuerySet[InformationSystem]:
     project = policies.project_for(user, project_id, "view")
     return project_systems(project=project)
 
@@ -25,7 +26,7 @@ def project_systems(*, project: Project) -> QuerySet[InformationSystem]:
     )
 
 
-def system_for(*, user: Any, system_id: Any, for_update: bool = False) -> InformationSystem:
+def system_for(*, user: User, system_id: Any, for_update: bool = False) -> InformationSystem:
     """A system whose project the user may see, else NotFound."""
     try:
         pk = uuid.UUID(str(system_id))
@@ -42,7 +43,7 @@ def system_for(*, user: Any, system_id: Any, for_update: bool = False) -> Inform
     return system
 
 
-def risk_assessment_list(*, user: Any, project_id: Any) -> QuerySet[RiskAssessment]:
+def risk_assessment_list(*, user: User, project_id: Any) -> QuerySet[RiskAssessment]:
     project = policies.project_for(user, project_id, "view")
     return project_risk_assessments(project=project)
 

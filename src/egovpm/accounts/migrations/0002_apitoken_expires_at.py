@@ -4,10 +4,12 @@ own transaction: PostgreSQL refuses to alter a table with pending trigger events
 
 import datetime as dt
 
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db import migrations, models
+from django.db.migrations.state import StateApps
 
 
-def set_expiry(apps, schema_editor):
+def set_expiry(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     ApiToken = apps.get_model("accounts", "ApiToken")
     ApiToken.objects.filter(expires_at__isnull=True).update(
         expires_at=models.F("created_at") + dt.timedelta(days=30)

@@ -10,7 +10,9 @@ The triggers let a session through only when it says so explicitly:
 A database superuser can always drop the triggers: they stop the application and its operators'
 mistakes, the keyed MAC and the off-site checkpoint catch the rest."""
 
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db import migrations, models
+from django.db.migrations.state import StateApps
 
 FUNCTION = """
 CREATE OR REPLACE FUNCTION egovpm_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -40,13 +42,13 @@ DROP FUNCTION IF EXISTS egovpm_audit_append_only();
 """
 
 
-def install(apps, schema_editor):
+def install(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(FUNCTION, params=None)
         schema_editor.execute(TRIGGERS, params=None)
 
 
-def remove(apps, schema_editor):
+def remove(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(DROP, params=None)
 

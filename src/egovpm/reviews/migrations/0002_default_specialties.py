@@ -1,6 +1,8 @@
 """Seed the managed list of specialties (NDRC edits it afterwards in the UI or API)."""
 
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db import migrations
+from django.db.migrations.state import StateApps
 
 SPECIALTIES = (
     ("gov_apps", "政务应用", "E-government applications"),
@@ -11,7 +13,7 @@ SPECIALTIES = (
 )
 
 
-def seed(apps, schema_editor):
+def seed(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Specialty = apps.get_model("reviews", "Specialty")
     for code, name, name_en in SPECIALTIES:
         Specialty.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en})
