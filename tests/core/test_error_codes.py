@@ -40,10 +40,6 @@ LEGACY = {
     "archives/package.py",
     "archives/services.py",
     "audit/api.py",
-    "reports/api.py",
-    "reports/rendering.py",
-    "reports/selectors.py",
-    "reports/services.py",
 }
 
 ERROR_CLASSES = {"DomainError", "InvalidInput", "NotFound", "Forbidden", "Conflict", "RuleViolation", "PdfUnavailable"}

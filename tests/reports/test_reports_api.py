@@ -89,17 +89,17 @@ def test_paper_submission_with_its_real_time(building: Any, api: Any) -> None:
 @pytest.mark.parametrize(
     "submitted_at, field",
     [
-        ("2026-11-20T18:00:01+08:00", "in the future"),  # one second after now (10:00 UTC)
-        ("2027-01-01T00:00:00+08:00", "in the future"),
-        ("2025-06-30T12:00:00+08:00", "before the period ended"),
-        ("2025-08-01T12:00:00", "no offset"),
-        ("yesterday", "invalid instant"),
+        ("2026-11-20T18:00:01+08:00", "date_in_future"),  # one second after now (10:00 UTC)
+        ("2027-01-01T00:00:00+08:00", "date_in_future"),
+        ("2025-06-30T12:00:00+08:00", "before_period_end"),
+        ("2025-08-01T12:00:00", "no_offset"),
+        ("yesterday", "invalid_instant"),
     ],
 )
 def test_paper_submission_time_is_checked(building: Any, api: Any, submitted_at: str, field: str) -> None:
     r = submit(api, "staff_a", building, "2025-H1", submitted_at=submitted_at)
     assert r.status_code == 400, r.content
-    assert r.json()["details"]["submitted_at"] == field
+    assert r.json()["details_codes"]["submitted_at"]["code"] == field
     assert statuses(api, "staff_a", building)["2025-H1"] == "overdue"  # nothing written
 
 
@@ -133,7 +133,7 @@ def test_sections_are_checked(building: Any, api: Any) -> None:
     r = api("staff_a").post(url(building, "/2025-H1/submit"), {"sections": {"progress": "x"}}, format="json")
     assert r.status_code == 400 and "sections.problems" in r.json()["details"]
     r = api("staff_a").post(url(building, "/2025-H1/submit"), {"sections": {**SECTIONS, "extra": "x"}}, format="json")
-    assert r.status_code == 400 and r.json()["details"]["sections.extra"] == "unknown section"
+    assert r.status_code == 400 and r.json()["details_codes"]["sections.extra"]["code"] == "unknown_section"
     empty = dict.fromkeys(SECTIONS, "  ")
     assert api("staff_a").post(url(building, "/2025-H1/submit"), {"sections": empty}, format="json").status_code == 400
     assert api("staff_a").post(url(building, "/2025-H1/submit"), {}, format="json").status_code == 400
@@ -171,7 +171,7 @@ def test_resubmission_on_paper_cannot_predate_the_return(building: Any, api: Any
     submit(api, "staff_a", building, "2025-H1", submitted_at="2025-08-02T10:00:00+08:00")
     api("ndrc").post(url(building, "/2025-H1/return"), {"comment": "补充"}, format="json")
     r = submit(api, "staff_a", building, "2025-H1", submitted_at="2025-08-03T10:00:00+08:00")
-    assert r.status_code == 400 and r.json()["details"]["submitted_at"] == "before the report was returned"
+    assert r.status_code == 400 and r.json()["details_codes"]["submitted_at"]["code"] == "before_return"
 
 
 def test_both_recipients_acknowledge_and_the_department_sees_it(building: Any, api: Any) -> None:

@@ -16,6 +16,7 @@ from egovpm.core import clock, validators
 from egovpm.projects import policies as project_policies
 from egovpm.reports import policies, rendering, selectors, services
 from egovpm.reports.choices import SECTION_KEYS, ReportKind, ReportStatus
+from egovpm.reports.errors import ReportError
 from egovpm.rules import facts_reports as fr
 
 AS_OF = OpenApiParameter("as_of", str, description="YYYY-MM-DD; today in Beijing when absent")
@@ -240,9 +241,7 @@ class ReportSubmitView(APIView):
     def post(self, request: AuthenticatedRequest, project_id: str, period: str) -> Response:
         """Submit the report to NDRC and MoF, once the period has ended; immutable afterwards."""
         project = project_policies.project_for(request.user, project_id, "write")
-        project_policies.require(
-            policies.may_submit(request.user, project), "only the lead department submits its project's reports"
-        )
+        project_policies.require(policies.may_submit(request.user, project), ReportError.SUBMIT_LEAD_ONLY)
         data = SubmitIn(data=request.data)
         data.is_valid(raise_exception=True)
         services.report_submit(
@@ -260,7 +259,7 @@ class ReportReturnView(APIView):
     def post(self, request: AuthenticatedRequest, project_id: str, period: str) -> Response:
         """NDRC returns the report for revision with a comment (status `returned`)."""
         project = project_policies.project_for(request.user, project_id, "write")
-        project_policies.require(policies.may_return(request.user), "only NDRC returns a report for revision")
+        project_policies.require(policies.may_return(request.user), ReportError.RETURN_NDRC_ONLY)
         data = ReturnIn(data=request.data)
         data.is_valid(raise_exception=True)
         services.report_return(
@@ -329,9 +328,7 @@ PORTFOLIO_PARAMS = [
 
 
 def _portfolio(request: AuthenticatedRequest) -> dict[str, Any]:
-    project_policies.require(
-        policies.may_view_portfolio(request.user), "the report portfolio is for NDRC and the Ministry of Finance"
-    )
+    project_policies.require(policies.may_view_portfolio(request.user), ReportError.PORTFOLIO_NDRC_MOF_ONLY)
     period = request.query_params.get("period", "")
     if period:
         selectors.period_parse(period)

@@ -18,6 +18,7 @@ from egovpm.core.errors import DomainError
 from egovpm.projects.models import Project
 from egovpm.reports import selectors
 from egovpm.reports.choices import SECTION_KEYS, SECTION_NUMERALS, SECTION_ZH
+from egovpm.reports.errors import ReportError
 from egovpm.reports.models import ReportSubmission
 from egovpm.rules import facts_reports as fr
 
@@ -39,6 +40,7 @@ BUDGET_HEADERS = (
 class PdfUnavailable(DomainError):
     status = 503
     code = "pdf_unavailable"
+    default_reason = ReportError.PDF_UNAVAILABLE
 
 
 def report_title(project: Project, period: fr.Period) -> str:
@@ -226,10 +228,7 @@ def render_pdf(ctx: dict[str, Any]) -> bytes:
         # Imported lazily: WeasyPrint needs pango; the rest of egovpm runs without it.
         from weasyprint import HTML
     except (ImportError, OSError) as e:
-        raise PdfUnavailable(
-            "PDF output needs WeasyPrint, which is not installed on this server "
-            f"(pip install 'egovpm[pdf]'); the DOCX document is available ({type(e).__name__})"
-        )
+        raise PdfUnavailable(ReportError.PDF_UNAVAILABLE) from e
     html = render_to_string("reports/report_pdf.html", {**ctx, "font": PDF_FONT})
     return bytes(HTML(string=html).write_pdf())
 

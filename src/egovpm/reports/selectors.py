@@ -18,10 +18,11 @@ from django.utils import translation
 
 from egovpm.accounts.models import Department, User
 from egovpm.core import clock
-from egovpm.core.errors import DomainError, InvalidInput, NotFound
+from egovpm.core.errors import DomainError, FieldError, InvalidInput, NotFound
 from egovpm.projects import policies as project_policies
 from egovpm.projects.choices import Action, Stage
 from egovpm.projects.models import Project, StageEvent
+from egovpm.reports.errors import ReportError
 from egovpm.reports.models import ReportAcknowledgement, ReportSubmission
 from egovpm.rules import engine
 from egovpm.rules import facts_reports as fr
@@ -43,7 +44,9 @@ def period_parse(code: str, regime: str = "r2007") -> fr.Period:
     try:
         return fr.period_from_code(code, pack_params(regime))
     except ValueError as e:
-        raise InvalidInput(str(e), details={"period": "YYYY-H1 (first half-year) or YYYY (whole year)"})
+        raise InvalidInput(
+            ReportError.INVALID_PERIOD, {"period": code}, fields={"period": FieldError(ReportError.PERIOD_FORMAT)}
+        ) from e
 
 
 @dataclass
@@ -158,10 +161,7 @@ def report_obligation(*, project: Project, period: str, as_of: dt.date | None = 
     for o in report_obligations_for(project=project, as_of=as_of):
         if o.code == p.code:
             return o
-    raise NotFound(
-        f"no report is due for {p.code}: the project was not in construction during that period",
-        code="no_obligation",
-    )
+    raise NotFound(ReportError.NO_OBLIGATION, {"period": p.code})
 
 
 def report_history(*, project: Project, period: str) -> list[dict[str, Any]]:

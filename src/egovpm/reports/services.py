@@ -19,10 +19,11 @@ from egovpm.accounts.models import User
 from egovpm.audit.actions import AuditAction
 from egovpm.audit.services import audit_record
 from egovpm.core import clock
-from egovpm.core.errors import Conflict, InvalidInput
+from egovpm.core.errors import Conflict, CoreError, FieldError, InvalidInput
 from egovpm.projects import policies as project_policies
 from egovpm.reports import policies, selectors
 from egovpm.reports.choices import SECTION_KEYS
+from egovpm.reports.errors import ReportError
 from egovpm.reports.models import ReminderSent, ReportAcknowledgement, ReportReturn, ReportSubmission
 from egovpm.rules import facts_reports as fr
 
@@ -37,38 +38,34 @@ def _instant(value: dt.datetime | str | None) -> dt.datetime | None:
             value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             raise InvalidInput(
-                "submitted_at must be an ISO 8601 instant with an offset",
-                details={"submitted_at": "invalid instant"},
-            )
+                ReportError.SUBMITTED_AT_INVALID, fields={"submitted_at": FieldError(ReportError.INVALID_INSTANT)}
+            ) from None
     if value.tzinfo is None:
         raise InvalidInput(
-            "submitted_at needs an offset, e.g. 2025-07-31T16:30:00+08:00",
-            details={"submitted_at": "no offset"},
+            ReportError.SUBMITTED_AT_NO_OFFSET, fields={"submitted_at": FieldError(ReportError.NO_OFFSET)}
         )
     return value
 
 
 def _sections(sections: Any) -> dict[str, str]:
     if not isinstance(sections, Mapping):
-        raise InvalidInput("sections must be an object with the five sections", details={"sections": "not an object"})
+        raise InvalidInput(ReportError.SECTIONS_NOT_OBJECT, fields={"sections": FieldError(ReportError.NOT_AN_OBJECT)})
     unknown = sorted(set(sections) - set(SECTION_KEYS))
     missing = [k for k in SECTION_KEYS if k not in sections]
-    details: dict[str, str] = {}
-    details |= {f"sections.{k}": "unknown section" for k in unknown}
-    details |= {f"sections.{k}": "required" for k in missing}
+    details: dict[str, FieldError] = {}
+    details |= {f"sections.{k}": FieldError(ReportError.UNKNOWN_SECTION) for k in unknown}
+    details |= {f"sections.{k}": FieldError(CoreError.REQUIRED) for k in missing}
     for k in SECTION_KEYS:
         v = sections.get(k)
         if k in sections and not isinstance(v, str):
-            details[f"sections.{k}"] = "must be text"
+            details[f"sections.{k}"] = FieldError(ReportError.MUST_BE_TEXT)
         elif isinstance(v, str) and len(v) > SECTION_MAX_CHARS:
-            details[f"sections.{k}"] = f"at most {SECTION_MAX_CHARS} characters"
+            details[f"sections.{k}"] = FieldError(ReportError.SECTION_TOO_LONG, {"max": SECTION_MAX_CHARS})
     if details:
-        raise InvalidInput(
-            f"a report has exactly the sections {', '.join(SECTION_KEYS)}, each as text", details=details
-        )
+        raise InvalidInput(ReportError.SECTIONS_INVALID, {"sections": ", ".join(SECTION_KEYS)}, fields=details)
     clean = {k: str(sections[k]).strip() for k in SECTION_KEYS}
     if not any(clean.values()):
-        raise InvalidInput("the report is empty", details={"sections": "every section is empty"})
+        raise InvalidInput(ReportError.REPORT_EMPTY, fields={"sections": FieldError(ReportError.EVERY_SECTION_EMPTY)})
     return clean
 
 
@@ -98,38 +95,40 @@ def report_submit(
     with transaction.atomic():
         # The project row lock serialises two submissions of one report: the second sees the first.
         project = project_policies.project_for(actor, project_id, "report", for_update=True)
-        project_policies.require(
-            policies.may_submit(actor, project), "only the lead department submits its project's reports"
-        )
+        project_policies.require(policies.may_submit(actor, project), ReportError.SUBMIT_LEAD_ONLY)
         p = selectors.period_parse(period, project.regime)
         now, today = clock.now(), clock.today()
         if not p.ended_by(today):
             raise Conflict(
-                f"the period {p.code} ends on {p.end.isoformat()}: its report can be submitted from the day after",
-                code="period_not_ended",
-                details={"period": p.code, "period_end": p.end.isoformat()},
+                ReportError.PERIOD_NOT_ENDED,
+                {"period": p.code, "end": p.end.isoformat()},
+                data={"period": p.code, "period_end": p.end.isoformat()},
             )
         obligation = selectors.report_obligation(project=project, period=p.code, as_of=today)
         if obligation.status not in (fr.PENDING, fr.OVERDUE, fr.RETURNED):
             raise Conflict(
-                f"the report for {p.code} was already submitted; a submission cannot be changed",
-                code="already_submitted",
-                details={"period": p.code, "status": obligation.status},
+                ReportError.ALREADY_SUBMITTED,
+                {"period": p.code},
+                data={"period": p.code, "status": obligation.status},
             )
         instant = _instant(submitted_at)
         if instant is not None:
             if instant > now:
-                raise InvalidInput("submitted_at may not lie in the future", details={"submitted_at": "in the future"})
-            if not p.ended_by(fr.beijing_date(instant)):
                 raise InvalidInput(
-                    f"submitted_at lies before the end of the period ({p.end.isoformat()})",
-                    details={"submitted_at": "before the period ended"},
+                    ReportError.SUBMITTED_IN_FUTURE, fields={"submitted_at": FieldError(CoreError.DATE_IN_FUTURE)}
+                )
+            if not p.ended_by(fr.beijing_date(instant)):
+                end = {"end": p.end.isoformat()}
+                raise InvalidInput(
+                    ReportError.SUBMITTED_BEFORE_PERIOD_END,
+                    end,
+                    fields={"submitted_at": FieldError(ReportError.BEFORE_PERIOD_END, end)},
                 )
             returned = obligation.return_record
             if returned is not None and instant < returned.returned_at:
                 raise InvalidInput(
-                    "a resubmission cannot predate the return for revision",
-                    details={"submitted_at": "before the report was returned"},
+                    ReportError.RESUBMISSION_BEFORE_RETURN,
+                    fields={"submitted_at": FieldError(ReportError.BEFORE_RETURN)},
                 )
         clean = _sections(sections)
         version = ReportSubmission.objects.filter(project=project, period=p.code).count() + 1
@@ -161,15 +160,17 @@ def report_return(*, actor: User, project_id: Any, period: str, comment: str) ->
     resubmit. The submission itself stays as it was (history)."""
     with transaction.atomic():
         project = project_policies.project_for(actor, project_id, "report", for_update=True)
-        project_policies.require(policies.may_return(actor), "only NDRC returns a report for revision")
+        project_policies.require(policies.may_return(actor), ReportError.RETURN_NDRC_ONLY)
         obligation = selectors.report_obligation(project=project, period=period)
         current = obligation.current
         if current is None:
-            raise Conflict(f"no report for {obligation.code} has been submitted", code="not_submitted")
+            raise Conflict(ReportError.NOT_SUBMITTED, {"period": obligation.code})
         if obligation.status == fr.RETURNED:
-            raise Conflict(f"the report for {obligation.code} is already returned", code="already_returned")
+            raise Conflict(ReportError.ALREADY_RETURNED, {"period": obligation.code})
         if not (comment or "").strip():
-            raise InvalidInput("say what must be revised", details={"comment": "required"})
+            raise InvalidInput(
+                ReportError.REVISION_COMMENT_REQUIRED, fields={"comment": FieldError(CoreError.REQUIRED)}
+            )
         record = ReportReturn(submission=current, returned_at=clock.now(), returned_by=actor, comment=comment.strip())
         record.save()
         audit_record(
@@ -193,14 +194,14 @@ def report_acknowledge(*, actor: User, project_id: Any, period: str) -> ReportAc
     with transaction.atomic():
         project = project_policies.project_for(actor, project_id, "report", for_update=True)
         recipient = policies.recipient_of(actor)
-        project_policies.require(recipient is not None, "only NDRC and the Ministry of Finance acknowledge reports")
+        project_policies.require(recipient is not None, ReportError.ACKNOWLEDGE_RECIPIENTS_ONLY)
         assert recipient is not None
         obligation = selectors.report_obligation(project=project, period=period)
         current = obligation.current
         if current is None or obligation.status == fr.RETURNED:
-            raise Conflict(f"there is no submitted report for {obligation.code} to acknowledge", code="not_submitted")
+            raise Conflict(ReportError.NOTHING_TO_ACKNOWLEDGE, {"period": obligation.code})
         if ReportAcknowledgement.objects.filter(submission=current, recipient=recipient).exists():
-            raise Conflict("you already acknowledged this report", code="already_acknowledged")
+            raise Conflict(ReportError.ALREADY_ACKNOWLEDGED)
         ack = ReportAcknowledgement(
             submission=current, recipient=recipient, acknowledged_at=clock.now(), acknowledged_by=actor
         )
@@ -279,7 +280,7 @@ def reminders_send(*, days: int, dry_run: bool = False) -> list[ReminderMail]:
     sends nothing new. A department without a user with an e-mail address is skipped and not marked,
     so it is reminded once someone can receive it. With `dry_run` nothing is sent or recorded."""
     if days < 0:
-        raise InvalidInput("--days must be zero or more", details={"days": "negative"})
+        raise InvalidInput(ReportError.DAYS_NEGATIVE, fields={"days": FieldError(CoreError.NEGATIVE)})
     today = clock.today()
     sent = {(r.project_id, r.period, r.threshold) for r in ReminderSent.objects.all()}
     by_department: dict[int, list[tuple[selectors.Obligation, str]]] = {}
