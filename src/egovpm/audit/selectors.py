@@ -4,8 +4,8 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
+from egovpm.audit.filters import AuditFilter
 from egovpm.audit.models import AuditEvent
-from egovpm.core.clock import BEIJING
 
 
 def audit_events(
@@ -17,18 +17,18 @@ def audit_events(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> QuerySet[AuditEvent]:
-    """Audit events, newest first, filtered. Callers check the audit_admin role (policies)."""
-    qs = AuditEvent.objects.all().order_by("-seq")
-    if actor:
-        qs = qs.filter(actor_username=actor)
-    if action:
-        qs = qs.filter(action__startswith=action)
-    if object_type:
-        qs = qs.filter(object_type=object_type)
-    if project_id:
-        qs = qs.filter(project_id=project_id)
-    if date_from:
-        qs = qs.filter(at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=BEIJING))
-    if date_to:
-        qs = qs.filter(at__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=BEIJING))
-    return qs
+    """Audit events, newest first, filtered by the audit log's FilterSet (audit/filters.py).
+    Callers check the audit_admin role (policies) and validate the values (an invalid one here
+    selects nothing)."""
+    data = {
+        "actor": actor,
+        "action": action,
+        "object_type": object_type,
+        "project_id": project_id,
+        "date_from": date_from.isoformat() if date_from else "",
+        "date_to": date_to.isoformat() if date_to else "",
+    }
+    filters = AuditFilter(data, queryset=AuditEvent.objects.all())
+    if not filters.is_valid():
+        return AuditEvent.objects.none()
+    return filters.qs.order_by("-seq")

@@ -12,21 +12,23 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from egovpm.audit.api import audit_csv
-from egovpm.audit.forms import AuditFilterForm
+from egovpm.audit.filters import AuditFilter
+from egovpm.audit.models import AuditEvent
 from egovpm.audit.policies import can_read_audit_log
 from egovpm.audit.selectors import audit_events
 
 PAGE_SIZE = 50
 
 
-def _audit_queryset(request: HttpRequest) -> tuple[AuditFilterForm, Any]:
+def _audit_queryset(request: HttpRequest) -> tuple[Any, Any]:
+    """The filter form and the events it selects: the audit log's FilterSet, as in the API."""
     if not can_read_audit_log(request.user):
         raise PermissionDenied(_("Only the audit administrator reads the audit log."))
-    form = AuditFilterForm(request.GET or None)
-    filters: dict[str, Any] = {}
-    if form.is_valid():
-        filters = {k: v for k, v in form.cleaned_data.items() if v}
-    return form, audit_events(**filters)
+    filters = AuditFilter(request.GET, queryset=AuditEvent.objects.none())
+    if not filters.is_valid():
+        return filters.form, AuditEvent.objects.none()  # the form shows what was refused
+    values = {k: v for k, v in filters.form.cleaned_data.items() if v}
+    return filters.form, audit_events(**values)
 
 
 @login_required
