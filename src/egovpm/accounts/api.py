@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth import authenticate
+from django.http import HttpRequest
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authentication import BaseAuthentication
@@ -55,7 +58,9 @@ class TokenView(APIView):
         data.is_valid(raise_exception=True)
         try:
             user = authenticate(
-                request._request,
+                # DRF's Request stands in for the HttpRequest (it proxies META and path, all the
+                # login backend reads: the client address and the channel for the lockout record)
+                cast(HttpRequest, request),
                 username=data.validated_data["username"],
                 password=data.validated_data["password"],
             )
