@@ -197,3 +197,14 @@ def test_weak_password_on_reset_is_refused(personas: dict[str, Any]) -> None:
     with pytest.raises(InvalidInput):
         accounts.user_set(actor=None, username="staff_a", password="weakweak")
     assert User.objects.get(username="staff_a").check_password(PASSWORD)
+
+
+def test_a_failed_token_login_is_recorded_with_the_api_channel_and_address(api: Any) -> None:
+    """POST /auth/token passes the request on to the login backend: the attempt keeps where it came
+    from (the channel and the client address the lockout log shows)."""
+    from egovpm.accounts.models import LoginAttempt
+
+    r = api(None).post("/api/v1/auth/token", {"username": "staff_a", "password": "wrong"}, format="json")
+    assert r.status_code == 401
+    attempt = LoginAttempt.objects.filter(username="staff_a").latest("at")
+    assert (attempt.succeeded, attempt.channel, attempt.ip) == (False, "api", "127.0.0.1")
