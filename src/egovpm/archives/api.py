@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.archives import package, policies, selectors, services
 from egovpm.archives.choices import AcceptanceResult
+from egovpm.archives.errors import ArchiveError
 from egovpm.archives.models import ArchiveAcceptance, CompletionAcceptance
 from egovpm.core.api import Pagination
 from egovpm.core.validators import ShortText, StrictDate
@@ -86,7 +87,7 @@ class ArchiveAcceptanceListView(APIView):
         project = project_policies.project_for(request.user, project_id, "write")  # 404, then 403, then 400
         project_policies.require(
             policies.may_record_acceptance(request.user, project),
-            "only an archivist assigned to this project (not of its lead department) records archive acceptance",
+            ArchiveError.ACCEPTANCE_ARCHIVIST_ONLY,
         )
         data = AcceptanceIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -144,7 +145,7 @@ class ArchivePackageView(APIView):
         """The archive transfer package: a BagIt bag of every archived document with SHA-256 and SM3
         manifests and a catalogue (目录) in JSON and XLSX."""
         project = project_policies.project_for(request.user, project_id)
-        project_policies.require(policies.may_download_package(request.user, project), "not allowed")
+        project_policies.require(policies.may_download_package(request.user, project), ArchiveError.PACKAGE_NOT_ALLOWED)
         container = request.query_params.get("container", "zip")
         path, filename = package.package_build(user=request.user, project_id=project.pk, container=container)
         content_type = "application/zip" if container == "zip" else "application/gzip"

@@ -333,14 +333,18 @@ def archived_documents(project: Any) -> list[Any]:
 
 def package_build(*, user: User, project_id: Any, container: str = "zip") -> tuple[Path, str]:
     """The package file (a temp file the caller streams and removes) and its download name."""
+    from egovpm.archives.errors import ArchiveError
     from egovpm.core import clock
-    from egovpm.core.errors import InvalidInput
+    from egovpm.core.errors import FieldError, InvalidInput
     from egovpm.projects import policies as project_policies
     from egovpm.rules import engine
 
     project = project_policies.project_for(user, project_id, "view")
     if container not in CONTAINERS:
-        raise InvalidInput(f"container must be one of {', '.join(CONTAINERS)}", details={"container": "zip or tar"})
+        choices = {"choices": ", ".join(CONTAINERS)}
+        raise InvalidInput(
+            ArchiveError.UNKNOWN_CONTAINER, choices, fields={"container": FieldError(ArchiveError.CONTAINER_CHOICES)}
+        )
     documents = archived_documents(project)
     pack = engine.load_pack(project.regime)
     generated_at = clock.now().astimezone(clock.BEIJING).isoformat(timespec="seconds")

@@ -11,30 +11,31 @@ from django.db import transaction
 from egovpm.accounts.models import User
 from egovpm.archives import policies, selectors
 from egovpm.archives.choices import AcceptanceResult
+from egovpm.archives.errors import ArchiveError
 from egovpm.archives.models import ArchiveAcceptance, CompletionAcceptance
 from egovpm.audit.actions import AuditAction
 from egovpm.audit.services import audit_record
 from egovpm.core import clock
-from egovpm.core.errors import InvalidInput
-from egovpm.core.validators import DATE_MESSAGE, parse_date
+from egovpm.core.errors import CoreError, FieldError, InvalidInput
+from egovpm.core.validators import DATE_ERROR, parse_date
 from egovpm.projects import policies as project_policies
 from egovpm.projects.choices import Action
 from egovpm.projects.models import Project, StageEvent
 
 
-def _parse_date(value: dt.date | str | None, field: str, errors: dict[str, str]) -> dt.date | None:
+def _parse_date(value: dt.date | str | None, field: str, errors: dict[str, FieldError]) -> dt.date | None:
     if value in (None, ""):
-        errors[field] = "required"
+        errors[field] = FieldError(CoreError.REQUIRED)
         return None
     if isinstance(value, dt.datetime):
-        errors[field] = "a date YYYY-MM-DD"
+        errors[field] = FieldError(ArchiveError.DATE_NOT_INSTANT)
         return None
     if isinstance(value, dt.date):
         return value
     try:
         return parse_date(str(value))
     except ValueError:
-        errors[field] = DATE_MESSAGE
+        errors[field] = DATE_ERROR
         return None
 
 
@@ -54,22 +55,22 @@ def archive_acceptance_record(
         project = project_policies.project_for(actor, project_id, "archive_accept", for_update=True)
         project_policies.require(
             policies.may_record_acceptance(actor, project),
-            "only an archivist assigned to this project (not of its lead department) records archive acceptance",
+            ArchiveError.ACCEPTANCE_ARCHIVIST_ONLY,
         )
-        errors: dict[str, str] = {}
+        errors: dict[str, FieldError] = {}
         day = _parse_date(accepted_on, "accepted_on", errors)
         if day is not None and day > clock.today():
-            errors["accepted_on"] = "may not lie in the future"
+            errors["accepted_on"] = FieldError(CoreError.DATE_IN_FUTURE)
         organizer = (organizer or "").strip()
         opinion = (opinion or "").strip()
         if not organizer:
-            errors["organizer"] = "required"
+            errors["organizer"] = FieldError(CoreError.REQUIRED)
         if not opinion:
-            errors["opinion"] = "required"
+            errors["opinion"] = FieldError(CoreError.REQUIRED)
         if result not in AcceptanceResult.values:
-            errors["result"] = f"one of {', '.join(AcceptanceResult.values)}"
+            errors["result"] = FieldError(ArchiveError.ONE_OF, {"choices": ", ".join(AcceptanceResult.values)})
         if errors:
-            raise InvalidInput("the archive acceptance was not recorded", details=errors)
+            raise InvalidInput(ArchiveError.ACCEPTANCE_NOT_RECORDED, fields=errors)
         assert day is not None
         acceptance = ArchiveAcceptance.objects.create(
             project=project,

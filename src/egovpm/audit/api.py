@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from egovpm.audit.errors import AuditError
 from egovpm.audit.models import AuditEvent
 from egovpm.audit.policies import can_read_audit_log
 from egovpm.audit.selectors import audit_events
@@ -44,7 +45,7 @@ FILTERS = [OpenApiParameter(n, str) for n in ("actor", "action", "object_type", 
 
 def filtered(request: Request) -> QuerySet[AuditEvent]:
     if not can_read_audit_log(request.user):
-        raise Forbidden("only the audit administrator reads the audit log")
+        raise Forbidden(AuditError.AUDIT_ADMIN_ONLY)
     params = request.query_params
     dates: dict[str, dt.date | None] = {}
     for name in ("date_from", "date_to"):
