@@ -16,6 +16,7 @@ and the views are the same on both engines, and a second run would double its mi
 
 from __future__ import annotations
 
+import os
 import re
 import zlib
 from collections.abc import Iterator
@@ -36,7 +37,7 @@ from conftest import NOW, _ensure_people, advance, make_project
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 FUZZ = settings(
-    max_examples=8,
+    max_examples=int(os.environ.get("EGOVPM_FUZZ_EXAMPLES", "8")),  # more for a deeper run by hand
     deadline=None,
     derandomize=True,
     database=None,

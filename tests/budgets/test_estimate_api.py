@@ -90,7 +90,7 @@ def test_draft_estimate_then_c30_gate_then_baseline(project: Any, api: Any, pers
     assert locked.json()["code"] == "estimate_locked"
     with pytest.raises(ValueError):
         baseline.save()
-    history = client.get(_url(project, "estimate-baselines")).json()
+    history = client.get(_url(project, "estimate-baselines")).json()["results"]
     assert [b["seq"] for b in history] == [1]
 
 

@@ -72,15 +72,15 @@ def test_experts_see_only_their_own_reviews(
     project_transition(actor=personas["staff_b"], project_id=other_project.pk, action="submit_needs_analysis")
     theirs = form(api, other_project, experts=["ex.d", "ex.b", "ex.lead"]).json()  # ex.lead (moa) has no conflict here
     a, b, d = as_user(pool["ex.a"]), as_user(pool["ex.b"]), as_user(pool["ex.d"])
-    assert [r["id"] for r in a.get("/api/v1/expert-reviews").json()] == [mine["id"]]
-    assert {r["id"] for r in b.get("/api/v1/expert-reviews").json()} == {mine["id"], theirs["id"]}
-    assert [r["id"] for r in d.get("/api/v1/expert-reviews").json()] == [theirs["id"]]
+    assert [r["id"] for r in a.get("/api/v1/expert-reviews").json()["results"]] == [mine["id"]]
+    assert {r["id"] for r in b.get("/api/v1/expert-reviews").json()["results"]} == {mine["id"], theirs["id"]}
+    assert [r["id"] for r in d.get("/api/v1/expert-reviews").json()["results"]] == [theirs["id"]]
     assert a.get(f"/api/v1/expert-reviews/{theirs['id']}").status_code == 404
     assert a.get(f"/api/v1/projects/{other_project.pk}/expert-reviews").status_code == 404
-    assert {r["id"] for r in api("ndrc").get("/api/v1/expert-reviews").json()} == {mine["id"], theirs["id"]}
-    assert [r["id"] for r in api("staff_a").get("/api/v1/expert-reviews").json()] == [mine["id"]]
-    assert api("expert_other").get("/api/v1/expert-reviews").json() == []
-    assert api("sys_admin").get("/api/v1/expert-reviews").json() == []
+    assert {r["id"] for r in api("ndrc").get("/api/v1/expert-reviews").json()["results"]} == {mine["id"], theirs["id"]}
+    assert [r["id"] for r in api("staff_a").get("/api/v1/expert-reviews").json()["results"]] == [mine["id"]]
+    assert api("expert_other").get("/api/v1/expert-reviews").json()["results"] == []
+    assert api("sys_admin").get("/api/v1/expert-reviews").json()["results"] == []
 
 
 def test_opinions_are_independent_until_the_conclusion(review: Any, pool: Any, as_user: Any, api: Any) -> None:
@@ -110,7 +110,8 @@ def test_another_panel_of_the_same_project_stays_hidden(review: Any, pool: Any, 
     give(as_user(pool["ex.d"]), second["id"], "approve", "D 同意")
     a = as_user(pool["ex.a"])
     assert a.get(f"/api/v1/expert-reviews/{second['id']}").status_code == 404
-    assert [r["id"] for r in a.get(f"/api/v1/projects/{review['project']}/expert-reviews").json()] == [review["id"]]
+    page = a.get(f"/api/v1/projects/{review['project']}/expert-reviews").json()
+    assert [r["id"] for r in page["results"]] == [review["id"]]
     # ex.b sits on both: sees the second panel but not ex.d's opinion before its conclusion
     assert as_user(pool["ex.b"]).get(f"/api/v1/expert-reviews/{second['id']}").json()["opinions"] == []
 

@@ -243,11 +243,11 @@ def test_ndrc_manages_the_pool(personas: Any, api: Any) -> None:
     )
     r = ndrc.patch("/api/v1/experts/new.one", {"active": False}, format="json")
     assert r.status_code == 200 and r.json()["active"] is False
-    assert [e["username"] for e in ndrc.get("/api/v1/experts", {"active": "true"}).json()] == []
+    assert [e["username"] for e in ndrc.get("/api/v1/experts", {"active": "true"}).json()["results"]] == []
     assert ndrc.patch("/api/v1/experts/nobody", {"active": False}, format="json").status_code == 404
     r = ndrc.post("/api/v1/specialties", {"code": "ai", "name": "人工智能", "name_en": "AI"}, format="json")
     assert r.status_code == 201
-    assert "ai" in [s["code"] for s in api("staff_a").get("/api/v1/specialties").json()]
+    assert "ai" in [s["code"] for s in api("staff_a").get("/api/v1/specialties").json()["results"]]
     assert ndrc.post("/api/v1/specialties", {"code": "ai", "name": "重复"}, format="json").status_code == 409
 
 

@@ -20,7 +20,7 @@ from egovpm.budgets.choices import Reason
 from egovpm.budgets.errors import BudgetError
 from egovpm.budgets.models import Adjustment, Expenditure
 from egovpm.budgets.xlsx import read_expenditures
-from egovpm.core.api import Pagination
+from egovpm.core.api import Pagination, paginated
 from egovpm.core.errors import CoreError, FieldError, InvalidInput
 from egovpm.core.money import parse_amount
 from egovpm.core.validators import ShortText, StrictDate, parse_as_of
@@ -170,12 +170,10 @@ class BaselineOut(serializers.Serializer):
 
 
 class BaselineListView(APIView):
-    pagination_class = None  # answers a bare array (documented so by core/schema.py)
-
     @extend_schema(responses={200: BaselineOut(many=True)})
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id)
-        return Response(BaselineOut(selectors.baselines(project=project), many=True).data)
+        return paginated(request, self, selectors.baselines(project=project), BaselineOut)
 
 
 # ------------------------------------------------------------------ adjustments

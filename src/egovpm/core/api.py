@@ -21,11 +21,11 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
-def paginated(request: Any, view: Any, rows: Any, serializer: Any) -> Response:
+def paginated(request: Any, view: Any, rows: Any, serializer: Any, context: dict[str, Any] | None = None) -> Response:
     """A list in the shape of api.md: {"count", "results", "next", "previous"}."""
     paginator = Pagination()
     page: list[Any] | None = paginator.paginate_queryset(rows, request, view=view)
-    return paginator.get_paginated_response(serializer(page, many=True).data)
+    return paginator.get_paginated_response(serializer(page, many=True, context=context or {}).data)
 
 
 def error_response(status: int, code: str, message: str, details: Any = None) -> Response:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import FileResponse, HttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from egovpm.accounts.choices import Role
 from egovpm.accounts.requests import AuthenticatedRequest
+from egovpm.core.api import paginated
 from egovpm.core.errors import Conflict, NotFound, template
 from egovpm.core.parsers import JSONParser
 from egovpm.core.validators import ShortText, StrictDate
@@ -145,12 +146,10 @@ class ReviewIn(serializers.Serializer):
 
 
 class ProjectReviewsView(APIView):
-    pagination_class = None  # answers a bare array (documented so by core/schema.py)
-
     @extend_schema(responses={200: ReviewOut(many=True)})
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         reviews = selectors.review_list(user=request.user, project_id=project_id)
-        return Response(ReviewOut(reviews, many=True, context={"user": request.user}).data)
+        return paginated(request, self, reviews, ReviewOut, context={"user": request.user})
 
     @extend_schema(
         request=ReviewIn,
@@ -179,12 +178,10 @@ class ProjectReviewsView(APIView):
 
 
 class ReviewListView(APIView):
-    pagination_class = None  # answers a bare array (documented so by core/schema.py)
-
     @extend_schema(responses={200: ReviewOut(many=True)}, description="NDRC: every review; experts: their own.")
     def get(self, request: AuthenticatedRequest) -> Response:
         reviews = selectors.review_list(user=request.user)
-        return Response(ReviewOut(reviews, many=True, context={"user": request.user}).data)
+        return paginated(request, self, reviews, ReviewOut, context={"user": request.user})
 
 
 class ReviewDetailView(APIView):
@@ -340,11 +337,9 @@ class SpecialtyPatch(serializers.Serializer):
 
 
 class SpecialtyListView(APIView):
-    pagination_class = None  # answers a bare array (documented so by core/schema.py)
-
     @extend_schema(responses={200: SpecialtyOut(many=True)})
     def get(self, request: AuthenticatedRequest) -> Response:
-        return Response(SpecialtyOut(selectors.specialties(), many=True).data)
+        return paginated(request, self, selectors.specialties(), SpecialtyOut)
 
     @extend_schema(request=SpecialtyIn, responses={201: SpecialtyOut})
     def post(self, request: AuthenticatedRequest) -> Response:
@@ -395,9 +390,13 @@ class ExpertPatch(serializers.Serializer):
 
 
 class ExpertListView(APIView):
-    pagination_class = None  # answers a bare array (documented so by core/schema.py)
-
-    @extend_schema(responses={200: ExpertOut(many=True)})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("specialty", str, description="only experts of this specialty code"),
+            OpenApiParameter("active", bool, description="true: active experts only; false: inactive only"),
+        ],
+        responses={200: ExpertOut(many=True)},
+    )
     def get(self, request: AuthenticatedRequest) -> Response:
         active = request.query_params.get("active")
         pool = selectors.expert_pool(
@@ -405,7 +404,7 @@ class ExpertListView(APIView):
             specialty=request.query_params.get("specialty", ""),
             active=None if active in (None, "") else active in ("1", "true", "yes"),
         )
-        return Response(ExpertOut(pool, many=True).data)
+        return paginated(request, self, pool, ExpertOut)
 
     @extend_schema(request=ExpertIn, responses={201: ExpertOut})
     def post(self, request: AuthenticatedRequest) -> Response:
