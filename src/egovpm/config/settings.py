@@ -276,6 +276,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # stable names for choice sets that drf-spectacular would otherwise number (clients generate from them)
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStatusEnum": "egovpm.reports.choices.ReportStatus",
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EGOVPM_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -195,7 +195,7 @@ def _detail(project: Any, period: str, as_of: dt.date | None = None) -> dict[str
 
 
 class ReportListView(APIView):
-    @extend_schema(parameters=[AS_OF], responses={200: ObligationListOut})
+    @extend_schema(operation_id="projects_reports_list", parameters=[AS_OF], responses={200: ObligationListOut})
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         """Every report obligation of the project as of a date, oldest first (derived from the stage events)."""
         project = project_policies.project_for(request.user, project_id)
@@ -213,7 +213,7 @@ class ReportListView(APIView):
 
 
 class ReportDetailView(APIView):
-    @extend_schema(parameters=[AS_OF], responses={200: ObligationDetailOut})
+    @extend_schema(operation_id="projects_report_retrieve", parameters=[AS_OF], responses={200: ObligationDetailOut})
     def get(self, request: AuthenticatedRequest, project_id: str, period: str) -> Response:
         """One report: status, the current submission's sections and its whole history."""
         project = project_policies.project_for(request.user, project_id)
