@@ -3,6 +3,8 @@ then these role questions (→ 403)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
 from egovpm.projects import policies as project_policies
@@ -21,6 +23,17 @@ def may_record_acceptance(user: User, project: Project) -> bool:
     """An archivist NDRC assigned to the project for archive acceptance — never one of the lead
     department: a department does not accept its own archives (clause 7)."""
     return is_assigned_archivist(user, project) and user.department_id != project.lead_department_id
+
+
+def may_record_acceptance_of(user: User, projects: list[Project]) -> set[Any]:
+    """may_record_acceptance for a page of projects at once (one query): the ids it allows."""
+    if not user.has_role(Role.ARCHIVIST):
+        return set()
+    assigned = Assignment.objects.filter(
+        project_id__in=[p.pk for p in projects], user_id=user.pk, task=AssignmentTask.ARCHIVIST
+    ).values_list("project_id", flat=True)
+    leads = {p.pk: p.lead_department_id for p in projects}
+    return {pk for pk in assigned if user.department_id != leads[pk]}
 
 
 def may_archive(user: User, project: Project) -> bool:

@@ -8,12 +8,13 @@ from typing import Any
 from django.db.models import QuerySet
 
 from egovpm.accounts.models import User
+from egovpm.archives import policies as archive_policies
 from egovpm.archives.facts import filing_scope
 from egovpm.archives.models import ArchiveAcceptance, CompletionAcceptance
 from egovpm.core import clock
 from egovpm.documents.models import Document
 from egovpm.projects import policies
-from egovpm.projects.models import Project
+from egovpm.projects.models import Project, StageEvent
 from egovpm.rules.facts import DocumentFact, StageEventFact
 from egovpm.rules.facts_archives import scope_status
 
@@ -31,11 +32,51 @@ def archive_completeness(*, project: Project) -> dict[str, Any]:
     """The filing scope per stage against what is on file now: for each expected item whether it is
     due (its stage passed), how many documents match and how many of those are archived. The same
     matching as C7.2 (rules.facts_archives.scope_status)."""
-    documents = list(archive_register(project=project))
+    return _completeness(project, list(archive_register(project=project)), list(project.events.order_by("seq")))
+
+
+def archive_index_rows(*, user: User, projects: list[Project]) -> list[dict[str, Any]]:
+    """The rows of the archive page (档案) for a page of projects, in a fixed number of queries
+    whatever the number of rows: each project's completeness, latest acceptance, and whether the
+    user records its acceptance (policies.may_record_acceptance, answered for all at once)."""
+    ids = [p.pk for p in projects]
+    documents: dict[Any, list[Document]] = {pk: [] for pk in ids}
+    for d in archive_register_of(ids):
+        documents[d.project_id].append(d)
+    events: dict[Any, list[StageEvent]] = {pk: [] for pk in ids}
+    for e in StageEvent.objects.filter(project_id__in=ids).order_by("seq"):
+        events[e.project_id].append(e)
+    latest: dict[Any, ArchiveAcceptance] = {}
+    for a in (
+        ArchiveAcceptance.objects.filter(project_id__in=ids)
+        .select_related("recorded_by", "recorded_by__department")
+        .order_by("accepted_on", "recorded_at")
+    ):
+        latest[a.project_id] = a  # the last one in the order of project_acceptances wins
+    recordable = archive_policies.may_record_acceptance_of(user, projects)
+    return [
+        {
+            "project": p,
+            "completeness": _completeness(p, documents[p.pk], events[p.pk]),
+            "latest": latest.get(p.pk),
+            "may_accept": p.pk in recordable,
+        }
+        for p in projects
+    ]
+
+
+def archive_register_of(project_ids: list[Any]) -> QuerySet[Document]:
+    return (
+        Document.objects.filter(project_id__in=project_ids)
+        .select_related("uploaded_by", "archived_by", "superseded_by")
+        .order_by("stage", "category", "-version", "-uploaded_at")
+    )
+
+
+def _completeness(project: Project, documents: list[Document], stage_events: list[StageEvent]) -> dict[str, Any]:
     doc_facts = [DocumentFact(d.stage, d.category, d.uploaded_at.date(), d.archived) for d in documents]
     events = [
-        StageEventFact(e.action, e.from_stage, e.to_stage, e.effective_date, e.approval_reference)
-        for e in project.events.order_by("seq")
+        StageEventFact(e.action, e.from_stage, e.to_stage, e.effective_date, e.approval_reference) for e in stage_events
     ]
     scope = filing_scope(project.regime)
     statuses = scope_status(scope, doc_facts, events)

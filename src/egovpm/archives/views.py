@@ -113,17 +113,7 @@ def archive_index(request: HttpRequest) -> HttpResponse:
     """档案: the projects in the user's scope (an archivist: those assigned) with their archive state."""
     user: Any = request.user
     page = Paginator(selectors.archive_projects(user=user), 20).get_page(request.GET.get("page"))
-    rows = []
-    for project in page.object_list:
-        completeness = selectors.archive_completeness(project=project)
-        rows.append(
-            {
-                "project": project,
-                "completeness": completeness,
-                "latest": selectors.latest_acceptance(project=project),
-                "may_accept": policies.may_record_acceptance(user, project),
-            }
-        )
+    rows = selectors.archive_index_rows(user=user, projects=list(page.object_list))
     return render(request, "archives/index.html", {"rows": rows, "page": page})
 
 
