@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 
 class CliError(Exception):
@@ -16,7 +17,7 @@ class CliError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         # one line on stderr, exit 2 — argparse's own usage dump is noise for scripts
         sys.stderr.write(f"egovpm: {message}\n")
         raise SystemExit(2)

@@ -21,11 +21,13 @@ from rest_framework.request import Request
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django_htmx.middleware import HtmxDetails
 
     from egovpm.accounts.models import User
 
     class AuthenticatedHttpRequest(HttpRequest):
         user: User
+        htmx: HtmxDetails  # django_htmx's middleware (settings) sets it on every request
 
     class AuthenticatedRequest(Request):
         @property

@@ -8,12 +8,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egovpm.accounts.choices import Role
+from egovpm.accounts.models import User
+from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.archives import policies, selectors, services
 from egovpm.archives.forms import AcceptanceForm
 from egovpm.core import clock
@@ -32,9 +34,9 @@ TAB = "archives"
 RULES = ("C7.1", "C7.2")
 
 
-def tab_context(request: HttpRequest, project: Any, bound: dict[str, Any] | None = None) -> dict[str, Any]:
+def tab_context(request: AuthenticatedHttpRequest, project: Any, bound: dict[str, Any] | None = None) -> dict[str, Any]:
     """The tab's content; `bound` holds a refused POST's form or error, shown on the tab."""
-    user: Any = request.user
+    user = request.user
     bound = bound or {}
     report = project_selectors.project_compliance(project=project, language=language_of(request))
     completion = selectors.completion_acceptance(project=project)
@@ -57,7 +59,7 @@ def tab_context(request: HttpRequest, project: Any, bound: dict[str, Any] | None
 
 @login_required
 @domain_errors
-def tab(request: HttpRequest, pk: Any) -> HttpResponse:
+def tab(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     """The project tab 档案."""
     project = project_selectors.project_detail(user=request.user, project_id=pk)
     return render_tab(request, project, TAB, tab_context(request, project))
@@ -70,8 +72,8 @@ def _back(project: Any) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def document_archive(request: HttpRequest, pk: Any, document_id: Any) -> HttpResponse:
-    user: Any = request.user
+def document_archive(request: AuthenticatedHttpRequest, pk: Any, document_id: Any) -> HttpResponse:
+    user = request.user
     project = project_selectors.project_detail(user=user, project_id=pk)
     try:
         document = document_services.document_archive(actor=user, document_id=document_id)
@@ -87,8 +89,8 @@ def document_archive(request: HttpRequest, pk: Any, document_id: Any) -> HttpRes
 @login_required
 @require_POST
 @domain_errors
-def acceptance_add(request: HttpRequest, pk: Any) -> HttpResponse:
-    user: Any = request.user
+def acceptance_add(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
+    user = request.user
     project = project_selectors.project_detail(user=user, project_id=pk)
     form = AcceptanceForm(request.POST)
     status = 400
@@ -104,20 +106,20 @@ def acceptance_add(request: HttpRequest, pk: Any) -> HttpResponse:
     return render_tab(request, project, TAB, tab_context(request, project, {"acceptance_form": form}), status=status)
 
 
-def nav_visible(user: Any) -> bool:
+def nav_visible(user: User) -> bool:
     return bool(user.has_role(Role.ARCHIVIST, Role.NDRC_OFFICER, *project_policies.DEPT_ROLES))
 
 
 @login_required
-def archive_index(request: HttpRequest) -> HttpResponse:
+def archive_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """档案: the projects in the user's scope (an archivist: those assigned) with their archive state."""
-    user: Any = request.user
+    user = request.user
     page = Paginator(selectors.archive_projects(user=user), 20).get_page(request.GET.get("page"))
     rows = selectors.archive_index_rows(user=user, projects=list(page.object_list))
     return render(request, "archives/index.html", {"rows": rows, "page": page})
 
 
-def inbox_items(user: Any) -> list[InboxItem]:
+def inbox_items(user: User) -> list[InboxItem]:
     """待办 for an assigned archivist: projects in acceptance whose latest archive acceptance has
     not passed (C7.1 blocks their completion acceptance)."""
     if not user.has_role(Role.ARCHIVIST):

@@ -160,6 +160,7 @@ def _lock_head(preferred: int) -> AuditHead:
             head = AuditHead.objects.filter(id=preferred).first()
         if head is not None:
             marker = _Held(head.id)
+            # our own marker on the connection object, which the stub does not declare
             connection._egovpm_audit_held = marker  # type: ignore[attr-defined]
             transaction.on_commit(marker)
             return head

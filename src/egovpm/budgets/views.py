@@ -9,13 +9,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egovpm.accounts.choices import Role
+from egovpm.accounts.models import User
+from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.budgets import policies, selectors, services
 from egovpm.budgets.choices import ADJUSTABLE_STAGES, ESTIMATE_EDITABLE_STAGES, AdjustmentStatus, Route
 from egovpm.budgets.errors import BudgetError
@@ -80,7 +82,7 @@ def _field_name(field: str) -> str:
     return names.get(field, field)
 
 
-def _refused(request: HttpRequest, error: DomainError) -> None:
+def _refused(request: AuthenticatedHttpRequest, error: DomainError) -> None:
     if isinstance(error, NotFound | Forbidden):
         raise error
     for line in error_lines(error):
@@ -97,7 +99,7 @@ def _documents(project: Project, category: str) -> list[tuple[str, str]]:
     ]
 
 
-def _estimate_part(user: Any, project: Project, bound: dict[str, Any]) -> dict[str, Any]:
+def _estimate_part(user: User, project: Project, bound: dict[str, Any]) -> dict[str, Any]:
     state = selectors.estimate_state(project=project)
     approved = state is not None and state.baseline is not None
     limit = services.routing_params(project).limit_percent
@@ -125,14 +127,14 @@ def _estimate_part(user: Any, project: Project, bound: dict[str, Any]) -> dict[s
     return part
 
 
-def _new_estimate_form(user: Any, project: Project, bound: dict[str, Any]) -> dict[str, Any]:
+def _new_estimate_form(user: User, project: Project, bound: dict[str, Any]) -> dict[str, Any]:
     """The estimate form of a project that has none yet (state is None)."""
     if policies.may_edit_estimate(user, project) and project.stage in ESTIMATE_EDITABLE_STAGES:
         return {"estimate_form": bound.get("estimate") or EstimateForm(lines=[], initial={"total": ""})}
     return {}
 
 
-def _adjustment_row(user: Any, project: Project, a: Adjustment, approvals: list[tuple[str, str]]) -> dict[str, Any]:
+def _adjustment_row(user: User, project: Project, a: Adjustment, approvals: list[tuple[str, str]]) -> dict[str, Any]:
     pending = a.status == AdjustmentStatus.PENDING
     fileable = a.status == AdjustmentStatus.APPROVED and a.route == Route.SELF_APPROVAL and a.filed_on is None
     may_file = fileable and policies.may_file(user, project)
@@ -146,7 +148,7 @@ def _adjustment_row(user: Any, project: Project, a: Adjustment, approvals: list[
     }
 
 
-def _approved_forms(user: Any, project: Project, state: Any, bound: dict[str, Any]) -> dict[str, Any]:
+def _approved_forms(user: User, project: Project, state: Any, bound: dict[str, Any]) -> dict[str, Any]:
     """The forms of a project whose estimate is a baseline: adjustment request and spending."""
     current = [(li.code, li.name, li.current_amount) for li in state.lines]
     forms: dict[str, Any] = {}
@@ -163,10 +165,12 @@ def _approved_forms(user: Any, project: Project, state: Any, bound: dict[str, An
     return forms
 
 
-def tab_context(request: HttpRequest, project: Project, bound: dict[str, Any] | None = None) -> dict[str, Any]:
+def tab_context(
+    request: AuthenticatedHttpRequest, project: Project, bound: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The tab's content; `bound` holds the forms of a refused POST (keys estimate, adjustment,
     expenditure, import, import_errors), shown instead of fresh ones."""
-    user: Any = request.user
+    user = request.user
     bound = bound or {}
     context = _estimate_part(user, project, bound)
     if context["state"] is None:
@@ -186,13 +190,13 @@ def tab_context(request: HttpRequest, project: Project, bound: dict[str, Any] | 
 
 @login_required
 @domain_errors
-def tab(request: HttpRequest, pk: Any) -> HttpResponse:
+def tab(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     """The project tab 概算与调整."""
     project = project_detail(user=request.user, project_id=pk)
     return render_tab(request, project, TAB, tab_context(request, project))
 
 
-def _rerender(request: HttpRequest, project: Project, status: int, **forms: Any) -> HttpResponse:
+def _rerender(request: AuthenticatedHttpRequest, project: Project, status: int, **forms: Any) -> HttpResponse:
     return render_tab(request, project, TAB, tab_context(request, project, forms), status=status)
 
 
@@ -202,7 +206,7 @@ def _rerender(request: HttpRequest, project: Project, status: int, **forms: Any)
 @login_required
 @require_POST
 @domain_errors
-def estimate_save(request: HttpRequest, pk: Any) -> HttpResponse:
+def estimate_save(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     project = project_detail(user=request.user, project_id=pk)
     state = selectors.estimate_state(project=project)
     lines = [(li.code, li.name, li.current_amount) for li in state.lines] if state else []
@@ -210,7 +214,7 @@ def estimate_save(request: HttpRequest, pk: Any) -> HttpResponse:
     if form.is_valid():
         try:
             services.estimate_put(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 project_id=project.pk,
                 total=form.cleaned_data["total"],
                 items=form.cleaned_data["items"],
@@ -226,7 +230,7 @@ def estimate_save(request: HttpRequest, pk: Any) -> HttpResponse:
 # ------------------------------------------------------------------ adjustments
 
 
-def _adjustment_form(request: HttpRequest, project: Project) -> AdjustmentForm:
+def _adjustment_form(request: AuthenticatedHttpRequest, project: Project) -> AdjustmentForm:
     state = selectors.estimate_state(project=project)
     lines = [(li.code, li.name, li.current_amount) for li in state.lines] if state else []
     return AdjustmentForm(request.POST, lines=lines, reports=_documents(project, Category.ADJUSTMENT_REPORT))
@@ -235,7 +239,7 @@ def _adjustment_form(request: HttpRequest, project: Project) -> AdjustmentForm:
 @login_required
 @require_POST
 @domain_errors
-def adjustment_preview(request: HttpRequest, pk: Any) -> HttpResponse:
+def adjustment_preview(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     """The live preview (htmx): route, moved, ratios and every failing condition while typing."""
     project = project_detail(user=request.user, project_id=pk)
     form = _adjustment_form(request, project)
@@ -243,7 +247,7 @@ def adjustment_preview(request: HttpRequest, pk: Any) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["items"]:
         try:
             proposal = services.adjustment_preview(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 project_id=project.pk,
                 items=form.cleaned_data["items"],
                 goals_unchanged=form.cleaned_data["goals_unchanged"],
@@ -257,21 +261,23 @@ def adjustment_preview(request: HttpRequest, pk: Any) -> HttpResponse:
             context["result"] = proposal.result
             context["limit_percent"] = services.routing_params(project).limit_percent
     elif form.is_bound and not form.is_valid():
-        context["problems"] = [f"{form.fields[f].label}：{'；'.join(errs)}" for f, errs in form.errors.items()]
+        context["problems"] = [
+            f"{form.fields[f].label}：{'；'.join(str(e) for e in errs)}" for f, errs in form.errors.items()
+        ]
     return render(request, "budgets/_preview.html", context)
 
 
 @login_required
 @require_POST
 @domain_errors
-def adjustment_create(request: HttpRequest, pk: Any) -> HttpResponse:
+def adjustment_create(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     project = project_detail(user=request.user, project_id=pk)
     form = _adjustment_form(request, project)
     if form.is_valid():
         d = form.cleaned_data
         try:
             adjustment = services.adjustment_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 project_id=project.pk,
                 items=d["items"],
                 goals_unchanged=d["goals_unchanged"],
@@ -294,14 +300,14 @@ def adjustment_create(request: HttpRequest, pk: Any) -> HttpResponse:
     return _rerender(request, project, 400, adjustment=form)
 
 
-def _adjustment(request: HttpRequest, adjustment_id: Any) -> Adjustment:
+def _adjustment(request: AuthenticatedHttpRequest, adjustment_id: Any) -> Adjustment:
     return selectors.adjustment_for(user=request.user, adjustment_id=adjustment_id)
 
 
 @login_required
 @require_POST
 @domain_errors
-def adjustment_decide(request: HttpRequest, adjustment_id: Any) -> HttpResponse:
+def adjustment_decide(request: AuthenticatedHttpRequest, adjustment_id: Any) -> HttpResponse:
     adjustment = _adjustment(request, adjustment_id)
     form = DecideForm(request.POST)
     if not form.is_valid():
@@ -309,7 +315,7 @@ def adjustment_decide(request: HttpRequest, adjustment_id: Any) -> HttpResponse:
         return redirect(tab_url(adjustment.project))
     try:
         services.adjustment_decide(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             adjustment_id=adjustment.pk,
             decision=form.cleaned_data["decision"],
             comment=form.cleaned_data.get("comment") or "",
@@ -328,10 +334,10 @@ def adjustment_decide(request: HttpRequest, adjustment_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def adjustment_withdraw(request: HttpRequest, adjustment_id: Any) -> HttpResponse:
+def adjustment_withdraw(request: AuthenticatedHttpRequest, adjustment_id: Any) -> HttpResponse:
     adjustment = _adjustment(request, adjustment_id)
     try:
-        services.adjustment_withdraw(actor=request.user, adjustment_id=adjustment.pk)  # type: ignore[arg-type]
+        services.adjustment_withdraw(actor=request.user, adjustment_id=adjustment.pk)
     except DomainError as e:
         _refused(request, e)
     else:
@@ -342,17 +348,17 @@ def adjustment_withdraw(request: HttpRequest, adjustment_id: Any) -> HttpRespons
 @login_required
 @require_POST
 @domain_errors
-def adjustment_file(request: HttpRequest, adjustment_id: Any) -> HttpResponse:
+def adjustment_file(request: AuthenticatedHttpRequest, adjustment_id: Any) -> HttpResponse:
     adjustment = _adjustment(request, adjustment_id)
     form = FileForm(request.POST, documents=_documents(adjustment.project, Category.ADJUSTMENT_APPROVAL))
     if not form.is_valid():
         for field, errs in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}：{'；'.join(errs)}")
+            messages.error(request, f"{label}：{'；'.join(str(e) for e in errs)}")
         return redirect(tab_url(adjustment.project))
     try:
         services.adjustment_file(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             adjustment_id=adjustment.pk,
             filed_on=form.cleaned_data["filed_on"],
             document_id=form.cleaned_data["document"],
@@ -368,10 +374,10 @@ def adjustment_file(request: HttpRequest, adjustment_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def adjustment_acknowledge(request: HttpRequest, adjustment_id: Any) -> HttpResponse:
+def adjustment_acknowledge(request: AuthenticatedHttpRequest, adjustment_id: Any) -> HttpResponse:
     adjustment = _adjustment(request, adjustment_id)
     try:
-        services.adjustment_acknowledge(actor=request.user, adjustment_id=adjustment.pk)  # type: ignore[arg-type]
+        services.adjustment_acknowledge(actor=request.user, adjustment_id=adjustment.pk)
     except DomainError as e:
         _refused(request, e)
     else:
@@ -388,13 +394,13 @@ def adjustment_acknowledge(request: HttpRequest, adjustment_id: Any) -> HttpResp
 @login_required
 @require_POST
 @domain_errors
-def expenditure_add(request: HttpRequest, pk: Any) -> HttpResponse:
+def expenditure_add(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     project = project_detail(user=request.user, project_id=pk)
     state = selectors.estimate_state(project=project)
     form = ExpenditureForm(request.POST, lines=[(li.code, li.name) for li in state.lines] if state else [])
     if form.is_valid():
         try:
-            services.expenditure_add(actor=request.user, project_id=project.pk, row=form.row())  # type: ignore[arg-type]
+            services.expenditure_add(actor=request.user, project_id=project.pk, row=form.row())
         except DomainError as e:
             _refused(request, e)
             return _rerender(request, project, e.status, expenditure=form)
@@ -406,13 +412,13 @@ def expenditure_add(request: HttpRequest, pk: Any) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def expenditure_import(request: HttpRequest, pk: Any) -> HttpResponse:
+def expenditure_import(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     project = project_detail(user=request.user, project_id=pk)
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             created = services.expenditure_import(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 project_id=project.pk,
                 rows=read_expenditures(form.cleaned_data["file"]),
             )
@@ -434,7 +440,7 @@ def expenditure_import(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @login_required
 @domain_errors
-def import_template(request: HttpRequest, pk: Any) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     # The template lists the estimate's sub-projects: a read of the file, so the read scope ("view")
     # like GET /estimate — not the summary an assigned expert reads (404 for them).
     project = project_policies.project_for(request.user, pk)
@@ -448,16 +454,16 @@ def import_template(request: HttpRequest, pk: Any) -> HttpResponse:
 # ------------------------------------------------------------------ 概算调整 page (navigation)
 
 
-def may_see_queue(user: Any) -> bool:
+def may_see_queue(user: User) -> bool:
     return bool(user.has_role(Role.NDRC_OFFICER, Role.MOF_VIEWER, Role.DEPT_STAFF, Role.DEPT_LEADER))
 
 
 @login_required
 @domain_errors
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """NDRC: NDRC-route requests waiting for a decision and self-approvals not filed (or filed and
     not acknowledged) across departments. A department: its own pending requests and filings."""
-    user: Any = request.user
+    user = request.user
     if not may_see_queue(user):
         raise Forbidden(BudgetError.NO_QUEUE)
     lists = selectors.ndrc_queue(user=user)
@@ -468,7 +474,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def inbox_items(user: Any) -> list[Any]:
+def inbox_items(user: User) -> list[Any]:
     """待办: decisions waiting for this user, self-approvals to file, filings to acknowledge."""
     if not getattr(user, "is_authenticated", False) or not may_see_queue(user):
         return []

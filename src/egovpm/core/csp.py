@@ -24,9 +24,12 @@ Swagger UI's React code sets inline styles, and it shows data: images.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 HEADER = "Content-Security-Policy"
 
@@ -79,7 +82,7 @@ class ContentSecurityPolicyMiddleware:
 class SwaggerDocsView(SpectacularSwaggerSplitView):
     """/api/v1/docs: Swagger UI (vendored sidecar) without an inline script, under DOCS_POLICY."""
 
-    def finalize_response(self, request, response, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
         response[HEADER] = DOCS_POLICY
         return response

@@ -8,10 +8,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.core.errors import DomainError
 from egovpm.core.views import language_of
 from egovpm.documents import selectors, services
@@ -25,8 +26,8 @@ from egovpm.web.frame import domain_errors, render_tab
 TAB = "documents"
 
 
-def _content(request: HttpRequest, project: Project, form: DocumentForm | None = None) -> dict[str, Any]:
-    user: Any = request.user
+def _content(request: AuthenticatedHttpRequest, project: Project, form: DocumentForm | None = None) -> dict[str, Any]:
+    user = request.user
     content: dict[str, Any] = {"documents": selectors.document_list(user=user, project_id=project.pk)}
     if project_policies.may_add_documents(user, project):
         content["document_form"] = form or DocumentForm(initial={"stage": project.stage})
@@ -35,9 +36,9 @@ def _content(request: HttpRequest, project: Project, form: DocumentForm | None =
 
 @login_required
 @domain_errors
-def documents(request: HttpRequest, pk: Any) -> HttpResponse:
+def documents(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     """GET: the project's documents; POST: upload one (the form re-displayed on refusal)."""
-    user: Any = request.user
+    user = request.user
     project = project_selectors.project_detail(user=user, project_id=pk)
     if request.method != "POST":
         return render_tab(request, project, TAB, _content(request, project))

@@ -591,6 +591,7 @@ def _lines(fh: IO[bytes]) -> Iterator[bytes]:
 
 def _insert(model: type[models.Model], columns: list[models.Field[Any, Any]], objs: list[models.Model]) -> None:
     # Raw insert: no save(), no pre_save (auto_now stays as stored), no signals: rows go in as they were.
+    # Manager._insert (Django's raw bulk insert, no save() or signals) is private, so the stub omits it
     model._base_manager._insert(objs, fields=columns, raw=True, using=connection.alias)  # type: ignore[attr-defined]
 
 

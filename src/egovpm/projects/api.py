@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from egovpm.accounts.choices import Role
+from egovpm.accounts.models import User
 from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core.api import Pagination, paginated
 from egovpm.core.errors import FieldError, InvalidInput
@@ -93,7 +94,7 @@ class ProjectOut(serializers.Serializer):
         return {"name": obj.responsible_leader_name, "title": obj.responsible_leader_title}
 
 
-def _detail(project_id: Any, user: Any) -> dict[str, Any]:
+def _detail(project_id: Any, user: User) -> dict[str, Any]:
     project = (
         policies.restrict(user, "summary")
         .select_related("lead_department")

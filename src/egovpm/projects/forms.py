@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,10 @@ from egovpm.projects.choices import AssignmentTask
 
 
 def department_choices(exclude_id: int | None) -> list[tuple[str, str]]:
-    return [(d.code, d.name) for d in Department.objects.exclude(pk=exclude_id).order_by("kind", "code")]
+    departments = Department.objects.order_by("kind", "code")
+    if exclude_id is not None:
+        departments = departments.exclude(pk=exclude_id)
+    return [(d.code, d.name) for d in departments]
 
 
 class ProjectForm(forms.Form):
@@ -51,7 +54,9 @@ class ProjectForm(forms.Form):
 
     def __init__(self, *args: Any, lead_department_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["participating_departments"].choices = department_choices(lead_department_id)  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["participating_departments"]).choices = department_choices(
+            lead_department_id
+        )
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data

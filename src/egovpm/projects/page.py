@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from egovpm.accounts.models import User
+from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.core.views import language_of
 from egovpm.projects import policies, selectors, services
 from egovpm.projects.choices import TRANSITIONS, Stage
@@ -22,7 +23,7 @@ EDIT_RULES = {"C2.1", "C10.2", "C11.1"}
 DOCUMENT_RULES = {"C6.2", "C7.1", "C7.2", "C10.1", "C3.5"}
 
 
-def reads_file(user: Any, project: Project) -> bool:
+def reads_file(user: User, project: Project) -> bool:
     """Does the user read the project's whole file — its stage history, compliance, estimates,
     reports …? That is the read scope `restrict(user)` ("view"), the one the API's reads use. An
     expert reaches a project only for its review ("summary"/"documents"/"review"): without "view"
@@ -31,7 +32,7 @@ def reads_file(user: Any, project: Project) -> bool:
 
 
 def _timeline(project: Project, events: list[Any]) -> list[dict[str, Any]]:
-    stages = [s for s in Stage if s != Stage.CANCELLED]
+    stages: list[Stage] = [s for s in Stage if s != Stage.CANCELLED]
     if project.stage == Stage.CANCELLED:
         cancel = next((e for e in reversed(events) if e.to_stage == Stage.CANCELLED), None)
         reached = stages.index(Stage(cancel.from_stage)) if cancel else 0
@@ -66,14 +67,20 @@ def fix_link(project: Project, rule: str, may_edit: bool) -> tuple[str, str]:
     return registry.tab_url(project, "compliance"), _("See the compliance check")
 
 
-def _options(request: HttpRequest, project: Project, transition_form: TransitionForm | None) -> list[dict[str, Any]]:
-    user: Any = request.user
+def _options(
+    request: AuthenticatedHttpRequest, project: Project, transition_form: TransitionForm | None
+) -> list[dict[str, Any]]:
+    user = request.user
     may_edit = policies.may_edit(user, project)
     options = []
     for option in services.action_options(actor=user, project=project, language=language_of(request)):
         t = TRANSITIONS[option.action]
         bound = transition_form is not None and transition_form.data.get("action") == option.action
-        form = transition_form if bound else TransitionForm(initial={"action": option.action})
+        form = (
+            transition_form
+            if bound and transition_form is not None
+            else TransitionForm(initial={"action": option.action})
+        )
         options.append(
             {
                 "action": option.action,
@@ -90,7 +97,7 @@ def _options(request: HttpRequest, project: Project, transition_form: Transition
 
 
 def frame_context(
-    request: HttpRequest, project: Project, full: bool, transition_form: TransitionForm | None
+    request: AuthenticatedHttpRequest, project: Project, full: bool, transition_form: TransitionForm | None
 ) -> dict[str, Any]:
     events = list(selectors.project_events(project=project))
     timeline = _timeline(project, events)
@@ -102,7 +109,7 @@ def frame_context(
     return {"events": events, "timeline": timeline, "options": _options(request, project, transition_form)}
 
 
-def inbox_section(user: Any) -> dict[str, Any]:
+def inbox_section(user: User) -> dict[str, Any]:
     """待办: the stage actions waiting for the user; 已办: what they did."""
     todo = [
         {"project": p, "actions": [{"code": a, "ndrc": TRANSITIONS[a].ndrc_approval} for a in actions]}

@@ -11,13 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egovpm.accounts.models import Department
+from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.core import clock
 from egovpm.core.errors import DomainError
 from egovpm.core.views import language_of
@@ -49,7 +50,7 @@ def _compliance_counts(project: Project, language: str) -> dict[str, int]:
 
 
 @login_required
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # The list's FilterSet, the same as the API's: a value it refuses is a 400, never ignored.
     filters = ProjectFilter(request.GET, queryset=Project.objects.none())
     if not filters.is_valid():
@@ -81,9 +82,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "stages": Stage.choices,
         "departments": Department.objects.order_by("kind", "code"),
         "query": params.urlencode(),
-        "may_create": request.user.has_role(*policies.DEPT_ROLES),  # type: ignore[union-attr]
+        "may_create": request.user.has_role(*policies.DEPT_ROLES),
     }
-    template = "projects/_table.html" if request.htmx and not request.htmx.boosted else "projects/list.html"  # type: ignore[attr-defined]
+    template = "projects/_table.html" if request.htmx and not request.htmx.boosted else "projects/list.html"
     return render(request, template, context)
 
 
@@ -92,15 +93,18 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @domain_errors
-def project_create(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def project_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not user.has_role(*policies.DEPT_ROLES) or user.department_id is None:
         raise PermissionDenied(_("Only department staff create projects."))
     form = ProjectForm(request.POST or None, lead_department_id=user.department_id)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
+        department = user.department
+        if department is None:  # checked above by its id; read only now (no query on GET)
+            raise PermissionDenied(_("Only department staff create projects."))
         try:
-            project = services.project_create(actor=user, lead_department=user.department.code, **fields)
+            project = services.project_create(actor=user, lead_department=department.code, **fields)
         except DomainError as e:
             errors.attach(form, e, language_of(request))
         else:
@@ -112,8 +116,8 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @domain_errors
-def project_edit(request: HttpRequest, pk: Any) -> HttpResponse:
-    user: Any = request.user
+def project_edit(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
+    user = request.user
     project = selectors.project_detail(user=user, project_id=pk)
     if not policies.may_edit(user, project):
         raise PermissionDenied(_("Only the lead department edits the project."))
@@ -144,14 +148,14 @@ def project_edit(request: HttpRequest, pk: Any) -> HttpResponse:
 # ---------------------------------------------------------------- the project page: 基本信息
 
 
-def _info(request: HttpRequest, project: Project) -> dict[str, Any]:
+def _info(request: AuthenticatedHttpRequest, project: Project) -> dict[str, Any]:
     return {
         "participants": list(project.participating_departments.all()),
         "may_edit": policies.may_edit(request.user, project),
     }
 
 
-def _legacy_tab(request: HttpRequest, pk: Any, key: str) -> HttpResponse:
+def _legacy_tab(request: AuthenticatedHttpRequest, pk: Any, key: str) -> HttpResponse:
     """`?tab=KEY` and `/tab/KEY/` (the first release's tab URLs) → the tab's own page, other query
     parameters kept (e.g. `as_of`)."""
     params = request.GET.copy()
@@ -164,7 +168,7 @@ def _legacy_tab(request: HttpRequest, pk: Any, key: str) -> HttpResponse:
 
 @login_required
 @domain_errors
-def project_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+def project_detail(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     key = request.GET.get("tab", "")
     if key and key != "info":
         return _legacy_tab(request, pk, key)
@@ -173,7 +177,7 @@ def project_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @login_required
-def project_tab(request: HttpRequest, pk: Any, tab: str) -> HttpResponse:
+def project_tab(request: AuthenticatedHttpRequest, pk: Any, tab: str) -> HttpResponse:
     """The first release's htmx tab URL: redirects to the tab's own page (htmx follows)."""
     return _legacy_tab(request, pk, tab)
 
@@ -181,8 +185,8 @@ def project_tab(request: HttpRequest, pk: Any, tab: str) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def project_transition(request: HttpRequest, pk: Any) -> HttpResponse:
-    user: Any = request.user
+def project_transition(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
+    user = request.user
     project = selectors.project_detail(user=user, project_id=pk)
     form = TransitionForm(request.POST)
     status = 400
@@ -217,7 +221,7 @@ def project_transition(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @login_required
 @domain_errors
-def compliance(request: HttpRequest, pk: Any) -> HttpResponse:
+def compliance(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     project = selectors.project_detail(user=request.user, project_id=pk)
     as_of = AsOfForm(request.GET or None).value(clock.today())
     report = selectors.project_compliance(project=project, as_of=as_of, language=language_of(request))
@@ -238,9 +242,9 @@ def compliance(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @login_required
 @domain_errors
-def assignments(request: HttpRequest, pk: Any) -> HttpResponse:
+def assignments(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     """GET: who is assigned; POST: assign a user (NDRC), the form re-displayed on refusal."""
-    user: Any = request.user
+    user = request.user
     project = selectors.project_detail(user=user, project_id=pk)
     form = AssignmentForm(request.POST or None) if request.method == "POST" or policies.may_assign(user) else None
     status = 200

@@ -11,13 +11,15 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from egovpm.accounts.models import User
+from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.core import clock
 from egovpm.core.errors import DomainError
 from egovpm.core.validators import DATE_MESSAGE, StrictDateFormField, TextFormField
@@ -132,8 +134,8 @@ def budget_rows(table: dict[str, Any] | None) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- project tab
 
 
-def tab_context(request: HttpRequest, project: Project) -> dict[str, Any]:
-    user: Any = request.user
+def tab_context(request: AuthenticatedHttpRequest, project: Project) -> dict[str, Any]:
+    user = request.user
     as_of = AsOfForm(request.GET or None).value()
     today = clock.today()
     obligations = selectors.report_obligations_for(project=project, as_of=as_of)
@@ -148,7 +150,7 @@ def tab_context(request: HttpRequest, project: Project) -> dict[str, Any]:
 
 @login_required
 @domain_errors
-def tab(request: HttpRequest, pk: Any) -> HttpResponse:
+def tab(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     """The project tab 建设情况报告: the project's report obligations as of a date."""
     project = project_detail(user=request.user, project_id=pk)
     return render_tab(request, project, "reports", tab_context(request, project))
@@ -158,7 +160,7 @@ def tab(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 def _report_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     project: Project,
     period: str,
     *,
@@ -166,7 +168,7 @@ def _report_page(
     return_form: ReturnForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user: Any = request.user
+    user = request.user
     today = clock.today()
     o = selectors.report_obligation(project=project, period=period)
     may_submit = policies.may_submit(user, project) and o.submittable(today)
@@ -206,7 +208,7 @@ def _report_page(
 
 @login_required
 @domain_errors
-def report_detail(request: HttpRequest, pk: Any, period: str) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, pk: Any, period: str) -> HttpResponse:
     project = project_policies.project_for(request.user, pk)
     return _report_page(request, project, period)
 
@@ -214,8 +216,8 @@ def report_detail(request: HttpRequest, pk: Any, period: str) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def report_submit(request: HttpRequest, pk: Any, period: str) -> HttpResponse:
-    user: Any = request.user
+def report_submit(request: AuthenticatedHttpRequest, pk: Any, period: str) -> HttpResponse:
+    user = request.user
     project = project_policies.project_for(user, pk)
     if not policies.may_submit(user, project):
         raise PermissionDenied(_("Only the lead department submits its project's reports."))
@@ -238,8 +240,8 @@ def report_submit(request: HttpRequest, pk: Any, period: str) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def report_return(request: HttpRequest, pk: Any, period: str) -> HttpResponse:
-    user: Any = request.user
+def report_return(request: AuthenticatedHttpRequest, pk: Any, period: str) -> HttpResponse:
+    user = request.user
     project = project_policies.project_for(user, pk)
     if not policies.may_return(user):
         raise PermissionDenied(_("Only NDRC returns a report for revision."))
@@ -262,8 +264,8 @@ def report_return(request: HttpRequest, pk: Any, period: str) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def report_acknowledge(request: HttpRequest, pk: Any, period: str) -> HttpResponse:
-    user: Any = request.user
+def report_acknowledge(request: AuthenticatedHttpRequest, pk: Any, period: str) -> HttpResponse:
+    user = request.user
     project = project_policies.project_for(user, pk)
     try:
         services.report_acknowledge(actor=user, project_id=project.pk, period=period)
@@ -280,8 +282,8 @@ def report_acknowledge(request: HttpRequest, pk: Any, period: str) -> HttpRespon
 
 
 @login_required
-def report_home(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def report_home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     as_of = AsOfForm(request.GET or None).value()
     today = clock.today()
     if policies.may_view_portfolio(user):
@@ -324,8 +326,8 @@ def report_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def report_portfolio_export(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def report_portfolio_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not policies.may_view_portfolio(user):
         raise PermissionDenied(_("The report portfolio is for NDRC and the Ministry of Finance."))
     as_of = AsOfForm(request.GET or None).value()
@@ -340,7 +342,7 @@ def report_portfolio_export(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- 待办
 
 
-def inbox_items(user: Any) -> list[InboxItem]:
+def inbox_items(user: User) -> list[InboxItem]:
     """Reports the lead department must submit (due within the pack's horizon, overdue, or returned),
     and for NDRC / MoF the submitted reports they have not acknowledged yet."""
     today = clock.today()

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
+from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.core import clock
 from egovpm.core.errors import DomainError, Forbidden, NotFound
 from egovpm.core.errors import render as render_error
@@ -70,11 +71,11 @@ def _attach(form: Any, error: DomainError, language: str) -> None:
 # ---------------------------------------------------------------- registrations (apps.py)
 
 
-def nav_visible(user: Any) -> bool:
+def nav_visible(user: User) -> bool:
     return bool(user.has_role(Role.NDRC_OFFICER, Role.EXPERT, Role.MOF_VIEWER, Role.DEPT_STAFF, Role.DEPT_LEADER))
 
 
-def inbox_items(user: Any) -> list[InboxItem]:
+def inbox_items(user: User) -> list[InboxItem]:
     items = []
     for r in selectors.expert_todo(user=user):
         mine = any(o.expert_id == user.pk for o in r.opinions.all())
@@ -105,7 +106,7 @@ def inbox_items(user: Any) -> list[InboxItem]:
     return items
 
 
-def _review_rows(user: Any, reviews: list[ExpertReview]) -> list[dict[str, Any]]:
+def _review_rows(user: User, reviews: list[ExpertReview]) -> list[dict[str, Any]]:
     rows = []
     for r in reviews:
         members = list(r.members.all())
@@ -122,9 +123,9 @@ def _review_rows(user: Any, reviews: list[ExpertReview]) -> list[dict[str, Any]]
     return rows
 
 
-def tab_context(request: HttpRequest, project: Project, **forms: Any) -> dict[str, Any]:
+def tab_context(request: AuthenticatedHttpRequest, project: Project, **forms: Any) -> dict[str, Any]:
     """The 专家评议 tab of a project."""
-    user: Any = request.user
+    user = request.user
     context: dict[str, Any] = {"min_panel": selectors.min_panel_size(project.regime), "today": clock.today()}
     if not policies.may_read_reviews_of(user, project):
         context["no_access"] = True
@@ -152,8 +153,8 @@ def tab_context(request: HttpRequest, project: Project, **forms: Any) -> dict[st
 
 
 @login_required
-def review_list(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     status = request.GET.get("status", "")
     reviews = selectors.review_list(user=user)
     if status in ReviewStatus.values:
@@ -170,8 +171,10 @@ def review_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail(request: HttpRequest, review: ExpertReview, *, status: int = 200, **forms: Any) -> HttpResponse:
-    user: Any = request.user
+def _detail(
+    request: AuthenticatedHttpRequest, review: ExpertReview, *, status: int = 200, **forms: Any
+) -> HttpResponse:
+    user = request.user
     review = selectors.review_for(user=user, review_id=review.pk)
     member = policies.is_member(user, review)
     context: dict[str, Any] = {
@@ -209,7 +212,7 @@ def _detail(request: HttpRequest, review: ExpertReview, *, status: int = 200, **
 
 @login_required
 @domain_errors
-def review_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+def review_detail(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     review = selectors.review_for(user=request.user, review_id=pk)
     return _detail(request, review)
 
@@ -217,9 +220,9 @@ def review_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def review_form(request: HttpRequest, pk: Any) -> HttpResponse:
+def review_form(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     """NDRC forms a panel from the project's 专家评议 tab."""
-    user: Any = request.user
+    user = request.user
     project = project_policies.project_for(user, pk, "review")
     project_policies.require(policies.may_organise(user), ReviewError.FORM_NDRC_ONLY)
     form = PanelForm(request.POST, min_size=selectors.min_panel_size(project.regime))
@@ -248,7 +251,7 @@ def review_form(request: HttpRequest, pk: Any) -> HttpResponse:
     return _project_tab(request, project, panel_form=form)
 
 
-def _project_tab(request: HttpRequest, project: Project, **forms: Any) -> HttpResponse:
+def _project_tab(request: AuthenticatedHttpRequest, project: Project, **forms: Any) -> HttpResponse:
     """A refused form on the 专家评议 tab: the project page on this tab again, with what was typed
     and why it was refused."""
     return render_tab(request, project, "reviews", tab_context(request, project, **forms), status=400)
@@ -256,7 +259,7 @@ def _project_tab(request: HttpRequest, project: Project, **forms: Any) -> HttpRe
 
 @login_required
 @domain_errors
-def tab(request: HttpRequest, pk: Any) -> HttpResponse:
+def tab(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     """The project tab 专家评议."""
     project = project_selectors.project_detail(user=request.user, project_id=pk)
     return render_tab(request, project, "reviews", tab_context(request, project))
@@ -265,8 +268,8 @@ def tab(request: HttpRequest, pk: Any) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def co_authors_set(request: HttpRequest, pk: Any) -> HttpResponse:
-    user: Any = request.user
+def co_authors_set(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
+    user = request.user
     project = project_policies.project_for(user, pk, "edit")
     project_policies.require(policies.may_set_co_authors(user, project), ReviewError.CO_AUTHORS_LEAD_ONLY)
     form = CoAuthorsForm(request.POST, departments=list(project.participating_departments.order_by("code")))
@@ -284,8 +287,8 @@ def co_authors_set(request: HttpRequest, pk: Any) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def opinion_give(request: HttpRequest, pk: Any) -> HttpResponse:
-    user: Any = request.user
+def opinion_give(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
+    user = request.user
     review = selectors.review_for(user=user, review_id=pk)
     project_policies.require(policies.is_member(user, review), ReviewError.MEMBERS_ONLY)
     form = OpinionForm(request.POST, request.FILES)
@@ -312,8 +315,8 @@ def opinion_give(request: HttpRequest, pk: Any) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def review_conclude(request: HttpRequest, pk: Any) -> HttpResponse:
-    user: Any = request.user
+def review_conclude(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
+    user = request.user
     review = selectors.review_for(user=user, review_id=pk)
     project_policies.require(policies.may_organise(user), ReviewError.CONCLUDE_NDRC_ONLY)
     form = ConcludeForm(request.POST)
@@ -336,7 +339,7 @@ def review_conclude(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @login_required
 @domain_errors
-def review_document(request: HttpRequest, pk: Any) -> HttpResponse:
+def review_document(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     review = selectors.review_for(user=request.user, review_id=pk)
     if review.status != ReviewStatus.CONCLUDED:
         raise Http404("not concluded")
@@ -345,7 +348,7 @@ def review_document(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @login_required
 @domain_errors
-def opinion_attachment(request: HttpRequest, pk: Any, username: str) -> FileResponse:
+def opinion_attachment(request: AuthenticatedHttpRequest, pk: Any, username: str) -> FileResponse:
     review = selectors.review_for(user=request.user, review_id=pk)
     opinion = next(
         (o for o in selectors.visible_opinions(user=request.user, review=review) if o.expert.username == username),
@@ -370,8 +373,8 @@ def _expert_users() -> list[Any]:
 
 
 @login_required
-def pool(request: HttpRequest, **forms: Any) -> HttpResponse:
-    user: Any = request.user
+def pool(request: AuthenticatedHttpRequest, **forms: Any) -> HttpResponse:
+    user = request.user
     if not policies.may_manage_pool(user):
         raise PermissionDenied(_("Only NDRC manages the expert pool."))
     profiles = list(selectors.expert_pool(user=user))
@@ -393,8 +396,8 @@ def pool(request: HttpRequest, **forms: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def pool_expert(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def pool_expert(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not policies.may_manage_pool(user):
         raise PermissionDenied(_("Only NDRC manages the expert pool."))
     form = ExpertProfileForm(request.POST, users=_expert_users())
@@ -418,8 +421,8 @@ def pool_expert(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def pool_toggle(request: HttpRequest, username: str) -> HttpResponse:
-    user: Any = request.user
+def pool_toggle(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
+    user = request.user
     if not policies.may_manage_pool(user):
         raise PermissionDenied(_("Only NDRC manages the expert pool."))
     profile = ExpertProfile.objects.filter(user__username=username).first()
@@ -432,8 +435,8 @@ def pool_toggle(request: HttpRequest, username: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def pool_specialty(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def pool_specialty(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not policies.may_manage_pool(user):
         raise PermissionDenied(_("Only NDRC manages the expert pool."))
     form = SpecialtyForm(request.POST)

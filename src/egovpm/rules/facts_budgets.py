@@ -24,7 +24,8 @@ def exact_ratio(numerator: Decimal, denominator: Decimal) -> str:
         raise ValueError("a ratio needs a positive denominator")
     with localcontext(Context(prec=60)):
         quotient = numerator / denominator
-        if quotient * denominator != numerator or quotient.as_tuple().exponent < -RATIO_PLACES:  # type: ignore[operator]
+        exponent = quotient.as_tuple().exponent  # an int: the quotient is finite
+        if quotient * denominator != numerator or (isinstance(exponent, int) and exponent < -RATIO_PLACES):
             quotient = quotient.quantize(Decimal(1).scaleb(-RATIO_PLACES), rounding=ROUND_CEILING)
         text = format(quotient.normalize(), "f")
     return text

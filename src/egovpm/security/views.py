@@ -7,11 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from egovpm.accounts.models import User
+from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.core import clock
 from egovpm.core.errors import DomainError
 from egovpm.core.views import language_of
@@ -37,9 +39,9 @@ def _report_documents(project: Any) -> list[tuple[str, str]]:
     ]
 
 
-def tab_context(request: HttpRequest, project: Any, bound: dict[str, Any] | None = None) -> dict[str, Any]:
+def tab_context(request: AuthenticatedHttpRequest, project: Any, bound: dict[str, Any] | None = None) -> dict[str, Any]:
     """The tab's content; `bound` holds the forms of a refused POST, shown instead of fresh ones."""
-    user: Any = request.user
+    user = request.user
     bound = bound or {}
     report = project_selectors.project_compliance(project=project, language=language_of(request))
     may_edit = policies.may_edit_systems(user, project)
@@ -63,7 +65,7 @@ def tab_context(request: HttpRequest, project: Any, bound: dict[str, Any] | None
 
 @login_required
 @domain_errors
-def tab(request: HttpRequest, pk: Any) -> HttpResponse:
+def tab(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     """The project tab 信息系统与安全."""
     project = project_selectors.project_detail(user=request.user, project_id=pk)
     return render_tab(request, project, TAB, tab_context(request, project))
@@ -73,15 +75,15 @@ def _back(project: Any) -> HttpResponse:
     return redirect(registry.tab_url(project, TAB))
 
 
-def _redisplay(request: HttpRequest, project: Any, status: int, **forms: Any) -> HttpResponse:
+def _redisplay(request: AuthenticatedHttpRequest, project: Any, status: int, **forms: Any) -> HttpResponse:
     return render_tab(request, project, TAB, tab_context(request, project, forms), status=status)
 
 
 @login_required
 @require_POST
 @domain_errors
-def system_add(request: HttpRequest, pk: Any) -> HttpResponse:
-    user: Any = request.user
+def system_add(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
+    user = request.user
     project = project_selectors.project_detail(user=user, project_id=pk)
     form = SystemForm(request.POST)
     status = 400
@@ -99,8 +101,8 @@ def system_add(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @login_required
 @domain_errors
-def system_edit(request: HttpRequest, pk: Any, system_id: Any) -> HttpResponse:
-    user: Any = request.user
+def system_edit(request: AuthenticatedHttpRequest, pk: Any, system_id: Any) -> HttpResponse:
+    user = request.user
     project = project_selectors.project_detail(user=user, project_id=pk)
     system = selectors.system_for(user=user, system_id=system_id)
     if system.project_id != project.pk:
@@ -136,8 +138,8 @@ def system_edit(request: HttpRequest, pk: Any, system_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def system_exception(request: HttpRequest, pk: Any, system_id: Any) -> HttpResponse:
-    user: Any = request.user
+def system_exception(request: AuthenticatedHttpRequest, pk: Any, system_id: Any) -> HttpResponse:
+    user = request.user
     project = project_selectors.project_detail(user=user, project_id=pk)
     form = ExceptionForm(request.POST)
     status = 400
@@ -156,8 +158,8 @@ def system_exception(request: HttpRequest, pk: Any, system_id: Any) -> HttpRespo
 @login_required
 @require_POST
 @domain_errors
-def risk_assessment_add(request: HttpRequest, pk: Any) -> HttpResponse:
-    user: Any = request.user
+def risk_assessment_add(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
+    user = request.user
     project = project_selectors.project_detail(user=user, project_id=pk)
     form = RiskAssessmentForm(request.POST, documents=_report_documents(project))
     status = 400
@@ -182,7 +184,7 @@ def risk_assessment_add(request: HttpRequest, pk: Any) -> HttpResponse:
     return _redisplay(request, project, status, assessment_form=form)
 
 
-def inbox_items(user: Any) -> list[InboxItem]:
+def inbox_items(user: User) -> list[InboxItem]:
     """待办 for the lead department: projects in trial operation still without a risk assessment
     (C6.2 will block their preliminary acceptance)."""
     if not user.has_role(*project_policies.DEPT_ROLES) or not user.department_id:

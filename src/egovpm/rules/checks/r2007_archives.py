@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from egovpm.rules.engine import Verdict, check, failed, not_applicable, passed
 from egovpm.rules.facts import Context, ProjectFacts
@@ -17,7 +17,7 @@ def archive_accepted(facts: ProjectFacts, params: Mapping[str, Any], ctx: Contex
     # clause 7: 未经档案验收或档案验收不合格的，不得进行项目竣工验收 (档发[2008]3号) — the latest one counts
     if facts.archive_acceptances is None:
         return not_applicable("missing_records")
-    acceptances: tuple[ArchiveAcceptanceFact, ...] = facts.archive_acceptances  # type: ignore[assignment]
+    acceptances = cast(tuple[ArchiveAcceptanceFact, ...], facts.archive_acceptances)  # set by the app\'s fact provider
     if ctx.effective_date is not None:
         # archive acceptance comes before completion acceptance: one dated after the completion
         # acceptance's own date does not count for it
@@ -40,7 +40,7 @@ def filing_scope_complete(facts: ProjectFacts, params: Mapping[str, Any], ctx: C
     # clause 7: 档案工作贯穿项目建设全过程 — the filing scope of every stage passed is on file
     if facts.filing_scope is None:
         return not_applicable("missing_records")
-    scope: FilingScope = facts.filing_scope  # type: ignore[assignment]
+    scope = cast(FilingScope, facts.filing_scope)  # set by the app\'s fact provider
     statuses = scope_status(scope, facts.documents, facts.events)
     due = [s for s in statuses if s.due and not s.item.optional]
     if not due:

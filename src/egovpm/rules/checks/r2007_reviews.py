@@ -5,7 +5,7 @@ C2.1 (clause 二) is judged by r2007.py on the project's own fields."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from egovpm.rules.engine import Verdict, check, failed, not_applicable, passed
 from egovpm.rules.facts import Context, ProjectFacts
@@ -21,7 +21,7 @@ def proposal_attachments(facts: ProjectFacts, params: Mapping[str, Any], ctx: Co
     # clause 10: 项目建议书须附需求分析报告和专家评议意见
     if facts.expert_reviews is None:
         return not_applicable("missing_records")
-    reviews: tuple[ExpertReviewFact, ...] = facts.expert_reviews  # type: ignore[assignment]
+    reviews = cast(tuple[ExpertReviewFact, ...], facts.expert_reviews)  # set by the app\'s fact provider
     min_panel = int(params.get("min_panel_size", 3))
     categories = {d.category for d in facts.documents}
     missing_zh: list[str] = []
@@ -80,7 +80,7 @@ def joint_project_coauthors(facts: ProjectFacts, params: Mapping[str, Any], ctx:
         if problems_zh:
             return failed(problems="；".join(problems_zh), problems_en="; ".join(problems_en))
         return not_applicable("missing_records")
-    record: CoAuthorsFact = facts.co_authors  # type: ignore[assignment]
+    record = cast(CoAuthorsFact, facts.co_authors)  # set by the app\'s fact provider
     absent = [(code, name) for code, name in record.local_participants if code not in record.co_authors]
     if absent:
         problems_zh.append("以下地方参与部门尚未记录为需求分析报告的共同编制单位：" + "、".join(n for _, n in absent))

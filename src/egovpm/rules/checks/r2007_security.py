@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from egovpm.rules.engine import Verdict, check, failed, not_applicable, passed
 from egovpm.rules.facts import Context, ProjectFacts
@@ -33,7 +33,7 @@ _ACCEPTANCE_REACHED = frozenset({"acceptance", "in_operation"})
 
 
 def _systems(facts: ProjectFacts) -> tuple[SystemFact, ...] | None:
-    return facts.systems  # type: ignore[return-value]
+    return cast(tuple[SystemFact, ...] | None, facts.systems)  # set by the security app's fact provider
 
 
 def _join(parts: list[str], sep: str) -> str:
@@ -101,7 +101,7 @@ def risk_assessed_in_trial(facts: ProjectFacts, params: Mapping[str, Any], ctx: 
     # clause 6: 试运行期间组织开展信息安全风险评估 (发改高技[2008]2071号)
     if facts.risk_assessments is None:
         return not_applicable("missing_records")
-    assessments: tuple[RiskAssessmentFact, ...] = facts.risk_assessments  # type: ignore[assignment]
+    assessments = cast(tuple[RiskAssessmentFact, ...], facts.risk_assessments)  # set by the app\'s fact provider
     window = _trial_window(facts, ctx)
     if window is None:
         return not_applicable("not_yet")
