@@ -251,7 +251,9 @@ def run(argv: Sequence[str]) -> int:
 
             execute_from_command_line(["egovpm", *args.args])
     except (DomainError, CliError) as exc:
-        message = exc.message if isinstance(exc, DomainError) else str(exc)
+        message = str(exc)
+        if isinstance(exc, DomainError):  # the words in the configured language, the code for scripts
+            message = exc.message + (f" [{exc.reason}]" if exc.as_reason() is not None else "")
         sys.stderr.write(f"egovpm: {message}\n")
         return 1
     return 0

@@ -123,7 +123,7 @@ def test_a_missing_object_is_a_clear_404(bucket: Any, api: Any, project: Any) ->
     bucket.delete_object(Bucket=BUCKET, Key=f"{bucket.prefix}/blobs/{doc['sha256'][:2]}/{doc['sha256']}")
     r = api("staff_a").get(f"/api/v1/documents/{doc['id']}/content")
     assert r.status_code == 404
-    assert r.json()["code"] == "not_found" and "missing" in r.json()["message"]
+    assert r.json()["code"] == "not_found" and r.json()["reason"]["code"] == "blob_missing"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,16 +11,16 @@ The API body of api.md keeps its shape and gains the machine-readable form besid
 (core/api.py::exception_handler)::
 
     {"code": "invalid",                                   # the API code integrators test
-     "message": "生效日期不得早于上一阶段操作（2025-03-10）。",
-     "details": {"effective_date": "不得早于上一阶段操作（2025-03-10）。"},
-     "reason": {"code": "effective_date_before_previous", "params": {"previous": "2025-03-10"}},
+     "message": "生效日期不能早于上一阶段操作的生效日期（2025-03-10）。",
+     "details": {"effective_date": "不得早于上一阶段操作的日期（2025-03-10）。"},
+     "reason": {"code": "effective_date_before_previous", "params": {"date": "2025-03-10"}},
      "details_codes": {"effective_date": {"code": "before_previous_event",
                                           "params": {"previous": "2025-03-10"}}}}
 
 The API `code` stays what it was before codes existed: a reason registered as *public* answers
 with its own value (`duplicate_code`, `stale_version`, `not_latest` …); every other reason answers
 with its class's generic code (`invalid`, `not_found`, `forbidden`, `conflict`). docs/errors.md
-and ADR 0011 explain the scheme; tests/core/test_error_codes.py keeps it honest (no literal
+and ADR 0012 explain the scheme; tests/core/test_error_codes.py keeps it honest (no literal
 codes, every code registered and translated).
 """
 
