@@ -449,3 +449,30 @@ def test_audit_page_and_api_share_one_filterset(
     assert refused.status_code == 200 and "YYYY-MM-DD" in refused.content.decode()
     assert not re.findall(r'<td class="mono">(\d+)</td>', refused.content.decode()), "a refused filter shows events"
     assert everything == AuditEvent.objects.count()
+
+
+def test_review_list_ui_and_api_share_one_filterset(
+    browser: Any, api: Any, project: Any, personas: dict[str, Any]
+) -> None:
+    """The 专家评议 page and GET /api/v1/expert-reviews filter by status through one FilterSet
+    (reviews/filters.py, applied in the selector): the same reviews, and the same 400 for a status
+    that does not exist (the API used to ignore the filter, the page to drop a bad value)."""
+    from conftest import advance
+    from egovpm.reviews.models import ExpertReview
+
+    advance(project, personas, "proposal")  # the needs analysis is reviewed and concluded
+    review = ExpertReview.objects.get(project=project)
+    ui, rest = browser("ndrc"), api("ndrc")
+    for status, expected in (("concluded", {str(review.pk)}), ("open", set()), ("", {str(review.pk)})):
+        listed = {r["id"] for r in rest.get("/api/v1/expert-reviews", {"status": status}).json()["results"]}
+        assert listed == expected, status
+        page = ui.get(reverse("web:review_list"), {"status": status})
+        assert page.status_code == 200
+        shown = (
+            {str(review.pk)}
+            if reverse("web:review_detail", kwargs={"pk": review.pk}) in page.content.decode()
+            else set()
+        )
+        assert shown == expected, status
+    assert ui.get(reverse("web:review_list"), {"status": "bogus"}).status_code == 400
+    assert rest.get("/api/v1/expert-reviews", {"status": "bogus"}).status_code == 400

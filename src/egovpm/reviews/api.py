@@ -15,16 +15,18 @@ from rest_framework.views import APIView
 from egovpm.accounts.choices import Role
 from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core.api import paginated
-from egovpm.core.errors import Conflict, NotFound, template
+from egovpm.core.errors import Conflict, FieldError, InvalidInput, NotFound, template
 from egovpm.core.parsers import JSONParser
 from egovpm.core.validators import ShortText, StrictDate
 from egovpm.core.views import language_of
 from egovpm.documents import storage
 from egovpm.projects import policies as project_policies
+from egovpm.projects.errors import ProjectError
 from egovpm.reviews import policies, selectors, services
 from egovpm.reviews.choices import Recommendation, ReviewStatus
 from egovpm.reviews.docx import record_docx
 from egovpm.reviews.errors import ReviewError
+from egovpm.reviews.filters import ReviewFilter
 from egovpm.reviews.models import ExpertProfile, ExpertReview, Opinion
 
 
@@ -178,9 +180,21 @@ class ProjectReviewsView(APIView):
 
 
 class ReviewListView(APIView):
-    @extend_schema(responses={200: ReviewOut(many=True)}, description="NDRC: every review; experts: their own.")
+    @extend_schema(
+        parameters=[OpenApiParameter("status", str, enum=ReviewStatus.values, description="the review's status")],
+        responses={200: ReviewOut(many=True)},
+        description="NDRC: every review; experts: their own.",
+    )
     def get(self, request: AuthenticatedRequest) -> Response:
-        reviews = selectors.review_list(user=request.user)
+        # the list's one FilterSet (reviews/filters.py), also the 专家评议 page's
+        params = ReviewFilter(request.query_params, queryset=ExpertReview.objects.none())
+        if not params.is_valid():
+            problems = {k: {"problem": "; ".join(map(str, v))} for k, v in params.errors.items()}
+            raise InvalidInput(
+                ProjectError.INVALID_FILTER,
+                fields={k: FieldError(ProjectError.FILTER_VALUE, p) for k, p in problems.items()},
+            )
+        reviews = selectors.review_list(user=request.user, status=params.form.cleaned_data.get("status") or "")
         return paginated(request, self, reviews, ReviewOut, context={"user": request.user})
 
 

@@ -18,6 +18,7 @@ from egovpm.projects.models import Project
 from egovpm.reviews import policies
 from egovpm.reviews.choices import ReviewStatus
 from egovpm.reviews.errors import ReviewError
+from egovpm.reviews.filters import ReviewFilter
 from egovpm.reviews.models import ExpertProfile, ExpertReview, NeedsAnalysis, Opinion, PanelMember, Specialty
 from egovpm.rules import engine
 
@@ -38,7 +39,7 @@ def _with_panel(qs: QuerySet[ExpertReview]) -> QuerySet[ExpertReview]:
     )
 
 
-def review_list(*, user: User, project_id: Any = None) -> QuerySet[ExpertReview]:
+def review_list(*, user: User, project_id: Any = None, status: str = "") -> QuerySet[ExpertReview]:
     """The reviews the user may read: NDRC all; experts only the panels they sit on; MoF and the
     project's own departments those of the projects in their scope. With `project_id`, that
     project's (404 outside scope, 403 for roles that do not read reviews)."""
@@ -59,7 +60,12 @@ def review_list(*, user: User, project_id: Any = None) -> QuerySet[ExpertReview]
                 project__participations__department_id=user.department_id
             )
         qs = qs.filter(pk__in=ExpertReview.objects.filter(mine).values("pk"))
-    return _with_panel(qs).order_by("-formed_at")
+    # The list's one FilterSet (reviews/filters.py), the API's and the page's; a value the callers
+    # did not validate selects nothing.
+    filters = ReviewFilter({"status": status}, queryset=qs)
+    if not filters.is_valid():
+        return qs.none()
+    return _with_panel(filters.qs).order_by("-formed_at")
 
 
 def review_for(*, user: User, review_id: Any) -> ExpertReview:

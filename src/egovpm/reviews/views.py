@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +29,7 @@ from egovpm.projects.models import Project
 from egovpm.reviews import api, policies, selectors, services
 from egovpm.reviews.choices import ReviewStatus
 from egovpm.reviews.errors import ReviewError
+from egovpm.reviews.filters import ReviewFilter
 from egovpm.reviews.forms import (
     CoAuthorsForm,
     ConcludeForm,
@@ -155,10 +156,12 @@ def tab_context(request: AuthenticatedHttpRequest, project: Project, **forms: An
 @login_required
 def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    status = request.GET.get("status", "")
-    reviews = selectors.review_list(user=user)
-    if status in ReviewStatus.values:
-        reviews = reviews.filter(status=status)
+    # The list's FilterSet, the same as the API's: a status it refuses is a 400, never ignored.
+    filters = ReviewFilter(request.GET, queryset=ExpertReview.objects.none())
+    if not filters.is_valid():
+        raise BadRequest("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in filters.errors.items()))
+    status = filters.form.cleaned_data.get("status") or ""
+    reviews = selectors.review_list(user=user, status=status)
     return render(
         request,
         "reviews/list.html",
