@@ -273,3 +273,31 @@ def test_no_code_matches_english_text_to_choose_words() -> None:
         text = path.read_text(encoding="utf-8")
         for pattern in (r"in error\.message", r"error\.message\.startswith", r"str\(detail\)\.startswith"):
             assert not re.search(pattern, text), (path, pattern)
+
+
+@pytest.mark.django_db
+def test_the_same_refusal_on_a_page_in_chinese_and_in_english(personas: Any, project: Any) -> None:
+    """The UI renders the field's code in the page's language: the words are not matched anywhere."""
+    from django.test import Client
+    from django.urls import reverse
+
+    pages = {}
+    for language in ("zh-hans", "en"):
+        c = Client()
+        c.force_login(personas["staff_a"])
+        c.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        r = c.post(
+            reverse("web:project_transition", kwargs={"pk": project.pk}),
+            {"action": "submit_needs_analysis", "effective_date": "2026-11-21", "comment": "说明"},
+        )
+        assert r.status_code == 400
+        pages[language] = r.content.decode()
+    assert "日期不能晚于今天" in pages["zh-hans"] and "The date may not lie in the future." not in pages["zh-hans"]
+    assert "The date may not lie in the future." in pages["en"] and "日期不能晚于今天" not in pages["en"]
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_path_answers_with_a_code(api: Any) -> None:
+    r = api("staff_a").post("/api/v1/no-such-thing", {}, format="json")
+    assert r.status_code == 404
+    assert r.json()["code"] == "not_found" and r.json()["reason"] == {"code": "no_such_endpoint", "params": {}}

@@ -144,6 +144,7 @@ class CoreError(ErrorCode):
 
     INVALID = "invalid"
     NOT_FOUND = "not_found"
+    NO_SUCH_ENDPOINT = "no_such_endpoint"
     FORBIDDEN = "forbidden"
     CONFLICT = "conflict"
     RULE_VIOLATION = "rule_violation"
@@ -173,6 +174,7 @@ register(
     {
         CoreError.INVALID: _("The input was not accepted; check the fields named in the details."),
         CoreError.NOT_FOUND: _("Not found."),
+        CoreError.NO_SUCH_ENDPOINT: _("No such API endpoint."),
         CoreError.FORBIDDEN: _("You may not do this."),
         CoreError.CONFLICT: _("This conflicts with the current state; reload and try again."),
         CoreError.RULE_VIOLATION: _("The action is blocked by the rules below; nothing was changed."),

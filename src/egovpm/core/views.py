@@ -25,4 +25,13 @@ def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonRespon
     """An unknown path under /api/ answers in the API's error body, not an HTML page — for every
     method: exempt from the CSRF check, which would otherwise answer a POST with Django's HTML 403
     (nothing is changed here, so there is nothing to forge)."""
-    return JsonResponse({"code": "not_found", "message": "no such API endpoint", "details": None}, status=404)
+    from egovpm.core.errors import CoreError, render
+
+    body = {
+        "code": "not_found",
+        "message": render(CoreError.NO_SUCH_ENDPOINT),
+        "details": None,
+        "reason": {"code": str(CoreError.NO_SUCH_ENDPOINT), "params": {}},
+        "details_codes": None,
+    }
+    return JsonResponse(body, status=404)
