@@ -52,7 +52,7 @@ class TokenView(APIView):
         description="Exchange a username and password for a Bearer token. The token expires after the "
         "security policy's token lifetime (EGOVPM_TOKEN_LIFETIME_DAYS, 30 days by default): then 401.",
     )
-    @errors(400, 401, 403)
+    @errors(400, 401, 403, 415)
     def post(self, request: Request) -> Response:
         data = TokenIn(data=request.data)
         data.is_valid(raise_exception=True)

@@ -68,6 +68,7 @@ ERROR_DESCRIPTIONS = {
     "403": "forbidden: your role may not do this",
     "404": "not_found: missing, or outside your scope (the two are indistinguishable)",
     "409": "conflict: a rule or the object's state blocks the action (details.violations)",
+    "415": "unsupported_media_type: a body in a media type the operation does not read",
 }
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -125,6 +126,8 @@ class AutoSchema(SpectacularAutoSchema):
             codes.append("404")
         if self.method not in SAFE_METHODS:
             codes.append("409")
+        if self._get_request_body() is not None:
+            codes.append("415")
         return codes
 
     def _error_ref(self) -> dict[str, str]:
