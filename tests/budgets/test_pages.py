@@ -172,3 +172,33 @@ def test_nav_entry_replaces_the_placeholder(personas: dict[str, Any]) -> None:
     body = login("staff_a").get(reverse("web:inbox")).content.decode()
     assert 'href="/budgets/"' in body
     assert login("expert_assigned").get(reverse("web:budgets_queue")).status_code == 403
+
+
+def test_queue_page_and_api_list_share_one_filterset(built: Any, personas: dict[str, Any], api: Any) -> None:
+    """The 概算调整 queue and GET /projects/{id}/adjustments filter through one FilterSet
+    (budgets/filters.py, applied in the selectors): route and lead department select the same
+    request in both, and a route that does not exist is a 400 in both (the API ignored filters)."""
+    lines = lines_of(built)
+    first, second = sorted(lines)[:2]
+    adjustment = request(
+        personas["staff_a"], built, {first: str(lines[first] - 1000), second: str(lines[second] + 1000)}
+    )
+    assert adjustment.route == "self_approval"
+    page, rest = login("staff_a"), api("staff_a")
+    url = reverse("api:adjustments", kwargs={"project_id": built.pk})
+    moa = built.lead_department.code
+    for params, expected in (
+        ({}, True),
+        ({"route": "self_approval"}, True),
+        ({"route": "ndrc_approval"}, False),
+        ({"department": moa}, True),
+        ({"department": "mob"}, False),
+        ({"route": "self_approval", "status": "pending"}, True),
+    ):
+        queue = page.get(reverse("web:budgets_queue"), params)
+        assert queue.status_code == 200, params
+        assert (built.code in queue.content.decode()) is expected, params
+        listed = [a["number"] for a in rest.get(url, params).json()["results"]]
+        assert listed == ([adjustment.number] if expected else []), params
+    assert page.get(reverse("web:budgets_queue"), {"route": "fast_track"}).status_code == 400
+    assert rest.get(url, {"route": "fast_track"}).status_code == 400

@@ -93,8 +93,9 @@ LISTS = {
     ("audit_admin", "audit"): 6,
     ("staff_a", "review_list"): 7,
     ("ndrc", "review_list"): 7,
-    ("staff_a", "budgets_queue"): 8,
-    ("ndrc", "budgets_queue"): 8,
+    # + the departments of the lead-department filter
+    ("staff_a", "budgets_queue"): 9,
+    ("ndrc", "budgets_queue"): 9,
     ("staff_a", "report_home"): 7,
     ("ndrc", "report_home"): 7,
     ("staff_a", "inbox"): 14,

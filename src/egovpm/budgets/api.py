@@ -16,8 +16,9 @@ from rest_framework.views import APIView
 
 from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.budgets import policies, selectors, services
-from egovpm.budgets.choices import Reason
+from egovpm.budgets.choices import AdjustmentStatus, Reason, Route
 from egovpm.budgets.errors import BudgetError
+from egovpm.budgets.filters import AdjustmentFilter
 from egovpm.budgets.models import Adjustment, Expenditure
 from egovpm.budgets.xlsx import read_expenditures
 from egovpm.core.api import Pagination, paginated
@@ -25,6 +26,7 @@ from egovpm.core.errors import CoreError, FieldError, InvalidInput
 from egovpm.core.money import parse_amount
 from egovpm.core.validators import ShortText, StrictDate, parse_as_of
 from egovpm.projects import policies as project_policies
+from egovpm.projects.errors import ProjectError
 from egovpm.projects.models import Project
 from egovpm.rules.facts_budgets import exact_ratio
 
@@ -269,10 +271,26 @@ def _adjustment_out(adjustment: Adjustment) -> dict[str, Any]:
 
 
 class AdjustmentListView(APIView):
-    @extend_schema(responses={200: AdjustmentOut(many=True)})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("route", str, enum=Route.values, description="self_approval or ndrc_approval"),
+            OpenApiParameter("status", str, enum=AdjustmentStatus.values, description="the request's status"),
+            OpenApiParameter("department", str, description="lead department code"),
+        ],
+        responses={200: AdjustmentOut(many=True)},
+    )
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id)
-        qs = selectors.adjustment_list(project=project)
+        # the adjustments' one FilterSet (budgets/filters.py), also the 概算调整 queue page's
+        params = AdjustmentFilter(request.query_params, queryset=Adjustment.objects.none())
+        if not params.is_valid():
+            problems = {k: {"problem": "; ".join(map(str, v))} for k, v in params.errors.items()}
+            raise InvalidInput(
+                ProjectError.INVALID_FILTER,
+                fields={k: FieldError(ProjectError.FILTER_VALUE, p) for k, p in problems.items()},
+            )
+        chosen = {k: v for k, v in params.form.cleaned_data.items() if v}
+        qs = selectors.adjustment_list(project=project, params=chosen)
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(AdjustmentOut(page, many=True).data)

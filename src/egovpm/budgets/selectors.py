@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import QuerySet, Sum
 
 from egovpm.accounts.models import User
+from egovpm.budgets import filters
 from egovpm.budgets.choices import AdjustmentStatus, Route
 from egovpm.budgets.models import Adjustment, Baseline, Estimate, EstimateLine, Expenditure
 from egovpm.core import clock
@@ -146,13 +147,14 @@ def budget_execution(*, project: Project, as_of: dt.date | None = None) -> dict[
     }
 
 
-def adjustment_list(*, project: Project) -> QuerySet[Adjustment]:
-    return (
+def adjustment_list(*, project: Project, params: dict[str, Any] | None = None) -> QuerySet[Adjustment]:
+    """The project's adjustment requests, newest first, filtered by `params` (budgets/filters.py)."""
+    qs = (
         Adjustment.objects.filter(project=project)
         .select_related("requested_by", "decided_by", "filed_by", "acknowledged_by", "filing_document")
         .prefetch_related("items")
-        .order_by("-number")
     )
+    return filters.apply(qs, params).order_by("-number")
 
 
 def adjustment_for(*, user: User, adjustment_id: Any, for_update: bool = False) -> Adjustment:
@@ -189,12 +191,16 @@ def expenditure_list(*, project: Project) -> QuerySet[Expenditure]:
     )
 
 
-def ndrc_queue(*, user: User) -> dict[str, list[Adjustment]]:
+def ndrc_queue(*, user: User, params: dict[str, Any] | None = None) -> dict[str, list[Adjustment]]:
     """Across the user's projects: NDRC-route requests waiting for a decision, approved
-    self-approvals not yet filed, and filings not yet acknowledged."""
+    self-approvals not yet filed, and filings not yet acknowledged — filtered by `params`
+    (budgets/filters.py: route, lead department)."""
     projects = policies.restrict(user)
-    base = Adjustment.objects.filter(project__in=projects).select_related(
-        "project", "project__lead_department", "requested_by"
+    base = filters.apply(
+        Adjustment.objects.filter(project__in=projects).select_related(
+            "project", "project__lead_department", "requested_by"
+        ),
+        params,
     )
     return {
         "ndrc_pending": list(

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egovpm.accounts.choices import Role
-from egovpm.accounts.models import User
+from egovpm.accounts.models import Department, User
 from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.budgets import policies, selectors, services
 from egovpm.budgets.choices import ADJUSTABLE_STAGES, ESTIMATE_EDITABLE_STAGES, AdjustmentStatus, Route
 from egovpm.budgets.errors import BudgetError
+from egovpm.budgets.filters import AdjustmentFilter
 from egovpm.budgets.forms import AdjustmentForm, DecideForm, EstimateForm, ExpenditureForm, FileForm, ImportForm
 from egovpm.budgets.models import Adjustment
 from egovpm.budgets.xlsx import read_expenditures, template_bytes
@@ -466,11 +468,24 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not may_see_queue(user):
         raise Forbidden(BudgetError.NO_QUEUE)
-    lists = selectors.ndrc_queue(user=user)
+    # The adjustments' FilterSet, the same as the API list's: a value it refuses is a 400.
+    params = AdjustmentFilter(request.GET, queryset=Adjustment.objects.none())
+    if not params.is_valid():
+        raise BadRequest("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in params.errors.items()))
+    chosen = {k: v for k, v in params.form.cleaned_data.items() if v}
+    lists = selectors.ndrc_queue(user=user, params=chosen)
     return render(
         request,
         "budgets/queue.html",
-        {"lists": lists, "is_ndrc": user.has_role(Role.NDRC_OFFICER), "today": clock.today()},
+        {
+            "lists": lists,
+            "is_ndrc": user.has_role(Role.NDRC_OFFICER),
+            "today": clock.today(),
+            "route": chosen.get("route", ""),
+            "department": chosen.get("department", ""),
+            "routes": Route.choices,
+            "departments": Department.objects.order_by("kind", "code"),
+        },
     )
 
 
