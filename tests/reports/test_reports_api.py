@@ -319,6 +319,8 @@ def test_refused_writes_change_nothing_across_personas(building: Any, api: Any, 
     earlier builder): refused submits, returns and acknowledgements write nothing. The builders set up
     the state an endpoint needs (a submitted report for a return) whoever asks, so the rows are counted
     after the set-up and again after the refused request."""
+    from django.db import transaction
+
     from api.endpoints import Ctx
     from api.endpoints_reports import ENDPOINTS
     from egovpm.reports.models import ReportAcknowledgement, ReportReturn, ReportSubmission
@@ -334,11 +336,13 @@ def test_refused_writes_change_nothing_across_personas(building: Any, api: Any, 
         for e in ENDPOINTS:
             if not e.project_scoped or e.method == "get" or e.name == "report-acknowledge":
                 continue
-            call = e.build(Ctx(side="own", persona=persona, project=building, personas=personas))
-            before = rows()
-            r = getattr(api(persona), e.method)(call.path, data=call.data, format=call.format)
-            assert r.status_code in (403, 404), (e.name, persona, r.status_code)
-            assert rows() == before, (e.name, persona)
+            with transaction.atomic():  # each case from the same starting state, undone afterwards
+                call = e.build(Ctx(side="own", persona=persona, project=building, personas=personas))
+                before = rows()
+                r = getattr(api(persona), e.method)(call.path, data=call.data, format=call.format)
+                assert r.status_code in (403, 404), (e.name, persona, r.status_code)
+                assert rows() == before, (e.name, persona)
+                transaction.set_rollback(True)
 
 
 def test_sections_must_be_text(building: Any, api: Any) -> None:
