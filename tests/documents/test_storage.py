@@ -263,3 +263,22 @@ def test_the_grace_period_is_an_option(capsys: Any, damaged_store: dict[str, Any
     assert str(damaged_store["stale"][0]) not in out
     code, _ = run(capsys, "storage", "check", "--older-than", "0")
     assert code == 2
+
+
+def test_an_upload_reusing_an_old_orphan_blob_is_spared_by_repair(media_root: Path, db: Any) -> None:
+    """Race between `storage check --repair` and an upload of the same bytes: the upload finds the
+    blob already stored (an old orphan) and re-uses it; until its row commits, the blob must look
+    young, or the repair deletes it under the new row."""
+    from egovpm.documents import maintenance
+
+    content = b"the same bytes again"
+    sha = hashlib.sha256(content).hexdigest()
+    storage.store(content, sha)
+    age(storage.blob_path(sha), 2 * 3600)
+    assert [b.sha256 for b in maintenance.check().orphans] == [sha]  # an old orphan
+
+    storage.store(content, sha)  # a new upload of the same bytes; its row is not committed yet
+    finding = maintenance.check()
+    assert finding.orphans == [] and finding.young_unreferenced == 1
+    maintenance.repair(finding)
+    assert storage.read(sha) == content

@@ -126,8 +126,14 @@ def store(data: bytes, sha256: str) -> None:
 
 def _local_place(tmp: Path, sha256: str) -> None:
     path = blob_path(sha256)
-    if path.exists():
+    try:
+        # A dedupe hit: the upload re-uses this blob. Refresh its mtime so that `storage check
+        # --repair` (which spares blobs younger than its grace period) cannot take it for an old
+        # orphan before this upload's row commits (docs/operations.md, "Storage check and uploads").
+        os.utime(path)
         return
+    except FileNotFoundError:
+        pass  # not stored yet (or removed by a repair a moment ago): place it
     path.parent.mkdir(parents=True, exist_ok=True)
     os.chmod(tmp, 0o440)
     try:
