@@ -14,6 +14,7 @@ from typing import Any
 
 
 def probe() -> dict[str, Any]:
+    from egovpm.accounts.models import ApiToken
     from egovpm.audit.models import AuditEvent
     from egovpm.budgets.models import Expenditure
     from egovpm.documents import storage
@@ -42,6 +43,7 @@ def probe() -> dict[str, Any]:
     return {
         "counts": {m._meta.label_lower: m._base_manager.count() for m in backed_up_models()},
         "documents": len(documents),
+        "api_tokens": ApiToken.objects.count(),
         "attachments": len(attachments),
         "digest_mismatches": bad,
         # a microsecond timestamp, a JSON field and a Chinese string of every audit event

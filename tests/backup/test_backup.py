@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import sqlite3
 import tarfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -47,10 +46,18 @@ def run(capsys: Any, *argv: str) -> tuple[int, str, str]:
 def source(clock: Any, capsys: Any, tmp_path: Path) -> tuple[Path, dict[str, Any]]:
     """The demo data in this database (events stamped with microseconds), its probe, its backup."""
     from egovpm import demo
+    from egovpm.accounts.models import ApiToken, User
 
     clock.set_now(MICRO)
     demo.load()
     clock.set_now(NOW)
+    # a client's API token: it must not travel (a token revoked after the backup would come back)
+    ApiToken.objects.create(
+        user=User.objects.order_by("pk").first(),
+        key_hash=ApiToken.hash("token-of-a-client"),
+        created_at=NOW,
+        expires_at=NOW + dt.timedelta(days=30),
+    )
     before = probe()
     archive = tmp_path / "egovpm.backup.tar"
     code, out, err = run(capsys, "backup", str(archive))
@@ -68,11 +75,14 @@ def test_backup_archive_holds_every_table_and_file_with_both_digests(source: Any
         assert fh is not None
         manifest = json.loads(fh.read())
         members = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.name != "manifest.json"}  # type: ignore[union-attr]
-    assert manifest["format"] == "egovpm-backup" and manifest["format_version"] == 1
+    assert manifest["format"] == "egovpm-backup" and manifest["format_version"] == 2
     assert manifest["source_engine"] == connection.vendor
     counts = {e["label"]: e["rows"] for e in manifest["models"]}
     assert counts == before["counts"]  # every table, every row (sessions left out on purpose)
-    assert "sessions.session" not in counts and manifest["excluded"] == ["sessions.session"]
+    # sessions and API tokens left out on purpose: clients log in again after a restore
+    assert manifest["excluded"] == ["accounts.apitoken", "sessions.session"]
+    assert "sessions.session" not in counts and "accounts.apitoken" not in counts
+    assert not any("apitoken" in name for name in members) and before["api_tokens"] == 1
     for app in ("accounts", "audit", "projects", "documents", "budgets", "reports", "reviews", "security", "archives"):
         assert any(label.startswith(f"{app}.") and n for label, n in counts.items()), app
     assert set(members) == set(manifest["files"])
@@ -127,6 +137,7 @@ def test_restore_into_an_empty_database_loses_nothing(source: Any, tmp_path: Pat
         k: v for k, v in before["counts"].items() if k not in audit
     }
     assert after["digest_mismatches"] == [] and after["documents"] == before["documents"] > 0
+    assert before["api_tokens"] == 1 and after["api_tokens"] == 0  # clients log in again
     # every event as it was — microseconds, JSON and Chinese text included — then the restore's own
     assert any(at.endswith(".123457+00:00") for _s, at, _r, _n in before["events"])
     assert after["events"][: len(before["events"])] == before["events"]
@@ -153,10 +164,9 @@ def test_restore_needs_the_same_audit_key(source: Any, tmp_path: Path) -> None:
     wrong = target_env(tmp_path / "target", EGOVPM_AUDIT_KEY="another-key-" + "x" * 40)
     done = egovpm(wrong, "restore", str(archive))
     assert done.returncode == 1, done.stdout
-    assert "audit" in done.stderr and "key" in done.stderr and done.stderr.count("\n") == 1
-    with sqlite3.connect(tmp_path / "target" / "db.sqlite3") as db:
-        assert db.execute("SELECT count(*) FROM audit_auditevent").fetchone() == (0,)
-        assert db.execute("SELECT count(*) FROM accounts_user").fetchone() == (0,)
+    assert "audit key" in done.stderr and "manifest" in done.stderr and done.stderr.count("\n") == 1
+    # the manifest's MAC is checked first: the target database is not even created
+    assert not (tmp_path / "target" / "db.sqlite3").exists()
     right = target_env(tmp_path / "target")
     assert egovpm(right, "restore", str(archive)).returncode == 0
 
@@ -203,36 +213,76 @@ def test_tampered_archive_is_refused_and_nothing_changes(
     }
 
 
-def test_edited_manifest_is_refused_before_an_empty_database_is_touched(
-    source: Any, tmp_path: Path, one_line: Callable[[str], None]
-) -> None:
-    """An edited data file whose SHA-256 is recomputed in the manifest still fails on its SM3; the
-    empty target is not even created."""
-    archive, _before = source
+def _manifest_of(archive: Path) -> dict[str, Any]:
     with tarfile.open(archive) as tar:
         fh = tar.extractfile("manifest.json")
         assert fh is not None
-        manifest = json.loads(fh.read())
-    name = "data/accounts.department.jsonl"
+        return dict(json.loads(fh.read()))
 
-    def change(member: str, data: bytes) -> bytes | None:
-        if member == name:
-            edited = data.replace("国家发展和改革委员会".encode(), "国家发展改革委".encode(), 1)
-            manifest["files"][name]["sha256"] = hashlib.sha256(edited).hexdigest()
-            manifest["files"][name]["size"] = len(edited)
+
+def _forge(archive: Path, out: Path, edit: Callable[[bytes], bytes], member: str) -> dict[str, Any]:
+    """Edit one data file and recompute its size, SHA-256 and SM3 in the manifest (keeping the
+    manifest's MAC, which cannot be recomputed without the audit key)."""
+    manifest = _manifest_of(archive)
+
+    def change(name: str, data: bytes) -> bytes | None:
+        if name == member:
+            edited = edit(data)
+            manifest["files"][name] = {
+                "size": len(edited),
+                "sha256": hashlib.sha256(edited).hexdigest(),
+                "sm3": hashlib.new("sm3", edited).hexdigest(),
+            }
             return edited
         return data
 
-    bad = tmp_path / "forged.tar"
-    rewrite(archive, bad, change)
-    final = tmp_path / "forged2.tar"
-    rewrite(bad, final, lambda m, d: json.dumps(manifest).encode() if m == "manifest.json" else d)
+    half = out.with_suffix(".half")
+    rewrite(archive, half, change)
+    rewrite(half, out, lambda m, d: json.dumps(manifest).encode() if m == "manifest.json" else d)
+    return manifest
+
+
+def _promote_to_sys_admin(data: bytes) -> bytes:
+    """Every user of the archive made a superuser with a known password hash."""
+    lines = []
+    for line in data.decode().splitlines():
+        row = json.loads(line)
+        row.update(is_superuser=True, is_staff=True, password="md5$salt$" + "0" * 32)  # noqa: S105 (a forgery)
+        lines.append(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_manifest_with_every_digest_recomputed_is_refused_by_its_mac(
+    source: Any, tmp_path: Path, one_line: Callable[[str], None]
+) -> None:
+    """Rows edited (users promoted, password hashes replaced) and every size, SHA-256 and SM3
+    recomputed: the manifest's HMAC-SM3 (audit key) does not match; refused before the empty
+    target database is even created."""
+    archive, _before = source
+    manifest = _manifest_of(archive)
+    assert manifest["key_id"].startswith("k") and len(manifest["mac"]) == 64
+    forged = tmp_path / "forged.tar"
+    _forge(archive, forged, _promote_to_sys_admin, "data/accounts.user.jsonl")
     env = target_env(tmp_path / "target")
-    done = egovpm(env, "restore", str(final))
+    done = egovpm(env, "restore", str(forged))
     assert done.returncode == 1
     one_line(done.stderr)
-    assert name in done.stderr and "SM3" in done.stderr
+    assert "manifest.json does not match its MAC" in done.stderr
     assert not (tmp_path / "target" / "db.sqlite3").exists()
+
+
+@pytest.mark.parametrize("strip", [("mac",), ("mac", "key_id")])
+def test_an_unsigned_manifest_is_refused(
+    strip: tuple[str, ...], source: Any, capsys: Any, tmp_path: Path, one_line: Callable[[str], None]
+) -> None:
+    archive, _before = source
+    manifest = {k: v for k, v in _manifest_of(archive).items() if k not in strip}
+    bad = tmp_path / "unsigned.tar"
+    rewrite(archive, bad, lambda m, d: json.dumps(manifest).encode() if m == "manifest.json" else d)
+    code, _out, err = run(capsys, "restore", str(bad))
+    assert code == 1
+    one_line(err)
+    assert "not signed" in err
 
 
 def test_non_empty_database_is_refused(source: Any, capsys: Any, one_line: Callable[[str], None]) -> None:

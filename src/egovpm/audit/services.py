@@ -67,6 +67,11 @@ def _mac(key: bytes, payload: Any) -> str:
     return hmac.new(key, _canonical(payload), MAC_ALGORITHM).hexdigest()
 
 
+def payload_mac(key: bytes, payload: Any) -> str:
+    """HMAC-SM3 over the canonical JSON of `payload` (backup manifests use it with the audit key)."""
+    return _mac(key, payload)
+
+
 # --- what is hashed ------------------------------------------------------------------------------
 
 

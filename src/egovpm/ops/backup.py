@@ -33,6 +33,7 @@ import contextlib
 import datetime as dt
 import decimal
 import hashlib
+import hmac
 import io
 import json
 import os
@@ -56,13 +57,15 @@ from egovpm.core import clock
 from egovpm.core.errors import InvalidInput
 
 FORMAT = "egovpm-backup"
-FORMAT_VERSION = 1
+# 2: the manifest carries "key_id" and "mac" (HMAC-SM3 with the audit key); API tokens left out
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 CHUNK = 1024 * 1024
 
-# Left out on purpose: sessions are short-lived and tied to the source's secret key; users log in
-# again after a restore (API tokens are kept).
-EXCLUDED = {"sessions.session"}
+# Left out on purpose: sessions are short-lived and tied to the source's secret key, and API tokens
+# would come back to life after being revoked on the source since the backup; users and clients
+# log in again after a restore.
+EXCLUDED = {"sessions.session", "accounts.apitoken"}
 
 # Rows that `egovpm migrate` itself creates in an empty database: content types and permissions
 # (post_migrate) and the default specialties (reviews 0002). An empty target may hold these; the
@@ -277,6 +280,7 @@ def backup(path: str | os.PathLike[str]) -> Summary:
                 "models": model_entries,
                 "files": files,
             }
+            manifest = _signed(manifest)
             data = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mtime, info.mode = len(data), int(created_at.timestamp()), 0o440
@@ -383,6 +387,7 @@ def verify(path: str | os.PathLike[str]) -> dict[str, Any]:
             if MANIFEST not in names:
                 raise BackupRefused("archive refused: no manifest.json (not an egovpm backup)")
             manifest = _read_manifest(tar)
+            _refuse_unsigned(manifest)
             listed: dict[str, dict[str, Any]] = manifest["files"]
             extra = sorted(set(names) - set(listed) - {MANIFEST})
             missing = sorted(set(listed) - set(names))
@@ -420,6 +425,35 @@ def _read_manifest(tar: tarfile.TarFile) -> dict[str, Any]:
         if not isinstance(manifest.get(key), kind):
             raise BackupRefused(f"archive refused: manifest.json has no valid {key!r}")
     return manifest
+
+
+def _signed(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The manifest with the audit key's id and an HMAC-SM3 over the rest of it, so that a row
+    edited in the archive cannot be passed off by recomputing every digest (the restore needs the
+    source's audit key anyway: docs/operations.md)."""
+    from egovpm.audit.services import current_key, payload_mac
+
+    key_id, key = current_key()
+    body = {**manifest, "key_id": key_id}
+    return {**body, "mac": payload_mac(key, body)}
+
+
+def _refuse_unsigned(manifest: dict[str, Any]) -> None:
+    """The manifest's MAC, checked before anything else in it is believed."""
+    from egovpm.audit.services import known_keys, payload_mac
+
+    key_id, mac = manifest.get("key_id"), manifest.get("mac")
+    if not isinstance(key_id, str) or not isinstance(mac, str):
+        raise BackupRefused("archive refused: manifest.json is not signed (no key_id/mac)")
+    key = known_keys().get(key_id)
+    if key is None:
+        raise BackupRefused(
+            f"archive refused: manifest.json is signed with audit key {key_id}, which is neither EGOVPM_AUDIT_KEY "
+            "nor in EGOVPM_AUDIT_OLD_KEYS here: is the audit key the same as the source's?"
+        )
+    body = {k: v for k, v in manifest.items() if k != "mac"}
+    if not hmac.compare_digest(mac, payload_mac(key, body)):
+        raise BackupRefused("archive refused: manifest.json does not match its MAC (edited after the backup)")
 
 
 def _member_digests(tar: tarfile.TarFile, member: tarfile.TarInfo) -> dict[str, Any]:
