@@ -190,6 +190,70 @@ def test_a_head_ahead_of_its_rows_breaks(tamper: None, db: Any) -> None:
     assert any("has no rows" in p for p in problems())
 
 
+def test_every_chain_has_a_keyed_head_from_the_first_write(db: Any) -> None:
+    write(1)
+    heads = {h.id: h for h in AuditHead.objects.all()}
+    assert set(heads) == set(range(services.AUDIT_CHAINS))
+    _, key = services.current_key()
+    for chain, head in heads.items():
+        if head.seq == 0:
+            assert head.mac == services.head_mac(key, chain, 0, services.GENESIS)
+    assert audit_chain_verify() == []
+
+
+def test_a_chain_erased_with_its_head_breaks(tamper: None, spread: None) -> None:
+    """Plain `verify`, no checkpoint: every chain must have a head once any has."""
+    events = write(20)
+    chain = events[0].chain
+    AuditEvent.objects.filter(chain=chain).delete()
+    AuditHead.objects.filter(id=chain).delete()
+    assert audit_chain_verify() == [0]
+    assert problems() == [f"chain {chain}: head is missing (chain erased?)"]
+
+
+def test_a_chain_whose_head_is_reset_to_link_0_breaks(tamper: None, spread: None) -> None:
+    """Even with the key: a head at link 0 while its chain has rows is a reset."""
+    events = write(10)
+    chain = events[0].chain
+    _, key = services.current_key()
+    genesis_mac = services.head_mac(key, chain, 0, services.GENESIS)
+    AuditHead.objects.filter(id=chain).update(seq=0, hash=services.GENESIS, mac=genesis_mac)
+    assert audit_chain_verify() != []
+    assert any(f"chain {chain}: head was reset to link 0" in p for p in problems())
+
+
+def test_an_unused_chain_head_with_another_mac_breaks(tamper: None, db: Any) -> None:
+    """The heads of chains without rows are under their MAC too (a head at link 0 copied from
+    another chain, or written without the key, does not pass)."""
+    with transaction.atomic():
+        events = write(2)
+    unused = next(c for c in range(services.AUDIT_CHAINS) if c != events[0].chain)
+    other = AuditHead.objects.exclude(id__in=[unused, events[0].chain]).first()
+    AuditHead.objects.filter(id=unused).update(mac=other.mac)
+    assert any(f"chain {unused}: head at link 0 does not match its MAC" in p for p in problems())
+    AuditHead.objects.filter(id=unused).update(mac="")
+    assert audit_chain_verify() == [0]
+
+
+def test_migration_0005_gives_older_heads_their_genesis_mac(tamper: None, db: Any) -> None:
+    """Heads written at link 0 without a MAC by earlier code, and the chains a first-release
+    upgrade (0003) left without a head, are brought in line; a chain with rows is left alone."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    with transaction.atomic():
+        events = write(3)
+    used = set(AuditEvent.objects.values_list("chain", flat=True))
+    assert events[0].chain in used
+    AuditHead.objects.exclude(id__in=used).filter(id__lt=10).update(mac="")
+    AuditHead.objects.exclude(id__in=used).filter(id__gte=10).delete()
+    assert audit_chain_verify() != []
+    import_module("egovpm.audit.migrations.0005_genesis_head_macs").forward(apps, None)
+    assert audit_chain_verify() == []
+    assert AuditHead.objects.count() == services.AUDIT_CHAINS
+
+
 # --- the key -------------------------------------------------------------------------------------
 
 
@@ -294,13 +358,30 @@ def test_checkpoint_catches_a_replayed_head(tamper: None, db: Any, tmp_path: Any
     assert any(f"chain {chain} is shorter than link" in p for _s, p in report.problems)
 
 
-def test_checkpoint_catches_a_whole_chain_removed(tamper: None, spread: None) -> None:
+def test_a_whole_chain_removed_and_its_head_reset_breaks(tamper: None, spread: None) -> None:
     events = write(20)
     cp = services.audit_checkpoint()
     chain = events[0].chain
     AuditEvent.objects.filter(chain=chain).delete()
     AuditHead.objects.filter(id=chain).update(seq=0, hash=services.GENESIS, mac="")
-    assert audit_chain_verify() == []
+    # plain verify sees it (the head at link 0 has no valid MAC); the checkpoint too
+    assert audit_chain_verify() == [0]
+    assert any(f"chain {chain}: head at link 0 does not match its MAC" in p for p in problems())
+    assert any(f"chain {chain} is shorter than link" in p for _s, p in audit_chain_report([cp]).problems)
+
+
+def test_checkpoint_catches_a_whole_chain_removed_with_a_replayed_genesis_head(tamper: None, spread: None) -> None:
+    """An intruder who kept a copy of the chain's head from before its first link (it never
+    changes: link 0, GENESIS, its MAC) erases the chain and puts the copy back: only the checkpoint
+    can tell."""
+    events = write(20)
+    chain = events[0].chain
+    cp = services.audit_checkpoint()
+    # the copy it kept: what the head held before the chain's first link
+    genesis_mac = services.head_mac(services.current_key()[1], chain, 0, services.GENESIS)
+    AuditEvent.objects.filter(chain=chain).delete()
+    AuditHead.objects.filter(id=chain).update(seq=0, hash=services.GENESIS, mac=genesis_mac)
+    assert audit_chain_verify() == []  # the limit of any check inside the database
     assert not audit_chain_report([cp]).intact
 
 

@@ -116,10 +116,19 @@ def preferred_chain(key: str) -> int:
     return int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % AUDIT_CHAINS
 
 
+def genesis_heads(head_model: Any = AuditHead, skip: Iterable[int] = ()) -> list[Any]:
+    """The head of every chain before its first link (link 0, GENESIS), MAC'd with the current
+    key like any other head: a head reset to this state later, or removed, is noticed by verify."""
+    _key_id, key = current_key()
+    return [
+        head_model(id=c, seq=0, hash=GENESIS, mac=head_mac(key, c, 0, GENESIS))
+        for c in range(AUDIT_CHAINS)
+        if c not in set(skip)
+    ]
+
+
 def _ensure_heads() -> None:
-    AuditHead.objects.bulk_create(
-        [AuditHead(id=c, seq=0, hash=GENESIS, mac="") for c in range(AUDIT_CHAINS)], ignore_conflicts=True
-    )
+    AuditHead.objects.bulk_create(genesis_heads(), ignore_conflicts=True)
 
 
 class _Held:
@@ -278,6 +287,10 @@ def _walk(report: ChainReport, keys: dict[str, bytes]) -> dict[int, tuple[int, s
 
 
 def _check_heads(report: ChainReport, tails: dict[int, tuple[int, str, str, int]], keys: dict[str, bytes]) -> None:
+    """Every chain has a head once any has (all are created together, with a MAC even before the
+    chain's first link), the head is where its rows end, and its MAC matches. So erasing a chain
+    (its rows with its head, or its rows and the head reset to link 0) is noticed without a
+    checkpoint; only a replayed copy of a genuine older head needs one."""
     heads = {h.id: h for h in AuditHead.objects.all()}
     for chain, (chain_seq, link, key_id, seq) in sorted(tails.items()):
         head = heads.get(chain)
@@ -285,13 +298,22 @@ def _check_heads(report: ChainReport, tails: dict[int, tuple[int, str, str, int]
             report.problems.append((seq, f"chain {chain}: head is missing"))
             continue
         key = keys.get(key_id)
-        if head.seq != chain_seq or head.hash != link:
+        if head.seq == 0:
+            report.problems.append((seq, f"chain {chain}: head was reset to link 0, the rows end at {chain_seq}"))
+        elif head.seq != chain_seq or head.hash != link:
             report.problems.append((seq, f"chain {chain}: head is at link {head.seq}, the rows end at {chain_seq}"))
         elif key is None or not hmac.compare_digest(head.mac, head_mac(key, chain, head.seq, head.hash)):
             report.problems.append((seq, f"chain {chain}: head does not match its MAC (rewound?)"))
+    for chain in range(AUDIT_CHAINS) if heads else ():
+        if chain not in tails and chain not in heads:
+            report.problems.append((0, f"chain {chain}: head is missing (chain erased?)"))
     for chain, head in sorted(heads.items()):
-        if chain not in tails and (head.seq != 0 or head.hash != GENESIS):
+        if chain in tails:
+            continue
+        if head.seq != 0 or head.hash != GENESIS:
             report.problems.append((0, f"chain {chain}: head is at link {head.seq} but the chain has no rows"))
+        elif not any(hmac.compare_digest(head.mac, head_mac(key, chain, 0, GENESIS)) for key in keys.values()):
+            report.problems.append((0, f"chain {chain}: head at link 0 does not match its MAC (reset?)"))
     report.chains = len(tails)
 
 
@@ -453,4 +475,6 @@ def reanchor_legacy(event_model: Any, head_model: Any) -> dict[str, Any]:
     head_model.objects.create(
         id=0, seq=marker.chain_seq, hash=marker.hash, mac=head_mac(key, 0, marker.chain_seq, marker.hash)
     )
+    # every other chain starts at link 0 with a MAC'd head (a missing head means an erased chain)
+    head_model.objects.bulk_create(genesis_heads(head_model, skip=[0]))
     return summary
