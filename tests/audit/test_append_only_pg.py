@@ -1,6 +1,7 @@
 """On PostgreSQL the database itself refuses to change or remove audit events (migration 0004):
 a `QuerySet.update()` or `.delete()` that bypasses the model's guards fails, and so does TRUNCATE,
-unless a session asks for maintenance explicitly (docs/audit.md)."""
+whatever the session sets; only the table's owner can disable the trigger, and TRUNCATE passes
+only in a test database (docs/audit.md)."""
 
 from __future__ import annotations
 
@@ -63,9 +64,38 @@ def test_inserts_still_work(project: Any, personas: dict[str, Any]) -> None:
     assert audit_chain_verify() == []
 
 
-def test_maintenance_must_be_asked_for(project: Any) -> None:
+def test_no_session_setting_opens_the_table(project: Any) -> None:
+    """0004 let any session through with `SET LOCAL egovpm.audit_maintenance = 'on'`; 0006 has no
+    such switch. Only the table's owner can disable the trigger (ALTER TABLE), and the chain still
+    tells."""
     victim = AuditEvent.objects.order_by("seq").first()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL egovpm.audit_maintenance = 'on'")
+    before = snapshot()
+    for setting in ("egovpm.audit_maintenance", "egovpm.audit_truncate"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL {setting} = 'on'")
+            AuditEvent.objects.filter(pk=victim.pk).update(action="tampered")
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL {setting} = 'on'")
+            AuditEvent.objects.filter(pk=victim.pk).delete()
+    assert snapshot() == before
+
+    from audit.tampering import disable_append_only_trigger
+
+    disable_append_only_trigger()  # the owner's privilege, not a setting
     AuditEvent.objects.filter(pk=victim.pk).update(action="tampered")
     assert audit_chain_verify() == [victim.seq]  # and the chain still tells
+
+
+def test_truncate_needs_a_test_database_as_well_as_the_flag() -> None:
+    """The function lets TRUNCATE through only in a database named test_… with the session flag
+    set; checked on its source, since a test database is the only one a test can reach."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'egovpm_audit_append_only'")
+        (source,) = cursor.fetchone()
+        cursor.execute("SELECT current_database()")
+        (name,) = cursor.fetchone()
+    assert "audit_maintenance" not in source
+    assert "current_database() LIKE 'test\\_%'" in source and "egovpm.audit_truncate" in source
+    assert name.startswith("test_")

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from audit.tampering import disable_append_only_trigger
 from conftest import NOW
 from egovpm.accounts import services as accounts
 from egovpm.audit.models import AuditEvent
@@ -30,12 +31,11 @@ def system_channel() -> Iterator[None]:
 @pytest.fixture
 def tamper(db: Any) -> None:
     """Play the intruder: on PostgreSQL the append-only trigger would refuse the edits these tests
-    make on purpose, so this test's transaction switches it off (SET LOCAL: until the rollback)."""
+    make on purpose, so this test's transaction disables it (as the table's owner; until the rollback)."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL egovpm.audit_maintenance = 'on'")
+        disable_append_only_trigger()
 
 
 def last(action: str) -> AuditEvent:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from audit.tampering import disable_append_only_trigger
 from egovpm.audit import services
 from egovpm.audit.actions import AuditAction
 from egovpm.audit.models import AuditEvent, AuditHead
@@ -24,12 +25,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def tamper(db: Any) -> None:
     """Play the intruder with database access: on PostgreSQL the append-only trigger would refuse
-    the edits these tests make on purpose, so this test's transaction switches it off."""
+    the edits these tests make on purpose, so this test's transaction disables it (as the table's
+    owner; the rollback at the end of the test enables it again)."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL egovpm.audit_maintenance = 'on'")
+        disable_append_only_trigger()
 
 
 @pytest.fixture
