@@ -19,11 +19,12 @@ from egovpm.accounts.models import ApiToken, Department
 from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core.api import error_response, paginated
 from egovpm.core.schema import errors
+from egovpm.core.validators import LongText, ShortText
 
 
 class TokenIn(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(trim_whitespace=False)
+    username = ShortText()
+    password = LongText(trim_whitespace=False)
 
 
 class TokenView(APIView):

@@ -19,7 +19,7 @@ from egovpm.archives.choices import AcceptanceResult
 from egovpm.archives.errors import ArchiveError
 from egovpm.archives.models import ArchiveAcceptance, CompletionAcceptance
 from egovpm.core.api import Pagination
-from egovpm.core.validators import ShortText, StrictDate
+from egovpm.core.validators import LongText, ShortText, StrictDate
 from egovpm.projects import policies as project_policies
 
 
@@ -27,7 +27,7 @@ class AcceptanceIn(serializers.Serializer):
     accepted_on = StrictDate()
     organizer = ShortText(max_length=200)
     result = serializers.ChoiceField(choices=AcceptanceResult.choices)
-    opinion = serializers.CharField()
+    opinion = LongText()
 
 
 class AcceptanceOut(serializers.ModelSerializer):

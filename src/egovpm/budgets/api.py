@@ -24,7 +24,7 @@ from egovpm.budgets.xlsx import read_expenditures
 from egovpm.core.api import Pagination, paginated
 from egovpm.core.errors import CoreError, FieldError, InvalidInput
 from egovpm.core.money import parse_amount
-from egovpm.core.validators import ShortText, StrictDate, parse_as_of
+from egovpm.core.validators import LongText, ShortText, StrictDate, parse_as_of
 from egovpm.projects import policies as project_policies
 from egovpm.projects.errors import ProjectError
 from egovpm.projects.models import Project
@@ -191,9 +191,9 @@ class AdjustmentIn(serializers.Serializer):
     items = AdjustmentItemIn(many=True)
     goals_unchanged = serializers.BooleanField()
     reason = serializers.ChoiceField(choices=Reason.values)
-    description = serializers.CharField()
+    description = LongText()
     changes_main_content = serializers.BooleanField(required=False, default=False)
-    report_document = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
+    report_document = ShortText(required=False, allow_blank=True, allow_null=True, default=None)
 
 
 class PreviewIn(serializers.Serializer):
@@ -353,7 +353,7 @@ class AdjustmentDetailView(APIView):
 
 class DecideIn(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "reject"])
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = LongText(required=False, allow_blank=True, default="")
     approval_reference = ShortText(required=False, allow_blank=True, default="", max_length=100)
 
 
@@ -376,7 +376,7 @@ class AdjustmentWithdrawView(APIView):
 
 class FileIn(serializers.Serializer):
     filed_on = DateStrictField()
-    document = serializers.CharField()
+    document = ShortText()
     reference = ShortText(required=False, allow_blank=True, default="", max_length=100)
 
 

@@ -257,10 +257,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "egovpm.core.schema.AutoSchema",  # error bodies and pages documented (core/schema.py)
     "EXCEPTION_HANDLER": "egovpm.core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "egovpm.core.parsers.JSONParser",  # bounded nesting, objects only, no control characters
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only: bounded nesting, objects only, no control characters. Upload views declare
+    # MultiPartParser themselves; anything else is a 415 (docs/validation.md).
+    "DEFAULT_PARSER_CLASSES": ["egovpm.core.parsers.JSONParser"],
     "COERCE_DECIMAL_TO_STRING": True,
     "DATE_INPUT_FORMATS": ["%Y-%m-%d"],  # api.md: dates are YYYY-MM-DD, nothing looser
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core.api import paginated
 from egovpm.core.errors import NotFound
+from egovpm.core.validators import ShortText
 from egovpm.documents import selectors, services, storage
 from egovpm.documents.errors import DocumentError
 from egovpm.documents.models import Document
@@ -50,11 +51,11 @@ UploadIn = inline_serializer(
     "DocumentUpload",
     {
         "file": serializers.FileField(),
-        "stage": serializers.CharField(),
-        "category": serializers.CharField(),
-        "title": serializers.CharField(),
-        "retention": serializers.CharField(required=False),
-        "supersedes": serializers.CharField(required=False, help_text="id of the document this one replaces"),
+        "stage": ShortText(),
+        "category": ShortText(),
+        "title": ShortText(),
+        "retention": ShortText(required=False),
+        "supersedes": ShortText(required=False, help_text="id of the document this one replaces"),
     },
 )
 
@@ -83,10 +84,10 @@ class DocumentListView(APIView):
 
 
 class DocumentPatch(serializers.Serializer):
-    title = serializers.CharField(required=False, max_length=300)
-    stage = serializers.CharField(required=False)
-    category = serializers.CharField(required=False)
-    retention = serializers.CharField(required=False, help_text="permanent, 30y or 10y: overrides the default")
+    title = ShortText(required=False, max_length=300)
+    stage = ShortText(required=False)
+    category = ShortText(required=False)
+    retention = ShortText(required=False, help_text="permanent, 30y or 10y: overrides the default")
 
 
 class DocumentDetailView(APIView):

@@ -14,7 +14,7 @@ from egovpm.accounts.models import User
 from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core.api import Pagination, paginated
 from egovpm.core.errors import FieldError, InvalidInput
-from egovpm.core.validators import ShortText, StrictDate, parse_as_of
+from egovpm.core.validators import LongText, ShortText, StrictDate, parse_as_of
 from egovpm.core.views import language_of
 from egovpm.projects import policies, selectors, services
 from egovpm.projects.choices import TRANSITIONS, AssignmentTask
@@ -30,28 +30,28 @@ class LeaderSerializer(serializers.Serializer):
 
 class ProjectIn(serializers.Serializer):
     name = ShortText(max_length=200)
-    lead_department = serializers.CharField()
-    participating_departments = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    lead_department = ShortText()
+    participating_departments = serializers.ListField(child=ShortText(), required=False, default=list)
     joint_central_local = serializers.BooleanField(required=False, default=False)
     responsible_leader = LeaderSerializer(required=False)
     business_unit = ShortText(required=False, allow_blank=True, max_length=200)
     technical_unit = ShortText(required=False, allow_blank=True, max_length=200)
-    construction_goals = serializers.CharField(required=False, allow_blank=True)
-    main_content = serializers.CharField(required=False, allow_blank=True)
+    construction_goals = LongText(required=False, allow_blank=True)
+    main_content = LongText(required=False, allow_blank=True)
     service_outsourcing = serializers.BooleanField(required=False)
     data_hosting = serializers.BooleanField(required=False)
-    code = serializers.CharField(required=False, allow_blank=True)
+    code = ShortText(required=False, allow_blank=True)
 
 
 class ProjectPatch(serializers.Serializer):
     name = ShortText(required=False, max_length=200)
-    participating_departments = serializers.ListField(child=serializers.CharField(), required=False)
+    participating_departments = serializers.ListField(child=ShortText(), required=False)
     joint_central_local = serializers.BooleanField(required=False)
     responsible_leader = LeaderSerializer(required=False)
     business_unit = ShortText(required=False, allow_blank=True, max_length=200)
     technical_unit = ShortText(required=False, allow_blank=True, max_length=200)
-    construction_goals = serializers.CharField(required=False, allow_blank=True)
-    main_content = serializers.CharField(required=False, allow_blank=True)
+    construction_goals = LongText(required=False, allow_blank=True)
+    main_content = LongText(required=False, allow_blank=True)
     service_outsourcing = serializers.BooleanField(required=False)
     data_hosting = serializers.BooleanField(required=False)
     version = serializers.IntegerField(required=False, help_text="the version you edited; 409 if it moved on")
@@ -169,7 +169,7 @@ class ProjectDetailView(APIView):
 class TransitionIn(serializers.Serializer):
     action = serializers.ChoiceField(choices=list(TRANSITIONS))
     effective_date = StrictDate(required=False, allow_null=True)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = LongText(required=False, allow_blank=True, default="")
     approval_reference = ShortText(required=False, allow_blank=True, default="", max_length=100)
 
 
@@ -217,7 +217,7 @@ class EventListView(APIView):
 
 class EntrustIn(serializers.Serializer):
     entrusted = serializers.BooleanField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = LongText(required=False, allow_blank=True, default="")
 
 
 class EntrustView(APIView):
@@ -262,7 +262,7 @@ class ComplianceView(APIView):
 
 
 class AssignmentIn(serializers.Serializer):
-    user = serializers.CharField()
+    user = ShortText()
     as_ = serializers.ChoiceField(choices=AssignmentTask.values)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -39,8 +39,9 @@ class SectionsSerializer(serializers.Serializer):
     problems = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="存在的问题")
 
 
-class StrictText(serializers.CharField):
-    """Text only: a number or a list is refused rather than turned into its string."""
+class StrictText(validators.LongText):
+    """Text only (multi-line, the text rule of core/validators.py): a number or a list is refused
+    rather than turned into its string."""
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
@@ -53,7 +54,7 @@ class SubmitIn(serializers.Serializer):
         child=StrictText(allow_blank=True, trim_whitespace=False),
         help_text=f"the five sections: {', '.join(SECTION_KEYS)}",
     )
-    submitted_at = serializers.CharField(
+    submitted_at = validators.ShortText(
         required=False,
         allow_blank=True,
         help_text="a paper submission's real time, ISO 8601 with offset; never in the future",
@@ -61,7 +62,7 @@ class SubmitIn(serializers.Serializer):
 
 
 class ReturnIn(serializers.Serializer):
-    comment = serializers.CharField(help_text="what must be revised")
+    comment = validators.LongText(help_text="what must be revised")
 
 
 class ReturnedOut(serializers.Serializer):

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import FileResponse, HttpResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,7 +17,7 @@ from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core.api import paginated
 from egovpm.core.errors import Conflict, FieldError, InvalidInput, NotFound, template
 from egovpm.core.parsers import JSONParser
-from egovpm.core.validators import ShortText, StrictDate
+from egovpm.core.validators import LongText, ShortText, StrictDate
 from egovpm.core.views import language_of
 from egovpm.documents import storage
 from egovpm.projects import policies as project_policies
@@ -132,7 +132,7 @@ def _review_out(request: AuthenticatedRequest, review: ExpertReview, code: int =
 
 class DrawIn(serializers.Serializer):
     size = serializers.IntegerField(min_value=1, max_value=50)
-    specialties = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    specialties = serializers.ListField(child=ShortText(), required=False, default=list)
     seed = ShortText(required=False, allow_blank=True, max_length=64)
 
     def validate_seed(self, value: str) -> str:
@@ -142,7 +142,7 @@ class DrawIn(serializers.Serializer):
 
 
 class ReviewIn(serializers.Serializer):
-    experts = serializers.ListField(child=serializers.CharField(), required=False)
+    experts = serializers.ListField(child=ShortText(), required=False)
     draw = DrawIn(required=False)
     due_on = StrictDate(required=False, allow_null=True, input_formats=["%Y-%m-%d"])
 
@@ -207,12 +207,14 @@ class ReviewDetailView(APIView):
 
 class OpinionIn(serializers.Serializer):
     recommendation = serializers.ChoiceField(choices=Recommendation.values)
-    text = serializers.CharField()
+    text = LongText()
     attachment = serializers.FileField(required=False)
 
 
 class OpinionView(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]  # the API's strict JSON parser (core/parsers.py)
+    # JSON (the API's strict parser, core/parsers.py) or multipart with an attachment; OpinionIn's
+    # LongText keeps the text rule on the multipart route too
+    parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(
         request=OpinionIn,
@@ -258,7 +260,7 @@ class AttachmentView(APIView):
 
 class ConcludeIn(serializers.Serializer):
     conclusion = serializers.ChoiceField(choices=Recommendation.values)
-    text = serializers.CharField()
+    text = LongText()
 
 
 class ConcludeView(APIView):
@@ -391,14 +393,14 @@ class ExpertOut(serializers.Serializer):
 
 
 class ExpertIn(serializers.Serializer):
-    user = serializers.CharField()
-    specialties = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+    user = ShortText()
+    specialties = serializers.ListField(child=ShortText(), allow_empty=False)
     title = ShortText(required=False, allow_blank=True, max_length=100, default="")
     active = serializers.BooleanField(required=False, default=True)
 
 
 class ExpertPatch(serializers.Serializer):
-    specialties = serializers.ListField(child=serializers.CharField(), required=False, allow_empty=False)
+    specialties = serializers.ListField(child=ShortText(), required=False, allow_empty=False)
     title = ShortText(required=False, allow_blank=True, max_length=100)
     active = serializers.BooleanField(required=False)
 
@@ -451,7 +453,7 @@ class ExpertDetailView(APIView):
 
 
 class NeedsAnalysisIn(serializers.Serializer):
-    co_authors = serializers.ListField(child=serializers.CharField(), allow_empty=True)
+    co_authors = serializers.ListField(child=ShortText(), allow_empty=True)
 
 
 class NeedsAnalysisOut(serializers.Serializer):  # the answer's schema (_needs_analysis_out)

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core.api import Pagination
 from egovpm.core.errors import CoreError, FieldError, InvalidInput
-from egovpm.core.validators import ShortText, StrictDate
+from egovpm.core.validators import LongText, ShortText, StrictDate
 from egovpm.projects import policies as project_policies
 from egovpm.security import policies, selectors, services
 from egovpm.security.choices import ClassifiedTier, EvaluationResult, Network, Purpose
@@ -82,15 +82,15 @@ class SystemOut(serializers.ModelSerializer):
 
 
 class ExceptionIn(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = LongText()
 
 
 class RiskAssessmentIn(serializers.Serializer):
     assessed_on = StrictDate()
     assessor = ShortText(max_length=200)
-    summary = serializers.CharField()
-    residual_risks = serializers.CharField(required=False, allow_blank=True, default="")
-    document = serializers.CharField(required=False, allow_null=True, help_text="id of a risk_assessment_report")
+    summary = LongText()
+    residual_risks = LongText(required=False, allow_blank=True, default="")
+    document = ShortText(required=False, allow_null=True, help_text="id of a risk_assessment_report")
 
 
 class RiskAssessmentOut(serializers.ModelSerializer):
