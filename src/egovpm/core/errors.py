@@ -153,6 +153,8 @@ class CoreError(ErrorCode):
     JSON_TOO_DEEP = "json_too_deep"
     JSON_MALFORMED = "json_malformed"
     JSON_NOT_OBJECT = "json_not_object"
+    BAD_REQUEST = "bad_request"
+    REQUEST_TOO_LARGE = "request_too_large"
     # field codes
     REQUIRED = "required"
     UNKNOWN = "unknown"
@@ -183,6 +185,8 @@ register(
         CoreError.JSON_TOO_DEEP: _("JSON parse error: nesting deeper than %(limit)s levels."),
         CoreError.JSON_MALFORMED: _("JSON parse error at line %(line)s, column %(column)s."),
         CoreError.JSON_NOT_OBJECT: _("JSON parse error: the body must be a JSON object {…}."),
+        CoreError.BAD_REQUEST: _("The request could not be read; nothing was changed."),
+        CoreError.REQUEST_TOO_LARGE: _("The request body is larger than %(limit)s bytes; nothing was changed."),
         CoreError.REQUIRED: _("This field is required."),
         CoreError.UNKNOWN: _("Unknown value: %(value)s."),
         CoreError.UNKNOWN_FIELD: _("This field does not exist here."),
@@ -197,7 +201,7 @@ register(
         CoreError.NEGATIVE: _("Must be zero or more."),
         CoreError.STALE_VERSION: _("This was changed by someone else in the meantime; reload and try again."),
     },
-    public=[CoreError.STALE_VERSION],
+    public=[CoreError.STALE_VERSION, CoreError.REQUEST_TOO_LARGE],
 )
 
 
