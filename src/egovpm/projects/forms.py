@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from egovpm.accounts.models import Department
 from egovpm.core.validators import StrictDateFormField, TextFormField
 from egovpm.projects.choices import AssignmentTask
+from egovpm.projects.services import EDITABLE_BOOL, EDITABLE_TEXT
 
 
 def department_choices(exclude_id: int | None) -> list[tuple[str, str]]:
@@ -41,16 +42,8 @@ class ProjectForm(forms.Form):
     data_hosting = forms.BooleanField(label=_("Data hosting"), required=False)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    TEXT = (
-        "name",
-        "responsible_leader_name",
-        "responsible_leader_title",
-        "business_unit",
-        "technical_unit",
-        "construction_goals",
-        "main_content",
-    )
-    BOOL = ("joint_central_local", "service_outsourcing", "data_hosting")
+    TEXT = EDITABLE_TEXT  # the fields project_update takes, named once in the service
+    BOOL = EDITABLE_BOOL
 
     def __init__(self, *args: Any, lead_department_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
