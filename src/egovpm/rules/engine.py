@@ -7,6 +7,7 @@ accident (fail-closed)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,11 +28,13 @@ BLOCKING = frozenset({"fail", "error"})
 @dataclass(frozen=True)
 class Verdict:
     """What a check found. `key` picks the message in the pack (defaults to the status);
-    `args` fill its {placeholders}."""
+    `args` fill its {placeholders}. `until`, for a check that reads the date: the last date on
+    which this verdict still holds if no record changes (None: it does not depend on the date)."""
 
     status: str
     key: str = ""
     args: Mapping[str, Any] = field(default_factory=dict)
+    until: dt.date | None = None
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -191,6 +194,7 @@ class Result:
     message_zh: str
     key: str
     args: Mapping[str, Any]
+    until: dt.date | None = None
 
     @property
     def blocks(self) -> bool:
@@ -233,6 +237,7 @@ def evaluate_rule(pack: Pack, rule: Rule, facts: ProjectFacts, ctx: Context, lan
         message_zh=zh,
         key=key,
         args=dict(verdict.args),
+        until=verdict.until,
     )
 
 

@@ -53,6 +53,10 @@ class ProjectFacts:
     expert_reviews: object | None = None
     co_authors: object | None = None
     filing_scope: object | None = None
+    # The earliest date after `as_of` on which a record of the project that is not counted yet
+    # (dated in the future) takes effect; None when there is none. Stored verdicts hold at most
+    # until the day before (egovpm.compliance).
+    horizon: dt.date | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
 
