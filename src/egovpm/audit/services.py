@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -197,6 +197,17 @@ def _next_seq() -> int:
     return max(top["seq"] or 0, top["id"] or 0) + 1
 
 
+# Called with the project id inside the transaction of every audited change of a project's records
+# (the stored verdicts of egovpm.compliance register one; audit imports nothing of theirs).
+ChangeListener = Callable[[str], None]
+_change_listeners: list[ChangeListener] = []
+
+
+def register_change_listener(listener: ChangeListener) -> None:
+    if listener not in _change_listeners:
+        _change_listeners.append(listener)
+
+
 def audit_record(
     *,
     actor: Any,
@@ -245,6 +256,9 @@ def audit_record(
         head.seq, head.hash = event.chain_seq, event.hash
         head.mac = head_mac(key, head.id, head.seq, head.hash)
         head.save(update_fields=["seq", "hash", "mac"])
+        if project_id:
+            for listener in _change_listeners:
+                listener(str(project_id))
     return event
 
 

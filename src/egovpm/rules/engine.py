@@ -211,7 +211,9 @@ class Result:
         }
 
 
-def evaluate_rule(pack: Pack, rule: Rule, facts: ProjectFacts, ctx: Context, language: str = "zh") -> Result:
+def judge(pack: Pack, rule: Rule, facts: ProjectFacts, ctx: Context) -> Verdict:
+    """The check's verdict on `rule`, without messages (the stored verdicts keep only this);
+    `key` is filled in (the status when the check gave none)."""
     fn = registered_checks(pack.regime).get(rule.id)
     if fn is None:
         verdict = Verdict("error", "no_check", {"rule": rule.id})
@@ -220,13 +222,23 @@ def evaluate_rule(pack: Pack, rule: Rule, facts: ProjectFacts, ctx: Context, lan
             verdict = fn(facts, rule.params, ctx)
         except Exception as exc:  # fail closed: a broken check blocks, it never passes
             verdict = Verdict("error", "exception", {"error": f"{type(exc).__name__}: {exc}"})
-    key = verdict.key or verdict.status
+    return Verdict(verdict.status, verdict.key or verdict.status, dict(verdict.args), verdict.until)
+
+
+def judge_all(pack: Pack, facts: ProjectFacts, ctx: Context) -> list[tuple[Rule, Verdict]]:
+    """Every rule of the pack with its verdict, in pack order — `evaluate` without formatting the
+    bilingual messages (they are rendered with `render` only when shown)."""
+    return [(r, judge(pack, r, facts, ctx)) for r in pack.rules]
+
+
+def render(rule: Rule, verdict: Verdict, language: str = "zh") -> Result:
+    """The Result of a verdict (its `key` filled in), with the pack's messages in both languages."""
     if verdict.status == "error":
         zh = f"规则检查出错（{verdict.args.get('error') or '未注册检查函数'}），按未通过处理"
         en = f"the check failed to run ({verdict.args.get('error') or 'no check registered'}); treated as blocking"
     else:
-        zh = rule.message(key, verdict.args, "zh")
-        en = rule.message(key, verdict.args, "en")
+        zh = rule.message(verdict.key, verdict.args, "zh")
+        en = rule.message(verdict.key, verdict.args, "en")
     return Result(
         rule=rule.id,
         clause=rule.clause,
@@ -235,10 +247,14 @@ def evaluate_rule(pack: Pack, rule: Rule, facts: ProjectFacts, ctx: Context, lan
         message=en if language.startswith("en") else zh,
         message_en=en,
         message_zh=zh,
-        key=key,
+        key=verdict.key,
         args=dict(verdict.args),
         until=verdict.until,
     )
+
+
+def evaluate_rule(pack: Pack, rule: Rule, facts: ProjectFacts, ctx: Context, language: str = "zh") -> Result:
+    return render(rule, judge(pack, rule, facts, ctx), language)
 
 
 def evaluate(pack: Pack, facts: ProjectFacts, ctx: Context, language: str = "zh") -> list[Result]:

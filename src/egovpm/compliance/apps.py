@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ComplianceConfig(AppConfig):
+    name = "egovpm.compliance"
+    label = "compliance"
+
+    def ready(self) -> None:
+        from egovpm.audit.services import register_change_listener
+        from egovpm.compliance import services
+
+        # every audited change of a project's records makes its stored verdict stale, in the same
+        # transaction as the change (ADR 0013)
+        register_change_listener(services.project_changed)

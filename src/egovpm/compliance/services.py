@@ -1,0 +1,246 @@
+"""Keeping the stored verdicts right (ADR 0013).
+
+- `project_changed` (registered with audit): in the transaction of every audited change of a
+  project, bump its `generation` (creating the row when missing); after commit, refresh it (best
+  effort). The invalidation commits or rolls back with the change, so a stored verdict is never
+  served for records it was not computed from.
+- `refresh`: evaluate many projects in batches and write each verdict only if its generation is
+  still the one read before the facts were gathered (a change committed meanwhile keeps it stale)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+
+from egovpm.compliance.models import ProjectVerdict, RuleFailure
+from egovpm.core import clock
+from egovpm.projects.facts import project_facts_batch
+from egovpm.projects.models import Project
+from egovpm.rules import engine
+from egovpm.rules.facts import Context, ProjectFacts
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+BAD_SEVERITIES = frozenset({"gate", "violation"})
+
+# fn(facts_by_pk, as_of, pks): called inside the write transaction of a refresh with the projects
+# whose verdict rows were just written (reports rebuilds its stored obligations from the same facts).
+RefreshHook = Callable[[dict[Any, ProjectFacts], dt.date, list[Any]], None]
+_refresh_hooks: list[RefreshHook] = []
+
+
+def register_refresh_hook(hook: RefreshHook) -> None:
+    if hook not in _refresh_hooks:
+        _refresh_hooks.append(hook)
+
+
+# --- invalidation ----------------------------------------------------------------------------------
+
+
+def _bump(pk: uuid.UUID) -> None:
+    """generation + 1, or a new row (generation 1, never evaluated): one upsert, safe when two
+    transactions create the row at once (ON CONFLICT; PostgreSQL and SQLite ≥ 3.24)."""
+    meta = ProjectVerdict._meta
+    q = connection.ops.quote_name
+
+    def col(name: str) -> str:
+        return q(str(meta.get_field(name).column))  # type: ignore[union-attr]
+
+    table, key = q(meta.db_table), col("project")
+    gen, ev = col("generation"), col("evaluated_generation")
+    defaults = ", ".join(col(f) for f in ("pack_version", "pack_sha256", "health", "bad", "warn", "results"))
+    value = meta.pk.get_db_prep_value(pk, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({key}, {gen}, {ev}, {defaults}) VALUES (%s, 1, 0, '', '', '', 0, 0, '[]') "  # noqa: S608
+            f"ON CONFLICT ({key}) DO UPDATE SET {gen} = {table}.{gen} + 1",
+            [value],
+        )
+
+
+class _RefreshAfterCommit:
+    """The projects changed in the current transaction, refreshed once it commits."""
+
+    def __init__(self) -> None:
+        self.pks: set[uuid.UUID] = set()
+
+    def __call__(self) -> None:
+        try:
+            refresh(project_ids=sorted(self.pks, key=str))
+        except Exception:  # best effort: the rows stay stale and are refreshed at the next read
+            logger.exception("refreshing the verdicts of %d changed project(s) failed", len(self.pks))
+
+
+def _schedule_refresh(pk: uuid.UUID) -> None:
+    pending = getattr(connection, "_egovpm_verdict_refresh", None)
+    registered = [entry[1] for entry in connection.run_on_commit]  # (savepoints, callback, robust)
+    if pending is None or not any(cb is pending for cb in registered):
+        pending = _RefreshAfterCommit()
+        connection._egovpm_verdict_refresh = pending  # type: ignore[attr-defined]
+        transaction.on_commit(pending)
+    pending.pks.add(pk)
+
+
+def project_changed(project_id: str) -> None:
+    """The audit listener: called inside the transaction of an audited change of the project."""
+    try:
+        pk = uuid.UUID(str(project_id))
+    except ValueError:
+        return
+    _bump(pk)
+    if connection.in_atomic_block:
+        _schedule_refresh(pk)
+
+
+# --- evaluation ------------------------------------------------------------------------------------
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dt.date | Decimal | uuid.UUID):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """What a refresh stores for one project."""
+
+    results: list[dict[str, Any]]
+    failures: list[tuple[str, str, str, str]]  # (rule, clause, severity, status)
+    health: str
+    bad: int
+    warn: int
+    valid_until: dt.date | None
+
+
+def counts(statuses: Iterable[tuple[str, str]]) -> tuple[str, int, int]:
+    """(health, bad, warn) of (status, severity) pairs (domain.md §13, the list badges).
+
+    bad: an error (fail-closed, any severity) or a failed gate/violation rule; warn: a failed
+    warning/info rule. red when anything is bad, amber when only warnings fail, green otherwise;
+    not_applicable never fails."""
+    bad = warn = 0
+    for status, severity in statuses:
+        if status == "error" or (status == "fail" and severity in BAD_SEVERITIES):
+            bad += 1
+        elif status == "fail":
+            warn += 1
+    return ("red" if bad else "amber" if warn else "green"), bad, warn
+
+
+def evaluation(pack: engine.Pack, facts: ProjectFacts, as_of: dt.date) -> Evaluation:
+    judged = engine.judge_all(pack, facts, Context(as_of=as_of))
+    health, bad, warn = counts((v.status, r.severity) for r, v in judged)
+    limits = [v.until for _r, v in judged if v.until is not None]
+    if facts.horizon is not None:
+        limits.append(facts.horizon - dt.timedelta(days=1))
+    return Evaluation(
+        results=[{"rule": r.id, "status": v.status, "key": v.key, "args": _json_safe(dict(v.args))} for r, v in judged],
+        failures=[(r.id, r.clause, r.severity, v.status) for r, v in judged if v.status in engine.BLOCKING],
+        health=health,
+        bad=bad,
+        warn=warn,
+        valid_until=min(limits) if limits else None,
+    )
+
+
+# --- refresh ---------------------------------------------------------------------------------------
+
+_WRITTEN = (
+    "evaluated_generation",
+    "evaluated_on",
+    "valid_until",
+    "pack_version",
+    "pack_sha256",
+    "health",
+    "bad",
+    "warn",
+    "results",
+    "refreshed_at",
+)
+
+
+def _ensure_rows(project_ids: Sequence[Any] | None) -> None:
+    """A stale row for every project that has none (a project created before this app, or by a
+    path that did not audit it)."""
+    projects = Project.objects.filter(verdict__isnull=True)
+    if project_ids is not None:
+        projects = projects.filter(pk__in=project_ids)
+    missing = list(projects.values_list("pk", flat=True))
+    if missing:
+        ProjectVerdict.objects.bulk_create(
+            [ProjectVerdict(project_id=pk) for pk in missing], ignore_conflicts=True, batch_size=BATCH_SIZE
+        )
+
+
+def _refresh_batch(pks: Sequence[Any], as_of: dt.date) -> int:
+    read = dict(ProjectVerdict.objects.filter(pk__in=pks).values_list("pk", "generation"))
+    projects = list(Project.objects.filter(pk__in=list(read)).select_related("lead_department"))
+    facts = project_facts_batch(projects=projects, as_of=as_of)
+    now = clock.now()
+    rows: dict[Any, tuple[ProjectVerdict, Evaluation]] = {}
+    for p in projects:
+        pack = engine.load_pack(p.regime)
+        ev = evaluation(pack, facts[p.pk], as_of)
+        g = read[p.pk]
+        row = ProjectVerdict(
+            project_id=p.pk,
+            generation=g,
+            evaluated_generation=g,
+            evaluated_on=as_of,
+            valid_until=ev.valid_until,
+            pack_version=pack.version,
+            pack_sha256=pack.sha256,
+            health=ev.health,
+            bad=ev.bad,
+            warn=ev.warn,
+            results=ev.results,
+            refreshed_at=now,
+        )
+        rows[p.pk] = (row, ev)
+    with transaction.atomic():
+        # Lock the rows, skipping any a change holds right now (it bumps the generation: the row
+        # stays stale); the generation must still be the one the facts were read under.
+        locked = ProjectVerdict.objects.select_for_update(skip_locked=True).filter(pk__in=list(rows))
+        current = dict(locked.values_list("pk", "generation"))
+        written = [pk for pk in rows if current.get(pk) == read[pk]]
+        if not written:
+            return 0
+        ProjectVerdict.objects.bulk_update([rows[pk][0] for pk in written], _WRITTEN, batch_size=BATCH_SIZE)
+        RuleFailure.objects.filter(project_id__in=written).delete()
+        RuleFailure.objects.bulk_create(
+            [
+                RuleFailure(project_id=pk, rule=rule, clause=clause, severity=severity, status=status)
+                for pk in written
+                for rule, clause, severity, status in rows[pk][1].failures
+            ],
+            batch_size=2000,
+        )
+        for hook in _refresh_hooks:
+            hook({pk: facts[pk] for pk in written}, as_of, written)
+    return len(written)
+
+
+def refresh(*, project_ids: Sequence[Any] | None = None, as_of: dt.date | None = None) -> int:
+    """Evaluate `project_ids` (None: every project) as of `as_of` (default today) and store the
+    verdicts; returns how many were written (a project changed meanwhile is left stale)."""
+    as_of = as_of or clock.today()
+    ids = None if project_ids is None else list(project_ids)
+    _ensure_rows(ids)
+    qs = ProjectVerdict.objects.order_by("pk")
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    pks = list(qs.values_list("pk", flat=True))
+    return sum(_refresh_batch(pks[i : i + BATCH_SIZE], as_of) for i in range(0, len(pks), BATCH_SIZE))
