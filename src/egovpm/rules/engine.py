@@ -7,9 +7,10 @@ accident (fail-closed)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -39,6 +40,17 @@ class Verdict:
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"unknown status {self.status!r}")
+
+
+def holding_until(verdict: Verdict, day: dt.date | None) -> Verdict:
+    """`verdict` with its `until`: the last date it holds while no record changes (None: any date)."""
+    return dataclasses.replace(verdict, until=day)
+
+
+def earliest(days: Iterable[dt.date | None]) -> dt.date | None:
+    """The earliest of the dates given (None when there is none): the until of several limits."""
+    present = [d for d in days if d is not None]
+    return min(present) if present else None
 
 
 def passed(key: str = "", **args: Any) -> Verdict:

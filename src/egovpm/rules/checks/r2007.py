@@ -5,13 +5,15 @@ A rule whose records are not part of the product yet answers not_applicable with
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from egovpm.rules.engine import Verdict, check, failed, not_applicable, passed
+from egovpm.rules.engine import Verdict, check, earliest, failed, holding_until, not_applicable, passed
 from egovpm.rules.facts import Context, ProjectFacts
 
 R = "r2007"
+ONE_DAY = dt.timedelta(days=1)
 
 _ACTION_ZH = {
     "approve_proposal": "项目建议书批复",
@@ -25,6 +27,12 @@ def approvals_have_reference(facts: ProjectFacts, params: Mapping[str, Any], ctx
     # clause 1 / Order 55: each NDRC approval is a document with a number (批复文号)
     actions = set(params.get("approval_actions", ()))
     approvals = [e for e in facts.events if e.action in actions and e.effective_date <= ctx.as_of]
+    # an approval dated later counts from its date on: the verdict holds until the day before
+    later = [e.effective_date - ONE_DAY for e in facts.events if e.action in actions and e.effective_date > ctx.as_of]
+    return holding_until(_approvals_verdict(approvals), earliest(later))
+
+
+def _approvals_verdict(approvals: list[Any]) -> Verdict:
     if not approvals:
         return not_applicable("none_yet")
     missing = [e for e in approvals if not e.approval_reference.strip()]

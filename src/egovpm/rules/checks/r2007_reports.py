@@ -5,20 +5,46 @@ Pure functions over facts: the obligations are derived from the stage events and
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from egovpm.rules.engine import Verdict, check, failed, not_applicable, passed
+from egovpm.rules.engine import Verdict, check, failed, holding_until, not_applicable, passed
 from egovpm.rules.facts import Context, ProjectFacts
-from egovpm.rules.facts_reports import OVERDUE, PENDING, ReportsFacts, report_obligations
+from egovpm.rules.facts_reports import (
+    OVERDUE,
+    PENDING,
+    ReportsFacts,
+    beijing_date,
+    construction_window,
+    report_obligations,
+)
 
 R = "r2007"
+ONE_DAY = dt.timedelta(days=1)
 
 
 def _states(facts: ProjectFacts, params: Mapping[str, Any], ctx: Context) -> list[Any] | None:
     if not isinstance(facts.reports, ReportsFacts):
         return None
     return report_obligations(facts.events, facts.reports.submissions, ctx.as_of, params)
+
+
+def _until(facts: ProjectFacts, states: list[Any], ctx: Context) -> dt.date | None:
+    """The day before the obligations can next change with the date alone: a new year's periods
+    start (1 January, while construction goes on), a pending report becomes overdue (the day after
+    its due date), or a submission or return dated later than as_of starts to count."""
+    assert isinstance(facts.reports, ReportsFacts)
+    boundaries = [s.period.due + ONE_DAY for s in states if s.status == PENDING]
+    window = construction_window(facts.events, ctx.as_of)
+    if window is not None and window[1] is None:
+        boundaries.append(dt.date(ctx.as_of.year + 1, 1, 1))
+    boundaries += [e.effective_date for e in facts.events if e.effective_date > ctx.as_of]
+    for sub in facts.reports.submissions:
+        for instant in (sub.submitted_at, sub.returned_at):
+            if instant is not None and beijing_date(instant) > ctx.as_of:
+                boundaries.append(beijing_date(instant))
+    return min(boundaries) - ONE_DAY if boundaries else None
 
 
 def _items(states: list[Any]) -> tuple[str, str]:
@@ -35,6 +61,10 @@ def no_overdue_report(facts: ProjectFacts, params: Mapping[str, Any], ctx: Conte
     states = _states(facts, params, ctx)
     if states is None:
         return not_applicable("missing_records")
+    return holding_until(_overdue_verdict(states), _until(facts, states, ctx))
+
+
+def _overdue_verdict(states: list[Any]) -> Verdict:
     if not states:
         return not_applicable("none_yet")
     overdue = [s for s in states if s.status == OVERDUE]
@@ -56,6 +86,10 @@ def no_late_report(facts: ProjectFacts, params: Mapping[str, Any], ctx: Context)
     states = _states(facts, params, ctx)  # the pack shares C4.1's due dates with C4.2 (YAML anchor)
     if states is None:
         return not_applicable("missing_records")
+    return holding_until(_late_verdict(states), _until(facts, states, ctx))
+
+
+def _late_verdict(states: list[Any]) -> Verdict:
     if not states:
         return not_applicable("none_yet")
     late = [s for s in states if s.on_time is False and s.status != OVERDUE]

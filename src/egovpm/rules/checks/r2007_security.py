@@ -7,11 +7,12 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, cast
 
-from egovpm.rules.engine import Verdict, check, failed, not_applicable, passed
+from egovpm.rules.engine import Verdict, check, earliest, failed, holding_until, not_applicable, passed
 from egovpm.rules.facts import Context, ProjectFacts
 from egovpm.rules.facts_security import RiskAssessmentFact, SystemFact
 
 R = "r2007"
+ONE_DAY = dt.timedelta(days=1)
 
 _NETWORK_ZH = {
     "gov_intranet": "政务内网",
@@ -108,8 +109,17 @@ def risk_assessed_in_trial(facts: ProjectFacts, params: Mapping[str, Any], ctx: 
     start, end = window
     inside = sorted(a.assessed_on for a in assessments if start <= a.assessed_on <= end)
     if not inside:
-        return failed(start=start.isoformat(), end=end.isoformat())
-    return passed(start=start.isoformat(), end=end.isoformat(), date=inside[-1].isoformat())
+        verdict = failed(start=start.isoformat(), end=end.isoformat())
+    else:
+        verdict = passed(start=start.isoformat(), end=end.isoformat(), date=inside[-1].isoformat())
+    # while the trial runs the window ends today (as_of): the message names a new end every day
+    open_window = end == ctx.as_of and ctx.action is None
+    return holding_until(verdict, ctx.as_of if open_window else _later(ctx, (a.assessed_on for a in assessments)))
+
+
+def _later(ctx: Context, dates: Any) -> dt.date | None:
+    """The day before the earliest of `dates` after as_of (a record that starts to count then)."""
+    return earliest(d - ONE_DAY for d in dates if d is not None and d > ctx.as_of)
 
 
 @check(R, "C6.3")
@@ -132,11 +142,13 @@ def filings_and_evaluations(facts: ProjectFacts, params: Mapping[str, Any], ctx:
             zh.append(f"“{s.name}”（第{level}级）缺少等级测评")
             en.append(f"“{s.name}” (level {level}) lacks its graded-protection evaluation")
     due = facts.stage in _ACCEPTANCE_REACHED or ctx.action == "pass_completion_acceptance"
+    # a filing or evaluation dated after as_of counts from its date on
+    until = _later(ctx, (d for s in systems for d in (s.filing_date, s.evaluation_date)))
     if zh:
         if due:
-            return failed(problems="；".join(zh), problems_en="; ".join(en))
-        return not_applicable("not_due", problems="；".join(zh), problems_en="; ".join(en))
-    return passed() if due else not_applicable("not_due_complete")
+            return holding_until(failed(problems="；".join(zh), problems_en="; ".join(en)), until)
+        return holding_until(not_applicable("not_due", problems="；".join(zh), problems_en="; ".join(en)), until)
+    return holding_until(passed() if due else not_applicable("not_due_complete"), until)
 
 
 @check(R, "C9.1")
@@ -213,9 +225,16 @@ def migration_on_plan(facts: ProjectFacts, params: Mapping[str, Any], ctx: Conte
         elif s.migration_target_date < ctx.as_of:
             zh.append(f"“{s.name}”计划于 {s.migration_target_date.isoformat()} 前迁移至政务外网，已逾期")
             en.append(f"“{s.name}” was to migrate to the extranet by {s.migration_target_date.isoformat()}; overdue")
+    # a plan fails the day after its target date: the verdict holds until the earliest target to come
+    until = earliest(
+        s.migration_target_date for s in to_migrate if s.migration_target_date and s.migration_target_date >= ctx.as_of
+    )
     if zh:
-        return failed(problems="；".join(zh), problems_en="; ".join(en))
-    return passed(
-        items="、".join(f"“{s.name}”（{s.migration_target_date}）" for s in to_migrate),
-        items_en=", ".join(f"“{s.name}” ({s.migration_target_date})" for s in to_migrate),
+        return holding_until(failed(problems="；".join(zh), problems_en="; ".join(en)), until)
+    return holding_until(
+        passed(
+            items="、".join(f"“{s.name}”（{s.migration_target_date}）" for s in to_migrate),
+            items_en=", ".join(f"“{s.name}” ({s.migration_target_date})" for s in to_migrate),
+        ),
+        until,
     )
