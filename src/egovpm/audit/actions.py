@@ -121,6 +121,7 @@ class AuditAction(models.TextChoices):
     SYSTEM_BACKUP = "system.backup", pgettext_lazy("audit action", "Back up")
     SYSTEM_RESTORE = "system.restore", pgettext_lazy("audit action", "Restore from backup")
     AUDIT_REANCHOR = "audit.reanchor", pgettext_lazy("audit action", "Re-anchor audit chain")
+    SYNTHETIC_SEED = "system.synthetic_seed", pgettext_lazy("audit action", "Seed synthetic portfolio")
 
     @classmethod
     def transition(cls, action: str) -> AuditAction:
