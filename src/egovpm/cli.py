@@ -113,6 +113,10 @@ def _parser() -> argparse.ArgumentParser:
 
     documents_cli.add_parser(sub, _Parser)
 
+    from egovpm.ops import synthetic_cli
+
+    synthetic_cli.add_parser(sub, _Parser)
+
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return p
@@ -232,6 +236,10 @@ def run(argv: Sequence[str]) -> int:
             from egovpm.ops import backup
 
             return backup.run_cli(args)
+        elif args.command == "seed-synthetic":
+            from egovpm.ops import synthetic_cli
+
+            return synthetic_cli.run(args)
         elif args.command == "storage":
             from egovpm.documents import cli as documents_cli
 
