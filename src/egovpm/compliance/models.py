@@ -38,6 +38,7 @@ class ProjectVerdict(models.Model):
             models.Index(fields=["health"], name="verdict_health"),
             models.Index(fields=["project"], condition=~Q(evaluated_generation=F("generation")), name="verdict_stale"),
             models.Index(fields=["valid_until"], name="verdict_valid_until"),
+            models.Index(fields=["evaluated_on"], name="verdict_evaluated_on"),
         ]
 
     def __str__(self) -> str:

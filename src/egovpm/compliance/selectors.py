@@ -13,15 +13,23 @@ from egovpm.core import clock
 from egovpm.projects.models import Project
 from egovpm.rules import engine
 
-# Regimes whose stored rows were all checked against the current pack file in this process (the
-# packs are loaded once per process: a row with another sha256 can only come from before a deploy).
-_pack_checked: set[str] = set()
+# Set once a scan found no row evaluated with another pack than the current ones: the packs are
+# read once per process, so such a row can only come from before a deploy (ADR 0013).
+_pack_checked = False
 
 
-def _stale(today: Any) -> Q:
-    """Rows not to be served today; each arm is answered by an index (the partial `verdict_stale`,
-    `verdict_valid_until`); `evaluated_on > today` only after the clock went back (tests, --as-of)."""
-    return ~Q(evaluated_generation=F("generation")) | Q(valid_until__lt=today) | Q(evaluated_on__gt=today)
+def _current_shas() -> list[str]:
+    return [engine.load_pack(path.stem).sha256 for path in sorted(engine.PACK_DIR.glob("*.yaml"))]
+
+
+def _stale(today: Any, with_pack: bool) -> Q:
+    """Rows not to be served today. Each arm has an index (the partial `verdict_stale`,
+    `verdict_valid_until`, `verdict_evaluated_on`: after the clock went back, or --as-of ahead);
+    the pack arm is a scan, made once per process."""
+    q = ~Q(evaluated_generation=F("generation")) | Q(valid_until__lt=today) | Q(evaluated_on__gt=today)
+    if with_pack:
+        q |= ~Q(pack_sha256__in=_current_shas())
+    return q
 
 
 def _scope(qs_or_ids: QuerySet[Any] | Iterable[Any] | None) -> Any:
@@ -34,19 +42,18 @@ def _scope(qs_or_ids: QuerySet[Any] | Iterable[Any] | None) -> Any:
 
 
 def stale_ids(qs_or_ids: QuerySet[Any] | Iterable[Any] | None = None) -> list[Any]:
-    """The projects whose stored verdict must not be served today (missing rows included)."""
+    """The projects whose stored verdict must not be served today, missing rows included (a project
+    made without an audited service, e.g. a bulk seed): two queries."""
+    global _pack_checked
     scope = _scope(qs_or_ids)
-    rows = ProjectVerdict.objects.filter(_stale(clock.today()))
+    with_pack = not _pack_checked
+    rows = ProjectVerdict.objects.filter(_stale(clock.today(), with_pack))
     missing = Project.objects.filter(verdict__isnull=True)
     if scope is not None:
         rows, missing = rows.filter(pk__in=scope), missing.filter(pk__in=scope)
     found = set(rows.values_list("pk", flat=True)) | set(missing.values_list("pk", flat=True))
-    for regime in set(Project.objects.values_list("regime", flat=True).distinct()) - _pack_checked:
-        sha = engine.load_pack(regime).sha256
-        old = ProjectVerdict.objects.filter(project__regime=regime).exclude(pack_sha256=sha)
-        found |= set(old.values_list("pk", flat=True))
-        if not old.exists():
-            _pack_checked.add(regime)
+    if with_pack and scope is None and not found:
+        _pack_checked = True
     return sorted(found, key=str)
 
 
@@ -62,3 +69,11 @@ def verdicts_for(projects: Iterable[Any]) -> dict[Any, ProjectVerdict]:
     on the same projects first."""
     ids = [getattr(p, "pk", p) for p in projects]
     return {v.pk: v for v in ProjectVerdict.objects.filter(pk__in=ids)}
+
+
+def list_badges(projects: list[Project]) -> dict[Any, dict[str, int]]:
+    """The project list's badges from the stored verdicts: a constant number of queries a page."""
+    if not projects:
+        return {}
+    ensure_fresh(projects)
+    return {pk: {"bad": v.bad, "warn": v.warn} for pk, v in verdicts_for(projects).items()}

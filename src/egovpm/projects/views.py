@@ -5,6 +5,7 @@ inside the project page frame (egovpm.web.frame.render_tab)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -38,6 +39,18 @@ PAGE_SIZE = 20
 # ---------------------------------------------------------------- project list
 
 
+# The list's compliance badges ({"bad": n, "warn": n} by project pk) for the rows the user reads in
+# full. egovpm.compliance registers its stored verdicts here (ADR 0013: it depends on projects, so
+# projects cannot import it); without it each row is evaluated in full.
+BadgeSource = Callable[[list[Project]], dict[Any, dict[str, int]]]
+_badge_sources: list[BadgeSource] = []
+
+
+def register_badge_source(source: BadgeSource) -> None:
+    if source not in _badge_sources:
+        _badge_sources.append(source)
+
+
 def _compliance_counts(project: Project, language: str) -> dict[str, int]:
     report = selectors.project_compliance(project=project, language=language)
     counts = {"bad": 0, "warn": 0}
@@ -47,6 +60,12 @@ def _compliance_counts(project: Project, language: str) -> dict[str, int]:
         elif r.status == "fail":
             counts["warn"] += 1
     return counts
+
+
+def _compliance_badges(projects: list[Project], language: str) -> dict[Any, dict[str, int]]:
+    if _badge_sources:
+        return _badge_sources[-1](projects)
+    return {p.pk: _compliance_counts(p, language) for p in projects}
 
 
 @login_required
@@ -67,10 +86,8 @@ def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     readable = set(
         policies.restrict(request.user).filter(pk__in=[p.pk for p in page.object_list]).values_list("pk", flat=True)
     )
-    rows = [
-        {"project": p, "compliance": _compliance_counts(p, language) if p.pk in readable else None}
-        for p in page.object_list
-    ]
+    badges = _compliance_badges([p for p in page.object_list if p.pk in readable], language)
+    rows = [{"project": p, "compliance": badges.get(p.pk)} for p in page.object_list]
     params = request.GET.copy()
     params.pop("page", None)
     context = {
