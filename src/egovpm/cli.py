@@ -117,6 +117,10 @@ def _parser() -> argparse.ArgumentParser:
 
     synthetic_cli.add_parser(sub, _Parser)
 
+    from egovpm.compliance import cli as compliance_cli
+
+    compliance_cli.add_parser(sub, _Parser)
+
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return p
@@ -240,6 +244,10 @@ def run(argv: Sequence[str]) -> int:
             from egovpm.ops import synthetic_cli
 
             return synthetic_cli.run(args)
+        elif args.command == "refresh-compliance":
+            from egovpm.compliance import cli as compliance_cli  # stored verdicts (ADR 0013)
+
+            return compliance_cli.run(args)
         elif args.command == "storage":
             from egovpm.documents import cli as documents_cli
 
