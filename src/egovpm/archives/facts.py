@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from egovpm.archives.models import ArchiveAcceptance
+from egovpm.projects.facts import Horizons, project_ids
 from egovpm.projects.models import Project
 from egovpm.rules import engine
 from egovpm.rules.facts_archives import ArchiveAcceptanceFact, FilingScope, scope_from_table
@@ -15,13 +18,28 @@ def filing_scope(regime: str) -> FilingScope:
     return scope_from_table(engine.load_pack(regime).data.get("filing_scope"))
 
 
-def archive_facts(project: Project, as_of: dt.date) -> dict[str, Any]:
-    """Archive acceptances dated on or before `as_of`, oldest first (C7.1 judges the last), and the
-    pack's filing scope (C7.2 judges it against `ProjectFacts.documents`)."""
-    acceptances = tuple(
-        ArchiveAcceptanceFact(accepted_on=a.accepted_on, result=a.result, organizer=a.organizer)
-        for a in ArchiveAcceptance.objects.filter(project=project, accepted_on__lte=as_of).order_by(
-            "accepted_on", "recorded_at"
-        )
+def archive_facts(projects: Sequence[Project], as_of: dt.date) -> dict[Any, dict[str, Any]]:
+    """Per project: archive acceptances dated on or before `as_of`, oldest first (C7.1 judges the
+    last), and the pack's filing scope (C7.2 judges it against `ProjectFacts.documents`); the
+    horizon is the first acceptance dated after `as_of`."""
+    horizons = Horizons(as_of)
+    acceptances: dict[Any, list[ArchiveAcceptanceFact]] = defaultdict(list)
+    rows = (
+        ArchiveAcceptance.objects.filter(project_id__in=project_ids(projects))
+        .order_by("project_id", "accepted_on", "recorded_at")
+        .values_list("project_id", "accepted_on", "result", "organizer")
     )
-    return {"archive_acceptances": acceptances, "filing_scope": filing_scope(project.regime)}
+    for pk, accepted_on, result, organizer in rows:
+        if accepted_on <= as_of:
+            acceptances[pk].append(ArchiveAcceptanceFact(accepted_on=accepted_on, result=result, organizer=organizer))
+        else:
+            horizons.see(pk, accepted_on)
+    scopes = {regime: filing_scope(regime) for regime in {p.regime for p in projects}}
+    return {
+        p.pk: {
+            "archive_acceptances": tuple(acceptances.get(p.pk, ())),
+            "filing_scope": scopes[p.regime],
+            "horizon": horizons.get(p.pk),
+        }
+        for p in projects
+    }

@@ -4,13 +4,15 @@ only baselines approved, adjustments decided, filings made and spending dated on
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from egovpm.budgets.choices import AdjustmentStatus
 from egovpm.budgets.models import Adjustment
-from egovpm.budgets.selectors import estimate_state, spent_by_line
+from egovpm.budgets.selectors import EstimateState, estimate_states, spent_by_lines
 from egovpm.core.clock import BEIJING
+from egovpm.projects.facts import Horizons, project_ids
 from egovpm.projects.models import Project
 from egovpm.rules.facts_budgets import (
     AdjustmentFact,
@@ -22,29 +24,43 @@ from egovpm.rules.facts_budgets import (
 
 ZERO = Decimal(0)
 
+# No estimate entered: C3.0 fails (it is a record of this product); the others have nothing to judge.
+NO_ESTIMATE: dict[str, Any] = {
+    "estimate": EstimateFact(total=ZERO, lines_sum=ZERO, line_count=0, approved=False, exists=False),
+    "adjustments": AdjustmentsFact(effective=(), baseline_total=None),
+    "spending": SpendingFact(lines=(), approved=False),
+}
 
-def budget_facts(project: Project, as_of: dt.date) -> dict[str, Any]:
-    state = estimate_state(project=project, as_of=as_of)
-    if state is None:
-        # No estimate entered: C3.0 fails (it is a record of this product); the others have nothing to judge.
-        return {
-            "estimate": EstimateFact(total=ZERO, lines_sum=ZERO, line_count=0, approved=False, exists=False),
-            "adjustments": AdjustmentsFact(effective=(), baseline_total=None),
-            "spending": SpendingFact(lines=(), approved=False),
-        }
-    approved = state.baseline is not None
-    estimate = EstimateFact(
-        total=state.total,
-        lines_sum=sum((li.current_amount for li in state.lines), ZERO),
-        line_count=len(state.lines),
-        approved=approved,
-        baseline_total=state.total if approved else None,
-    )
-    effective = []
-    pending = 0
-    for a in Adjustment.objects.filter(project=project).order_by("number"):
+
+def budget_facts(projects: Sequence[Project], as_of: dt.date) -> dict[Any, dict[str, Any]]:
+    """Per project: the estimate as it stood at the end of `as_of`, the adjustments decided by then
+    (and of those the filings and acknowledgements made by then), the spending dated by then. The
+    horizon: the estimate's creation, a baseline's approval, an adjustment's decision, filing or
+    acknowledgement, or a spending, the first of them dated after `as_of`."""
+    horizons = Horizons(as_of)
+    states = estimate_states(projects=projects, as_of=as_of, horizons=horizons)
+    adjustments = _adjustments(projects, as_of, horizons)
+    spent = spent_by_lines(projects=projects, as_of=as_of, horizons=horizons)
+    out: dict[Any, dict[str, Any]] = {}
+    for p in projects:
+        state = states[p.pk]
+        facts = NO_ESTIMATE if state is None else _facts(state, *adjustments[p.pk], spent[p.pk])
+        out[p.pk] = {**facts, "horizon": horizons.get(p.pk)}
+    return out
+
+
+def _adjustments(
+    projects: Sequence[Project], as_of: dt.date, horizons: Horizons
+) -> dict[Any, tuple[list[AdjustmentFact], int]]:
+    """Per project: the approved adjustments decided on or before `as_of` by number, and the
+    number of pending requests."""
+    out: dict[Any, tuple[list[AdjustmentFact], int]] = {p.pk: ([], 0) for p in projects}
+    for a in Adjustment.objects.filter(project_id__in=project_ids(projects)).order_by("project_id", "number"):
+        acknowledged_on = a.acknowledged_at.astimezone(BEIJING).date() if a.acknowledged_at is not None else None
+        horizons.see(a.project_id, a.decided_on, a.filed_on, acknowledged_on)
+        effective, pending = out[a.project_id]
         if a.status == AdjustmentStatus.PENDING or (a.decided_on is not None and a.decided_on > as_of):
-            pending += a.status == AdjustmentStatus.PENDING
+            out[a.project_id] = (effective, pending + (a.status == AdjustmentStatus.PENDING))
             continue
         if a.status != AdjustmentStatus.APPROVED or a.decided_on is None:
             continue
@@ -61,14 +77,24 @@ def budget_facts(project: Project, as_of: dt.date) -> dict[str, Any]:
                 prior_moved=a.prior_moved,
                 decided_on=a.decided_on,
                 filed_on=filed,
-                acknowledged=filed is not None
-                and a.acknowledged_at is not None
-                and a.acknowledged_at.astimezone(BEIJING).date() <= as_of,
+                acknowledged=filed is not None and acknowledged_on is not None and acknowledged_on <= as_of,
             )
         )
-    spent = spent_by_line(project=project, as_of=as_of)
+    return out
+
+
+def _facts(
+    state: EstimateState, effective: list[AdjustmentFact], pending: int, spent: dict[str, Decimal]
+) -> dict[str, Any]:
+    approved = state.baseline is not None
     return {
-        "estimate": estimate,
+        "estimate": EstimateFact(
+            total=state.total,
+            lines_sum=sum((li.current_amount for li in state.lines), ZERO),
+            line_count=len(state.lines),
+            approved=approved,
+            baseline_total=state.total if approved else None,
+        ),
         "adjustments": AdjustmentsFact(
             effective=tuple(effective),
             baseline_total=state.total if approved else None,

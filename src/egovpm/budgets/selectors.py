@@ -7,18 +7,28 @@ keep its signature stable."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Min, Q, QuerySet, Sum
 
 from egovpm.accounts.models import User
 from egovpm.budgets import filters
 from egovpm.budgets.choices import AdjustmentStatus, Route
-from egovpm.budgets.models import Adjustment, Baseline, Estimate, EstimateLine, Expenditure
+from egovpm.budgets.models import (
+    Adjustment,
+    Baseline,
+    BaselineLine,
+    Estimate,
+    EstimateLine,
+    Expenditure,
+)
 from egovpm.core import clock
 from egovpm.projects import policies
+from egovpm.projects.facts import Horizons
 from egovpm.projects.models import Project
 
 ZERO = Decimal(0)
@@ -52,39 +62,93 @@ def estimate_state(*, project: Project, as_of: dt.date | None = None) -> Estimat
     """The estimate as it stood at the end of `as_of` (today when None): the baseline then in force
     and, on top of it, the self-approved adjustments decided since (an NDRC approval is itself a
     baseline). Before approval, the draft. None when the project has no estimate yet."""
-    estimate = estimate_of(project)
-    if estimate is None:
-        return None
+    return estimate_states(projects=[project], as_of=as_of)[project.pk]
+
+
+def estimate_states(
+    *, projects: Sequence[Project], as_of: dt.date | None = None, horizons: Horizons | None = None
+) -> dict[Any, EstimateState | None]:
+    """`estimate_state` of many projects at once, keyed by pk, in a fixed number of queries (at
+    most six). `horizons`, when given, sees each estimate's creation (Beijing date) and each
+    baseline's approval date."""
     day = as_of or clock.today()
-    baseline = (
-        Baseline.objects.filter(project=project, approved_on__lte=day).order_by("-seq").first()
-        if estimate.baseline_id
-        else None
-    )
-    if baseline is None:
-        if as_of is not None and estimate.created_at.astimezone(clock.BEIJING).date() > as_of:
-            return None  # not entered yet on that date
-        if estimate.baseline_id and as_of is not None:
-            # approved later than as_of: judge the estimate as it was approved (the first baseline)
-            first = Baseline.objects.filter(project=project).order_by("seq").first()
-            if first is not None:
-                lines = tuple(LineState(b.code, b.name, None, b.amount) for b in first.lines.all())
-                return EstimateState(None, first.total, lines, ZERO)
-        lines = tuple(LineState(li.code, li.name, None, li.amount) for li in estimate.lines.all())
-        return EstimateState(None, estimate.total, lines, ZERO)
-    base_lines = list(baseline.lines.all())
+    estimates = {e.project_id: e for e in Estimate.objects.filter(project_id__in=[p.pk for p in projects])}
+    baselines: dict[Any, list[Baseline]] = defaultdict(list)
+    approved = [pk for pk, e in estimates.items() if e.baseline_id]
+    if approved:
+        for b in Baseline.objects.filter(project_id__in=approved).order_by("project_id", "seq"):
+            baselines[b.project_id].append(b)
+    in_force: dict[Any, Baseline] = {}
+    first: dict[Any, Baseline] = {}  # approved only after as_of: judged as it was first approved
+    drafts: dict[Any, Estimate] = {}
+    for pk, estimate in estimates.items():
+        created_on = estimate.created_at.astimezone(clock.BEIJING).date()
+        if horizons is not None:
+            horizons.see(pk, created_on, *(b.approved_on for b in baselines.get(pk, ())))
+        by_then = [b for b in baselines.get(pk, ()) if b.approved_on <= day]
+        if by_then:
+            in_force[pk] = by_then[-1]
+        elif as_of is not None and created_on > as_of:
+            continue  # not entered yet on that date
+        elif as_of is not None and baselines.get(pk):
+            first[pk] = baselines[pk][0]
+        else:
+            drafts[pk] = estimate
+    lines = _baseline_lines([*in_force.values(), *first.values()])
+    draft_lines: dict[Any, list[EstimateLine]] = defaultdict(list)
+    if drafts:
+        for li in EstimateLine.objects.filter(estimate__in=list(drafts.values())).order_by(
+            "estimate_id", "position", "code"
+        ):
+            draft_lines[li.estimate_id].append(li)
+    moves = _self_approvals(list(in_force.values()), day)
+    out: dict[Any, EstimateState | None] = {p.pk: None for p in projects}
+    for pk, b in first.items():
+        out[pk] = EstimateState(
+            None, b.total, tuple(LineState(x.code, x.name, None, x.amount) for x in lines[b.pk]), ZERO
+        )
+    for pk, e in drafts.items():
+        out[pk] = EstimateState(
+            None, e.total, tuple(LineState(x.code, x.name, None, x.amount) for x in draft_lines[e.pk]), ZERO
+        )
+    for pk, b in in_force.items():
+        out[pk] = _with_self_approvals(b, lines[b.pk], moves.get(b.pk, ()))
+    return out
+
+
+def _baseline_lines(baselines: list[Baseline]) -> dict[Any, list[BaselineLine]]:
+    out: dict[Any, list[BaselineLine]] = defaultdict(list)
+    if baselines:
+        for line in BaselineLine.objects.filter(baseline__in=baselines).order_by("baseline_id", "position", "code"):
+            out[line.baseline_id].append(line)
+    return out
+
+
+def _self_approvals(baselines: list[Baseline], day: dt.date) -> dict[Any, list[Adjustment]]:
+    """Per baseline pk, the self-approved adjustments counted against it decided on or before
+    `day`, in decision order, their items prefetched."""
+    out: dict[Any, list[Adjustment]] = defaultdict(list)
+    if baselines:
+        approvals = (
+            Adjustment.objects.filter(
+                decided_baseline__in=baselines,
+                status=AdjustmentStatus.APPROVED,
+                route=Route.SELF_APPROVAL,
+                decided_on__lte=day,
+            )
+            .order_by("decided_at", "number")
+            .prefetch_related("items")
+        )
+        for adjustment in approvals:
+            out[adjustment.decided_baseline_id].append(adjustment)
+    return out
+
+
+def _with_self_approvals(
+    baseline: Baseline, base_lines: list[BaselineLine], approvals: Sequence[Adjustment]
+) -> EstimateState:
     current: dict[str, tuple[str, Decimal]] = {b.code: (b.name, b.amount) for b in base_lines}
     moved = ZERO
-    approvals = (
-        Adjustment.objects.filter(
-            decided_baseline=baseline,
-            status=AdjustmentStatus.APPROVED,
-            route=Route.SELF_APPROVAL,
-            decided_on__lte=day,
-        )
-        .order_by("decided_at", "number")
-        .prefetch_related("items")
-    )
     for adjustment in approvals:
         moved += adjustment.moved
         for item in adjustment.items.all():
@@ -101,13 +165,29 @@ def _rate(spent: Decimal, current: Decimal) -> Decimal | None:
 
 
 def spent_by_line(*, project: Project, as_of: dt.date | None = None) -> dict[str, Decimal]:
-    qs = Expenditure.objects.filter(project=project)
+    return spent_by_lines(projects=[project], as_of=as_of)[project.pk]
+
+
+def spent_by_lines(
+    *, projects: Sequence[Project], as_of: dt.date | None = None, horizons: Horizons | None = None
+) -> dict[Any, dict[str, Decimal]]:
+    """Per project pk, the spending dated on or before `as_of` (all of it when None) by line code,
+    in one query. `horizons`, when given with `as_of`, sees each line's first spending after it."""
+    qs = Expenditure.objects.filter(project_id__in=[p.pk for p in projects])
+    sums: dict[str, Any] = {"total": Sum("amount")}
     if as_of is not None:
-        qs = qs.filter(spent_on__lte=as_of)
-    return {
-        row["line__code"]: row["total"] or ZERO
-        for row in qs.values("line__code").annotate(total=Sum("amount")).order_by()
-    }
+        sums = {
+            "total": Sum("amount", filter=Q(spent_on__lte=as_of)),
+            "ahead": Min("spent_on", filter=Q(spent_on__gt=as_of)),
+        }
+    out: dict[Any, dict[str, Decimal]] = {p.pk: {} for p in projects}
+    rows = cast(Iterable[dict[str, Any]], qs.values("project_id", "line__code").annotate(**sums).order_by())
+    for row in rows:
+        if horizons is not None:
+            horizons.see(row["project_id"], row.get("ahead"))
+        if row["total"] is not None:
+            out[row["project_id"]][row["line__code"]] = row["total"]
+    return out
 
 
 def budget_execution(*, project: Project, as_of: dt.date | None = None) -> dict[str, Any]:

@@ -1,19 +1,40 @@
+"""Document records → plain facts (`ProjectFacts.documents`), registered in DocumentsConfig.ready."""
+
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from egovpm.core.clock import BEIJING
+from egovpm.documents.models import Document
+from egovpm.projects.facts import Horizons, project_ids
 from egovpm.projects.models import Project
 from egovpm.rules.facts import DocumentFact
 
 
-def document_facts(project: Project, as_of: dt.date) -> dict[str, Any]:
-    """Documents uploaded on or before `as_of`; `archived` only if archived by then."""
-    documents = []
-    for d in project.documents.all():
-        uploaded_on = d.uploaded_at.astimezone(BEIJING).date()
+def document_facts_batch(projects: Sequence[Project], as_of: dt.date) -> dict[Any, dict[str, Any]]:
+    """Per project: documents uploaded on or before `as_of`; `archived` only if archived by then.
+    The horizon is the first upload or archiving (Beijing dates) after `as_of`."""
+    horizons = Horizons(as_of)
+    documents: dict[Any, list[DocumentFact]] = defaultdict(list)
+    rows = (
+        Document.objects.filter(project_id__in=project_ids(projects))
+        .order_by("project_id", "stage", "category", "-version")
+        .values_list("project_id", "stage", "category", "uploaded_at", "archived", "archived_at")
+    )
+    for pk, stage, category, uploaded_at, archived, archived_at in rows:
+        uploaded_on = uploaded_at.astimezone(BEIJING).date()
+        archived_on = archived_at.astimezone(BEIJING).date() if archived and archived_at else None
+        horizons.see(pk, uploaded_on, archived_on)
         if uploaded_on <= as_of:
-            archived = bool(d.archived and d.archived_at and d.archived_at.astimezone(BEIJING).date() <= as_of)
-            documents.append(DocumentFact(d.stage, d.category, uploaded_on, archived))
-    return {"documents": tuple(documents)}
+            documents[pk].append(
+                DocumentFact(stage, category, uploaded_on, archived_on is not None and archived_on <= as_of)
+            )
+    return {p.pk: {"documents": tuple(documents.get(p.pk, ())), "horizon": horizons.get(p.pk)} for p in projects}
+
+
+def document_facts(project: Project, as_of: dt.date) -> dict[str, Any]:
+    """The same for one project (the batch of one)."""
+    return document_facts_batch([project], as_of)[project.pk]

@@ -1,18 +1,29 @@
 """Project records → plain facts for the rules engine. Other apps add their own records through
-`register_fact_provider` (called from their AppConfig.ready), so dependencies point one way."""
+`register_fact_provider` (called from their AppConfig.ready), so dependencies point one way.
+
+Facts are gathered in batches (issue 13: the stored verdicts refresh thousands of projects a
+second): each provider reads its records for a whole batch of projects with a fixed number of
+queries (`project_id__in=…`) and groups them in Python. The facts of one project are the batch of
+one, so the gates, the compliance page and the stored verdicts share one implementation."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from egovpm.projects.models import Project
+from egovpm.accounts.models import Department
+from egovpm.projects.models import Participation, Project, StageEvent
 from egovpm.rules.facts import ProjectFacts, StageEventFact
 
-FactProvider = Callable[[Project, dt.date], dict[str, Any]]
+# (projects, as_of) -> {project pk: {ProjectFacts field: value, ..., "horizon": date | None}}
+FactProvider = Callable[[Sequence[Project], dt.date], Mapping[Any, dict[str, Any]]]
 _providers: list[FactProvider] = []
+
+# The largest number of projects one round of queries covers: bounds the size of the SQL (the
+# `IN` lists) and of the rows held at once; a longer list is gathered in slices of this size.
+BATCH_SIZE = 1000
 
 
 def register_fact_provider(provider: FactProvider) -> None:
@@ -20,39 +31,115 @@ def register_fact_provider(provider: FactProvider) -> None:
         _providers.append(provider)
 
 
+class Horizons:
+    """Per project, the earliest date strictly after `as_of` among the dates it is shown (None,
+    or on/before `as_of`, are ignored): what a provider reports as its "horizon"."""
+
+    def __init__(self, as_of: dt.date) -> None:
+        self.as_of = as_of
+        self._earliest: dict[Any, dt.date] = {}
+
+    def see(self, pk: Any, *days: dt.date | None) -> None:
+        for day in days:
+            if day is not None and day > self.as_of:
+                current = self._earliest.get(pk)
+                if current is None or day < current:
+                    self._earliest[pk] = day
+
+    def get(self, pk: Any) -> dt.date | None:
+        return self._earliest.get(pk)
+
+
+def project_ids(projects: Iterable[Project]) -> list[Any]:
+    return [p.pk for p in projects]
+
+
 def project_facts_batch(*, projects: Sequence[Project], as_of: dt.date) -> dict[Any, ProjectFacts]:
-    """The facts of many projects at once, keyed by project pk; each equal to what
-    `project_facts` gives for that project alone (the stored verdicts rely on it)."""
-    return {p.pk: project_facts(project=p, as_of=as_of) for p in projects}
+    """The facts of many projects at once, keyed by project pk: the records whose own dates lie on
+    or before `as_of` (domain.md §4). A fixed number of queries per `BATCH_SIZE` projects,
+    whatever their number; `project_facts` is the batch of one.
+
+    `horizon` is the earliest date after `as_of` on which one of these dates, now in the future,
+    is reached (so the facts, and the verdicts judged on them, may change without any write):
+      - projects: a stage event's effective_date;
+      - budgets: the estimate's creation (Beijing date), a baseline's approved_on, an adjustment's
+        decided_on, filed_on and acknowledgement (Beijing date), an expenditure's spent_on;
+      - documents: a document's upload and archiving (Beijing dates);
+      - reports: a submission's submitted_at and its return's returned_at (Beijing dates);
+      - reviews: a panel's formed_at and concluded_at, the needs analysis' recorded_at (Beijing dates);
+      - security: a system's created_at and exception_at (Beijing dates), and on the system the
+        filing_date and evaluation_date C6.3 compares with as_of, and the day after its
+        migration_target_date (C9.3: overdue once it has passed); a risk assessment's assessed_on;
+      - archives: an archive acceptance's accepted_on.
+    Deadlines the checks derive from as_of themselves (a report period falling due) are the
+    checks' own `Verdict.until`, not part of the horizon."""
+    projects = list(projects)
+    out: dict[Any, ProjectFacts] = {}
+    for start in range(0, len(projects), BATCH_SIZE):
+        out.update(_gather(projects[start : start + BATCH_SIZE], as_of))
+    return out
 
 
 def project_facts(*, project: Project, as_of: dt.date) -> ProjectFacts:
     """The project's records whose own dates lie on or before `as_of` (domain.md §4)."""
-    events = tuple(
-        StageEventFact(
-            action=e.action,
-            from_stage=e.from_stage,
-            to_stage=e.to_stage,
-            effective_date=e.effective_date,
-            approval_reference=e.approval_reference,
-        )
-        for e in project.events.all()
-        if e.effective_date <= as_of
+    return project_facts_batch(projects=[project], as_of=as_of)[project.pk]
+
+
+def _gather(projects: list[Project], as_of: dt.date) -> dict[Any, ProjectFacts]:
+    ids = project_ids(projects)
+    horizons = Horizons(as_of)
+    events: dict[Any, list[StageEventFact]] = defaultdict(list)
+    rows = (
+        StageEvent.objects.filter(project_id__in=ids)
+        .order_by("project_id", "seq")
+        .values_list("project_id", "action", "from_stage", "to_stage", "effective_date", "approval_reference")
     )
-    stage = events[-1].to_stage if events else "draft"
-    facts = ProjectFacts(
-        stage=stage,
-        lead_department_kind=project.lead_department.kind,
-        participating_department_kinds=tuple(d.kind for d in project.participating_departments.all()),
-        joint_central_local=project.joint_central_local,
-        responsible_leader_name=project.responsible_leader_name,
-        responsible_leader_title=project.responsible_leader_title,
-        business_unit=project.business_unit,
-        technical_unit=project.technical_unit,
-        service_outsourcing=project.service_outsourcing,
-        data_hosting=project.data_hosting,
-        events=events,
-    )
-    for provider in _providers:
-        facts = dataclasses.replace(facts, **provider(project, as_of))
-    return facts
+    for pk, action, from_stage, to_stage, effective_date, reference in rows:
+        if effective_date <= as_of:
+            events[pk].append(StageEventFact(action, from_stage, to_stage, effective_date, reference))
+        else:
+            horizons.see(pk, effective_date)
+    participants: dict[Any, list[str]] = defaultdict(list)
+    for pk, kind in (
+        Participation.objects.filter(project_id__in=ids)
+        .order_by("project_id", "department__code")
+        .values_list("project_id", "department__kind")
+    ):
+        participants[pk].append(kind)
+    lead_kinds = _lead_department_kinds(projects)
+    provided = [provider(projects, as_of) for provider in _providers]
+    out: dict[Any, ProjectFacts] = {}
+    for project in projects:
+        pk = project.pk
+        own_events = tuple(events.get(pk, ()))
+        fields: dict[str, Any] = {
+            "stage": own_events[-1].to_stage if own_events else "draft",
+            "lead_department_kind": lead_kinds[project.lead_department_id],
+            "participating_department_kinds": tuple(participants.get(pk, ())),
+            "joint_central_local": project.joint_central_local,
+            "responsible_leader_name": project.responsible_leader_name,
+            "responsible_leader_title": project.responsible_leader_title,
+            "business_unit": project.business_unit,
+            "technical_unit": project.technical_unit,
+            "service_outsourcing": project.service_outsourcing,
+            "data_hosting": project.data_hosting,
+            "events": own_events,
+        }
+        horizon = horizons.get(pk)
+        for by_project in provided:
+            values = dict(by_project[pk])
+            ahead = values.pop("horizon", None)
+            if ahead is not None and (horizon is None or ahead < horizon):
+                horizon = ahead
+            fields.update(values)
+        out[pk] = ProjectFacts(**fields, horizon=horizon)
+    return out
+
+
+def _lead_department_kinds(projects: list[Project]) -> dict[Any, str]:
+    """The lead departments' kinds: from the projects' loaded lead_department when the caller
+    selected it, else one query."""
+    if all(Project.lead_department.is_cached(p) for p in projects):
+        return {p.lead_department_id: p.lead_department.kind for p in projects}
+    wanted = {p.lead_department_id for p in projects}
+    return dict(Department.objects.filter(pk__in=wanted).values_list("pk", "kind"))
