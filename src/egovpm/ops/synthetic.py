@@ -18,6 +18,8 @@ Refused (exit 2, nothing written) when the database already holds a project, unl
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import random
 import secrets
 import time
@@ -48,7 +50,7 @@ from egovpm.documents import storage
 from egovpm.documents.models import Document
 from egovpm.ops import synthetic_plan as planning
 from egovpm.ops.synthetic_cli import DEFAULT_SEED
-from egovpm.ops.synthetic_records import BUILDERS, EXTRA_BUILDERS, Blob, People, SeedContext, build_project
+from egovpm.ops.synthetic_records import BUILDERS, EXTRA_BUILDERS, Blob, People, Row, SeedContext, build_project
 from egovpm.projects.models import Assignment, CodeSequence, Participation, Project, StageEvent
 from egovpm.reports.models import ReportAcknowledgement, ReportReturn, ReportSubmission
 from egovpm.reviews.models import ExpertProfile, ExpertReview, NeedsAnalysis, Opinion, PanelMember
@@ -86,19 +88,6 @@ INSERT_ORDER: list[type[models.Model]] = [
     ArchiveAcceptance,
     CompletionAcceptance,
 ]
-# Integer-keyed models whose ids are precomputed (rows of other models point at them).
-PRECOMPUTED_IDS: tuple[type[models.Model], ...] = (
-    Participation,
-    StageEvent,
-    Estimate,
-    EstimateLine,
-    Baseline,
-    BaselineLine,
-    AdjustmentItem,
-    Assignment,
-    NeedsAnalysis,
-)
-
 CENTRAL = (
     "教育部", "科学技术部", "工业和信息化部", "公安部", "民政部", "司法部", "人力资源和社会保障部",
     "自然资源部", "生态环境部", "住房和城乡建设部", "交通运输部", "水利部", "农业农村部", "商务部",
@@ -179,7 +168,7 @@ def seed(
             blobs=_blobs(),
             pack_version=pack.version,
             pack_sha256=pack.sha256,
-            next_ids={m: (m._default_manager.aggregate(top=Max("id"))["top"] or 0) + 1 for m in PRECOMPUTED_IDS},
+            next_ids={m: (m._default_manager.aggregate(top=Max("id"))["top"] or 0) + 1 for m in _integer_keyed()},
             retention={str(k): str(v) for k, v in pack.data.get("retention_defaults", {}).items()},
             lead_weights=[1 + (i * 7) % 10 for i in range(len(departments) - len(AUTHORITIES))],
         )
@@ -226,13 +215,84 @@ def _flush(ctx: SeedContext, counts: Counter[str]) -> None:
     for model in order:
         rows = ctx.rows.pop(model, [])
         if rows:
-            model._default_manager.bulk_create(rows, batch_size=1000)
+            _write(model, rows)
             counts[model._meta.label_lower] += len(rows)
+    if connection.vendor == "postgresql":
+        # Check this batch's deferred foreign keys now: the one transaction stays all-or-nothing,
+        # and the server's queue of pending checks stays one batch long instead of the portfolio.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _integer_keyed() -> list[type[models.Model]]:
+    """The models whose integer ids are precomputed (their sequences are reset afterwards)."""
+    return [m for m in INSERT_ORDER if m._meta.pk.get_internal_type() in ("AutoField", "BigAutoField")]
+
+
+@dataclass(frozen=True)
+class _Column:
+    name: str
+    attname: str
+    column: str | None
+    related: bool
+    json: bool
+    default: object
+
+
+@functools.cache
+def _columns(model: type[models.Model]) -> tuple[_Column, ...]:
+    return tuple(
+        _Column(
+            f.name,
+            f.attname,
+            f.column,
+            f.is_relation,
+            isinstance(f, models.JSONField),
+            None if f.primary_key else f.get_default(),
+        )
+        for f in model._meta.local_concrete_fields
+    )
+
+
+def _values(columns: tuple[_Column, ...], row: Row) -> list[object]:
+    values = []
+    for c in columns:
+        if c.attname in row:
+            value = row[c.attname]
+        elif c.name in row:
+            value = row[c.name]
+            if c.related and value is not None:
+                value = value.pk
+        else:
+            value = c.default
+        values.append(value)
+    return values
+
+
+def _write(model: type[models.Model], rows: list[Row]) -> None:
+    """COPY on PostgreSQL (no per-row SQL, no ORM objects); bulk_create elsewhere (SQLite: tests)."""
+    columns = _columns(model)
+    if connection.vendor != "postgresql":
+        names = [c.attname for c in columns]
+        objects = [model(**dict(zip(names, _values(columns, row), strict=True))) for row in rows]
+        model._default_manager.bulk_create(objects, batch_size=500)
+        return
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(str(c.column)) for c in columns)}) FROM STDIN"
+    json_at = [i for i, c in enumerate(columns) if c.json]
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            values = _values(columns, row)
+            for i in json_at:
+                if values[i] is not None:
+                    values[i] = json.dumps(values[i], ensure_ascii=False)
+            copy.write_row(values)
 
 
 def _reset_sequences() -> None:
     """PostgreSQL: the id sequences continue after the precomputed ids (SQLite needs nothing)."""
-    statements = connection.ops.sequence_reset_sql(no_style(), list(PRECOMPUTED_IDS))
+    statements = connection.ops.sequence_reset_sql(no_style(), _integer_keyed())
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)

@@ -3,8 +3,8 @@
 at a few shared blobs, the estimate and its adjustments and spending, progress reports, systems and
 risk assessments, archive and completion acceptances, expert reviews.
 
-Rows are built in memory with precomputed ids (SeedContext.next_id / uuid) and written by the
-caller with bulk_create; nothing here calls a service or writes an audit event."""
+Rows are plain dicts (Row) with precomputed ids (SeedContext.add), written by the caller
+(COPY on PostgreSQL, bulk_create on SQLite); nothing here calls a service or writes an audit event."""
 
 from __future__ import annotations
 
@@ -48,6 +48,25 @@ CENT = Decimal("0.01")
 LINE_NAMES = ("应用系统建设", "数据资源建设", "基础设施建设", "安全保障体系", "标准规范建设", "工程建设其他费用")
 
 
+class Row(dict[str, Any]):
+    """One row to write: values by field name (a foreign key as the row or model it points at, or
+    as `<name>_id`); read and set as attributes by the builders. Fields left out take the model's
+    default when written (ops/synthetic.py)."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self[name] = value
+
+    @property
+    def pk(self) -> Any:
+        return self["id"]
+
+
 @dataclass(frozen=True)
 class Blob:
     """One stored file many document rows point at (the bytes are written once)."""
@@ -78,14 +97,18 @@ class SeedContext:
     blobs: list[Blob]
     pack_version: str
     pack_sha256: str
-    next_ids: dict[type[models.Model], int]
-    rows: dict[type[models.Model], list[models.Model]] = field(default_factory=lambda: defaultdict(list))
+    next_ids: dict[type[models.Model], int]  # the next integer id of each model
+    rows: dict[type[models.Model], list[Row]] = field(default_factory=lambda: defaultdict(list))
     retention: dict[str, str] = field(default_factory=dict)  # the pack's retention_defaults
     lead_weights: list[int] = field(default_factory=list)  # how many projects each department leads, relatively
 
-    def add(self, obj: models.Model) -> Any:
-        self.rows[type(obj)].append(obj)
-        return obj
+    def add(self, model: type[models.Model], **values: Any) -> Row:
+        """A row of `model` to write, its id precomputed (an integer in sequence or a seeded UUID)."""
+        if "id" not in values:
+            values["id"] = self.next_id(model) if model in self.next_ids else self.uuid()
+        row = Row(values)
+        self.rows[model].append(row)
+        return row
 
     def next_id(self, model: type[models.Model]) -> int:
         value = self.next_ids[model]
@@ -110,8 +133,8 @@ class Built:
     """What later builders need of one project: the plan, the row, its events, its people."""
 
     plan: ProjectPlan
-    project: Project
-    events: list[StageEvent]
+    project: Row
+    events: list[Row]
     department: Department
     staff: User
 
@@ -125,52 +148,49 @@ def build_project(ctx: SeedContext, plan: ProjectPlan, code: str, name: str, lea
     created_at = ctx.at(plan.created, 9)
     named = ctx.rng.random() < 0.96  # a few lack the responsible leader (C2.1)
     project = ctx.add(
-        Project(
-            id=ctx.uuid(),
-            code=code,
-            name=name,
-            lead_department=lead,
-            joint_central_local=plan.joint,
-            responsible_leader_name=leader[0] if named else "",
-            responsible_leader_title=leader[1] if named else "",
-            business_unit=f"{lead.name}业务司局"[:200],
-            technical_unit=f"{lead.name}信息中心"[:200],
-            construction_goals="提升业务协同和公共服务能力，实现数据共享和业务联动。",
-            main_content="建设应用系统、数据资源、基础设施和安全保障体系。",
-            service_outsourcing=ctx.rng.random() < 0.3,
-            data_hosting=ctx.rng.random() < 0.2,
-            stage=plan.stage,
-            completion_entrusted=any(e.entrusted for e in plan.events),
-            completion_entrusted_reason="委托牵头部门组织竣工验收" if any(e.entrusted for e in plan.events) else "",
-            created_at=created_at,
-            updated_at=ctx.at(plan.last_day, 16) if plan.events else created_at,
-            created_by=staff,
-        )
+        Project,
+        code=code,
+        regime="r2007",
+        name=name,
+        lead_department=lead,
+        joint_central_local=plan.joint,
+        responsible_leader_name=leader[0] if named else "",
+        responsible_leader_title=leader[1] if named else "",
+        business_unit=f"{lead.name}业务司局"[:200],
+        technical_unit=f"{lead.name}信息中心"[:200],
+        construction_goals="提升业务协同和公共服务能力，实现数据共享和业务联动。",
+        main_content="建设应用系统、数据资源、基础设施和安全保障体系。",
+        service_outsourcing=ctx.rng.random() < 0.3,
+        data_hosting=ctx.rng.random() < 0.2,
+        stage=plan.stage,
+        completion_entrusted=any(e.entrusted for e in plan.events),
+        completion_entrusted_reason="委托牵头部门组织竣工验收" if any(e.entrusted for e in plan.events) else "",
+        created_at=created_at,
+        updated_at=ctx.at(plan.last_day, 16) if plan.events else created_at,
+        created_by=staff,
     )
     for other in plan.participants:
-        ctx.add(Participation(id=ctx.next_id(Participation), project=project, department=ctx.departments[other]))
+        ctx.add(Participation, project=project, department=ctx.departments[other])
     events = []
     for seq, e in enumerate(plan.events, start=1):
         actor = _actor(ctx, e.action, e.entrusted, staff, head)
         events.append(
             ctx.add(
-                StageEvent(
-                    id=ctx.next_id(StageEvent),
-                    project=project,
-                    seq=seq,
-                    action=e.action,
-                    from_stage=e.from_stage,
-                    to_stage=e.to_stage,
-                    actor=actor,
-                    at=ctx.at(e.day, 10, seq),
-                    effective_date=e.day,
-                    comment=comment_for(e.action),
-                    approval_reference=e.approval_reference,
-                    entrusted=e.entrusted,
-                    pack_version=ctx.pack_version,
-                    pack_sha256=ctx.pack_sha256,
-                    gate_results=[],
-                )
+                StageEvent,
+                project=project,
+                seq=seq,
+                action=e.action,
+                from_stage=e.from_stage,
+                to_stage=e.to_stage,
+                actor=actor,
+                at=ctx.at(e.day, 10, seq),
+                effective_date=e.day,
+                comment=comment_for(e.action),
+                approval_reference=e.approval_reference,
+                entrusted=e.entrusted,
+                pack_version=ctx.pack_version,
+                pack_sha256=ctx.pack_sha256,
+                gate_results=[],
             )
         )
     return Built(plan, project, events, lead, staff)
@@ -218,29 +238,27 @@ TITLES = {
 }
 
 
-def add_document(ctx: SeedContext, b: Built, category: str, stage: str, day: dt.date) -> Document:
+def add_document(ctx: SeedContext, b: Built, category: str, stage: str, day: dt.date) -> Row:
     blob = ctx.blobs[len(category) % len(ctx.blobs)]
     completed = b.plan.day_of(Action.PASS_COMPLETION_ACCEPTANCE)
     archived = completed is not None and completed >= day
     return ctx.add(
-        Document(
-            id=ctx.uuid(),
-            project=b.project,
-            stage=stage,
-            category=category,
-            title=TITLES.get(category, category),
-            filename=blob.filename,
-            content_type=blob.content_type,
-            size=blob.size,
-            sha256=blob.sha256,
-            sm3=blob.sm3,
-            retention=ctx.retention.get(category, "permanent"),
-            uploaded_by=b.staff,
-            uploaded_at=ctx.at(day, 11),
-            archived=archived,
-            archived_at=ctx.at(completed, 17) if archived and completed is not None else None,
-            archived_by=ctx.people.archivist if archived else None,
-        )
+        Document,
+        project=b.project,
+        stage=stage,
+        category=category,
+        title=TITLES.get(category, category),
+        filename=blob.filename,
+        content_type=blob.content_type,
+        size=blob.size,
+        sha256=blob.sha256,
+        sm3=blob.sm3,
+        retention=ctx.retention.get(category, "permanent"),
+        uploaded_by=b.staff,
+        uploaded_at=ctx.at(day, 11),
+        archived=archived,
+        archived_at=ctx.at(completed, 17) if archived and completed is not None else None,
+        archived_by=ctx.people.archivist if archived else None,
     )
 
 
@@ -272,10 +290,10 @@ def _split(rng: random.Random, total: Decimal, n: int) -> list[Decimal]:
 class Ledger:
     """The estimate of one project while its adjustments are being planned."""
 
-    estimate: Estimate
+    estimate: Row
     lines: dict[str, Decimal]
     names: dict[str, str]
-    baseline: Baseline | None
+    baseline: Row | None
     seq: int = 1
     prior: Decimal = Decimal(0)
     version: int = 0
@@ -293,8 +311,8 @@ def build_budget(ctx: SeedContext, b: Built) -> None:
     codes = [f"{i:02d}" for i in range(1, ctx.rng.randint(3, 6) + 1)]
     names = dict(zip(codes, LINE_NAMES, strict=False))
     lines = dict(zip(codes, _split(ctx.rng, total, len(codes)), strict=True))
-    estimate = Estimate(
-        id=ctx.next_id(Estimate),
+    estimate = ctx.add(
+        Estimate,
         project=b.project,
         total=total,
         created_at=ctx.at(drafted, 14),
@@ -312,20 +330,17 @@ def build_budget(ctx: SeedContext, b: Built) -> None:
     estimate.total = sum(ledger.lines.values(), Decimal(0))
     estimate.baseline = ledger.baseline
     estimate.version = ledger.version
-    ctx.add(estimate)
     line_rows = []
     for position, (code, amount) in enumerate(ledger.lines.items()):
         line_rows.append(
             ctx.add(
-                EstimateLine(
-                    id=ctx.next_id(EstimateLine),
-                    estimate=estimate,
-                    code=code,
-                    name=ledger.names[code],
-                    amount=amount,
-                    position=position,
-                    changed_version=ledger.changed.get(code, 0),
-                )
+                EstimateLine,
+                estimate=estimate,
+                code=code,
+                name=ledger.names[code],
+                amount=amount,
+                position=position,
+                changed_version=ledger.changed.get(code, 0),
             )
         )
     if approved is not None:
@@ -334,31 +349,27 @@ def build_budget(ctx: SeedContext, b: Built) -> None:
 
 def _baseline(
     ctx: SeedContext, b: Built, ledger: Ledger, day: dt.date, source: str, reference: str, adjustment: Any = None
-) -> Baseline:
+) -> Row:
     baseline = ctx.add(
-        Baseline(
-            id=ctx.next_id(Baseline),
-            project=b.project,
-            seq=ledger.seq,
-            total=sum(ledger.lines.values(), Decimal(0)),
-            approved_on=day,
-            source=source,
-            approval_reference=reference,
-            adjustment=adjustment,
-            created_at=ctx.at(day, 15),
-            created_by=ctx.people.ndrc,
-        )
+        Baseline,
+        project=b.project,
+        seq=ledger.seq,
+        total=sum(ledger.lines.values(), Decimal(0)),
+        approved_on=day,
+        source=source,
+        approval_reference=reference,
+        adjustment=adjustment,
+        created_at=ctx.at(day, 15),
+        created_by=ctx.people.ndrc,
     )
     for position, (code, amount) in enumerate(ledger.lines.items()):
         ctx.add(
-            BaselineLine(
-                id=ctx.next_id(BaselineLine),
-                baseline=baseline,
-                code=code,
-                name=ledger.names[code],
-                amount=amount,
-                position=position,
-            )
+            BaselineLine,
+            baseline=baseline,
+            code=code,
+            name=ledger.names[code],
+            amount=amount,
+            position=position,
         )
     ledger.seq += 1
     return baseline
@@ -435,44 +446,40 @@ def _adjustment(
     if status == AdjustmentStatus.WITHDRAWN:
         decider = b.staff  # the requester withdraws
     adjustment = ctx.add(
-        Adjustment(
-            id=ctx.uuid(),
-            project=b.project,
-            number=number,
-            status=status,
-            route=r.route,
-            requested_route=r.route,
-            reason=reason,
-            goals_unchanged=True,
-            description="因业务需求变化，调整部分单项工程投资。",
-            new_total=r.new_total,
-            moved=r.moved,
-            prior_moved=r.prior,
-            baseline_total=r.baseline_total,
-            ratio=r.ratio,
-            cumulative_ratio=r.cumulative_ratio,
-            failed=list(r.failed),
-            baseline=ledger.baseline,
-            estimate_version=ledger.version,
-            requested_by=b.staff,
-            requested_at=ctx.at(day, 9),
-            decided_by=decider if decided else None,
-            decided_at=ctx.at(decided, 16) if decided else None,
-            decided_on=decided,
-            decision_comment="同意。" if status == AdjustmentStatus.APPROVED else "",
-            decided_baseline=ledger.baseline if status == AdjustmentStatus.APPROVED else None,
-        )
+        Adjustment,
+        project=b.project,
+        number=number,
+        status=status,
+        route=r.route,
+        requested_route=r.route,
+        reason=reason,
+        goals_unchanged=True,
+        description="因业务需求变化，调整部分单项工程投资。",
+        new_total=r.new_total,
+        moved=r.moved,
+        prior_moved=r.prior,
+        baseline_total=r.baseline_total,
+        ratio=r.ratio,
+        cumulative_ratio=r.cumulative_ratio,
+        failed=list(r.failed),
+        baseline=ledger.baseline,
+        estimate_version=ledger.version,
+        requested_by=b.staff,
+        requested_at=ctx.at(day, 9),
+        decided_by=decider if decided else None,
+        decided_at=ctx.at(decided, 16) if decided else None,
+        decided_on=decided,
+        decision_comment="同意。" if status == AdjustmentStatus.APPROVED else "",
+        decided_baseline=ledger.baseline if status == AdjustmentStatus.APPROVED else None,
     )
     for code, new in proposed.items():
         ctx.add(
-            AdjustmentItem(
-                id=ctx.next_id(AdjustmentItem),
-                adjustment=adjustment,
-                code=code,
-                name=ledger.names[code],
-                old_amount=ledger.lines[code],
-                new_amount=new,
-            )
+            AdjustmentItem,
+            adjustment=adjustment,
+            code=code,
+            name=ledger.names[code],
+            old_amount=ledger.lines[code],
+            new_amount=new,
         )
     if status != AdjustmentStatus.APPROVED or decided is None:
         return
@@ -497,7 +504,7 @@ def _adjustment(
             adjustment.acknowledged_at = ctx.at(acknowledged, 15)
 
 
-def _spending(ctx: SeedContext, b: Built, lines: Sequence[EstimateLine], start: dt.date) -> None:
+def _spending(ctx: SeedContext, b: Built, lines: Sequence[Row], start: dt.date) -> None:
     last = b.plan.day_of(Action.PASS_COMPLETION_ACCEPTANCE) or b.plan.day_of(Action.CANCEL) or ctx.end
     for n in range(ctx.rng.randint(1, 6)):
         line = ctx.rng.choice(lines)
@@ -506,16 +513,14 @@ def _spending(ctx: SeedContext, b: Built, lines: Sequence[EstimateLine], start: 
             continue
         day = ctx.between(start, last)
         ctx.add(
-            Expenditure(
-                id=ctx.uuid(),
-                project=b.project,
-                line=line,
-                spent_on=day,
-                amount=amount,
-                voucher=f"凭-{day.year}-{n + 1:04d}",
-                recorded_by=b.staff,
-                recorded_at=ctx.at(day, 17),
-            )
+            Expenditure,
+            project=b.project,
+            line=line,
+            spent_on=day,
+            amount=amount,
+            voucher=f"凭-{day.year}-{n + 1:04d}",
+            recorded_by=b.staff,
+            recorded_at=ctx.at(day, 17),
         )
 
 
@@ -549,29 +554,25 @@ def _submission(ctx: SeedContext, b: Built, period: str, day: dt.date) -> None:
     version, returned = 1, ctx.rng.random() < 0.04
     while True:
         sub = ctx.add(
-            ReportSubmission(
-                id=ctx.uuid(),
-                project=b.project,
-                period=period,
-                version=version,
-                sections=sections,
-                submitted_at=ctx.at(day, 15),
-                recorded_at=ctx.at(day, 15),
-                submitted_by=b.staff,
-                department_name=b.department.name,
-            )
+            ReportSubmission,
+            project=b.project,
+            period=period,
+            version=version,
+            sections=sections,
+            submitted_at=ctx.at(day, 15),
+            recorded_at=ctx.at(day, 15),
+            submitted_by=b.staff,
+            department_name=b.department.name,
         )
         back = day + dt.timedelta(days=ctx.rng.randint(3, 20))
         if not returned or back > ctx.end:
             break
         ctx.add(
-            ReportReturn(
-                id=None,
-                submission=sub,
-                returned_at=ctx.at(back, 10),
-                returned_by=ctx.people.ndrc,
-                comment="请补充概预算执行情况。",
-            )
+            ReportReturn,
+            submission=sub,
+            returned_at=ctx.at(back, 10),
+            returned_by=ctx.people.ndrc,
+            comment="请补充概预算执行情况。",
         )
         day, version, returned = back + dt.timedelta(days=ctx.rng.randint(3, 30)), version + 1, False
         if day > ctx.end:
@@ -581,13 +582,11 @@ def _submission(ctx: SeedContext, b: Built, period: str, day: dt.date) -> None:
             seen = day + dt.timedelta(days=ctx.rng.randint(1, 20))
             if seen <= ctx.end:
                 ctx.add(
-                    ReportAcknowledgement(
-                        id=None,
-                        submission=sub,
-                        recipient=recipient,
-                        acknowledged_at=ctx.at(seen, 11),
-                        acknowledged_by=user,
-                    )
+                    ReportAcknowledgement,
+                    submission=sub,
+                    recipient=recipient,
+                    acknowledged_at=ctx.at(seen, 11),
+                    acknowledged_by=user,
                 )
 
 
@@ -613,43 +612,39 @@ def build_security(ctx: SeedContext, b: Built) -> None:
         filed = built_on is not None and ctx.rng.random() < 0.85
         evaluated = trial is not None and ctx.rng.random() < 0.85
         ctx.add(
-            InformationSystem(
-                id=ctx.uuid(),
-                project=b.project,
-                name=f"{SYSTEM_NAMES[i % len(SYSTEM_NAMES)]}{'（涉密）' if classified else ''}",
-                purpose="public_service" if public else "internal_office",
-                network=network,
-                is_new=ctx.rng.random() < 0.8,
-                protection_level=None if classified else ctx.rng.choice((2, 3, 3, 3, 4)),
-                classified_tier="confidential" if classified else "",
-                protection_in_needs_analysis=ctx.rng.random() < 0.97,
-                protection_in_design=ctx.rng.random() < 0.97,
-                filing_number=f"{ctx.rng.randint(11000099000, 65000099999)}-{ctx.rng.randint(10000, 99999)}"
-                if filed
-                else "",
-                filing_date=built_on + dt.timedelta(days=30) if filed and built_on is not None else None,
-                evaluation_date=trial + dt.timedelta(days=20) if evaluated and trial is not None else None,
-                evaluation_result=ctx.rng.choice(("conforms", "basically_conforms")) if evaluated else "",
-                created_by=b.staff,
-                created_at=ctx.at(created, 10),
-                updated_at=ctx.at(created, 10),
-            )
+            InformationSystem,
+            project=b.project,
+            name=f"{SYSTEM_NAMES[i % len(SYSTEM_NAMES)]}{'（涉密）' if classified else ''}",
+            purpose="public_service" if public else "internal_office",
+            network=network,
+            is_new=ctx.rng.random() < 0.8,
+            protection_level=None if classified else ctx.rng.choice((2, 3, 3, 3, 4)),
+            classified_tier="confidential" if classified else "",
+            protection_in_needs_analysis=ctx.rng.random() < 0.97,
+            protection_in_design=ctx.rng.random() < 0.97,
+            filing_number=f"{ctx.rng.randint(11000099000, 65000099999)}-{ctx.rng.randint(10000, 99999)}"
+            if filed
+            else "",
+            filing_date=built_on + dt.timedelta(days=30) if filed and built_on is not None else None,
+            evaluation_date=trial + dt.timedelta(days=20) if evaluated and trial is not None else None,
+            evaluation_result=ctx.rng.choice(("conforms", "basically_conforms")) if evaluated else "",
+            created_by=b.staff,
+            created_at=ctx.at(created, 10),
+            updated_at=ctx.at(created, 10),
         )
     if trial is not None and ctx.rng.random() < 0.85:
         last = plan.day_of(Action.PASS_PRELIMINARY_ACCEPTANCE) or ctx.end
         day = ctx.between(trial, last)
         doc = add_document(ctx, b, "risk_assessment_report", Stage.TRIAL_OPERATION, day)
         ctx.add(
-            RiskAssessment(
-                id=ctx.uuid(),
-                project=b.project,
-                assessed_on=day,
-                assessor="国家信息技术安全研究中心",
-                summary="系统总体安全风险可控，发现中低风险若干项，已提出整改建议。",
-                document=doc,
-                created_by=b.staff,
-                created_at=ctx.at(day, 16),
-            )
+            RiskAssessment,
+            project=b.project,
+            assessed_on=day,
+            assessor="国家信息技术安全研究中心",
+            summary="系统总体安全风险可控，发现中低风险若干项，已提出整改建议。",
+            document=doc,
+            created_by=b.staff,
+            created_at=ctx.at(day, 16),
         )
 
 
@@ -664,53 +659,45 @@ def build_archives(ctx: SeedContext, b: Built) -> None:
     completed = plan.day_of(Action.PASS_COMPLETION_ACCEPTANCE)
     archivist = ctx.people.archivist
     ctx.add(
-        Assignment(
-            id=ctx.next_id(Assignment),
-            project=b.project,
-            user=archivist,
-            task=AssignmentTask.ARCHIVIST,
-            assigned_by=ctx.people.ndrc,
-            assigned_at=ctx.at(started, 9),
-        )
+        Assignment,
+        project=b.project,
+        user=archivist,
+        task=AssignmentTask.ARCHIVIST,
+        assigned_by=ctx.people.ndrc,
+        assigned_at=ctx.at(started, 9),
     )
     acceptance = None
     if completed is not None or ctx.rng.random() < 0.5:
         day = ctx.between(started, completed or ctx.end)
         passed = completed is not None or ctx.rng.random() < 0.85
         acceptance = ctx.add(
-            ArchiveAcceptance(
-                id=ctx.uuid(),
-                project=b.project,
-                accepted_on=day,
-                organizer="国家档案局",
-                result="passed" if passed else "failed",
-                opinion="项目档案齐全、完整、准确，同意通过档案验收。"
-                if passed
-                else "部分文件缺失，请补充后重新验收。",
-                completeness={},
-                recorded_by=archivist,
-                recorded_at=ctx.at(day, 15),
-            )
+            ArchiveAcceptance,
+            project=b.project,
+            accepted_on=day,
+            organizer="国家档案局",
+            result="passed" if passed else "failed",
+            opinion="项目档案齐全、完整、准确，同意通过档案验收。" if passed else "部分文件缺失，请补充后重新验收。",
+            completeness={},
+            recorded_by=archivist,
+            recorded_at=ctx.at(day, 15),
         )
     if completed is None:
         return
     event = next(e for e in b.events if e.action == Action.PASS_COMPLETION_ACCEPTANCE)
     ctx.add(
-        CompletionAcceptance(
-            id=ctx.uuid(),
-            project=b.project,
-            event=event,
-            accepted_by=event.actor,
-            accepted_at=event.at,
-            effective_date=completed,
-            entrusted=event.entrusted,
-            archive_acceptance=acceptance,
-            as_of=completed,
-            regime=b.project.regime,
-            pack_version=ctx.pack_version,
-            pack_sha256=ctx.pack_sha256,
-            results=[],
-        )
+        CompletionAcceptance,
+        project=b.project,
+        event=event,
+        accepted_by=event.actor,
+        accepted_at=event.at,
+        effective_date=completed,
+        entrusted=event.entrusted,
+        archive_acceptance=acceptance,
+        as_of=completed,
+        regime=b.project.regime,
+        pack_version=ctx.pack_version,
+        pack_sha256=ctx.pack_sha256,
+        results=[],
     )
 
 
@@ -726,15 +713,11 @@ def build_reviews(ctx: SeedContext, b: Built) -> None:
         return
     proposed = plan.day_of(Action.SUBMIT_PROPOSAL)
     if plan.joint and ctx.rng.random() < 0.85:
-        record = ctx.add(
-            NeedsAnalysis(
-                id=ctx.next_id(NeedsAnalysis), project=b.project, recorded_at=ctx.at(analysed, 12), recorded_by=b.staff
-            )
-        )
+        record = ctx.add(NeedsAnalysis, project=b.project, recorded_at=ctx.at(analysed, 12), recorded_by=b.staff)
         through = NeedsAnalysis.co_authors.through
         for other in plan.participants:
             if ctx.departments[other].kind == "local":
-                ctx.add(through(needsanalysis_id=record.pk, department_id=ctx.departments[other].pk))
+                ctx.add(through, needsanalysis_id=record.pk, department_id=ctx.departments[other].pk)
     if proposed is not None:
         span = max(2, (proposed - analysed).days // 3)
         formed = analysed + dt.timedelta(days=ctx.rng.randint(1, span))
@@ -749,33 +732,29 @@ def _review(ctx: SeedContext, b: Built, formed: dt.date, size: int, concluded: d
     experts = ctx.rng.sample(ctx.people.experts, size)
     given = size if concluded is not None else ctx.rng.randint(0, size)
     review = ctx.add(
-        ExpertReview(
-            id=ctx.uuid(),
-            project=b.project,
-            status=ReviewStatus.CONCLUDED if concluded else ReviewStatus.OPEN,
-            formed_by=FormedBy.NAMED,
-            formed_at=ctx.at(formed, 9),
-            organised_by=ctx.people.ndrc,
-            due_on=formed + dt.timedelta(days=30),
-        )
+        ExpertReview,
+        project=b.project,
+        status=ReviewStatus.CONCLUDED if concluded else ReviewStatus.OPEN,
+        formed_by=FormedBy.NAMED,
+        formed_at=ctx.at(formed, 9),
+        organised_by=ctx.people.ndrc,
+        due_on=formed + dt.timedelta(days=30),
     )
     panel: list[dict[str, Any]] = []
     for position, expert in enumerate(experts):
-        ctx.add(PanelMember(id=None, review=review, expert=expert, position=position))
+        ctx.add(PanelMember, review=review, expert=expert, position=position)
         opinion = None
         if position < given:
             day = min(formed + dt.timedelta(days=position + 1), concluded or ctx.end)
             rec = Recommendation.APPROVE if ctx.rng.random() < 0.7 else Recommendation.REVISE
             ctx.add(
-                Opinion(
-                    id=None,
-                    review=review,
-                    expert=expert,
-                    recommendation=rec,
-                    text="建设必要性充分，同意。",
-                    given_at=ctx.at(day, 14),
-                    updated_at=ctx.at(day, 14),
-                )
+                Opinion,
+                review=review,
+                expert=expert,
+                recommendation=rec,
+                text="建设必要性充分，同意。",
+                given_at=ctx.at(day, 14),
+                updated_at=ctx.at(day, 14),
             )
             opinion = {
                 "recommendation": rec.value,
@@ -803,7 +782,7 @@ def _review(ctx: SeedContext, b: Built, formed: dt.date, size: int, concluded: d
         review.record_sha256 = _digest(review.record)
 
 
-def _record(review: ExpertReview, b: Built, panel: list[dict[str, Any]]) -> dict[str, Any]:
+def _record(review: Row, b: Built, panel: list[dict[str, Any]]) -> dict[str, Any]:
     """The expert-opinion record in the shape reviews.services._record writes."""
 
     def iso(v: dt.datetime | None) -> str | None:
