@@ -145,9 +145,13 @@ class PortfolioProjectOut(ObligationOut):
 class PortfolioOut(serializers.Serializer):
     as_of = serializers.DateField()
     periods = serializers.ListField(child=serializers.CharField())
-    rows = PortfolioRowOut(many=True)
+    rows = PortfolioRowOut(many=True, help_text="the departments × periods matrix, the whole scope")
     totals = serializers.DictField(child=serializers.IntegerField())
-    projects = PortfolioProjectOut(many=True)
+    count = serializers.IntegerField(help_text="obligations in the drill-down (all pages)")
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = PortfolioProjectOut(many=True, help_text="one page of the drill-down")
+    projects = PortfolioProjectOut(many=True, help_text="the same page as `results` (kept for older clients)")
 
 
 def obligation_data(o: selectors.Obligation, today: dt.date) -> dict[str, Any]:
@@ -326,27 +330,56 @@ PORTFOLIO_PARAMS = [
     OpenApiParameter("department", str, description="drill down: lead department code"),
     OpenApiParameter("period", str, description="drill down: period code"),
 ]
+PAGE_PARAMS = [
+    OpenApiParameter("page", int, description="page of the drill-down (from 1)"),
+    OpenApiParameter(
+        "page_size", int, description=f"obligations per page (default {selectors.PAGE_SIZE}, at most 500)"
+    ),
+]
 
 
-def _portfolio(request: AuthenticatedRequest) -> dict[str, Any]:
+def _portfolio_args(request: AuthenticatedRequest) -> dict[str, Any]:
     project_policies.require(policies.may_view_portfolio(request.user), ReportError.PORTFOLIO_NDRC_MOF_ONLY)
     period = request.query_params.get("period", "")
     if period:
         selectors.period_parse(period)
-    return selectors.report_portfolio(
-        user=request.user,
-        as_of=parse_as_of(request),
-        department=request.query_params.get("department", ""),
-        period=period,
-    )
+    return {
+        "user": request.user,
+        "as_of": parse_as_of(request),
+        "department": request.query_params.get("department", ""),
+        "period": period,
+    }
+
+
+def _page_url(request: AuthenticatedRequest, number: int | None) -> str | None:
+    from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+    if number is None:
+        return None
+    url = request.build_absolute_uri()
+    return remove_query_param(url, "page") if number == 1 else replace_query_param(url, "page", number)
 
 
 class PortfolioView(APIView):
-    @extend_schema(parameters=PORTFOLIO_PARAMS, responses={200: PortfolioOut})
+    @extend_schema(parameters=[*PORTFOLIO_PARAMS, *PAGE_PARAMS], responses={200: PortfolioOut})
     def get(self, request: AuthenticatedRequest) -> Response:
-        """Departments × periods: counts on time / late / overdue / pending, and the projects behind them."""
-        data = _portfolio(request)
+        """Departments × periods: counts on time / late / overdue / pending (the whole scope), and one
+        page of the obligations behind them (`results`, filtered by `department` and `period`; `count`
+        is their total; `projects` repeats `results` for older clients)."""
+        number, size = selectors.page_bounds(request.query_params.get("page"), request.query_params.get("page_size"))
+        data = selectors.report_portfolio(**_portfolio_args(request), page=number, page_size=size)
+        page: selectors.Page = data["page"]
         today = clock.today()
+        results = [
+            {
+                **obligation_data(o, today),
+                "project": str(o.project.pk),
+                "project_code": o.project.code,
+                "project_name": o.project.name,
+                "department": o.project.lead_department.code,
+            }
+            for o in page.items
+        ]
         body = {
             "as_of": data["as_of"],
             "periods": data["periods"],
@@ -359,16 +392,11 @@ class PortfolioView(APIView):
                 for r in data["rows"]
             ],
             "totals": data["totals"],
-            "projects": [
-                {
-                    **obligation_data(o, today),
-                    "project": str(o.project.pk),
-                    "project_code": o.project.code,
-                    "project_name": o.project.name,
-                    "department": o.project.lead_department.code,
-                }
-                for o in data["obligations"]
-            ],
+            "count": page.count,
+            "next": _page_url(request, page.number + 1 if page.has_next else None),
+            "previous": _page_url(request, page.number - 1 if page.has_previous else None),
+            "results": results,
+            "projects": results,
         }
         return Response(PortfolioOut(body).data)
 
@@ -376,8 +404,9 @@ class PortfolioView(APIView):
 class PortfolioExportView(APIView):
     @extend_schema(parameters=PORTFOLIO_PARAMS, responses={(200, XLSX): OpenApiResponse(description="XLSX")})
     def get(self, request: AuthenticatedRequest) -> HttpResponse:
-        """The portfolio's submission status as XLSX (summary and per-project sheets, Chinese labels)."""
-        data = _portfolio(request)
+        """The portfolio's submission status as XLSX (summary and per-project sheets, Chinese labels):
+        the whole drill-down, written a chunk at a time."""
+        data = selectors.portfolio_export(**_portfolio_args(request))
         return attachment(
             rendering.render_portfolio_xlsx(data), XLSX, f"建设情况报告报送情况-{data['as_of'].isoformat()}.xlsx"
         )

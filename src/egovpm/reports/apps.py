@@ -27,3 +27,12 @@ class ReportsConfig(AppConfig):
         )
         register_nav(NavItem("reports", _("Progress reports"), "web:report_home", _nav_visible, order=20))
         register_inbox(views.inbox_items)
+        _register_refresh_hook()
+
+
+def _register_refresh_hook() -> None:
+    """The stored obligations are rebuilt with the stored verdicts (reports/obligations.py)."""
+    from egovpm.compliance.services import register_refresh_hook
+    from egovpm.reports.obligations import refresh_hook
+
+    register_refresh_hook(refresh_hook)

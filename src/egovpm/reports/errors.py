@@ -42,6 +42,9 @@ class ReportError(ErrorCode):
     NO_OBLIGATION = "no_obligation"
     PORTFOLIO_NDRC_MOF_ONLY = "portfolio_ndrc_mof_only"
     PDF_UNAVAILABLE = "pdf_unavailable"
+    PAGE_INVALID = "page_invalid"
+    PAST_AS_OF_TOO_WIDE = "past_as_of_too_wide"
+    PAST_AS_OF_NEEDS_DEPARTMENT = "past_as_of_needs_department"
 
 
 register(
@@ -89,6 +92,11 @@ register(
             "PDF output needs WeasyPrint, which is not installed on this server (pip install 'egovpm[pdf]'); "
             "the DOCX document is available."
         ),
+        ReportError.PAGE_INVALID: _("page and page_size are whole numbers from 1 (page_size at most 500)."),
+        ReportError.PAST_AS_OF_TOO_WIDE: _(
+            "A date in the past is computed from the records: choose a department (at most %(max)s projects)."
+        ),
+        ReportError.PAST_AS_OF_NEEDS_DEPARTMENT: _("Choose a department for a date in the past."),
     },
     public=[
         ReportError.PERIOD_NOT_ENDED,

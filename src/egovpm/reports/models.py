@@ -1,6 +1,7 @@
-"""Progress reports (clause 四). Obligations are not stored — they follow from the project's stage
-events and the date (rules/facts_reports.py). What is stored is what people did: submissions
-(immutable snapshots), returns for revision, acknowledgements of receipt and reminders sent."""
+"""Progress reports (clause 四). Obligations follow from the project's stage events and the date
+(rules/facts_reports.py); what people did is stored as records: submissions (immutable snapshots),
+returns for revision, acknowledgements of receipt and reminders sent. ReportObligation keeps the
+obligations as of today as derived rows, rebuilt with the stored verdicts (issue 13)."""
 
 from __future__ import annotations
 
@@ -81,3 +82,49 @@ class ReminderSent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "period", "threshold"], name="remind_once_per_threshold")
         ]
+
+
+class ReportObligation(models.Model):
+    """One report obligation of a project as of the day its rows were rebuilt: derived data, never
+    edited by hand. `rules.facts_reports.report_obligations` (what C4.1/C4.2 judge) computes it from
+    the project's stage events and submissions; `reports.obligations.rebuild_obligations` rewrites a
+    project's rows whenever its stored verdict is refreshed (the compliance refresh hook), so the
+    rows are exactly as fresh as the verdicts (a pending report turns overdue the day after its due
+    date: the verdict's valid_until ends there, and the refresh rebuilds the rows).
+
+    `department` is the lead department, denormalised for the departments × periods matrix;
+    `department_code` and `project_code` give the drill-down its order (department, project, period)
+    from an index; the rows are rewritten at each refresh of the project."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="report_obligations")
+    department = models.ForeignKey("accounts.Department", on_delete=models.CASCADE, related_name="+")
+    department_code = models.CharField(max_length=64)
+    project_code = models.CharField(max_length=64)
+    period = models.CharField(max_length=7)
+    due = models.DateField()
+    status = models.CharField(max_length=20)  # rules.facts_reports.STATUSES
+    bucket = models.CharField(max_length=8)  # on_time | late | overdue | pending (a returned one by its first)
+    returned = models.BooleanField(default=False)
+    computed_on = models.DateField()  # the as_of the row was computed for
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "period"], name="report_obligation_once"),
+        ]
+        indexes = [
+            models.Index(fields=["department", "period", "bucket", "returned"], name="report_oblig_matrix"),
+            models.Index(fields=["department_code", "project_code", "period"], name="report_oblig_drill"),
+            models.Index(fields=["period", "department_code", "project_code"], name="report_oblig_period"),
+            models.Index(fields=["status", "due"], name="report_oblig_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_code} {self.period} {self.status}"
+
+
+class ObligationsVersion(models.Model):
+    """One row: a stamp every rebuild that changes a ReportObligation row replaces (a random number)
+    in the same transaction. The portfolio matrix is cached under it (reports.selectors._matrix_counts)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField(default=0)

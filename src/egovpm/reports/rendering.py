@@ -253,29 +253,47 @@ def _instant_zh(value: dt.datetime | None) -> str:
 
 
 def render_portfolio_xlsx(portfolio: dict[str, Any]) -> bytes:
+    """The summary (the matrix) and the per-project sheet. `portfolio["obligations"]` may be any
+    iterable — the whole drill-down, streamed a chunk at a time (selectors.portfolio_export_rows):
+    the workbook is written in openpyxl's write-only mode, so memory does not grow with the rows."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from egovpm.core.exports import xlsx_append
-
-    wb = Workbook()
+    wb = Workbook(write_only=True)
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="EEF1F5")
+    header_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
-    def sheet(ws: Any, title: str, headers: list[str], rows: list[list[Any]], widths: list[int]) -> None:
-        ws.title = title
-        xlsx_append(ws, headers)
-        for cell in ws[1]:
-            cell.font, cell.fill = header_font, header_fill
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        for row in rows:
-            xlsx_append(ws, row)  # text stays text: a project named "=…" is not a formula
+    def cells(ws: Any, values: list[Any], number_formats: dict[int, str] | None = None) -> list[Any]:
+        out = []
+        for i, value in enumerate(values):
+            cell = WriteOnlyCell(ws, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text stays text: a project named "=…" is not a formula
+            if number_formats and i in number_formats:
+                cell.number_format = number_formats[i]
+            out.append(cell)
+        return out
+
+    def sheet(
+        title: str, headers: list[str], rows: Any, widths: list[int], number_formats: dict[int, str] | None = None
+    ) -> None:
+        ws = wb.create_sheet(title)
         for i, width in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(i)].width = width
         ws.freeze_panes = "A2"  # the header stays in view
-        if rows:
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+        head = cells(ws, headers)
+        for cell in head:
+            cell.font, cell.fill, cell.alignment = header_font, header_fill, header_align
+        ws.append(head)
+        n = 0
+        for row in rows:
+            ws.append(cells(ws, row, number_formats))
+            n += 1
+        if n:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{n + 1}"
 
     as_of = portfolio["as_of"]
     summary = [
@@ -293,17 +311,16 @@ def render_portfolio_xlsx(portfolio: dict[str, Any]) -> bytes:
         for r in portfolio["rows"]
     ]
     sheet(
-        wb.active,
         "报送情况汇总",
         ["部门", "部门代码", "报告期", "应报份数", "按时报送", "迟报", "逾期未报", "未到期", "退回修改"],
         summary,
         [34, 12, 16, 10, 10, 8, 10, 8, 10],
     )
-    details = []
-    for o in portfolio["obligations"]:
-        acks = o.acknowledgements
-        details.append(
-            [
+
+    def details() -> Any:
+        for o in portfolio["obligations"]:
+            acks = o.acknowledgements
+            yield [
                 o.project.lead_department.name,
                 o.project.code,
                 o.project.name,
@@ -315,10 +332,8 @@ def render_portfolio_xlsx(portfolio: dict[str, Any]) -> bytes:
                 _instant_zh(acks["ndrc"].acknowledged_at) if "ndrc" in acks else "",
                 _instant_zh(acks["mof"].acknowledged_at) if "mof" in acks else "",
             ]
-        )
-    ws = wb.create_sheet()
+
     sheet(
-        ws,
         "项目明细",
         [
             "部门",
@@ -332,20 +347,19 @@ def render_portfolio_xlsx(portfolio: dict[str, Any]) -> bytes:
             "发改委签收",
             "财政部签收",
         ],
-        details,
+        details(),
         [30, 27, 40, 14, 13, 11, 14, 19, 19, 19],
+        {4: 'yyyy"年"m"月"d"日"'},
     )
-    for row in ws.iter_rows(min_row=2, min_col=5, max_col=5):
-        for cell in row:
-            cell.number_format = 'yyyy"年"m"月"d"日"'
     info = wb.create_sheet("说明")
-    xlsx_append(info, ["统计口径", f"截至{selectors.cn_date(as_of)}（北京时间）"])
-    xlsx_append(
-        info, ["依据", "发改高技〔2008〕2544号第四条：上半年建设情况7月底前、全年建设情况次年1月底前报送发改委和财政部"]
-    )
-    xlsx_append(info, ["说明", "迟报以首次报送时间为准；退回修改的报告按首次报送的时效计入按时或迟报"])
     info.column_dimensions["A"].width = 12
     info.column_dimensions["B"].width = 90
+    for row in (
+        ["统计口径", f"截至{selectors.cn_date(as_of)}（北京时间）"],
+        ["依据", "发改高技〔2008〕2544号第四条：上半年建设情况7月底前、全年建设情况次年1月底前报送发改委和财政部"],
+        ["说明", "迟报以首次报送时间为准；退回修改的报告按首次报送的时效计入按时或迟报"],
+    ):
+        info.append(cells(info, row))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

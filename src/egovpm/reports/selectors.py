@@ -1,19 +1,22 @@
 """Reads of the reports app: obligations and their statuses as of any date, one report's record,
 the pre-filled draft, the recipients' portfolio and the reminders due.
 
-Obligations are derived, never stored (rules/facts_reports.py): from the project's stage events
-and the date. Project-scoped reads take a project the caller reached through
-projects.policies.project_for; the portfolio goes through projects.policies.restrict."""
+Obligations are derived (rules/facts_reports.py) from the project's stage events and the date;
+one project's are computed from its records, today's across projects are read from the stored rows
+(ReportObligation, kept as fresh as the stored verdicts: reports/obligations.py). Project-scoped
+reads take a project the caller reached through projects.policies.project_for; the portfolio goes
+through projects.policies.restrict."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import translation
 
 from egovpm.accounts.models import Department, User
@@ -22,8 +25,9 @@ from egovpm.core.errors import DomainError, FieldError, InvalidInput, NotFound
 from egovpm.projects import policies as project_policies
 from egovpm.projects.choices import Action, Stage
 from egovpm.projects.models import Project, StageEvent
+from egovpm.reports import obligations
 from egovpm.reports.errors import ReportError
-from egovpm.reports.models import ReportAcknowledgement, ReportSubmission
+from egovpm.reports.models import ReportAcknowledgement, ReportObligation, ReportSubmission
 from egovpm.rules import engine
 from egovpm.rules import facts_reports as fr
 
@@ -358,6 +362,53 @@ def report_prefill(*, project: Project, period: fr.Period, today: dt.date | None
 
 
 # ---------------------------------------------------------------- across projects
+#
+# Today's obligations are read from the stored rows (ReportObligation, reports/obligations.py)
+# after ensure_fresh(); the records behind a row (submissions, returns, 签收) are loaded for the rows
+# of one page only. A date in the past keeps the computation from the records, bounded: see
+# `report_portfolio`.
+
+COUNT_KEYS = ("on_time", "late", "overdue", "pending", "returned", "total")
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+# A past `as_of` recomputes from the records: at most this many projects per request (pick a
+# department beyond it).
+PAST_AS_OF_MAX_PROJECTS = 2000
+MATRIX_CACHE_SECONDS = 300
+
+
+@dataclass
+class Page:
+    """One page of a list: the items, the total count, and the page's place."""
+
+    items: list[Any]
+    count: int
+    number: int
+    size: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.number * self.size < self.count
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.size))
+
+
+def page_bounds(page: Any = 1, page_size: Any = PAGE_SIZE) -> tuple[int, int]:
+    """(page ≥ 1, size within 1..MAX_PAGE_SIZE) from query values; a bad value is a 400."""
+    try:
+        number = int(page or 1)
+        size = int(page_size or PAGE_SIZE)
+    except (TypeError, ValueError):
+        raise InvalidInput(fields={"page": FieldError(ReportError.PAGE_INVALID)}) from None
+    if number < 1 or size < 1:
+        raise InvalidInput(fields={"page": FieldError(ReportError.PAGE_INVALID)})
+    return number, min(size, MAX_PAGE_SIZE)
 
 
 def projects_with_obligations(qs: QuerySet[Project] | None = None) -> QuerySet[Project]:
@@ -376,73 +427,291 @@ def obligations_across(
     return out
 
 
-COUNT_KEYS = ("on_time", "late", "overdue", "pending", "returned", "total")
-
-
 def _bucket(o: Obligation) -> str:
-    if o.state.on_time is True:
-        return "on_time"
-    if o.state.on_time is False:
-        return "late"
-    return o.status  # pending / overdue
+    return obligations.bucket_of(o.state)
 
 
-def report_portfolio(
-    *, user: User, as_of: dt.date | None = None, department: str = "", period: str = ""
-) -> dict[str, Any]:
-    """Departments × periods with counts on time / late / overdue / pending (a returned report counts
-    by its first submission, and also under `returned`), and the obligations behind them for the
-    drill-down (filtered by `department` and `period`). Scoped by projects.policies.restrict."""
-    as_of = as_of or clock.today()
-    projects = list(projects_with_obligations(project_policies.restrict(user, "view")))
-    obligations = obligations_across(projects, as_of)
-    departments: dict[str, Department] = {}
+def stored_obligations(user: User) -> QuerySet[ReportObligation]:
+    """Today's stored obligations of the projects `user` may view (fresh: call ensure_fresh first)."""
+    qs = ReportObligation.objects.all()
+    if project_policies.scope_q(user, "view") is not None:
+        qs = qs.filter(project__in=project_policies.restrict(user, "view"))
+    return qs
+
+
+def _matrix_counts(user: User, as_of: dt.date) -> list[dict[str, Any]]:
+    """[{department_id, period, on_time, late, overdue, pending, returned, total}] by one GROUP BY
+    over the stored rows of the user's scope.
+
+    Cached for a user who sees the whole portfolio (NDRC, MoF): the key is the date and the
+    stamp of the stored obligations (ObligationsVersion), which every rebuild that changes a row
+    replaces by a new random one in its own transaction — so a cached matrix is never older than
+    the rows it was counted from, and a cache shared by several workers (or one cache per worker) stays right. A
+    narrower scope (a department's) is counted each time: it is small, and its membership can
+    change without the rows changing."""
+    whole = project_policies.scope_q(user, "view") is None
+    key = f"reports:matrix:{as_of.isoformat()}:{obligations.current_version()}" if whole else ""
+    if key:
+        hit = cache.get(key)
+        if hit is not None:
+            return list(hit)
+    counts = {
+        "on_time": Count("pk", filter=Q(bucket="on_time")),
+        "late": Count("pk", filter=Q(bucket="late")),
+        "overdue": Count("pk", filter=Q(bucket="overdue")),
+        "pending": Count("pk", filter=Q(bucket="pending")),
+        "returned": Count("pk", filter=Q(returned=True)),
+        "total": Count("pk"),
+    }
+    rows: list[dict[str, Any]] = [
+        dict(r) for r in stored_obligations(user).values("department_id", "period").annotate(**counts).order_by()
+    ]
+    if key:
+        cache.set(key, rows, MATRIX_CACHE_SECONDS)
+    return rows
+
+
+def _period_order(periods: Iterable[str]) -> list[str]:
+    """Newest first; in a year the annual period before the half-year."""
+    return sorted(set(periods), key=lambda c: (c[:4], c.endswith("H1") is False), reverse=True)
+
+
+def _matrix(departments: Mapping[Any, Department], counts: list[dict[str, Any]]) -> dict[str, Any]:
     cells: dict[tuple[str, str], dict[str, int]] = {}
-    for o in obligations:
-        dept = o.project.lead_department
-        departments[dept.code] = dept
-        cell = cells.setdefault((dept.code, o.code), dict.fromkeys(COUNT_KEYS, 0))
-        cell[_bucket(o)] += 1
-        cell["total"] += 1
-        if o.status == fr.RETURNED:
-            cell["returned"] += 1
-    periods = sorted({o.code for o in obligations}, key=lambda c: (c[:4], c.endswith("H1") is False), reverse=True)
+    for r in counts:
+        dept = departments[r["department_id"]]
+        cells[(dept.code, r["period"])] = {k: r[k] for k in COUNT_KEYS}
+    periods = _period_order(p for _d, p in cells)
+    by_code = {d.code: d for d in departments.values()}
     rows = [
-        {"department": departments[d], "period": p, **counts}
-        for (d, p), counts in sorted(cells.items(), key=lambda kv: (kv[0][0], periods.index(kv[0][1])))
+        {"department": by_code[d], "period": p, **c}
+        for (d, p), c in sorted(cells.items(), key=lambda kv: (kv[0][0], periods.index(kv[0][1])))
     ]
-    drill = [
-        o
-        for o in obligations
-        if (not department or o.project.lead_department.code == department) and (not period or o.code == period)
-    ]
-    drill.sort(key=lambda o: (o.project.lead_department.code, o.project.code, o.code))
     return {
-        "as_of": as_of,
         "periods": periods,
-        "departments": sorted(departments.values(), key=lambda d: (d.kind, d.code)),
+        "departments": sorted({by_code[d] for d, _p in cells}, key=lambda d: (d.kind, d.code)),
         "cells": cells,
         "rows": rows,
-        "obligations": drill,
         "totals": {k: sum(c[k] for c in cells.values()) for k in COUNT_KEYS},
     }
 
 
-def department_obligations(*, user: User, as_of: dt.date | None = None) -> list[Obligation]:
-    """The obligations of the projects the user's department leads, newest period first."""
-    as_of = as_of or clock.today()
+def _drill_count(cells: Mapping[tuple[str, str], Mapping[str, int]], department: str, period: str) -> int:
+    return sum(
+        c["total"] for (d, p), c in cells.items() if (not department or d == department) and (not period or p == period)
+    )
+
+
+def obligations_of_rows(rows: Iterable[ReportObligation], as_of: dt.date) -> list[Obligation]:
+    """The Obligation (with its submissions, return and 签收) of each stored row, in the rows'
+    order: the records of the rows' projects only, in a fixed number of queries."""
+    rows = list(rows)
+    projects = _with_report_records(Project.objects.filter(pk__in={r.project_id for r in rows}))
+    found: dict[tuple[Any, str], Obligation] = {}
+    for p in projects:
+        for o in _obligations(p, as_of, pack_params(p.regime)):
+            found[(p.pk, o.code)] = o
+    return [found[(r.project_id, r.period)] for r in rows if (r.project_id, r.period) in found]
+
+
+def report_portfolio(
+    *,
+    user: User,
+    as_of: dt.date | None = None,
+    department: str = "",
+    period: str = "",
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> dict[str, Any]:
+    """Departments × periods with counts on time / late / overdue / pending (a returned report counts
+    by its first submission, and also under `returned`), and one page of the obligations behind them
+    for the drill-down (filtered by `department` and `period`, ordered by department, project and
+    period; `count` is the drill-down's total). Scoped by projects.policies.restrict.
+
+    Today: the stored rows (a GROUP BY, cached for the whole portfolio) and the records of the page's
+    projects. A date in the past: computed from the records of every project in scope (of the
+    department when one is given), refused beyond PAST_AS_OF_MAX_PROJECTS projects."""
+    today = clock.today()
+    as_of = as_of or today
+    if as_of != today:
+        return _past_portfolio(user, as_of, department, period, page, page_size)
+    obligations.ensure_fresh()
+    counts = _matrix_counts(user, as_of)
+    departments = Department.objects.in_bulk({r["department_id"] for r in counts})
+    data = _matrix(departments, counts)
+    qs = _drill_rows(user, department, period)
+    start = (page - 1) * page_size
+    rows = qs.order_by("department_code", "project_code", "period")[start : start + page_size] if page_size else []
+    drill = obligations_of_rows(rows, as_of)
+    count = _drill_count(data["cells"], department, period)
+    return {"as_of": as_of, **data, "obligations": drill, "page": Page(drill, count, page, page_size)}
+
+
+def _past_portfolio(
+    user: User, as_of: dt.date, department: str, period: str, page: int, page_size: int
+) -> dict[str, Any]:
+    qs = project_policies.restrict(user, "view")
+    if department:
+        qs = qs.filter(lead_department__code=department)
+    projects = projects_with_obligations(qs)
+    if projects.count() > PAST_AS_OF_MAX_PROJECTS:
+        raise InvalidInput(
+            ReportError.PAST_AS_OF_TOO_WIDE,
+            {"max": PAST_AS_OF_MAX_PROJECTS},
+            fields={"department": FieldError(ReportError.PAST_AS_OF_NEEDS_DEPARTMENT)},
+        )
+    everything = obligations_across(projects, as_of)
+    departments: dict[Any, Department] = {}
+    counts: dict[tuple[Any, str], dict[str, Any]] = {}
+    for o in everything:
+        dept = o.project.lead_department
+        departments[dept.pk] = dept
+        cell = counts.setdefault(
+            (dept.pk, o.code), {"department_id": dept.pk, "period": o.code, **dict.fromkeys(COUNT_KEYS, 0)}
+        )
+        cell[_bucket(o)] += 1
+        cell["total"] += 1
+        cell["returned"] += o.status == fr.RETURNED
+    data = _matrix(departments, list(counts.values()))
+    drill = [o for o in everything if not period or o.code == period]
+    drill.sort(key=lambda o: (o.project.lead_department.code, o.project.code, o.code))
+    start = (page - 1) * page_size
+    shown = drill[start : start + page_size]
+    return {"as_of": as_of, **data, "obligations": shown, "page": Page(shown, len(drill), page, page_size)}
+
+
+def _drill_rows(user: User, department: str, period: str) -> QuerySet[ReportObligation]:
+    qs = stored_obligations(user)
+    if department:
+        qs = qs.filter(department_code=department)
+    if period:
+        qs = qs.filter(period=period)
+    return qs
+
+
+EXPORT_CHUNK = 500
+
+
+def _stream_obligations(qs: QuerySet[ReportObligation], as_of: dt.date) -> Iterator[Obligation]:
+    """Every obligation of `qs` in drill-down order, EXPORT_CHUNK rows at a time (keyset pages:
+    no offset, no list of every row in memory)."""
+    last: tuple[str, str, str] | None = None
+    while True:
+        page = qs
+        if last is not None:
+            d, p, per = last
+            page = qs.filter(
+                Q(department_code__gt=d)
+                | Q(department_code=d, project_code__gt=p)
+                | Q(department_code=d, project_code=p, period__gt=per)
+            )
+        rows = list(page.order_by("department_code", "project_code", "period")[:EXPORT_CHUNK])
+        if not rows:
+            return
+        yield from obligations_of_rows(rows, as_of)
+        last = (rows[-1].department_code, rows[-1].project_code, rows[-1].period)
+
+
+def portfolio_export(
+    *, user: User, as_of: dt.date | None = None, department: str = "", period: str = ""
+) -> dict[str, Any]:
+    """The portfolio for the XLSX export: the matrix, and under `obligations` the whole drill-down
+    as an iterator (today: streamed from the stored rows; a past date: bounded as in
+    report_portfolio)."""
+    today = clock.today()
+    as_of = as_of or today
+    if as_of != today:
+        return _past_portfolio(user, as_of, department, period, 1, 10**9)
+    data = report_portfolio(user=user, as_of=as_of, department=department, period=period, page=1, page_size=0)
+    data["obligations"] = _stream_obligations(_drill_rows(user, department, period), as_of)
+    return data
+
+
+def department_obligations(
+    *, user: User, as_of: dt.date | None = None, page: int = 1, page_size: int = PAGE_SIZE
+) -> Page:
+    """One page of the obligations of the projects the user's department leads, newest due date
+    first: the stored rows today, the records of the department's projects for a past date."""
+    today = clock.today()
+    as_of = as_of or today
+    number, size = page, page_size
     if not user.department_id:
-        return []
-    qs = Project.objects.filter(lead_department_id=user.department_id)
-    out = obligations_across(projects_with_obligations(qs), as_of)
-    out.sort(key=lambda o: (o.due, o.project.code), reverse=True)
-    return out
+        return Page([], 0, number, size)
+    start = (number - 1) * size
+    if as_of != today:
+        qs = Project.objects.filter(lead_department_id=user.department_id)
+        out = obligations_across(projects_with_obligations(qs), as_of)
+        out.sort(key=lambda o: (o.due, o.project.code), reverse=True)
+        return Page(out[start : start + size], len(out), number, size)
+    obligations.ensure_fresh(Project.objects.filter(lead_department_id=user.department_id))
+    rows = ReportObligation.objects.filter(department_id=user.department_id)
+    page_rows = rows.order_by("-due", "-project_code")[start : start + size]
+    return Page(obligations_of_rows(page_rows, as_of), rows.count(), number, size)
+
+
+def _light_obligation(row: ReportObligation, as_of: dt.date) -> Obligation:
+    """An Obligation from a stored row alone (no submissions loaded): for titles, dates, mails."""
+    p = fr.period_from_code(row.period, pack_params(row.project.regime))
+    return Obligation(project=row.project, state=fr.ReportState(p, row.status), as_of=as_of)
+
+
+INBOX_LIMIT = 20
+
+
+def inbox_obligations(*, user: User, horizon: int, limit: int | None = None) -> Page:
+    """待办 of the lead department: overdue, returned, or pending and due within `horizon` days; the
+    most urgent `limit` (earliest due first) and the total count."""
+    today = clock.today()
+    limit = limit or INBOX_LIMIT
+    if not user.department_id:
+        return Page([], 0, 1, limit)
+    obligations.ensure_fresh(Project.objects.filter(lead_department_id=user.department_id))
+    qs = ReportObligation.objects.filter(department_id=user.department_id).filter(
+        Q(status__in=(fr.OVERDUE, fr.RETURNED)) | Q(status=fr.PENDING, due__lte=today + dt.timedelta(days=horizon))
+    )
+    rows = qs.select_related("project").order_by("due", "project_code", "period")[:limit]
+    items = [_light_obligation(r, today) for r in rows]
+    return Page(items, qs.count(), 1, limit)
+
+
+def unacknowledged(*, user: User, recipient: str, limit: int | None = None) -> Page:
+    """待办 of NDRC / MoF: submitted reports (standing, not returned) the recipient has not
+    acknowledged, in the user's scope; the oldest due first, `limit` of them and the total count.
+    A submission that is not returned is the current one (a new version only follows a return)."""
+    today = clock.today()
+    limit = limit or INBOX_LIMIT
+    obligations.ensure_fresh()
+    acked = ReportAcknowledgement.objects.filter(
+        submission__project_id=OuterRef("project_id"),
+        submission__period=OuterRef("period"),
+        submission__returned__isnull=True,
+        recipient=recipient,
+    )
+    qs = stored_obligations(user).filter(status__in=(fr.ON_TIME, fr.LATE)).exclude(Exists(acked))
+    rows = qs.select_related("project").order_by("due", "project_code", "period")[:limit]
+    items = [_light_obligation(r, today) for r in rows]
+    return Page(items, qs.count(), 1, limit)
 
 
 def reminders_due(*, days: int, today: dt.date | None = None) -> list[tuple[Obligation, str]]:
     """(obligation, threshold) pairs to mail about today: `overdue`, or `upcoming_<days>` for a
-    pending report due within `days` days (the due day included)."""
-    today = today or clock.today()
+    pending report due within `days` days (the due day included). From the stored rows as of today;
+    another date recomputes from the records."""
+    real_today = clock.today()
+    today = today or real_today
+    if today != real_today:
+        return _reminders_computed(days, today)
+    obligations.ensure_fresh()
+    qs = ReportObligation.objects.filter(
+        Q(status=fr.OVERDUE) | Q(status=fr.PENDING, due__gte=today, due__lte=today + dt.timedelta(days=days))
+    ).select_related("project__lead_department")
+    out = []
+    for row in qs.order_by("department_code", "project_code", "period").iterator(chunk_size=2000):
+        out.append((_light_obligation(row, today), "overdue" if row.status == fr.OVERDUE else f"upcoming_{days}"))
+    return out
+
+
+def _reminders_computed(days: int, today: dt.date) -> list[tuple[Obligation, str]]:
     out = []
     for o in obligations_across(projects_with_obligations(), today):
         if o.status == fr.OVERDUE:

@@ -281,7 +281,30 @@ def report_acknowledge(request: AuthenticatedHttpRequest, pk: Any, period: str) 
 # ---------------------------------------------------------------- portfolio / own obligations
 
 
+def _page_of(request: AuthenticatedHttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page") or 1))
+    except ValueError:
+        return 1
+
+
+def _pager(request: AuthenticatedHttpRequest, page: selectors.Page) -> dict[str, Any]:
+    """Links to the neighbouring pages, keeping the other query parameters."""
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(number)
+        return "?" + query.urlencode()
+
+    return {
+        "page": page,
+        "previous_url": link(page.number - 1) if page.has_previous else "",
+        "next_url": link(page.number + 1) if page.has_next else "",
+    }
+
+
 @login_required
+@domain_errors
 def report_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     as_of = AsOfForm(request.GET or None).value()
@@ -294,7 +317,15 @@ def report_home(request: AuthenticatedHttpRequest) -> HttpResponse:
                 selectors.period_parse(period)
         except DomainError:
             period = ""
-        data = selectors.report_portfolio(user=user, as_of=as_of, department=department, period=period)
+        drilled = bool(department or period)
+        data = selectors.report_portfolio(
+            user=user,
+            as_of=as_of,
+            department=department,
+            period=period,
+            page=_page_of(request) if drilled else 1,
+            page_size=selectors.PAGE_SIZE if drilled else 0,
+        )
         matrix = [
             {
                 "department": d,
@@ -303,35 +334,38 @@ def report_home(request: AuthenticatedHttpRequest) -> HttpResponse:
             for d in data["departments"]
         ]
         query = request.GET.copy()
+        query.pop("page", None)
         ctx = {
             "portfolio": data,
             "matrix": matrix,
             "periods": [(p, _period_label(fr.period_from_code(p))) for p in data["periods"]],
-            "drill": status_rows(data["obligations"], today) if (department or period) else None,
+            "drill": status_rows(data["obligations"], today) if drilled else None,
             "department": department,
             "period": period,
             "as_of": as_of,
             "today": today,
             "export_query": query.urlencode(),
+            **(_pager(request, data["page"]) if drilled else {}),
         }
         return render(request, "reports/portfolio.html", ctx)
     if policies.may_see_own_obligations(user):
-        obligations = selectors.department_obligations(user=user, as_of=as_of)
+        page = selectors.department_obligations(user=user, as_of=as_of, page=_page_of(request))
         return render(
             request,
             "reports/department.html",
-            {"rows": status_rows(obligations, today), "as_of": as_of, "today": today},
+            {"rows": status_rows(page.items, today), "as_of": as_of, "today": today, **_pager(request, page)},
         )
     raise PermissionDenied(_("Progress reports are for departments, NDRC and the Ministry of Finance."))
 
 
 @login_required
+@domain_errors
 def report_portfolio_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not policies.may_view_portfolio(user):
         raise PermissionDenied(_("The report portfolio is for NDRC and the Ministry of Finance."))
     as_of = AsOfForm(request.GET or None).value()
-    data = selectors.report_portfolio(
+    data = selectors.portfolio_export(
         user=user, as_of=as_of, department=request.GET.get("department", ""), period=request.GET.get("period", "")
     )
     return api.attachment(
@@ -342,41 +376,47 @@ def report_portfolio_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- 待办
 
 
+def _more(count: int, shown: int, title: str, url: str) -> list[InboxItem]:
+    """The "and N more" line of a bounded 待办 list, linking to the full list."""
+    if count <= shown:
+        return []
+    return [InboxItem(title=title % {"n": count - shown}, url=url, kind="report_more", extra={"more": count - shown})]
+
+
 def inbox_items(user: User) -> list[InboxItem]:
     """Reports the lead department must submit (due within the pack's horizon, overdue, or returned),
-    and for NDRC / MoF the submitted reports they have not acknowledged yet."""
-    today = clock.today()
+    and for NDRC / MoF the submitted reports they have not acknowledged yet: the most urgent
+    selectors.INBOX_LIMIT of each, and a line with how many more (to the reports page)."""
     items: list[InboxItem] = []
-    horizon = selectors.upcoming_days()
+    home = reverse("web:report_home")
     if policies.may_see_own_obligations(user):
-        for o in selectors.department_obligations(user=user, as_of=today):
-            url = reverse("web:report_detail", kwargs={"pk": o.project.pk, "period": o.code})
-            label = o.period.label_zh if not language_is_en() else o.period.label_en
+        page = selectors.inbox_obligations(user=user, horizon=selectors.upcoming_days())
+        for o in page.items:
+            label = _period_label(o.period)
             if o.status == fr.OVERDUE:
                 title = _("Overdue: progress report for %(period)s") % {"period": label}
             elif o.status == fr.RETURNED:
                 title = _("Returned for revision: progress report for %(period)s") % {"period": label}
-            elif o.status == fr.PENDING and o.due_in(today) <= horizon:
-                title = _("Due soon: progress report for %(period)s") % {"period": label}
             else:
-                continue
+                title = _("Due soon: progress report for %(period)s") % {"period": label}
+            url = reverse("web:report_detail", kwargs={"pk": o.project.pk, "period": o.code})
             items.append(InboxItem(title=title, url=url, project=o.project, due=o.due, kind="report"))
+        items += _more(page.count, len(page.items), _("…and %(n)s more progress reports to submit"), home)
     recipient = policies.recipient_of(user)
     if recipient is not None:
-        for o in selectors.obligations_across(
-            selectors.projects_with_obligations(project_policies.restrict(user)), today
-        ):
-            if o.current is not None and o.status != fr.RETURNED and recipient not in o.acknowledgements:
-                label = o.period.label_zh if not language_is_en() else o.period.label_en
-                items.append(
-                    InboxItem(
-                        title=_("Acknowledge receipt: progress report for %(period)s") % {"period": label},
-                        url=reverse("web:report_detail", kwargs={"pk": o.project.pk, "period": o.code}),
-                        project=o.project,
-                        due=None,
-                        kind="report_ack",
-                    )
+        page = selectors.unacknowledged(user=user, recipient=recipient)
+        for o in page.items:
+            items.append(
+                InboxItem(
+                    title=_("Acknowledge receipt: progress report for %(period)s")
+                    % {"period": _period_label(o.period)},
+                    url=reverse("web:report_detail", kwargs={"pk": o.project.pk, "period": o.code}),
+                    project=o.project,
+                    due=None,
+                    kind="report_ack",
                 )
+            )
+        items += _more(page.count, len(page.items), _("…and %(n)s more progress reports to acknowledge"), home)
     return items
 
 

@@ -42,5 +42,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/inbox.html",
-        {**context, "items": items, "today": clock.today(), "waiting_count": context["waiting"] + len(items)},
+        {
+            **context,
+            "items": items,
+            "today": clock.today(),
+            # a provider's bounded list ends with an "…and N more" item (extra["more"] = N)
+            "waiting_count": context["waiting"] + sum(int(i.extra.get("more", 1)) for i in items),
+        },
     )
