@@ -99,10 +99,13 @@ LISTS = {
     # + the departments of the lead-department filter
     ("staff_a", "budgets_queue"): 9,
     ("ndrc", "budgets_queue"): 9,
-    ("staff_a", "report_home"): 7,
-    ("ndrc", "report_home"): 7,
-    ("staff_a", "inbox"): 14,
-    ("ndrc", "inbox"): 14,
+    # the stored obligations (issue 13): which verdicts are stale (2), then the rows; the staff page
+    # is one page of its department's rows with their count and the page's records (4)
+    ("staff_a", "report_home"): 11,
+    ("ndrc", "report_home"): 8,
+    # reports: which verdicts are stale (2), the 20 most urgent rows and their count
+    ("staff_a", "inbox"): 15,
+    ("ndrc", "inbox"): 15,
     ("staff_a", "archives"): 9,
     ("archivist_assigned", "archives"): 10,
 }
@@ -221,3 +224,34 @@ def test_project_page_query_budget_per_tab(personas: dict[str, Any], settings: A
     ]
     wrong += [f"{k}: {c[0]} queries, pinned {TABS[k]}" for k, c in counts.items() if c[0] > TABS[k]]
     assert not wrong, "\n".join(wrong)
+
+
+# ---------------------------------------------------------------- reports (H5, issue 13)
+
+
+def test_report_drill_down_and_inbox_acknowledgements_query_budgets(personas: dict[str, Any]) -> None:
+    """The portfolio page drilled down to a department (one page of its obligations with their
+    records), and NDRC's 待办 with submitted reports to acknowledge: the same count at 2 projects as
+    at 20 (each read after a warm-up that refreshes the new projects' stored verdicts), within the
+    pin."""
+    from django.urls import reverse
+
+    from egovpm.reports.services import report_submit
+
+    sections = {k: "按计划推进。" for k in ("progress", "content", "tendering", "budget_execution", "problems")}
+    world = Portfolio(personas)
+    pages = {"drill": (reverse("web:report_home") + "?department=moa", 13), "inbox": (reverse("web:inbox"), 15)}
+    client = _client(personas["ndrc"])
+    counts: dict[str, list[int]] = {k: [] for k in pages}
+    for n in (SMALL, LARGE - SMALL):
+        before = len(world.projects)
+        world.grow(n)
+        for p in world.projects[before:]:
+            report_submit(actor=personas["staff_a"], project_id=p.pk, period="2025-H1", sections=sections)
+        for key, (path, _pin) in pages.items():
+            client.get(path)  # warm-up: the new projects' verdicts (and obligations) are refreshed
+            counts[key].append(_count(client, path)[0])
+    assert all(c[0] == c[1] for c in counts.values()), counts
+    assert all(counts[k][0] <= pin for k, (_path, pin) in pages.items()), counts
+    page = client.get(pages["inbox"][0]).content.decode()
+    assert page.count("/reports/2025-H1/") == LARGE  # every submitted report, once
