@@ -1,0 +1,54 @@
+"""`egovpm refresh-compliance [--all] [--as-of DATE]`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from conftest import make_project
+from egovpm import cli
+from egovpm.audit.services import current_channel
+from egovpm.compliance.models import ProjectVerdict
+
+from .helpers import full, is_fresh, stored
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def restore_channel() -> Iterator[None]:
+    token = current_channel.set("system")
+    yield
+    current_channel.reset(token)
+
+
+def run(capsys: Any, *argv: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_refresh_compliance_refreshes_the_stale_then_nothing(personas: dict[str, Any], capsys: Any) -> None:
+    p, q = make_project(personas["staff_a"]), make_project(personas["staff_b"], business_unit="")
+    code, out, err = run(capsys, "refresh-compliance")
+    assert (code, err) == (0, "")
+    assert out.startswith("refreshed 2 verdict(s) as of 2026-11-20") and "projects/s" in out
+    assert is_fresh(p) and is_fresh(q) and stored(q) == full(q)
+    code, out, _ = run(capsys, "refresh-compliance")
+    assert code == 0 and out.startswith("refreshed 0 verdict(s)") and "nothing to do" in out
+
+
+def test_refresh_compliance_all_and_as_of(personas: dict[str, Any], capsys: Any) -> None:
+    p = make_project(personas["staff_a"])
+    run(capsys, "refresh-compliance")
+    code, out, _ = run(capsys, "refresh-compliance", "--all", "--as-of", "2026-11-19")
+    assert code == 0 and "as of 2026-11-19" in out
+    assert ProjectVerdict.objects.get(pk=p.pk).evaluated_on.isoformat() == "2026-11-19"
+
+
+def test_refresh_compliance_bad_date_is_a_usage_error(personas: dict[str, Any], capsys: Any) -> None:
+    code, out, err = run(capsys, "refresh-compliance", "--as-of", "yesterday")
+    assert code == 2 and out == "" and err.startswith("egovpm: --as-of must be a date") and err.count("\n") == 1
