@@ -5,6 +5,7 @@
 #   poppler-utils   pdftoppm, to look at rendered PDFs
 #   postgresql-15   initdb/pg_ctl for the throwaway cluster of scripts/with-postgres.sh
 #   libpangoft2     WeasyPrint loads pango at import time
+#   wrk             the HTTP load generator of make bench and of bench-small in make test
 # Missing and root on Debian/Ubuntu: installed with apt-get. Missing otherwise: say what, and fail.
 set -euo pipefail
 
@@ -21,13 +22,14 @@ have_cmd chromium || [ -x /usr/lib/chromium/chromium ] || missing+=(chromium)
 have_cmd pdftoppm || missing+=(poppler-utils)
 [ -x "$PG_BIN/initdb" ] && [ -x "$PG_BIN/pg_ctl" ] && [ -x "$PG_BIN/psql" ] || missing+=(postgresql-15)
 have_lib libpangoft2-1.0.so.0 || missing+=(libpangoft2-1.0-0)
+have_cmd wrk || missing+=(wrk)
 
 if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
   missing+=(postgresql-15)  # its postinst creates the postgres user initdb runs as
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "system-deps: chromium, fonts-noto-cjk, poppler-utils, postgresql-15 present"
+  echo "system-deps: chromium, fonts-noto-cjk, poppler-utils, postgresql-15, wrk present"
   exit 0
 fi
 
