@@ -2,7 +2,7 @@
 judge with (rules.facts_reports.report_obligations), so the portfolio, 待办, the reports pages and
 the reminders cannot disagree with the compliance verdicts.
 
-Freshness (issue 13, docs/adr/0013-stored-report-obligations.md): the rows of a project are
+Freshness (issue 13, docs/adr/0015-stored-report-obligations.md): the rows of a project are
 rewritten by `rebuild_obligations`, which the compliance app calls (its refresh hook, registered in
 ReportsConfig.ready) for every project whose stored verdict it has just refreshed, inside the same
 transaction. A verdict is refreshed when a record of the project changed (generation) or when the
