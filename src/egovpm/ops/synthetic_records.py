@@ -12,7 +12,7 @@ import datetime as dt
 import random
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -288,16 +288,19 @@ def _split(rng: random.Random, total: Decimal, n: int) -> list[Decimal]:
 
 @dataclass
 class Ledger:
-    """The estimate of one project while its adjustments are being planned."""
+    """The estimate of one project while its adjustments are being planned: the amounts as the
+    budgets app's own pure model keeps them (routing.Ledger: B, lines, prior moves, versions), and
+    the rows they become."""
 
     estimate: Row
-    lines: dict[str, Decimal]
+    money: routing.Ledger
     names: dict[str, str]
-    baseline: Row | None
+    baseline: Row | None = None
     seq: int = 1
-    prior: Decimal = Decimal(0)
-    version: int = 0
-    changed: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def lines(self) -> Mapping[str, Decimal]:
+        return self.money.lines
 
 
 def build_budget(ctx: SeedContext, b: Built) -> None:
@@ -319,7 +322,7 @@ def build_budget(ctx: SeedContext, b: Built) -> None:
         updated_at=ctx.at(drafted, 14),
         updated_by=b.staff,
     )
-    ledger = Ledger(estimate, lines, names, None)
+    ledger = Ledger(estimate, routing.Ledger.start(lines), names)
     approved = plan.day_of(Action.APPROVE_PRELIMINARY_DESIGN)
     if approved is not None:
         event = next(e for e in b.events if e.action == Action.APPROVE_PRELIMINARY_DESIGN)
@@ -329,7 +332,7 @@ def build_budget(ctx: SeedContext, b: Built) -> None:
         _adjustments(ctx, b, ledger, approved)
     estimate.total = sum(ledger.lines.values(), Decimal(0))
     estimate.baseline = ledger.baseline
-    estimate.version = ledger.version
+    estimate.version = ledger.money.version
     line_rows = []
     for position, (code, amount) in enumerate(ledger.lines.items()):
         line_rows.append(
@@ -340,7 +343,7 @@ def build_budget(ctx: SeedContext, b: Built) -> None:
                 name=ledger.names[code],
                 amount=amount,
                 position=position,
-                changed_version=ledger.changed.get(code, 0),
+                changed_version=ledger.money.changed.get(code, 0),
             )
         )
     if approved is not None:
@@ -411,7 +414,7 @@ def _adjustments(ctx: SeedContext, b: Built, ledger: Ledger, approved: dt.date) 
 def _proposal(ctx: SeedContext, ledger: Ledger, ndrc: bool) -> dict[str, Decimal]:
     """The lines a request names: a move between two lines (self-approval) or an increase (NDRC)."""
     codes = list(ledger.lines)
-    base = ledger.baseline.total if ledger.baseline is not None else Decimal(1)
+    base = ledger.money.baseline_total
     if ndrc:
         code = ctx.rng.choice(codes)
         extra = (base * Decimal(ctx.rng.randint(3, 20)) / 100).quantize(CENT)
@@ -434,14 +437,8 @@ def _adjustment(
     assert ledger.baseline is not None
     proposed = _proposal(ctx, ledger, ndrc)
     reason = ctx.rng.choice((Reason.OPTIMIZATION, Reason.NEW_POLICY, Reason.SCHEDULE, Reason.OTHER))
-    r = routing.route_request(
-        baseline_total=ledger.baseline.total,
-        current=ledger.lines,
-        proposed=proposed,
-        prior=ledger.prior,
-        goals_unchanged=True,
-        reason=reason,
-    )
+    request = ledger.money.request(number, proposed, True, reason)
+    r = ledger.money.route(proposed, True, reason)
     decider = ctx.people.ndrc if r.route == Route.NDRC_APPROVAL else ctx.people.leader[b.department.pk]
     if status == AdjustmentStatus.WITHDRAWN:
         decider = b.staff  # the requester withdraws
@@ -463,7 +460,7 @@ def _adjustment(
         cumulative_ratio=r.cumulative_ratio,
         failed=list(r.failed),
         baseline=ledger.baseline,
-        estimate_version=ledger.version,
+        estimate_version=ledger.money.version,
         requested_by=b.staff,
         requested_at=ctx.at(day, 9),
         decided_by=decider if decided else None,
@@ -483,15 +480,12 @@ def _adjustment(
         )
     if status != AdjustmentStatus.APPROVED or decided is None:
         return
-    ledger.version += 1
-    ledger.lines = routing.apply(ledger.lines, proposed)
-    ledger.changed.update(dict.fromkeys(proposed, ledger.version))
+    ledger.money, _, outcome = ledger.money.approve(request)
+    assert outcome == "approved", outcome  # decided against the state it was requested on
     if r.route == Route.NDRC_APPROVAL:  # an NDRC approval is a new baseline; the count restarts
         reference = f"发改高技〔{decided.year}〕{ctx.rng.randint(100, 2999)}号"
         ledger.baseline = _baseline(ctx, b, ledger, decided, BaselineSource.NDRC_ADJUSTMENT, reference, adjustment)
-        ledger.prior = Decimal(0)
         return
-    ledger.prior += r.moved
     filed = decided + dt.timedelta(days=ctx.rng.randint(3, 40))
     if ctx.rng.random() < 0.7 and filed <= ctx.end:  # 备案 with NDRC, some acknowledged
         adjustment.filed_on = filed
