@@ -14,6 +14,7 @@ import pytest
 from django.db import transaction
 from django.db.models import Sum
 
+from conftest import make_project
 from egovpm import cli
 from egovpm.audit.models import AuditEvent
 from egovpm.audit.services import audit_chain_verify, current_channel
@@ -131,7 +132,9 @@ def test_the_same_seed_gives_the_same_portfolio() -> None:
     assert [name for _, name, _ in other] != [name for _, name, _ in first]
 
 
-def test_a_database_with_a_project_is_refused_unless_forced(capsys: Any, monkeypatch: Any, project: Any) -> None:
+def test_a_database_with_a_project_is_refused_unless_forced(
+    capsys: Any, monkeypatch: Any, project: Any, personas: dict[str, Any]
+) -> None:
     before = (Project.objects.count(), StageEvent.objects.count(), AuditEvent.objects.count())
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     code = cli.main(["seed-synthetic", "--projects", "20", "--password-stdin"])
@@ -149,6 +152,9 @@ def test_a_database_with_a_project_is_refused_unless_forced(capsys: Any, monkeyp
     from egovpm.accounts.models import Department
 
     assert Department.objects.filter(kind="ndrc").count() == 1
+    # the services go on writing after the seeded ids (PostgreSQL: the sequences were moved on)
+    later = make_project(personas["staff_a"], participating_departments=["prov"])
+    assert CODE.fullmatch(later.code) and later.participations.count() == 1
 
 
 def test_a_generated_password_is_printed_once_and_every_synthetic_user_has_it(capsys: Any) -> None:
