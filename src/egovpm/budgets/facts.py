@@ -55,27 +55,47 @@ def _adjustments(
     """Per project: the approved adjustments decided on or before `as_of` by number, and the
     number of pending requests."""
     out: dict[Any, tuple[list[AdjustmentFact], int]] = {p.pk: ([], 0) for p in projects}
-    for a in Adjustment.objects.filter(project_id__in=project_ids(projects)).order_by("project_id", "number"):
-        acknowledged_on = a.acknowledged_at.astimezone(BEIJING).date() if a.acknowledged_at is not None else None
-        horizons.see(a.project_id, a.decided_on, a.filed_on, acknowledged_on)
-        effective, pending = out[a.project_id]
-        if a.status == AdjustmentStatus.PENDING or (a.decided_on is not None and a.decided_on > as_of):
-            out[a.project_id] = (effective, pending + (a.status == AdjustmentStatus.PENDING))
+    rows = (
+        Adjustment.objects.filter(project_id__in=project_ids(projects))
+        .order_by("project_id", "number")
+        .values(
+            "project_id",
+            "status",
+            "decided_on",
+            "filed_on",
+            "acknowledged_at",
+            "number",
+            "route",
+            "reason",
+            "goals_unchanged",
+            "moved",
+            "new_total",
+            "baseline_total",
+            "prior_moved",
+        )
+    )
+    for a in rows:
+        pk, status, decided_on = a["project_id"], a["status"], a["decided_on"]
+        acknowledged_on = a["acknowledged_at"].astimezone(BEIJING).date() if a["acknowledged_at"] else None
+        horizons.see(pk, decided_on, a["filed_on"], acknowledged_on)
+        effective, pending = out[pk]
+        if status == AdjustmentStatus.PENDING or (decided_on is not None and decided_on > as_of):
+            out[pk] = (effective, pending + (status == AdjustmentStatus.PENDING))
             continue
-        if a.status != AdjustmentStatus.APPROVED or a.decided_on is None:
+        if status != AdjustmentStatus.APPROVED or decided_on is None:
             continue
-        filed = a.filed_on if a.filed_on is not None and a.filed_on <= as_of else None
+        filed = a["filed_on"] if a["filed_on"] is not None and a["filed_on"] <= as_of else None
         effective.append(
             AdjustmentFact(
-                number=a.number,
-                route=a.route,
-                reason=a.reason,
-                goals_unchanged=a.goals_unchanged,
-                moved=a.moved,
-                new_total=a.new_total,
-                baseline_total=a.baseline_total,
-                prior_moved=a.prior_moved,
-                decided_on=a.decided_on,
+                number=a["number"],
+                route=a["route"],
+                reason=a["reason"],
+                goals_unchanged=a["goals_unchanged"],
+                moved=a["moved"],
+                new_total=a["new_total"],
+                baseline_total=a["baseline_total"],
+                prior_moved=a["prior_moved"],
+                decided_on=decided_on,
                 filed_on=filed,
                 acknowledged=filed is not None and acknowledged_on is not None and acknowledged_on <= as_of,
             )

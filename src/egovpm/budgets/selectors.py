@@ -72,17 +72,22 @@ def estimate_states(
     most six). `horizons`, when given, sees each estimate's creation (Beijing date) and each
     baseline's approval date."""
     day = as_of or clock.today()
-    estimates = {e.project_id: e for e in Estimate.objects.filter(project_id__in=[p.pk for p in projects])}
+    # project pk -> (estimate pk, total, approved once, created on)
+    estimates = {
+        pk: (estimate_pk, total, baseline_id is not None, created_at.astimezone(clock.BEIJING).date())
+        for pk, estimate_pk, total, baseline_id, created_at in Estimate.objects.filter(
+            project_id__in=[p.pk for p in projects]
+        ).values_list("project_id", "pk", "total", "baseline_id", "created_at")
+    }
     baselines: dict[Any, list[Baseline]] = defaultdict(list)
-    approved = [pk for pk, e in estimates.items() if e.baseline_id]
+    approved = [pk for pk, e in estimates.items() if e[2]]
     if approved:
         for b in Baseline.objects.filter(project_id__in=approved).order_by("project_id", "seq"):
             baselines[b.project_id].append(b)
     in_force: dict[Any, Baseline] = {}
     first: dict[Any, Baseline] = {}  # approved only after as_of: judged as it was first approved
-    drafts: dict[Any, Estimate] = {}
-    for pk, estimate in estimates.items():
-        created_on = estimate.created_at.astimezone(clock.BEIJING).date()
+    drafts: dict[Any, tuple[Any, Decimal]] = {}  # project pk -> (estimate pk, total)
+    for pk, (estimate_pk, total, _approved, created_on) in estimates.items():
         if horizons is not None:
             horizons.see(pk, created_on, *(b.approved_on for b in baselines.get(pk, ())))
         by_then = [b for b in baselines.get(pk, ()) if b.approved_on <= day]
@@ -93,35 +98,39 @@ def estimate_states(
         elif as_of is not None and baselines.get(pk):
             first[pk] = baselines[pk][0]
         else:
-            drafts[pk] = estimate
-    lines = _baseline_lines([*in_force.values(), *first.values()])
-    draft_lines: dict[Any, list[EstimateLine]] = defaultdict(list)
-    if drafts:
-        for li in EstimateLine.objects.filter(estimate__in=list(drafts.values())).order_by(
-            "estimate_id", "position", "code"
-        ):
-            draft_lines[li.estimate_id].append(li)
+            drafts[pk] = (estimate_pk, total)
+    lines = _lines(BaselineLine, "baseline_id", [b.pk for b in [*in_force.values(), *first.values()]])
+    draft_lines = _lines(EstimateLine, "estimate_id", [e for e, _total in drafts.values()])
     moves = _self_approvals(list(in_force.values()), day)
     out: dict[Any, EstimateState | None] = {p.pk: None for p in projects}
     for pk, b in first.items():
-        out[pk] = EstimateState(
-            None, b.total, tuple(LineState(x.code, x.name, None, x.amount) for x in lines[b.pk]), ZERO
-        )
-    for pk, e in drafts.items():
-        out[pk] = EstimateState(
-            None, e.total, tuple(LineState(x.code, x.name, None, x.amount) for x in draft_lines[e.pk]), ZERO
-        )
+        out[pk] = EstimateState(None, b.total, _draft(lines[b.pk]), ZERO)
+    for pk, (estimate_pk, total) in drafts.items():
+        out[pk] = EstimateState(None, total, _draft(draft_lines[estimate_pk]), ZERO)
     for pk, b in in_force.items():
         out[pk] = _with_self_approvals(b, lines[b.pk], moves.get(b.pk, ()))
     return out
 
 
-def _baseline_lines(baselines: list[Baseline]) -> dict[Any, list[BaselineLine]]:
-    out: dict[Any, list[BaselineLine]] = defaultdict(list)
-    if baselines:
-        for line in BaselineLine.objects.filter(baseline__in=baselines).order_by("baseline_id", "position", "code"):
-            out[line.baseline_id].append(line)
+Line = tuple[str, str, Decimal]  # code, name, amount
+
+
+def _lines(model: type[BaselineLine | EstimateLine], parent: str, parents: list[Any]) -> dict[Any, list[Line]]:
+    """The lines of each parent (a baseline or an estimate), in their order."""
+    out: dict[Any, list[Line]] = defaultdict(list)
+    if parents:
+        rows = (
+            model._default_manager.filter(**{f"{parent}__in": parents})
+            .order_by(parent, "position", "code")
+            .values_list(parent, "code", "name", "amount")
+        )
+        for owner, code, name, amount in rows:
+            out[owner].append((code, name, amount))
     return out
+
+
+def _draft(lines: list[Line]) -> tuple[LineState, ...]:
+    return tuple(LineState(code, name, None, amount) for code, name, amount in lines)
 
 
 def _self_approvals(baselines: list[Baseline], day: dt.date) -> dict[Any, list[Adjustment]]:
@@ -131,7 +140,7 @@ def _self_approvals(baselines: list[Baseline], day: dt.date) -> dict[Any, list[A
     if baselines:
         approvals = (
             Adjustment.objects.filter(
-                decided_baseline__in=baselines,
+                decided_baseline_id__in=[b.pk for b in baselines],
                 status=AdjustmentStatus.APPROVED,
                 route=Route.SELF_APPROVAL,
                 decided_on__lte=day,
@@ -144,16 +153,14 @@ def _self_approvals(baselines: list[Baseline], day: dt.date) -> dict[Any, list[A
     return out
 
 
-def _with_self_approvals(
-    baseline: Baseline, base_lines: list[BaselineLine], approvals: Sequence[Adjustment]
-) -> EstimateState:
-    current: dict[str, tuple[str, Decimal]] = {b.code: (b.name, b.amount) for b in base_lines}
+def _with_self_approvals(baseline: Baseline, base_lines: list[Line], approvals: Sequence[Adjustment]) -> EstimateState:
+    current: dict[str, tuple[str, Decimal]] = {code: (name, amount) for code, name, amount in base_lines}
     moved = ZERO
     for adjustment in approvals:
         moved += adjustment.moved
         for item in adjustment.items.all():
             current[item.code] = (item.name, item.new_amount)
-    base = {b.code: b.amount for b in base_lines}
+    base = {code: amount for code, _name, amount in base_lines}
     lines = tuple(LineState(code, name, base.get(code), amount) for code, (name, amount) in current.items())
     return EstimateState(baseline, baseline.total, lines, moved)
 
