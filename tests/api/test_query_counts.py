@@ -6,6 +6,8 @@ per request must re-pin it consciously)."""
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -54,6 +56,32 @@ def test_project_list(persona: str, personas: dict[str, Any], api: Any) -> None:
             make_project(personas["staff_a"], name=f"项目{i}", participating_departments=["prov", "mob"])
 
     small, _ = _measure(api(persona), reverse("api:projects"), grow)
+    assert small <= PROJECTS_MAX
+
+
+# A keyset page (`cursor`, here: everything older than 2100), a numbered page, and the filters:
+# the same 5 (the count of a department's scope or filter is one query of added parts).
+_AFTER_2100 = base64.urlsafe_b64encode(json.dumps(["n", ["2100-01-01T00:00:00+00:00", ""]]).encode()).decode()
+
+
+@pytest.mark.parametrize(
+    ("persona", "query"),
+    [
+        ("ndrc", f"cursor={_AFTER_2100}"),
+        ("staff_a", f"cursor={_AFTER_2100}"),
+        ("ndrc", "page=1&page_size=20"),
+        ("ndrc", "department=prov&stage=draft&q=项目"),
+        ("staff_p", "department=moa&q=项目"),
+    ],
+)
+def test_project_list_pages_and_filters(persona: str, query: str, personas: dict[str, Any], api: Any) -> None:
+    from conftest import make_project
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            make_project(personas["staff_a"], name=f"项目{i}", participating_departments=["prov", "mob"])
+
+    small, _ = _measure(api(persona), reverse("api:projects") + "?" + query, grow)
     assert small <= PROJECTS_MAX
 
 

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from egovpm.core.errors import DomainError
+from egovpm.core.errors import CoreError, DomainError, FieldError, InvalidInput
 
 
 class Pagination(PageNumberPagination):
@@ -26,6 +32,166 @@ def paginated(request: Any, view: Any, rows: Any, serializer: Any, context: dict
     paginator = Pagination()
     page: list[Any] | None = paginator.paginate_queryset(rows, request, view=view)
     return paginator.get_paginated_response(serializer(page, many=True, context=context or {}).data)
+
+
+class KeysetPagination(Pagination):
+    """A list paged by keyset (`cursor=`), in the same shape {"count","results","next","previous"}.
+
+    `ordering` is the list's order, Django style ("-created_at", "code"), and must end in a
+    unique field so that every row has one place. `next`/`previous` carry an opaque `cursor`
+    (the boundary row's ordering values): the page after it is `WHERE (ordering) > boundary
+    ORDER BY ordering LIMIT n`, which an index on the ordering answers by reading n entries — a
+    page near the end costs what the first costs. The condition also bounds the first ordering
+    field alone (`created_at <= x AND (...)`) so that PostgreSQL starts its index scan at the
+    boundary instead of filtering from the top.
+
+    `page=N` keeps working for the clients that used it (OFFSET; its `next`/`previous` stay page
+    numbers); a page in the second half of the list is read from the other end (reverse order,
+    the smaller OFFSET, rows reversed back), so the last pages cost what the first ones do.
+    Only the middle of a very long list pays an OFFSET of half the list. `count` is exact."""
+
+    cursor_query_param = "cursor"
+
+    def __init__(
+        self, ordering: Sequence[str], *, columns: Sequence[str] = (), count: Callable[[], int] | None = None
+    ) -> None:
+        """`columns`: read the page as .values(*columns) (rows are dicts); `count`: the list's
+        exact count when the caller has a cheaper way than queryset.count()."""
+        self.ordering = tuple(ordering)
+        self.columns = tuple(columns)
+        self.counter = count
+        self.fields = [(f.lstrip("-"), f.startswith("-")) for f in self.ordering]
+
+    # -- the cursor: base64url(JSON [direction, [value, …]])
+
+    def _encode(self, direction: str, row: Any) -> str:
+        values = [self._value(row, name) for name, _desc in self.fields]
+        text = json.dumps([direction, [v.isoformat() if hasattr(v, "isoformat") else str(v) for v in values]])
+        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    def _decode(self, queryset: QuerySet[Any], cursor: str) -> tuple[str, list[Any]]:
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+            direction, texts = json.loads(raw)
+            if direction not in ("n", "p") or not isinstance(texts, list) or len(texts) != len(self.fields):
+                raise ValueError(cursor)
+            meta = queryset.model._meta
+            values = [meta.get_field(name).to_python(t) for (name, _d), t in zip(self.fields, texts, strict=True)]
+            if any(v is None for v in values):
+                raise ValueError(cursor)
+        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, DjangoValidationError):
+            problem = FieldError(CoreError.UNKNOWN, {"value": cursor[:60]})
+            raise InvalidInput(CoreError.INVALID, fields={self.cursor_query_param: problem}) from None
+        return direction, values
+
+    @staticmethod
+    def _value(row: Any, name: str) -> Any:
+        return row[name] if isinstance(row, dict) else getattr(row, name)
+
+    def _after(self, values: list[Any], *, backwards: bool) -> Q:
+        """Rows strictly after the boundary in the list's order (before it when `backwards`)."""
+        q = Q(pk__in=[])
+        for i, (name, desc) in enumerate(self.fields):
+            later = "lt" if desc != backwards else "gt"
+            step = Q(**{f"{name}__{later}": values[i]})
+            for j in range(i):
+                step &= Q(**{self.fields[j][0]: values[j]})
+            q |= step
+        first, desc = self.fields[0]
+        return Q(**{f"{first}__{'lte' if desc != backwards else 'gte'}": values[0]}) & q
+
+    def _reversed(self) -> list[str]:
+        return [f[1:] if f.startswith("-") else "-" + f for f in self.ordering]
+
+    # -- DRF's pagination interface
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any]:
+        self.request = request
+        self.http: Any = request  # the same, not Optional (DRF types self.request as Request | None)
+        size = self.get_page_size(request) or self.page_size
+        self.count = self.counter() if self.counter is not None else queryset.count()
+        if self.columns:
+            queryset = queryset.values(*self.columns)
+        self.next_url: str | None = None
+        self.previous_url: str | None = None
+        cursor = request.query_params.get(self.cursor_query_param)
+        if cursor:
+            return self._keyset_page(queryset, cursor, size)
+        if self.page_query_param in request.query_params:
+            return self._numbered_page(queryset, size)
+        rows = list(queryset.order_by(*self.ordering)[: size + 1])
+        return self._forward(rows, size, has_previous=False)
+
+    def _forward(self, rows: list[Any], size: int, *, has_previous: bool) -> list[Any]:
+        if len(rows) > size:
+            rows = rows[:size]
+            self.next_url = self._link("n", rows[-1])
+        if has_previous and rows:
+            self.previous_url = self._link("p", rows[0])
+        return rows
+
+    def _keyset_page(self, queryset: Any, cursor: str, size: int) -> list[Any]:
+        direction, values = self._decode(queryset, cursor)
+        if direction == "n":
+            rows = list(queryset.filter(self._after(values, backwards=False)).order_by(*self.ordering)[: size + 1])
+            return self._forward(rows, size, has_previous=True)
+        rows = list(queryset.filter(self._after(values, backwards=True)).order_by(*self._reversed())[: size + 1])
+        more_before = len(rows) > size
+        rows = rows[:size][::-1]
+        if rows:
+            self.next_url = self._link("n", rows[-1])
+            if more_before:
+                self.previous_url = self._link("p", rows[0])
+        return rows
+
+    def _numbered_page(self, queryset: Any, size: int) -> list[Any]:
+        raw = self.http.query_params.get(self.page_query_param) or "1"
+        pages = max(1, -(-self.count // size))
+        try:
+            number = pages if raw in self.last_page_strings else int(raw)
+        except (TypeError, ValueError):
+            number = 0
+        if not 1 <= number <= pages:
+            raise drf_exceptions.NotFound(self.invalid_page_message.format(page_number=raw, message=""))
+        start = (number - 1) * size
+        stop = min(start + size, self.count)
+        if start > self.count // 2:  # read it from the end: the smaller OFFSET
+            rows = list(queryset.order_by(*self._reversed())[self.count - stop : self.count - start])[::-1]
+        else:
+            rows = list(queryset.order_by(*self.ordering)[start:stop])
+        url = self.http.build_absolute_uri()
+        if number < pages:
+            self.next_url = replace_query_param(url, self.page_query_param, number + 1)
+        if number > 1:
+            self.previous_url = (
+                remove_query_param(url, self.page_query_param)
+                if number == 2
+                else replace_query_param(url, self.page_query_param, number - 1)
+            )
+        return rows
+
+    def _link(self, direction: str, row: Any) -> str:
+        url = remove_query_param(self.http.build_absolute_uri(), self.page_query_param)
+        return replace_query_param(url, self.cursor_query_param, self._encode(direction, row))
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response({"count": self.count, "next": self.next_url, "previous": self.previous_url, "results": data})
+
+    def get_next_link(self) -> str | None:
+        return self.next_url
+
+    def get_previous_link(self) -> str | None:
+        return self.previous_url
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        cursor = {
+            "name": self.cursor_query_param,
+            "required": False,
+            "in": "query",
+            "description": "opaque keyset position from `next`/`previous` (prefer it to `page` for deep pages)",
+            "schema": {"type": "string"},
+        }
+        return [*super().get_schema_operation_parameters(view), cursor]
 
 
 def error_response(status: int, code: str, message: str, details: Any = None) -> Response:

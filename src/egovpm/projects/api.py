@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
 from egovpm.accounts.requests import AuthenticatedRequest
-from egovpm.core.api import Pagination, paginated
+from egovpm.core.api import KeysetPagination, paginated
 from egovpm.core.errors import FieldError, InvalidInput
 from egovpm.core.validators import LongText, ShortText, StrictDate, parse_as_of
 from egovpm.core.views import language_of
@@ -104,12 +104,65 @@ def _detail(project_id: Any, user: User) -> dict[str, Any]:
     return dict(ProjectOut(project).data)
 
 
+# The list's columns, read with .values() (no model instances): what ProjectOut outputs.
+LIST_COLUMNS = (
+    "id",
+    "code",
+    "regime",
+    "stage",
+    "lead_department__code",
+    *services.EDITABLE_TEXT,
+    *services.EDITABLE_BOOL,
+    "completion_entrusted",
+    "version",
+    "created_at",
+    "updated_at",
+)
+_DATETIME = serializers.DateTimeField()
+
+
+def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The page's rows exactly as ProjectOut renders them (tests/projects/test_list_scale.py
+    compares the two), built from .values() rows: a serializer per row cost more than the query."""
+    participating = selectors.participating_codes([r["id"] for r in rows])
+    when = _DATETIME.to_representation
+    return [
+        {
+            "id": str(r["id"]),
+            "code": r["code"],
+            "name": r["name"],
+            "regime": r["regime"],
+            "stage": r["stage"],
+            "lead_department": r["lead_department__code"],
+            "participating_departments": participating[r["id"]],
+            "joint_central_local": r["joint_central_local"],
+            "responsible_leader": {"name": r["responsible_leader_name"], "title": r["responsible_leader_title"]},
+            "business_unit": r["business_unit"],
+            "technical_unit": r["technical_unit"],
+            "construction_goals": r["construction_goals"],
+            "main_content": r["main_content"],
+            "service_outsourcing": r["service_outsourcing"],
+            "data_hosting": r["data_hosting"],
+            "completion_entrusted": r["completion_entrusted"],
+            "version": r["version"],
+            "created_at": when(r["created_at"]),
+            "updated_at": when(r["updated_at"]),
+        }
+        for r in rows
+    ]
+
+
 class ProjectListView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("stage", str, description="stage code, or several separated by commas"),
             OpenApiParameter("department", str, description="lead or participating department code"),
             OpenApiParameter("q", str, description="search in name and code"),
+            OpenApiParameter("health", str, enum=["red", "amber", "green"], description="stored compliance health"),
+            OpenApiParameter("rule", str, description="a rule id of the packs (e.g. C4.1): the projects failing it"),
+            OpenApiParameter("cursor", str, description="keyset position from `next`/`previous`: any depth, same cost"),
+            OpenApiParameter("page", str, description="page number or `last` (OFFSET, kept for existing clients)"),
+            OpenApiParameter("page_size", int, description="rows per page, 50 by default, at most 500"),
         ],
         responses={200: ProjectOut(many=True)},
     )
@@ -122,15 +175,22 @@ class ProjectListView(APIView):
                 fields={k: FieldError(ProjectError.FILTER_VALUE, p) for k, p in problems.items()},
             )
         data = params.form.cleaned_data
-        qs = selectors.project_list(
-            user=request.user,
-            stage=",".join(data.get("stage") or []),
-            department=data.get("department") or "",
-            q=data.get("q") or "",
+        filters = {
+            "stage": ",".join(data.get("stage") or []),
+            "department": data.get("department") or "",
+            "q": data.get("q") or "",
+            "health": data.get("health") or "",
+            "rule": data.get("rule") or "",
+        }
+        qs = selectors.project_list_rows(user=request.user, **filters)
+        # newest first, keyset pages (`cursor`), `page=` still served: core.api.KeysetPagination
+        paginator = KeysetPagination(
+            selectors.LIST_ORDER,
+            columns=LIST_COLUMNS,
+            count=lambda: selectors.project_list_count(user=request.user, **filters),
         )
-        paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(ProjectOut(page, many=True).data)
+        return paginator.get_paginated_response(_list_rows(page))
 
     @extend_schema(request=ProjectIn, responses={201: ProjectOut})
     def post(self, request: AuthenticatedRequest) -> Response:
@@ -146,7 +206,8 @@ class ProjectDetailView(APIView):
     @extend_schema(responses={200: ProjectOut})
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = selectors.project_detail(user=request.user, project_id=project_id)
-        return Response(_detail(project.pk, request.user))
+        # read once, in scope (404 otherwise) with its lead department; the participations follow
+        return Response(ProjectOut(selectors.with_participations(project)).data)
 
     @extend_schema(request=ProjectPatch, responses={200: ProjectOut})
     def patch(self, request: AuthenticatedRequest, project_id: str) -> Response:

@@ -50,7 +50,14 @@ class Project(models.Model):
         indexes = [
             # serves the project list's stage filter
             models.Index(fields=["stage"], name="project_stage"),
+            # The project list's order, newest first (selectors.LIST_ORDER): the first page and
+            # every keyset page read 50 index entries instead of sorting the table.
+            models.Index(models.F("created_at").desc(), "code", name="project_newest_first"),
+            # A department's own projects in the list's order (policies.scope_q: the lead half).
+            models.Index("lead_department", models.F("created_at").desc(), "code", name="project_lead_newest"),
         ]
+        # On PostgreSQL, migration 0002 also adds trigram indexes for the list's `q` (name and
+        # code, ILIKE '%…%'): they live in that migration only, SQLite has no such index type.
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -62,6 +69,8 @@ class Participation(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "department"], name="participate_once")]
+        # the department side of policies.scope_q (a department's participations, by project)
+        indexes = [models.Index(fields=["department", "project"], name="participation_by_department")]
 
 
 class StageEvent(models.Model):

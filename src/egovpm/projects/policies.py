@@ -6,6 +6,8 @@ after the scope check and answer 403."""
 
 from __future__ import annotations
 
+import functools
+import operator
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -17,7 +19,7 @@ from egovpm.accounts.models import User
 from egovpm.core.errors import ErrorCode, Forbidden, NotFound
 from egovpm.projects.choices import BEFORE_PROPOSAL_APPROVAL, TRANSITIONS, Actor
 from egovpm.projects.errors import ProjectError
-from egovpm.projects.models import Project
+from egovpm.projects.models import Assignment, Participation, Project
 
 READ_ALL_ROLES = (Role.NDRC_OFFICER, Role.MOF_VIEWER)
 DEPT_ROLES = (Role.DEPT_STAFF, Role.DEPT_LEADER)
@@ -31,22 +33,44 @@ EXPERT_ACTIONS = frozenset({"summary", "documents", "review"})
 NON_EXPERT_TASKS = ("archivist", "inspector", "evaluator")
 
 
-def scope_q(user: User, action: str = "view") -> Q | None:
-    """The projects `user` may see for `action`, as a filter; None means all of them."""
+def _scope_conditions(user: User, action: str) -> list[Q] | None:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
+        return []
     if user.has_role(*READ_ALL_ROLES):
         return None
-    q = Q(pk__in=[])
+    conditions = []
     if user.has_role(*DEPT_ROLES) and user.department_id:
-        q |= Q(lead_department_id=user.department_id) | Q(participations__department_id=user.department_id)
+        participating = Participation.objects.filter(department_id=user.department_id).values("project_id")
+        conditions += [Q(lead_department_id=user.department_id), Q(pk__in=participating)]
     if user.has_role(*ASSIGNABLE_ROLES):
+        assigned = Assignment.objects.filter(user_id=user.pk)
         if action == "view":
-            # one Q, so both conditions hold for the same assignment row
-            q |= Q(assignments__user_id=user.pk, assignments__task__in=NON_EXPERT_TASKS)
-        else:
-            q |= Q(assignments__user_id=user.pk)
-    return q
+            assigned = assigned.filter(task__in=NON_EXPERT_TASKS)
+        conditions.append(Q(pk__in=assigned.values("project_id")))
+    return conditions
+
+
+def scope_q(user: User, action: str = "view") -> Q | None:
+    """The projects `user` may see for `action`, as a filter on Project; None means all of them.
+
+    Each condition is on the project row itself or `pk IN (an indexed subquery)`, never a join:
+    no row is repeated (no DISTINCT needed), and PostgreSQL finds a department's projects through
+    the indexes project_lead_newest and participation_by_department instead of scanning every
+    project with a LEFT JOIN (issue 13)."""
+    conditions = _scope_conditions(user, action)
+    if conditions is None:
+        return None
+    return functools.reduce(operator.or_, conditions, Q(pk__in=[]))
+
+
+def scope_parts(user: User, action: str = "view") -> list[Q] | None:
+    """scope_q as disjoint parts (each excludes the ones before it): the count of the scope is the
+    sum of the parts' counts, each of which an index answers (`lead = d`; `pk IN participations AND
+    NOT lead = d`) where the OR of them makes PostgreSQL scan the whole table. None: everything."""
+    conditions = _scope_conditions(user, action)
+    if conditions is None:
+        return None
+    return [c & ~functools.reduce(operator.or_, conditions[:i]) if i else c for i, c in enumerate(conditions)]
 
 
 def restrict(user: User, action: str = "view", queryset: QuerySet[Project] | None = None) -> QuerySet[Project]:
@@ -55,9 +79,7 @@ def restrict(user: User, action: str = "view", queryset: QuerySet[Project] | Non
     q = scope_q(user, action)
     if q is None:
         return qs
-    # A department can reach a project both as lead and as participant: keep each project once
-    # without DISTINCT (which would break ordering and counts on some backends).
-    return qs.filter(pk__in=Project.objects.filter(q).values("pk"))
+    return qs.filter(q)
 
 
 def project_for(user: User, project_id: Any, action: str = "view", *, for_update: bool = False) -> Project:

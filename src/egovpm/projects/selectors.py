@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
@@ -13,30 +14,105 @@ from egovpm.core import clock
 from egovpm.projects import policies
 from egovpm.projects.choices import TRANSITIONS, AssignmentTask
 from egovpm.projects.facts import project_facts
-from egovpm.projects.filters import ProjectFilter
+from egovpm.projects.filters import VERDICT_FILTERS, ProjectFilter, department_parts, freshen_verdicts
 from egovpm.projects.models import Assignment, Participation, Project, StageEvent
 from egovpm.rules import engine
 from egovpm.rules.facts import Context
 
+# The project list's order: newest first, then by code (unique: every row has one place, which
+# keyset pages need). The index project_newest_first serves it (and project_lead_newest inside a
+# department); core.api.KeysetPagination pages by it.
+LIST_ORDER = ("-created_at", "code")
 
-def project_list(*, user: User, stage: str = "", department: str = "", q: str = "") -> QuerySet[Project]:
+
+def project_list_rows(*, user: User, **params: str) -> QuerySet[Project]:
+    """The projects the user may see, filtered by `params` (the FilterSet's: stage, department, q,
+    health, rule — already validated by the caller) and in LIST_ORDER, nothing related loaded:
+    the API reads `.values()` of it (projects/api.py), the UI `project_list` below.
+
+    With `health` or `rule` the stored verdicts of the user's projects are made fresh first
+    (filters.freshen_verdicts: compliance registers its ensure_fresh there), so the drill-down
+    never lists a project by a verdict that no longer holds."""
+    qs = policies.restrict(user, "summary")
+    if any(params.get(name) for name in VERDICT_FILTERS):
+        freshen_verdicts(qs)
+    # The list's one FilterSet (projects/filters.py), the API's and the UI's; a value the callers
+    # did not validate (an unknown stage) selects nothing rather than being ignored.
+    filters = ProjectFilter(params, queryset=qs)
+    if not filters.is_valid():
+        return qs.none()
+    return filters.qs.order_by(*LIST_ORDER)
+
+
+def project_list_count(*, user: User, **params: str) -> int:
+    """The exact number of rows of project_list_rows (call that first: it freshens the verdicts),
+    in one query that indexes answer: the scope (policies.scope_parts) and the department filter
+    (filters.department_parts) are split into disjoint parts and the parts' counts added, `SELECT
+    (SELECT COUNT(*) …) + (SELECT COUNT(*) …)`. The OR of them, as the list itself filters, makes
+    PostgreSQL scan every project to count a department's 2,000 (issue 13)."""
+    department = params.pop("department", "")
+    scope = policies.scope_parts(user, "summary")
+    if scope is None and not department and not any(params.values()):
+        return project_total()
+    filters = ProjectFilter(params, queryset=Project.objects.all())
+    if not filters.is_valid():
+        return 0
+    by_department = department_parts(department) if department else [Q()]
+    parts = [filters.qs.filter(s & d) for s in (scope if scope is not None else [Q()]) for d in by_department]
+    if len(parts) <= 1:
+        return parts[0].count() if parts else 0
+    sqls, sql_params = [], []
+    for part in parts:
+        sql, part_params = part.order_by().values("pk").query.sql_with_params()
+        sqls.append(f"(SELECT COUNT(*) FROM ({sql}) AS part)")  # noqa: S608 -- Django-compiled SQL, params apart
+        sql_params += part_params
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + " + ".join(sqls), sql_params)
+        return int(cursor.fetchone()[0])
+
+
+def project_total() -> int:
+    """How many projects there are: on PostgreSQL one row kept by triggers in the writing
+    transactions (migration projects.0003_project_total: exact, not an estimate), elsewhere — or
+    when that row is missing — COUNT(*)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT total FROM projects_total WHERE id = 1")
+            row = cursor.fetchone()
+        if row is not None:
+            return int(row[0])
+    return Project.objects.count()
+
+
+def project_list(*, user: User, **params: str) -> QuerySet[Project]:
     """The projects the user may see, filtered; query count independent of the number of rows."""
-    qs = (
-        policies.restrict(user, "summary")
+    return (
+        project_list_rows(user=user, **params)
         .select_related("lead_department")
         .prefetch_related(Prefetch("participations", queryset=Participation.objects.select_related("department")))
     )
-    # The list's one FilterSet (projects/filters.py), the API's and the UI's; a value the callers
-    # did not validate (an unknown stage) selects nothing rather than being ignored.
-    filters = ProjectFilter({"stage": stage, "department": department, "q": q}, queryset=qs)
-    if not filters.is_valid():
-        return qs.none()
-    return filters.qs.order_by("-created_at", "code")
+
+
+def participating_codes(project_ids: list[Any]) -> dict[Any, list[str]]:
+    """The participating departments' codes of each project, sorted: one query for a page."""
+    codes: dict[Any, list[str]] = {pk: [] for pk in project_ids}
+    rows = Participation.objects.filter(project_id__in=project_ids).values_list("project_id", "department__code")
+    for project_id, code in rows.order_by("department__code"):
+        codes[project_id].append(code)
+    return codes
 
 
 def project_detail(*, user: User, project_id: Any) -> Project:
     """The project's summary: also what an expert assigned to its review may read."""
     return policies.project_for(user, project_id, "summary")
+
+
+def with_participations(project: Project) -> Project:
+    """Load the project's participations with their departments (one query), as ProjectOut reads them."""
+    prefetch_related_objects(
+        [project], Prefetch("participations", queryset=Participation.objects.select_related("department"))
+    )
+    return project
 
 
 def project_events(*, project: Project) -> QuerySet[StageEvent]:
