@@ -166,3 +166,21 @@ def test_a_generated_password_is_printed_once_and_every_synthetic_user_has_it(ca
     users = User.objects.filter(username__startswith="syn.")
     assert users.filter(username="syn.d07.staff").exists()
     assert all(u.check_password(password) for u in users[:3])
+
+
+def test_a_failure_after_every_batch_is_written_leaves_nothing(capsys: Any, monkeypatch: Any) -> None:
+    from django.db import DatabaseError
+
+    from egovpm.ops import synthetic
+
+    def fail() -> None:
+        raise DatabaseError("could not extend file: No space left on device")
+
+    monkeypatch.setattr(synthetic, "_reset_sequences", fail)
+    before = AuditEvent.objects.count()
+    assert cli.main(["seed-synthetic", "--projects", "30"]) == 1
+    err = capsys.readouterr().err
+    [error] = [line for line in err.splitlines() if line.startswith("egovpm:")]  # beside the progress lines
+    assert "nothing was written" in error and "No space left" in error
+    assert not Project.objects.exists() and not StageEvent.objects.exists()
+    assert AuditEvent.objects.count() == before

@@ -7,10 +7,11 @@ central and local departments with a staff member and a leader each (`syn.d07.st
 with the records each app keeps (ops/synthetic_plan.py, ops/synthetic_records.py). Every synthetic
 user shares ONE password: read from standard input or generated and printed once.
 
-Speed: rows are built in memory with precomputed ids and written with bulk_create, 2,000 projects
-at a time; no service is called per row and no audit event is written per row — ONE audit event
-(AuditAction.SYNTHETIC_SEED) records the seeding. Everything is one transaction: a failure leaves
-nothing behind. Stored compliance verdicts are not computed here: run `egovpm refresh-compliance
+Speed (100,000 projects, 4.5 million rows, in about 8 minutes on 2 cores; docs/performance.md):
+rows are plain dicts with precomputed ids, written with COPY on PostgreSQL (bulk_create on SQLite),
+2,000 projects at a time; no service is called per row and no audit event is written per row — ONE
+audit event (AuditAction.SYNTHETIC_SEED) records the seeding. Everything is one transaction: a
+failure leaves nothing behind. Stored compliance verdicts are not computed here: run `egovpm refresh-compliance
 --all` afterwards (bench/scale.sh does).
 
 Refused (exit 2, nothing written) when the database already holds a project, unless --force."""

@@ -34,6 +34,8 @@ def run(args: argparse.Namespace) -> int:
         if not password:
             sys.stderr.write("egovpm: no password on standard input\n")
             return 2
+    from django.db import DatabaseError
+
     from egovpm.ops.synthetic import SeedRefused, seed
 
     try:
@@ -41,6 +43,10 @@ def run(args: argparse.Namespace) -> int:
     except SeedRefused as exc:
         sys.stderr.write(f"egovpm: {exc}\n")
         return 2
+    except DatabaseError as exc:  # one transaction: rolled back whole
+        message = " ".join(str(exc).split())
+        sys.stderr.write(f"egovpm: seeding failed, nothing was written (one transaction): {message}\n")
+        return 1
     rate = summary.projects / summary.seconds if summary.seconds else 0.0
     rows = sum(summary.counts.values())
     print(f"seeded {summary.projects} projects ({rows} rows) in {summary.seconds:.1f} s, {rate:.0f} projects/s")
