@@ -30,7 +30,7 @@ def full(project: Any) -> dict[str, Any]:
 def stored(project: Any) -> dict[str, Any]:
     v = ProjectVerdict.objects.get(pk=project.pk)
     return {
-        "results": v.results,
+        "results": services.expand(v.results),
         "health": v.health,
         "bad": v.bad,
         "warn": v.warn,

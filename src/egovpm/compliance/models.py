@@ -29,7 +29,8 @@ class ProjectVerdict(models.Model):
     health = models.CharField(max_length=5, choices=HEALTH, blank=True, default="")
     bad = models.PositiveIntegerField(default=0)  # errors, and failed gate/violation rules
     warn = models.PositiveIntegerField(default=0)  # failed warning/info rules
-    # [{"rule", "status", "key", "args"}] in pack order: enough to render the messages in any language
+    # [[rule, status, key?, args?], …] in pack order (services.compact / expand): enough to render the
+    # messages in any language (engine.render); dates ISO strings, Decimals strings
     results = models.JSONField(default=list, blank=True)
     refreshed_at = models.DateTimeField(null=True, blank=True)
 

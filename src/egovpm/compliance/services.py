@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -104,6 +105,8 @@ def project_changed(project_id: str) -> None:
 
 
 def _json_safe(value: Any) -> Any:
+    if value is None or type(value) in (str, int, bool):
+        return value
     if isinstance(value, dt.date | Decimal | uuid.UUID):
         return value.isoformat() if isinstance(value, dt.date) else str(value)
     if isinstance(value, dict):
@@ -113,11 +116,33 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
+def compact(rule: str, status: str, key: str, args: dict[str, Any]) -> list[Any]:
+    """One rule's stored result: [rule, status, key?, args?] — the key only when it is not the
+    status, the args only when there are any. Rows stay under PostgreSQL's 2 kB TOAST threshold
+    (the verbose form, 2.4 kB on average, made the write three times slower)."""
+    entry: list[Any] = [rule, status]
+    if key != status:
+        entry.append(key)
+    if args:
+        entry.append(args)
+    return entry
+
+
+def expand(results: list[list[Any]]) -> list[dict[str, Any]]:
+    """The stored results as {"rule", "status", "key", "args"} (render with engine.render)."""
+    out = []
+    for rule, status, *rest in results:
+        key = rest[0] if rest and isinstance(rest[0], str) else status
+        args = rest[-1] if rest and isinstance(rest[-1], dict) else {}
+        out.append({"rule": rule, "status": status, "key": key, "args": args})
+    return out
+
+
 @dataclass(frozen=True)
 class Evaluation:
     """What a refresh stores for one project."""
 
-    results: list[dict[str, Any]]
+    results: list[list[Any]]  # compact(...) of every rule, in pack order
     failures: list[tuple[str, str, str, str]]  # (rule, clause, severity, status)
     health: str
     bad: int
@@ -147,7 +172,7 @@ def evaluation(pack: engine.Pack, facts: ProjectFacts, as_of: dt.date) -> Evalua
     if facts.horizon is not None:
         limits.append(facts.horizon - dt.timedelta(days=1))
     return Evaluation(
-        results=[{"rule": r.id, "status": v.status, "key": v.key, "args": _json_safe(dict(v.args))} for r, v in judged],
+        results=[compact(r.id, v.status, v.key, _json_safe(dict(v.args))) for r, v in judged],
         failures=[(r.id, r.clause, r.severity, v.status) for r, v in judged if v.status in engine.BLOCKING],
         health=health,
         bad=bad,
@@ -170,6 +195,69 @@ _WRITTEN = (
     "results",
     "refreshed_at",
 )
+
+
+# PostgreSQL array types of the written columns (results travel as text and become jsonb)
+_PG_TYPES = {
+    "evaluated_generation": "bigint",
+    "evaluated_on": "date",
+    "valid_until": "date",
+    "pack_version": "varchar",
+    "pack_sha256": "varchar",
+    "health": "varchar",
+    "bad": "integer",
+    "warn": "integer",
+    "results": "text",
+    "refreshed_at": "timestamptz",
+}
+
+
+def _write_rows(rows: list[ProjectVerdict]) -> None:
+    """Write the evaluated columns of `rows` (locked by the caller). PostgreSQL: one UPDATE … FROM
+    unnest(one array a column) a batch — eleven parameters whatever the rows (Django's bulk_update,
+    a CASE WHEN per column and row, cost 15 ms a row)."""
+    if connection.vendor != "postgresql":
+        ProjectVerdict.objects.bulk_update(rows, _WRITTEN, batch_size=BATCH_SIZE)
+        return
+    meta = ProjectVerdict._meta
+    q = connection.ops.quote_name
+
+    def col(name: str) -> str:
+        return q(str(meta.get_field(name).column))  # type: ignore[union-attr]
+
+    arrays: list[list[Any]] = [[row.pk for row in rows]]
+    for name in _WRITTEN:
+        values = [getattr(row, name) for row in rows]
+        arrays.append([json.dumps(v, ensure_ascii=False) for v in values] if name == "results" else values)
+    types = ", ".join(["%s::uuid[]"] + [f"%s::{_PG_TYPES[name]}[]" for name in _WRITTEN])
+    names = ", ".join(["pk"] + [f"c_{name}" for name in _WRITTEN])
+    sets = ", ".join(f"{col(name)} = v.c_{name}" + ("::jsonb" if name == "results" else "") for name in _WRITTEN)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {q(meta.db_table)} AS t SET {sets} FROM unnest({types}) AS v({names}) "  # noqa: S608
+            f"WHERE t.{col('project')} = v.pk",
+            arrays,
+        )
+
+
+def _write_failures(failures: list[RuleFailure]) -> None:
+    """Insert the failing rules: on PostgreSQL one INSERT … SELECT FROM unnest(arrays)."""
+    if connection.vendor != "postgresql":
+        RuleFailure.objects.bulk_create(failures, batch_size=2000)
+        return
+    if not failures:
+        return
+    meta = RuleFailure._meta
+    q = connection.ops.quote_name
+    names = ("project_id", "rule", "clause", "severity", "status")
+    columns = ", ".join(q(str(meta.get_field(n).column)) for n in ("project", *names[1:]))  # type: ignore[union-attr]
+    arrays = [[getattr(f, n) for f in failures] for n in names]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {q(meta.db_table)} ({columns}) "  # noqa: S608
+            "SELECT * FROM unnest(%s::uuid[], %s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[])",
+            arrays,
+        )
 
 
 def _ensure_rows(project_ids: Sequence[Any] | None) -> None:
@@ -218,15 +306,14 @@ def _refresh_batch(pks: Sequence[Any], as_of: dt.date) -> int:
         written = [pk for pk in rows if current.get(pk) == read[pk]]
         if not written:
             return 0
-        ProjectVerdict.objects.bulk_update([rows[pk][0] for pk in written], _WRITTEN, batch_size=BATCH_SIZE)
+        _write_rows([rows[pk][0] for pk in written])
         RuleFailure.objects.filter(project_id__in=written).delete()
-        RuleFailure.objects.bulk_create(
+        _write_failures(
             [
                 RuleFailure(project_id=pk, rule=rule, clause=clause, severity=severity, status=status)
                 for pk in written
                 for rule, clause, severity, status in rows[pk][1].failures
-            ],
-            batch_size=2000,
+            ]
         )
         for hook in _refresh_hooks:
             hook({pk: facts[pk] for pk in written}, as_of, written)
