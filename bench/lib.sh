@@ -23,7 +23,7 @@ bench_cleanup() {  # stop the server (the gunicorn master and so its workers), r
   local rc=$?
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
     kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$SERVER_PID" 2>/dev/null || true
   fi
   rm -rf "$WORK"
@@ -41,6 +41,7 @@ bench_serve() {  # port [egovpm serve options...]: starts the server in $WORK, s
   # as it would in production.
   (cd "$WORK" && exec "$BIN/egovpm" serve --host 127.0.0.1 --port "$port" "$@") >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
+  disown "$SERVER_PID"  # bench_cleanup stops it; no "Killed" job notice from the shell
 }
 
 bench_wait() {  # base-url: waits for /healthz (at most BENCH_START_TIMEOUT s: serve may collect static files first)

@@ -129,6 +129,7 @@ while IFS=$'\t' read -r name path who target; do
   result=$(awk -v r="$ratio" -v t="$target" 'BEGIN{print (r >= t ? "PASS" : "FAIL")}')
   [ "$result" = PASS ] || FAILED=$((FAILED + 1))
   [ "$timeouts" = 0 ] || result="$result ($timeouts timeouts > ${BENCH_TIMEOUT:-5s})"
+  awk -v r="$rps" 'BEGIN{exit !(r == 0)}' && result="$result (no answer within $DURATION)"
   printf '%-44s %9.1f %10s %9s %7s  %s\n' "$name" "$rps" "$lat" "$ratio" "≥$target" "$result"
 done < <(tail -n +2 "$WORK/plan.tsv")
 
