@@ -13,7 +13,7 @@
 #   BENCH_ENFORCE=0 bench/scale.sh                  report only: exit 0 even when a target misses
 #
 # Exits 1 when a request answers anything but 200 (always), and when a target misses (unless
-# BENCH_ENFORCE=0).
+# BENCH_ENFORCE=0); a request that does not answer at all within 120 s is a missed target.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -103,9 +103,11 @@ page = json.load(sys.stdin)
 size = max(1, len(page["results"]))
 print(max(1, -(-page["count"] // size) - 1))')
 
-probe() {  # path header: the request must answer 200 (a redirect to the login page is a failure)
+probe() {  # path header: the request must answer 200 (a redirect to the login page is a failure);
+  # returns 1 when it does not answer at all within 120 s (the worker timeout kills it at 60 s)
   local status
-  status=$(curl -s -o "$WORK/probe.out" -w '%{http_code}' --max-time 120 -H "$2" "$BASE$1")
+  status=$(curl -s -o "$WORK/probe.out" -w '%{http_code}' --max-time 120 -H "$2" "$BASE$1" || true)
+  [ "$status" = 000 ] && return 1
   if [ "$status" != 200 ]; then
     echo "bench: GET $1 answered $status, not 200:" >&2
     head -c 600 "$WORK/probe.out" >&2
@@ -123,7 +125,11 @@ printf '%-44s %9.1f %10s %9s %7s  %s\n' "GET /healthz" "$H_RPS" "$H_LAT" "1.000"
 while IFS=$'\t' read -r name path who target; do
   path=${path//DEEP/$DEEP}
   n=$((n + 1))
-  probe "$path" "${HEADER[$who]}"
+  if ! probe "$path" "${HEADER[$who]}"; then
+    FAILED=$((FAILED + 1))
+    printf '%-44s %9s %10s %9s %7s  %s\n' "$name" 0 "" "0" "≥$target" "FAIL (no answer within 120 s)"
+    continue
+  fi
   read -r rps lat timeouts < <(bench_measure "r$n" "$BASE$path" "${HEADER[$who]}")
   ratio=$(awk -v a="$rps" -v b="$H_RPS" 'BEGIN{printf "%.3f", a / b}')
   result=$(awk -v r="$ratio" -v t="$target" 'BEGIN{print (r >= t ? "PASS" : "FAIL")}')
