@@ -52,3 +52,13 @@ def test_refresh_compliance_all_and_as_of(personas: dict[str, Any], capsys: Any)
 def test_refresh_compliance_bad_date_is_a_usage_error(personas: dict[str, Any], capsys: Any) -> None:
     code, out, err = run(capsys, "refresh-compliance", "--as-of", "yesterday")
     assert code == 2 and out == "" and err.startswith("egovpm: --as-of must be a date") and err.count("\n") == 1
+
+
+def test_refresh_compliance_workers_need_postgresql_and_a_positive_count(personas: dict[str, Any], capsys: Any) -> None:
+    from django.db import connection
+
+    code, _, err = run(capsys, "refresh-compliance", "--workers", "0")
+    assert code == 2 and err.startswith("egovpm: --workers")
+    if connection.vendor != "postgresql":
+        code, _, err = run(capsys, "refresh-compliance", "--workers", "2")
+        assert code == 2 and err.startswith("egovpm: --workers")

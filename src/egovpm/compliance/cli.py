@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import sys
 import time
+from typing import Any
 
 
 def add_parser(sub: argparse._SubParsersAction, parser_class: type[argparse.ArgumentParser]) -> None:
@@ -19,11 +20,41 @@ def add_parser(sub: argparse._SubParsersAction, parser_class: type[argparse.Argu
     )
     p.add_argument("--all", action="store_true", help="every project, stale or not")
     p.add_argument("--as-of", metavar="DATE", help="the Beijing date judged (YYYY-MM-DD; default today)")
+    p.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="processes refreshing in parallel (PostgreSQL only)"
+    )
+
+
+def _worker(pks: list[Any], as_of: dt.date) -> int:
+    from django.db import connections
+
+    from egovpm.compliance import services
+
+    connections.close_all()  # never the parent's connection: each process opens its own
+    try:
+        return services.refresh(project_ids=pks, as_of=as_of)
+    finally:
+        connections.close_all()
+
+
+def _parallel(pks: list[Any], as_of: dt.date, workers: int) -> int:
+    """Split the projects among `workers` forked processes (each refreshes its share in batches)."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()
+    shares = [pks[i::workers] for i in range(workers)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return sum(pool.starmap(_worker, [(share, as_of) for share in shares if share]))
 
 
 def run(args: argparse.Namespace) -> int:
+    from django.db import connection
+
     from egovpm.compliance import selectors, services  # after django.setup()
     from egovpm.core import clock
+    from egovpm.projects.models import Project
 
     as_of = clock.today()
     if args.as_of:
@@ -32,12 +63,16 @@ def run(args: argparse.Namespace) -> int:
         except ValueError:
             sys.stderr.write(f"egovpm: --as-of must be a date YYYY-MM-DD, not {args.as_of!r}\n")
             return 2
+    if args.workers < 1 or (args.workers > 1 and connection.vendor != "postgresql"):
+        sys.stderr.write("egovpm: --workers must be 1 (or more on PostgreSQL)\n")
+        return 2
     started = time.monotonic()
-    if args.all:
-        written = services.refresh(as_of=as_of)
+    # --all: every project (a missing row is made by the refresh); else the stale ones
+    pks = list(Project.objects.values_list("pk", flat=True)) if args.all else selectors.stale_ids()
+    if args.workers > 1 and len(pks) > services.BATCH_SIZE:
+        written = _parallel(pks, as_of, args.workers)
     else:
-        stale = selectors.stale_ids()
-        written = services.refresh(project_ids=stale, as_of=as_of) if stale else 0
+        written = services.refresh(project_ids=pks, as_of=as_of) if pks else 0
     elapsed = time.monotonic() - started
     rate = f"{written / elapsed:,.0f} projects/s" if written and elapsed > 0 else "nothing to do"
     print(f"refreshed {written} verdict(s) as of {as_of.isoformat()} in {elapsed:.1f} s ({rate})")

@@ -320,14 +320,19 @@ def _refresh_batch(pks: Sequence[Any], as_of: dt.date) -> int:
     return len(written)
 
 
-def refresh(*, project_ids: Sequence[Any] | None = None, as_of: dt.date | None = None) -> int:
+def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def refresh(*, project_ids: Iterable[Any] | None = None, as_of: dt.date | None = None) -> int:
     """Evaluate `project_ids` (None: every project) as of `as_of` (default today) and store the
     verdicts; returns how many were written (a project changed meanwhile is left stale)."""
     as_of = as_of or clock.today()
-    ids = None if project_ids is None else list(project_ids)
-    _ensure_rows(ids)
-    qs = ProjectVerdict.objects.order_by("pk")
-    if ids is not None:
-        qs = qs.filter(pk__in=ids)
-    pks = list(qs.values_list("pk", flat=True))
-    return sum(_refresh_batch(pks[i : i + BATCH_SIZE], as_of) for i in range(0, len(pks), BATCH_SIZE))
+    if project_ids is None:
+        _ensure_rows(None)
+        pks: Sequence[Any] = list(ProjectVerdict.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        pks = sorted(set(project_ids), key=str)
+        for chunk in _chunks(pks, 5000):  # a bounded IN list whatever the number of projects
+            _ensure_rows(chunk)
+    return sum(_refresh_batch(chunk, as_of) for chunk in _chunks(pks, BATCH_SIZE))
