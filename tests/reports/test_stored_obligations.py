@@ -186,7 +186,7 @@ def test_the_inbox_is_bounded_with_a_count_and_a_link(personas: Any, monkeypatch
     c = Client()
     assert c.login(username=personas["staff_a"].username, password=PASSWORD)
     page = c.get(reverse("web:inbox")).content.decode()
-    assert "…and 2 more progress reports to submit" in page
+    assert "另有 2 份建设情况报告待报送" in page  # …and 2 more progress reports to submit
     assert page.count(reverse("web:report_detail", kwargs={"pk": mine[0].pk, "period": "2025"})) <= 1
     # NDRC: reports to acknowledge, bounded the same way
     for p in mine:

@@ -370,18 +370,24 @@ class PortfolioView(APIView):
         data = selectors.report_portfolio(**_portfolio_args(request), page=number, page_size=size)
         page: selectors.Page = data["page"]
         today = clock.today()
-        results = [
-            {
-                **obligation_data(o, today),
-                "project": str(o.project.pk),
-                "project_code": o.project.code,
-                "project_name": o.project.name,
-                "department": o.project.lead_department.code,
-            }
-            for o in page.items
-        ]
+        # The page through its serializer; the matrix (departments × periods, thousands of cells
+        # at national scale) is plain ints and strings already: written as they are, in the shape
+        # PortfolioOut documents.
+        results = PortfolioProjectOut(
+            [
+                {
+                    **obligation_data(o, today),
+                    "project": str(o.project.pk),
+                    "project_code": o.project.code,
+                    "project_name": o.project.name,
+                    "department": o.project.lead_department.code,
+                }
+                for o in page.items
+            ],
+            many=True,
+        ).data
         body = {
-            "as_of": data["as_of"],
+            "as_of": data["as_of"].isoformat(),
             "periods": data["periods"],
             "rows": [
                 {
@@ -398,7 +404,7 @@ class PortfolioView(APIView):
             "results": results,
             "projects": results,
         }
-        return Response(PortfolioOut(body).data)
+        return Response(body)
 
 
 class PortfolioExportView(APIView):

@@ -396,7 +396,7 @@ class Page:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.count // self.size))
+        return max(1, -(-self.count // self.size)) if self.size else 1
 
 
 def page_bounds(page: Any = 1, page_size: Any = PAGE_SIZE) -> tuple[int, int]:
