@@ -134,19 +134,56 @@ def project_compliance(*, project: Project, as_of: dt.date | None = None, langua
     }
 
 
-def inbox_projects(*, user: User) -> list[tuple[Project, list[str]]]:
-    """待办: projects waiting for a forward move this user's role may take (not return/cancel)."""
-    stages = {s for a, t in TRANSITIONS.items() if a not in ("return", "cancel") for s in t.sources}
+INBOX_LIMIT = 20
+FORWARD = {a: t for a, t in TRANSITIONS.items() if a not in ("return", "cancel")}
+
+
+def _actionable(user: User) -> Q:
+    """policies.may_act as a filter: the projects in a stage where a forward action is this user's."""
+    from egovpm.projects.choices import BEFORE_PROPOSAL_APPROVAL, Actor
+
+    ndrc = user.has_role(Role.NDRC_OFFICER)
+    own = Q(lead_department_id=user.department_id) if user.department_id else None
+    lead = own if own is not None and user.has_role(*policies.DEPT_ROLES) else None
+    leader = own if own is not None and user.has_role(Role.DEPT_LEADER) else None
+    who: dict[str, Q | None] = {
+        Actor.DEPT: lead,
+        Actor.DEPT_LEADER: leader,
+        Actor.NDRC: Q() if ndrc else None,
+        Actor.NDRC_OR_ENTRUSTED: Q() if ndrc else (leader & Q(completion_entrusted=True) if leader else None),
+        Actor.NDRC_OR_EARLY_LEADER: Q()
+        if ndrc
+        else (leader & Q(stage__in=BEFORE_PROPOSAL_APPROVAL) if leader else None),
+    }
+    q = Q(pk__in=[])
+    for t in FORWARD.values():
+        actor = who.get(t.actor)
+        if actor is not None:
+            q |= Q(stage__in=t.sources) & actor
+    return q
+
+
+def inbox_projects_qs(*, user: User) -> QuerySet[Project]:
+    """Every project in the user's scope waiting for a forward move the user may take, the longest
+    waiting first (one query; the stage index answers the stage part)."""
+    return policies.restrict(user).filter(_actionable(user)).order_by("updated_at", "code")
+
+
+def inbox_projects(*, user: User, limit: int | None = INBOX_LIMIT) -> list[tuple[Project, list[str]]]:
+    """待办: projects waiting for a forward move this user's role may take (not return/cancel): the
+    `limit` longest waiting (None: all), each with its actions; `inbox_projects_count` says how many
+    there are in all."""
+    qs = inbox_projects_qs(user=user).select_related("lead_department")
     items = []
-    for project in policies.restrict(user).filter(stage__in=stages).select_related("lead_department"):
-        actions = [
-            a
-            for a, t in TRANSITIONS.items()
-            if a not in ("return", "cancel") and project.stage in t.sources and policies.may_act(user, project, a)
-        ]
+    for project in qs[:limit] if limit is not None else qs:
+        actions = [a for a, t in FORWARD.items() if project.stage in t.sources and policies.may_act(user, project, a)]
         if actions:
             items.append((project, actions))
     return items
+
+
+def inbox_projects_count(*, user: User) -> int:
+    return inbox_projects_qs(user=user).count()
 
 
 def events_by_actor(*, user: User, limit: int = 20) -> list[StageEvent]:
