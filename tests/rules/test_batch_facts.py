@@ -4,6 +4,7 @@ project's facts know the first future date on which a record of it starts to cou
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from typing import Any
@@ -67,6 +68,26 @@ def test_batch_does_not_depend_on_its_neighbours(demo_projects: list[Any]) -> No
     for a, b in zip(demo_projects[::2], demo_projects[1::2], strict=False):
         pair = project_facts_batch(projects=[a, b], as_of=TODAY)
         assert pair == {a.pk: everyone[a.pk], b.pk: everyone[b.pk]}
+
+
+@pytest.mark.django_db
+def test_facts_hold_until_the_day_before_their_horizon(demo_projects: list[Any]) -> None:
+    """What a stored verdict relies on: judged as of a day, a project's facts stay the same on
+    every later day before its horizon (records only start to count on their own dates), and the
+    horizon is still ahead then; with no horizon they never change (without a write)."""
+    from egovpm.projects.facts import project_facts, project_facts_batch
+
+    ahead = 0
+    for as_of in sorted({d for p in demo_projects for d in _as_of_dates(p)}):
+        batch = project_facts_batch(projects=demo_projects, as_of=as_of)
+        for project in demo_projects:
+            facts = batch[project.pk]
+            last = facts.horizon - dt.timedelta(days=1) if facts.horizon else dt.date(2031, 1, 1)
+            later = project_facts(project=project, as_of=last)
+            assert dataclasses.replace(later, horizon=None) == dataclasses.replace(facts, horizon=None)
+            assert later.horizon == facts.horizon, (project.code, as_of)
+            ahead += facts.horizon is not None
+    assert ahead > 0
 
 
 def _queries(projects: list[Any], as_of: dt.date) -> int:
