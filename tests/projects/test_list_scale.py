@@ -250,3 +250,26 @@ def test_the_kept_total_follows_inserts_and_deletes_on_postgresql(
     assert kept() == Project.objects.count() == client.get("/api/v1/projects").json()["count"]
     Project.objects.filter(pk__in=[p.pk for p in bulk[:3]]).delete()
     assert kept() == Project.objects.count() == client.get("/api/v1/projects").json()["count"]
+
+
+def test_ui_list_pages_from_either_end(personas: dict[str, Any], departments: dict[str, Any], client: Any) -> None:
+    """The UI list (Paginator over selectors.ListedProjects): every page in order, the second
+    half read from the other end, and the count of the department's scope, for a department's staff."""
+    from egovpm.projects import selectors
+    from egovpm.projects.views import PAGE_SIZE
+
+    base = dt.datetime(2026, 5, 1, tzinfo=UTC)
+    times = [base + dt.timedelta(hours=h % 7) for h in range(2 * PAGE_SIZE + 5)]
+    led = _bulk(departments["prov"], personas["staff_p"], times[:PAGE_SIZE])
+    joined = _bulk(departments["moa"], personas["staff_a"], times[PAGE_SIZE:], participants=(departments["prov"],))
+    _bulk(departments["moa"], personas["staff_a"], times[:3])  # not prov's
+    listed = selectors.project_list(user=personas["staff_p"])
+    assert listed.count() == len(times)
+    codes = [p.code for i in range(0, len(times), 7) for p in listed[i : i + 7]]
+    assert codes == _expected(led + joined)
+    client.force_login(personas["staff_p"])
+    for page in (1, 2, 3):
+        response = client.get(f"/projects/?page={page}")
+        assert response.status_code == 200
+        shown = [row["project"].code for row in response.context["rows"]]
+        assert shown == _expected(led + joined)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]

@@ -34,6 +34,22 @@ def paginated(request: Any, view: Any, rows: Any, serializer: Any, context: dict
     return paginator.get_paginated_response(serializer(page, many=True, context=context or {}).data)
 
 
+def reversed_ordering(ordering: Sequence[str]) -> list[str]:
+    return [f[1:] if f.startswith("-") else "-" + f for f in ordering]
+
+
+def slice_from_nearer_end(queryset: Any, ordering: Sequence[str], start: int, stop: int, total: int) -> list[Any]:
+    """Rows [start:stop) of `queryset` in `ordering`, `total` rows in all. A slice in the second
+    half is read from the other end (reverse order, the smaller OFFSET, rows reversed back): with
+    an index on the ordering, the last pages cost what the first ones do."""
+    stop = min(stop, total)
+    if start >= stop:
+        return []
+    if start > total // 2:
+        return list(queryset.order_by(*reversed_ordering(ordering))[total - stop : total - start])[::-1]
+    return list(queryset.order_by(*ordering)[start:stop])
+
+
 class KeysetPagination(Pagination):
     """A list paged by keyset (`cursor=`), in the same shape {"count","results","next","previous"}.
 
@@ -46,8 +62,8 @@ class KeysetPagination(Pagination):
     boundary instead of filtering from the top.
 
     `page=N` keeps working for the clients that used it (OFFSET; its `next`/`previous` stay page
-    numbers); a page in the second half of the list is read from the other end (reverse order,
-    the smaller OFFSET, rows reversed back), so the last pages cost what the first ones do.
+    numbers); a page in the second half of the list is read from the other end
+    (slice_from_nearer_end), so the last pages cost what the first ones do.
     Only the middle of a very long list pays an OFFSET of half the list. `count` is exact."""
 
     cursor_query_param = "cursor"
@@ -100,9 +116,6 @@ class KeysetPagination(Pagination):
         first, desc = self.fields[0]
         return Q(**{f"{first}__{'lte' if desc != backwards else 'gte'}": values[0]}) & q
 
-    def _reversed(self) -> list[str]:
-        return [f[1:] if f.startswith("-") else "-" + f for f in self.ordering]
-
     # -- DRF's pagination interface
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any]:
@@ -135,7 +148,8 @@ class KeysetPagination(Pagination):
         if direction == "n":
             rows = list(queryset.filter(self._after(values, backwards=False)).order_by(*self.ordering)[: size + 1])
             return self._forward(rows, size, has_previous=True)
-        rows = list(queryset.filter(self._after(values, backwards=True)).order_by(*self._reversed())[: size + 1])
+        before = queryset.filter(self._after(values, backwards=True))
+        rows = list(before.order_by(*reversed_ordering(self.ordering))[: size + 1])
         more_before = len(rows) > size
         rows = rows[:size][::-1]
         if rows:
@@ -154,11 +168,7 @@ class KeysetPagination(Pagination):
         if not 1 <= number <= pages:
             raise drf_exceptions.NotFound(self.invalid_page_message.format(page_number=raw, message=""))
         start = (number - 1) * size
-        stop = min(start + size, self.count)
-        if start > self.count // 2:  # read it from the end: the smaller OFFSET
-            rows = list(queryset.order_by(*self._reversed())[self.count - stop : self.count - start])[::-1]
-        else:
-            rows = list(queryset.order_by(*self.ordering)[start:stop])
+        rows = slice_from_nearer_end(queryset, self.ordering, start, start + size, self.count)
         url = self.http.build_absolute_uri()
         if number < pages:
             self.next_url = replace_query_param(url, self.page_query_param, number + 1)

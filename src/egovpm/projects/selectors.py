@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, overload
 
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
@@ -11,6 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
 from egovpm.core import clock
+from egovpm.core.api import slice_from_nearer_end
 from egovpm.projects import policies
 from egovpm.projects.choices import TRANSITIONS, AssignmentTask
 from egovpm.projects.facts import project_facts
@@ -84,13 +86,52 @@ def project_total() -> int:
     return Project.objects.count()
 
 
-def project_list(*, user: User, **params: str) -> QuerySet[Project]:
-    """The projects the user may see, filtered; query count independent of the number of rows."""
-    return (
+class ListedProjects:
+    """The UI list's rows as django.core.paginator.Paginator reads them (`count()`, slices): the
+    count is project_list_count (indexed parts, the kept total: not the OR of the scope that makes
+    PostgreSQL scan the table), and a page in the second half of the list is read from the other
+    end (core.api.slice_from_nearer_end). Only for paging: it is not a QuerySet to filter on."""
+
+    ordered = True  # Paginator warns about unordered lists; LIST_ORDER is total
+
+    def __init__(self, queryset: QuerySet[Project], count: Callable[[], int]) -> None:
+        self.queryset = queryset
+        self._count = count
+        self._total: int | None = None
+
+    def count(self) -> int:
+        if self._total is None:
+            self._total = self._count()
+        return self._total
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[Project]:
+        return iter(self.queryset)
+
+    @overload
+    def __getitem__(self, index: int) -> Project: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Project]: ...
+    def __getitem__(self, index: int | slice) -> Project | list[Project]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        start, stop, step = index.indices(self.count())
+        if step != 1:
+            raise ValueError("step slices are not supported")
+        return slice_from_nearer_end(self.queryset, LIST_ORDER, start, stop, self.count())
+
+
+def project_list(*, user: User, **params: str) -> ListedProjects:
+    """The projects the user may see, filtered, for the UI list's Paginator (ListedProjects); query
+    count independent of the number of rows."""
+    qs = (
         project_list_rows(user=user, **params)
         .select_related("lead_department")
         .prefetch_related(Prefetch("participations", queryset=Participation.objects.select_related("department")))
     )
+    return ListedProjects(qs, lambda: project_list_count(user=user, **params))
 
 
 def participating_codes(project_ids: list[Any]) -> dict[Any, list[str]]:
