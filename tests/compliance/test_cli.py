@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from conftest import make_project
-from egovpm import cli
-from egovpm.audit.services import current_channel
 from egovpm.compliance.models import ProjectVerdict
+from test_cli import restore_channel, run  # noqa: F401 — the CLI's autouse channel fixture and runner
 
 from .helpers import full, is_fresh, stored
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def restore_channel() -> Iterator[None]:
-    token = current_channel.set("system")
-    yield
-    current_channel.reset(token)
-
-
-def run(capsys: Any, *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_refresh_compliance_refreshes_the_stale_then_nothing(personas: dict[str, Any], capsys: Any) -> None:

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,42 +16,17 @@ from django.db import connection, transaction
 from conftest import make_project
 from egovpm.compliance import selectors, services
 from egovpm.compliance.models import ProjectVerdict
+from projects.test_concurrency_pg import TIMEOUT, run_together
 
 from .helpers import full, is_fresh, stored
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-TIMEOUT = 30
 
 
 @pytest.fixture(autouse=True)
 def _postgres_only() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("row locks and concurrent writers need PostgreSQL (run in the PostgreSQL pass)")
-
-
-def run_together(workers: list[Callable[[], Any]]) -> list[tuple[str, Any]]:
-    barrier = threading.Barrier(len(workers))
-    outcomes: list[tuple[str, Any]] = [("missing", None)] * len(workers)
-
-    def target(i: int, work: Callable[[], Any]) -> None:
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait(timeout=TIMEOUT)
-            outcomes[i] = ("ok", work())
-        except Exception as exc:  # the outcome is what the test checks
-            outcomes[i] = ("error", exc)
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=target, args=(i, w), daemon=True) for i, w in enumerate(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(TIMEOUT)
-        assert not t.is_alive(), "a worker thread hung"
-    return outcomes
 
 
 def test_concurrent_first_bumps_create_one_row_and_count_every_bump(personas: dict[str, Any]) -> None:
