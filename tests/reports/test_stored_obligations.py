@@ -62,6 +62,30 @@ def test_stored_obligations_equal_the_computed_ones_for_the_demo_on_several_days
         _set_day(clock, day)
         ensure_fresh()
         assert _stored() == _computed(day), day
+        assert _awaiting() == _awaiting_direct(), day
+
+
+def _awaiting() -> dict[str, set[tuple[Any, str]]]:
+    from egovpm.reports.models import ReportObligation
+
+    return {
+        r: set(ReportObligation.objects.filter(**{f"awaits_{r}": True}).values_list("project_id", "period"))
+        for r in ("ndrc", "mof")
+    }
+
+
+def _awaiting_direct() -> dict[str, set[tuple[Any, str]]]:
+    """Submissions standing (not returned) without the recipient's 签收, from the records."""
+    from egovpm.reports.models import ReportSubmission
+
+    return {
+        r: set(
+            ReportSubmission.objects.filter(returned__isnull=True)
+            .exclude(acknowledgements__recipient=r)
+            .values_list("project_id", "period")
+        )
+        for r in ("ndrc", "mof")
+    }
 
 
 def test_a_report_turns_overdue_the_day_after_its_due_date_without_any_write(

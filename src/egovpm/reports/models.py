@@ -106,6 +106,9 @@ class ReportObligation(models.Model):
     bucket = models.CharField(max_length=8)  # on_time | late | overdue | pending (a returned one by its first)
     returned = models.BooleanField(default=False)
     computed_on = models.DateField()  # the as_of the row was computed for
+    # a standing submission (on time or late, not returned) the recipient has not acknowledged (签收)
+    awaits_ndrc = models.BooleanField(default=False)
+    awaits_mof = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -116,6 +119,13 @@ class ReportObligation(models.Model):
             models.Index(fields=["department_code", "project_code", "period"], name="report_oblig_drill"),
             models.Index(fields=["period", "department_code", "project_code"], name="report_oblig_period"),
             models.Index(fields=["status", "due"], name="report_oblig_status_due"),
+            # 待办 of NDRC / MoF: the oldest submissions awaiting their 签收, and how many
+            models.Index(
+                fields=["due", "project_code", "period"], condition=models.Q(awaits_ndrc=True), name="report_oblig_ndrc"
+            ),
+            models.Index(
+                fields=["due", "project_code", "period"], condition=models.Q(awaits_mof=True), name="report_oblig_mof"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,13 +24,15 @@ from django.db import IntegrityError, transaction
 
 from egovpm.core import clock
 from egovpm.projects.models import Project, StageEvent
-from egovpm.reports.models import ObligationsVersion, ReportObligation, ReportSubmission
+from egovpm.reports.models import ObligationsVersion, ReportAcknowledgement, ReportObligation, ReportSubmission
 from egovpm.rules import engine
 from egovpm.rules import facts_reports as fr
 
 CHUNK = 1000  # projects per query (bounded `IN` lists and memory)
 
-Row = tuple[str, dt.date, str, str, bool, Any, str, str]  # period, due, status, bucket, returned, dept...
+# period, due, status, bucket, returned, department id, department code, project code, awaits NDRC, MoF
+Row = tuple[str, dt.date, str, str, bool, Any, str, str, bool, bool]
+Acks = set[tuple[Any, str, str]]  # (project pk, period, recipient) of the standing submissions' 签收
 
 
 def bucket_of(state: fr.ReportState) -> str:
@@ -62,12 +64,41 @@ def _project_info(pks: Sequence[Any]) -> dict[Any, tuple[str, str, Any, str]]:
     return info
 
 
-def _rows(states: list[fr.ReportState], info: tuple[str, str, Any, str]) -> set[Row]:
+def _acknowledged(pks: Sequence[Any], as_of: dt.date) -> Acks:
+    """签收 (made by `as_of`, Beijing date) of the submissions that are not returned — the standing
+    ones: a new version only follows a return. Acknowledging is an audited change of the project,
+    so its verdict (and these rows) are refreshed after it."""
+    before = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), tzinfo=fr.BEIJING)
+    out: Acks = set()
+    for chunk in _chunks(pks):
+        out |= set(
+            ReportAcknowledgement.objects.filter(
+                submission__project_id__in=chunk, submission__returned__isnull=True, acknowledged_at__lt=before
+            ).values_list("submission__project_id", "submission__period", "recipient")
+        )
+    return out
+
+
+def _rows(pk: Any, states: list[fr.ReportState], info: tuple[str, str, Any, str], acks: Acks) -> set[Row]:
     _regime, code, dept_id, dept_code = info
-    return {
-        (s.code, s.period.due, s.status, bucket_of(s), s.status == fr.RETURNED, dept_id, dept_code, code)
-        for s in states
-    }
+    rows = set()
+    for s in states:
+        standing = s.status in (fr.ON_TIME, fr.LATE)
+        rows.add(
+            (
+                s.code,
+                s.period.due,
+                s.status,
+                bucket_of(s),
+                s.status == fr.RETURNED,
+                dept_id,
+                dept_code,
+                code,
+                standing and (pk, s.code, "ndrc") not in acks,
+                standing and (pk, s.code, "mof") not in acks,
+            )
+        )
+    return rows
 
 
 def _write(as_of: dt.date, wanted: Mapping[Any, set[Row]]) -> int:
@@ -86,6 +117,8 @@ def _write(as_of: dt.date, wanted: Mapping[Any, set[Row]]) -> int:
             "department_id",
             "department_code",
             "project_code",
+            "awaits_ndrc",
+            "awaits_mof",
         ):
             existing[pk].add(tuple(row))  # type: ignore[arg-type]
     changed = [pk for pk in pks if existing[pk] != wanted[pk]]
@@ -107,9 +140,11 @@ def _write(as_of: dt.date, wanted: Mapping[Any, set[Row]]) -> int:
                     department_code=dept_code,
                     project_code=code,
                     computed_on=as_of,
+                    awaits_ndrc=ndrc,
+                    awaits_mof=mof,
                 )
                 for pk in changed
-                for (period, due, status, bucket, returned, dept_id, dept_code, code) in sorted(
+                for (period, due, status, bucket, returned, dept_id, dept_code, code, ndrc, mof) in sorted(
                     wanted[pk], key=lambda r: r[1]
                 )
             ],
@@ -142,6 +177,7 @@ def rebuild_obligations(facts_by_pk: Mapping[Any, Any], as_of: dt.date, pks: Ite
     no facts (or no project any more) loses its rows. Returns the number of projects rewritten."""
     pks = list(pks)
     info = _project_info(pks)
+    acks = _acknowledged(pks, as_of)
     wanted: dict[Any, set[Row]] = {}
     for pk in pks:
         facts = facts_by_pk.get(pk)
@@ -153,7 +189,7 @@ def rebuild_obligations(facts_by_pk: Mapping[Any, Any], as_of: dt.date, pks: Ite
         reports = getattr(facts, "reports", None)
         submissions = getattr(reports, "submissions", ()) if reports is not None else ()
         states = fr.report_obligations(facts.events, submissions, as_of, _params(info[pk][0]))
-        wanted[pk] = _rows(states, info[pk])
+        wanted[pk] = _rows(pk, states, info[pk], acks)
     return _write(as_of, wanted)
 
 
@@ -198,6 +234,7 @@ def rebuild_all(as_of: dt.date | None = None) -> int:
         ):
             subs[s.project_id].append(s)
         info = _project_info(chunk)
+        acks = _acknowledged(chunk, as_of)
         wanted: dict[Any, set[Row]] = {}
         for pk in chunk:
             if pk not in info:
@@ -209,7 +246,7 @@ def rebuild_all(as_of: dt.date | None = None) -> int:
                 as_of,
                 _params(info[pk][0]),
             )
-            wanted[pk] = _rows(states, info[pk])
+            wanted[pk] = _rows(pk, states, info[pk], acks)
         rewritten += _write(as_of, wanted)
     return rewritten
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import translation
 
 from egovpm.accounts.models import Department, User
@@ -676,18 +676,12 @@ def inbox_obligations(*, user: User, horizon: int, limit: int | None = None) -> 
 
 def unacknowledged(*, user: User, recipient: str, limit: int | None = None) -> Page:
     """待办 of NDRC / MoF: submitted reports (standing, not returned) the recipient has not
-    acknowledged, in the user's scope; the oldest due first, `limit` of them and the total count.
-    A submission that is not returned is the current one (a new version only follows a return)."""
+    acknowledged, in the user's scope; the oldest due first, `limit` of them and the total count
+    (the stored rows' awaits_ndrc / awaits_mof, each with its partial index)."""
     today = clock.today()
     limit = limit or INBOX_LIMIT
     obligations.ensure_fresh()
-    acked = ReportAcknowledgement.objects.filter(
-        submission__project_id=OuterRef("project_id"),
-        submission__period=OuterRef("period"),
-        submission__returned__isnull=True,
-        recipient=recipient,
-    )
-    qs = stored_obligations(user).filter(status__in=(fr.ON_TIME, fr.LATE)).exclude(Exists(acked))
+    qs = stored_obligations(user).filter(**{f"awaits_{recipient}": True})
     rows = qs.select_related("project").order_by("due", "project_code", "period")[:limit]
     items = [_light_obligation(r, today) for r in rows]
     return Page(items, qs.count(), 1, limit)
