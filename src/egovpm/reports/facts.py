@@ -14,13 +14,14 @@ from egovpm.rules.facts_reports import ReportsFacts, ReportSubmissionFact, beiji
 
 
 def submission_facts_batch(
-    projects: Sequence[Project], as_of: dt.date | None = None, horizons: Horizons | None = None
+    pks: Sequence[Any], as_of: dt.date | None = None, horizons: Horizons | None = None
 ) -> dict[Any, tuple[ReportSubmissionFact, ...]]:
-    """Per project: submissions (and returns) whose own times fall on or before `as_of` (all when
-    None), by period and version. `horizons`, when given, sees the submission and return dates."""
+    """Per project pk: submissions (and returns) whose own times fall on or before `as_of` (all
+    when None), by period and version, in one query. `horizons`, when given, sees the submission
+    and return dates."""
     out: dict[Any, list[ReportSubmissionFact]] = defaultdict(list)
     rows = (
-        ReportSubmission.objects.filter(project_id__in=project_ids(projects))
+        ReportSubmission.objects.filter(project_id__in=pks)
         .order_by("project_id", "period", "version")
         .values_list("project_id", "period", "version", "submitted_at", "returned__returned_at")
     )
@@ -33,19 +34,19 @@ def submission_facts_batch(
             continue
         counted = returned_on is not None and (as_of is None or returned_on <= as_of)
         out[pk].append(ReportSubmissionFact(period, version, submitted_at, returned_at if counted else None))
-    return {p.pk: tuple(out.get(p.pk, ())) for p in projects}
+    return {pk: tuple(out.get(pk, ())) for pk in pks}
 
 
 def submission_facts(project: Project, as_of: dt.date | None = None) -> tuple[ReportSubmissionFact, ...]:
     """Submissions (and returns) whose own times fall on or before `as_of` (all when None)."""
-    return submission_facts_batch([project], as_of)[project.pk]
+    return submission_facts_batch([project.pk], as_of)[project.pk]
 
 
 def report_facts(projects: Sequence[Project], as_of: dt.date) -> dict[Any, dict[str, Any]]:
     """Per project the submissions as of `as_of`; the horizon is the first submission or return
     (Beijing dates) after it."""
     horizons = Horizons(as_of)
-    submissions = submission_facts_batch(projects, as_of, horizons)
+    submissions = submission_facts_batch(project_ids(projects), as_of, horizons)
     return {
         p.pk: {"reports": ReportsFacts(submissions=submissions[p.pk]), "horizon": horizons.get(p.pk)} for p in projects
     }
