@@ -294,3 +294,27 @@ def test_rebuild_obligations_as_the_refresh_hook(building: Any, other_project: A
     ReportObligation.objects.all().delete()
     assert obligations.rebuild_all(as_of) == 2 - 1  # other_project never entered construction
     assert _stored() == _computed(as_of)
+
+
+def test_the_cached_matrix_follows_every_change(building: Any, personas: Any, api: Any) -> None:
+    """NDRC's matrix (counts and rendered table) is cached under the stamp of the stored rows: a
+    submission, then a renamed department, show at once."""
+    import re
+
+    from egovpm.accounts.models import Department
+
+    c = Client()
+    assert c.login(username=personas["ndrc"].username, password=PASSWORD)
+
+    def moa_h1() -> str:
+        page = c.get(reverse("web:report_home")).content.decode()
+        cell = re.search(r"department=moa&period=2025-H1[^>]*>\s*(.*?)</a>", page, re.S)
+        assert cell is not None
+        return re.sub(r"<[^>]+>", " ", cell.group(1)).split()
+
+    assert moa_h1() == ["0", "0", "1", "0"]  # on time, late, overdue, not due
+    url = f"/api/v1/projects/{building.pk}/reports/2025-H1/submit"
+    assert api("staff_a").post(url, {"sections": SECTIONS}, format="json").status_code == 201
+    assert moa_h1() == ["0", "1", "0", "0"]
+    Department.objects.filter(code="moa").update(name="改名后的部委")
+    assert "改名后的部委" in c.get(reverse("web:report_home")).content.decode()

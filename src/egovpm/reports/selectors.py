@@ -10,6 +10,7 @@ through projects.policies.restrict."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -439,6 +440,14 @@ def stored_obligations(user: User) -> QuerySet[ReportObligation]:
     return qs
 
 
+def matrix_key(user: User, as_of: dt.date) -> str:
+    """The cache key of the matrix of a user who sees the whole portfolio ("" for a narrower scope):
+    the date and the stamp of the stored obligations (see _matrix_counts)."""
+    if project_policies.scope_q(user, "view") is not None:
+        return ""
+    return f"reports:matrix:{as_of.isoformat()}:{obligations.current_version()}"
+
+
 def _matrix_counts(user: User, as_of: dt.date) -> list[dict[str, Any]]:
     """[{department_id, period, on_time, late, overdue, pending, returned, total}] by one GROUP BY
     over the stored rows of the user's scope.
@@ -449,8 +458,7 @@ def _matrix_counts(user: User, as_of: dt.date) -> list[dict[str, Any]]:
     the rows it was counted from, and a cache shared by several workers (or one cache per worker) stays right. A
     narrower scope (a department's) is counted each time: it is small, and its membership can
     change without the rows changing."""
-    whole = project_policies.scope_q(user, "view") is None
-    key = f"reports:matrix:{as_of.isoformat()}:{obligations.current_version()}" if whole else ""
+    key = matrix_key(user, as_of)
     if key:
         hit = cache.get(key)
         if hit is not None:
@@ -539,6 +547,10 @@ def report_portfolio(
     counts = _matrix_counts(user, as_of)
     departments = Department.objects.in_bulk({r["department_id"] for r in counts})
     data = _matrix(departments, counts)
+    key = matrix_key(user, as_of)
+    if key:  # what a cached rendering of the matrix depends on beyond the counts: the names
+        names = sorted((d.pk, d.code, d.name, d.kind) for d in departments.values())
+        data["cache_key"] = f"{key}:{hashlib.sha256(repr(names).encode()).hexdigest()[:16]}"
     qs = _drill_rows(user, department, period)
     start = (page - 1) * page_size
     rows = qs.order_by("department_code", "project_code", "period")[start : start + page_size] if page_size else []

@@ -10,12 +10,15 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from egovpm.accounts.models import User
@@ -281,6 +284,24 @@ def report_acknowledge(request: AuthenticatedHttpRequest, pk: Any, period: str) 
 # ---------------------------------------------------------------- portfolio / own obligations
 
 
+def _matrix_html(data: dict[str, Any], as_of: dt.date) -> str:
+    """The departments × periods table. For the whole portfolio (NDRC, MoF) the rendering is cached
+    under the matrix's own key (the stamp of the stored obligations and the departments' names,
+    selectors.report_portfolio) and the language: thousands of cells are rendered once per change."""
+    key = f"{data['cache_key']}:html:{get_language()}" if data.get("cache_key") else ""
+    html = cache.get(key) if key else None
+    if html is None:
+        matrix = [
+            {"department": d, "cells": [(p, data["cells"].get((d.code, p))) for p in data["periods"]]}
+            for d in data["departments"]
+        ]
+        periods = [(p, _period_label(fr.period_from_code(p))) for p in data["periods"]]
+        html = render_to_string("reports/_matrix.html", {"matrix": matrix, "periods": periods, "as_of": as_of})
+        if key:
+            cache.set(key, html, selectors.MATRIX_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 -- our own template's output
+
+
 def _page_of(request: AuthenticatedHttpRequest) -> int:
     try:
         return max(1, int(request.GET.get("page") or 1))
@@ -326,19 +347,11 @@ def report_home(request: AuthenticatedHttpRequest) -> HttpResponse:
             page=_page_of(request) if drilled else 1,
             page_size=selectors.PAGE_SIZE if drilled else 0,
         )
-        matrix = [
-            {
-                "department": d,
-                "cells": [(p, data["cells"].get((d.code, p))) for p in data["periods"]],
-            }
-            for d in data["departments"]
-        ]
         query = request.GET.copy()
         query.pop("page", None)
         ctx = {
             "portfolio": data,
-            "matrix": matrix,
-            "periods": [(p, _period_label(fr.period_from_code(p))) for p in data["periods"]],
+            "matrix_html": _matrix_html(data, as_of),
             "drill": status_rows(data["obligations"], today) if drilled else None,
             "department": department,
             "period": period,
