@@ -51,7 +51,7 @@ started=$(date +%s.%N)
 egovpm seed-synthetic --projects "$PROJECTS" --seed "$SEED" --password-stdin <<<"$PASSWORD" >"$WORK/seed.log" 2>&1 \
   || { cat "$WORK/seed.log" >&2; exit 1; }
 SEED_SECONDS=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
-head -1 "$WORK/seed.log"
+grep '^seeded' "$WORK/seed.log" || true
 egovpm user add syn.audit.admin --department ndrc --role audit_admin --password-stdin <<<"$PASSWORD" >/dev/null
 
 REFRESH_RATE=""
