@@ -448,7 +448,7 @@ def matrix_key(user: User, as_of: dt.date) -> str:
     return f"reports:matrix:{as_of.isoformat()}:{obligations.current_version()}"
 
 
-def _matrix_counts(user: User, as_of: dt.date) -> list[dict[str, Any]]:
+def _matrix_counts(user: User, key: str) -> list[dict[str, Any]]:
     """[{department_id, period, on_time, late, overdue, pending, returned, total}] by one GROUP BY
     over the stored rows of the user's scope.
 
@@ -458,7 +458,6 @@ def _matrix_counts(user: User, as_of: dt.date) -> list[dict[str, Any]]:
     the rows it was counted from, and a cache shared by several workers (or one cache per worker) stays right. A
     narrower scope (a department's) is counted each time: it is small, and its membership can
     change without the rows changing."""
-    key = matrix_key(user, as_of)
     if key:
         hit = cache.get(key)
         if hit is not None:
@@ -544,10 +543,10 @@ def report_portfolio(
     if as_of != today:
         return _past_portfolio(user, as_of, department, period, page, page_size)
     obligations.ensure_fresh()
-    counts = _matrix_counts(user, as_of)
+    key = matrix_key(user, as_of)
+    counts = _matrix_counts(user, key)
     departments = Department.objects.in_bulk({r["department_id"] for r in counts})
     data = _matrix(departments, counts)
-    key = matrix_key(user, as_of)
     if key:  # what a cached rendering of the matrix depends on beyond the counts: the names
         names = sorted((d.pk, d.code, d.name, d.kind) for d in departments.values())
         data["cache_key"] = f"{key}:{hashlib.sha256(repr(names).encode()).hexdigest()[:16]}"
