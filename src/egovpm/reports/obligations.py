@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 
 from egovpm.core import clock
 from egovpm.projects.models import Project, StageEvent
-from egovpm.reports.models import ObligationsVersion, ReportAcknowledgement, ReportObligation, ReportSubmission
+from egovpm.reports.models import ObligationsVersion, ReportAcknowledgement, ReportObligation
 from egovpm.rules import engine
 from egovpm.rules import facts_reports as fr
 
@@ -198,56 +198,20 @@ def refresh_hook(facts_by_pk: dict[Any, Any], as_of: dt.date, pks: list[Any]) ->
     rebuild_obligations(facts_by_pk, as_of, pks)
 
 
-def _submission_facts(subs: Iterable[ReportSubmission], as_of: dt.date) -> list[fr.ReportSubmissionFact]:
-    out = []
-    for s in subs:
-        if fr.beijing_date(s.submitted_at) > as_of:
-            continue
-        ret = getattr(s, "returned", None)
-        returned_at = ret.returned_at if ret is not None and fr.beijing_date(ret.returned_at) <= as_of else None
-        out.append(fr.ReportSubmissionFact(s.period, s.version, s.submitted_at, returned_at))
-    return out
-
-
 def rebuild_all(as_of: dt.date | None = None) -> int:
-    """Rebuild every project's obligations from its records (a fixed number of queries per 1,000
-    projects), whatever the verdicts say: a repair, should the rows ever be doubted. Projects that
-    never entered construction have no rows."""
+    """Rebuild every project's obligations from its records (projects.facts.project_facts_batch,
+    1,000 projects at a time), whatever the verdicts say: a repair, should the rows ever be doubted.
+    Projects that never entered construction have no rows."""
+    from egovpm.projects.facts import project_facts_batch
+
     as_of = as_of or clock.today()
     started = set(StageEvent.objects.filter(action=fr.START_ACTION).values_list("project_id", flat=True))
     stale = set(ReportObligation.objects.values_list("project_id", flat=True).distinct())
     pks = sorted(started | stale, key=str)
     rewritten = 0
     for chunk in _chunks(pks):
-        events: dict[Any, list[StageEvent]] = {pk: [] for pk in chunk}
-        for e in (
-            StageEvent.objects.filter(project_id__in=chunk)
-            .order_by("seq")
-            .only("project_id", "action", "effective_date", "seq")
-        ):
-            events[e.project_id].append(e)
-        subs: dict[Any, list[ReportSubmission]] = {pk: [] for pk in chunk}
-        for s in (
-            ReportSubmission.objects.filter(project_id__in=chunk)
-            .select_related("returned")
-            .only("project_id", "period", "version", "submitted_at", "returned__returned_at")
-        ):
-            subs[s.project_id].append(s)
-        info = _project_info(chunk)
-        acks = _acknowledged(chunk, as_of)
-        wanted: dict[Any, set[Row]] = {}
-        for pk in chunk:
-            if pk not in info:
-                wanted[pk] = set()
-                continue
-            states = fr.report_obligations(
-                [e for e in events[pk] if e.effective_date <= as_of],
-                _submission_facts(subs[pk], as_of),
-                as_of,
-                _params(info[pk][0]),
-            )
-            wanted[pk] = _rows(pk, states, info[pk], acks)
-        rewritten += _write(as_of, wanted)
+        projects = list(Project.objects.filter(pk__in=chunk).select_related("lead_department"))
+        rewritten += rebuild_obligations(project_facts_batch(projects=projects, as_of=as_of), as_of, chunk)
     return rewritten
 
 
