@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from django.db import connection
 
     from egovpm.compliance import selectors, services  # after django.setup()
+    from egovpm.compliance.models import ProjectVerdict
     from egovpm.core import clock
     from egovpm.projects.models import Project
 
@@ -73,6 +74,10 @@ def run(args: argparse.Namespace) -> int:
         written = _parallel(pks, as_of, args.workers)
     else:
         written = services.refresh(project_ids=pks, as_of=as_of) if pks else 0
+    if written > services.BATCH_SIZE and connection.vendor == "postgresql":
+        # fresh statistics, so the staleness query keeps using its indexes (not a scan) right away
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(ProjectVerdict._meta.db_table)}")
     elapsed = time.monotonic() - started
     rate = f"{written / elapsed:,.0f} projects/s" if written and elapsed > 0 else "nothing to do"
     print(f"refreshed {written} verdict(s) as of {as_of.isoformat()} in {elapsed:.1f} s ({rate})")
