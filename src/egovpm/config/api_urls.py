@@ -60,4 +60,5 @@ urlpatterns = [
     path("", include("egovpm.reviews.api_urls")),
     path("", include("egovpm.security.api_urls")),
     path("", include("egovpm.archives.api_urls")),
+    path("", include("egovpm.portfolio.api_urls")),
 ]

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "egovpm.security",
     "egovpm.archives",
     "egovpm.compliance",
+    "egovpm.portfolio",
     "egovpm.web",
 ]
 

@@ -40,6 +40,8 @@ class NavItem:
     url_name: str
     visible: Callable[[Any], bool]
     order: int = 50
+    # whose home page it is: the first item answering True is where the user lands after signing in
+    home: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,14 @@ def register_tab(tab: ProjectTab) -> None:
 
 def register_nav(item: NavItem) -> None:
     NAV[item.key] = item
+
+
+def home_url(user: Any) -> str | None:
+    """The page `user` lands on after signing in when a navigation item claims it (else 待办)."""
+    for nav in sorted(NAV.values(), key=lambda n: n.order):
+        if nav.home is not None and nav.visible(user) and nav.home(user):
+            return reverse(nav.url_name)
+    return None
 
 
 def register_inbox(provider: Callable[[Any], list[InboxItem]]) -> None:

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("egovpm.reviews.urls")),
     path("", include("egovpm.security.urls")),
     path("", include("egovpm.archives.urls")),
+    path("", include("egovpm.portfolio.urls")),
 ]

@@ -22,6 +22,10 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self) -> str:
+        """Without a `next`, a navigation item may claim the user's home (NDRC and MoF: the cockpit)."""
+        return registry.home_url(self.request.user) or super().get_default_redirect_url()
+
 
 class LogoutView(auth_views.LogoutView):
     pass

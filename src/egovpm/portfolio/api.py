@@ -1,0 +1,131 @@
+"""The portfolio over HTTP (api.md "Department record and portfolio"): `GET /portfolio/summary`.
+Views translate; selectors decide (docs/portfolio.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from egovpm.accounts.requests import AuthenticatedRequest
+from egovpm.core import validators
+from egovpm.portfolio import selectors
+
+AMOUNT = "yuan, a decimal string with two places"
+
+
+class ProjectsOut(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_stage = serializers.DictField(child=serializers.IntegerField(), help_text="stage code → projects")
+    by_department = serializers.DictField(child=serializers.IntegerField(), help_text="lead department code → projects")
+    by_year = serializers.DictField(
+        child=serializers.IntegerField(), help_text="year the project was created (Beijing) → projects"
+    )
+
+
+class MoneyOut(serializers.Serializer):
+    baseline = serializers.CharField(help_text=f"Σ approved baseline in force, {AMOUNT}")
+    current = serializers.CharField(help_text=f"Σ current estimate (effective line amounts), {AMOUNT}")
+    spent = serializers.CharField(help_text=f"Σ recorded spending dated by as_of, {AMOUNT}")
+
+
+class InvestmentOut(MoneyOut):
+    by_department = serializers.DictField(child=MoneyOut(), help_text="lead department code → the three sums")
+
+
+class ReportsOut(serializers.Serializer):
+    due = serializers.IntegerField(help_text="obligations awaiting their report, not past due")
+    overdue = serializers.IntegerField(help_text="obligations past due without a report")
+    late = serializers.IntegerField(help_text="reports submitted after their due date")
+
+
+class RectificationsOut(serializers.Serializer):
+    open = serializers.IntegerField(allow_null=True, help_text="null: inspections are not recorded yet")
+    overdue = serializers.IntegerField(allow_null=True, help_text="null: inspections are not recorded yet")
+
+
+class HealthOut(serializers.Serializer):
+    red = serializers.IntegerField()
+    amber = serializers.IntegerField()
+    green = serializers.IntegerField()
+
+
+class DeliveryOut(serializers.Serializer):
+    service_outsourcing = serializers.IntegerField()
+    data_hosting = serializers.IntegerField()
+
+
+class ClauseOut(serializers.Serializer):
+    failures = serializers.IntegerField()
+    rules = serializers.DictField(child=serializers.IntegerField())
+
+
+class SummaryOut(serializers.Serializer):
+    as_of = serializers.DateField()
+    projects = ProjectsOut()
+    departments = serializers.DictField(child=serializers.CharField(), help_text="department code → name")
+    investment = InvestmentOut()
+    reports = ReportsOut()
+    rectifications = RectificationsOut()
+    rules_failing = serializers.DictField(
+        child=serializers.IntegerField(), help_text="rule id → projects failing it (pack order)"
+    )
+    rules_by_clause = serializers.DictField(child=ClauseOut(), help_text="clause 一 … 十一 → failures and rules")
+    health = HealthOut()
+    health_disagreements = serializers.IntegerField(
+        help_text="red or amber projects whose latest report assesses itself on track"
+    )
+    procurement_shares = serializers.JSONField(allow_null=True, help_text="null: procurement is not recorded yet")
+    delivery_modes = DeliveryOut()
+
+
+PARAMS = [
+    OpenApiParameter(
+        "as_of",
+        str,
+        description="YYYY-MM-DD; today in Beijing when absent (another date: at most 2,000 projects in scope)",
+    ),
+    OpenApiParameter("department", str, description="lead or participating department code"),
+    OpenApiParameter("stage", str, description="stage code, or several separated by commas"),
+    OpenApiParameter("year", int, description="the year (Beijing) the project was created"),
+]
+
+
+def summary_args(request: AuthenticatedRequest) -> dict[str, Any]:
+    q = request.query_params
+    return {
+        "user": request.user,
+        "as_of": validators.parse_as_of(q.get("as_of")),
+        "department": q.get("department", ""),
+        "stage": q.get("stage", ""),
+        "year": q.get("year"),
+    }
+
+
+def summary_body(data: dict[str, Any]) -> dict[str, Any]:
+    keys = (
+        "projects",
+        "departments",
+        "investment",
+        "reports",
+        "rectifications",
+        "rules_failing",
+        "rules_by_clause",
+        "health",
+        "health_disagreements",
+        "procurement_shares",
+        "delivery_modes",
+    )
+    return {"as_of": data["as_of"].isoformat(), **{k: data[k] for k in keys}}
+
+
+class SummaryView(APIView):
+    @extend_schema(parameters=PARAMS, responses={200: SummaryOut})
+    def get(self, request: AuthenticatedRequest) -> Response:
+        """The cockpit's figures (domain.md §13), scoped to the caller: NDRC and MoF see every project,
+        a department its own (lead or participating). Each figure is a filter of the project list
+        (`GET /projects?health=red`, `?rule=C4.1`, `?stage=&department=&year=`)."""
+        return Response(summary_body(selectors.summary(**summary_args(request))))

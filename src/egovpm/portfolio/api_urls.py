@@ -1,0 +1,9 @@
+"""API endpoints of the portfolio app, included under /api/v1/ (config/api_urls.py)."""
+
+from django.urls import path
+
+from egovpm.portfolio import api
+
+urlpatterns = [
+    path("portfolio/summary", api.SummaryView.as_view(), name="portfolio-summary"),
+]

@@ -1,0 +1,338 @@
+"""The portfolio's figures (domain.md §13, api.md "Department record and portfolio"): the cockpit
+(驾驶舱) and `GET /portfolio/summary` read them here; docs/portfolio.md defines each figure.
+
+Two paths, one answer shape:
+
+- **Today** (no `as_of`, or today's date): aggregate queries over the stored rows — the projects
+  GROUP BY (lead department, stage, year) with the stored verdicts' health joined, the sums of the
+  estimates and the spending, the stored report obligations (ADR 0015), the stored rule failures
+  (ADR 0013) — after `compliance.selectors.ensure_fresh` on the scope. A fixed number of queries
+  whatever the size of the portfolio (tests/portfolio/test_summary.py pins it at 2 and 20 projects).
+- **Another date**: computed from the records dated on or before it (stage from the stage events,
+  investment from the baselines, self-approvals and spending, health and failing rules from the
+  full evaluation, reports from the submissions) for the projects that existed then — refused
+  (400 `portfolio_past_as_of_too_wide`) beyond PAST_AS_OF_MAX_PROJECTS projects in scope: the
+  stored verdicts and obligations are today's only.
+
+Every figure is scoped by `projects.policies.restrict(user, "view")` before anything is counted:
+a department sees its own projects (lead or participating), NDRC and MoF all of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import operator
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
+
+from egovpm.accounts.choices import Role
+from egovpm.accounts.models import User
+from egovpm.budgets.models import Estimate, EstimateLine, Expenditure
+from egovpm.budgets.selectors import estimate_states, spent_by_lines
+from egovpm.compliance import selectors as compliance
+from egovpm.compliance.models import RuleFailure
+from egovpm.compliance.services import evaluation
+from egovpm.core import clock
+from egovpm.core.errors import FieldError, InvalidInput
+from egovpm.portfolio import figures
+from egovpm.portfolio.errors import PortfolioError
+from egovpm.projects import policies
+from egovpm.projects.choices import Stage
+from egovpm.projects.facts import project_facts_batch
+from egovpm.projects.filters import department_parts
+from egovpm.projects.models import Project
+from egovpm.reports.models import ReportObligation
+from egovpm.reports.obligations import bucket_of
+from egovpm.rules import engine
+from egovpm.rules import facts_reports as fr
+
+# A date other than today is computed from the records of every project in scope: at most this
+# many (the reports portfolio's bound, reports.selectors.PAST_AS_OF_MAX_PROJECTS).
+PAST_AS_OF_MAX_PROJECTS = 2000
+COCKPIT_ROLES = (Role.NDRC_OFFICER, Role.MOF_VIEWER, Role.DEPT_STAFF, Role.DEPT_LEADER)
+HEALTH = ("red", "amber", "green")
+CLAUSES = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一")
+YEARS = (1990, 2099)
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+
+
+def may_view(user: User) -> bool:
+    """NDRC and MoF see the whole portfolio, a department's staff and leaders their own."""
+    return bool(getattr(user, "is_authenticated", False)) and user.has_role(*COCKPIT_ROLES)
+
+
+def is_whole_portfolio_reader(user: User) -> bool:
+    """NDRC and MoF: the cockpit is their home (web: the landing page after signing in)."""
+    return bool(getattr(user, "is_authenticated", False)) and user.has_role(*policies.READ_ALL_ROLES)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The cockpit's filters, validated: the project list's `department` and `stage` (same
+    meaning: lead or participating department; stage codes, comma-separated) and `year`, the
+    year (Beijing) the project was created in the system — the list's `year=` too."""
+
+    department: str = ""
+    stages: tuple[str, ...] = ()
+    year: int | None = None
+
+    @classmethod
+    def parse(cls, department: str = "", stage: str = "", year: Any = None) -> Filters:
+        stages = tuple(s for s in (stage or "").split(",") if s)
+        unknown = [s for s in stages if s not in Stage.values]
+        if unknown:
+            raise InvalidInput(fields={"stage": FieldError(PortfolioError.STAGE_INVALID, {"value": unknown[0]})})
+        return cls(department=(department or "").strip(), stages=stages, year=parse_year(year))
+
+    def query(self) -> dict[str, str]:
+        """The project list's query parameters for these filters (the drill-down)."""
+        out = {"department": self.department, "stage": ",".join(self.stages)}
+        if self.year is not None:
+            out["year"] = str(self.year)
+        return {k: v for k, v in out.items() if v}
+
+
+def parse_year(raw: Any) -> int | None:
+    if raw is None or raw == "":
+        return None
+    text = str(raw).strip()
+    if not (text.isascii() and text.isdigit()) or not YEARS[0] <= int(text) <= YEARS[1]:
+        raise InvalidInput(fields={"year": FieldError(PortfolioError.YEAR_INVALID)})
+    return int(text)
+
+
+def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+    """[1 January, next 1 January) of `year`, Beijing time: what `year=` selects."""
+    return (
+        dt.datetime(year, 1, 1, tzinfo=clock.BEIJING),
+        dt.datetime(year + 1, 1, 1, tzinfo=clock.BEIJING),
+    )
+
+
+def scoped_projects(user: User, filters: Filters) -> QuerySet[Project]:
+    """The projects of the user's scope that the department and year filters select (the stage
+    filter depends on the date: applied by each path)."""
+    qs = policies.restrict(user, "view")
+    if filters.department:
+        qs = qs.filter(functools.reduce(operator.or_, department_parts(filters.department)))
+    if filters.year is not None:
+        start, end = year_bounds(filters.year)
+        qs = qs.filter(created_at__gte=start, created_at__lt=end)
+    return qs
+
+
+@dataclass
+class Tally:
+    """The figures as they are added up, by either path."""
+
+    by_stage: Counter[str] = field(default_factory=Counter)
+    by_department: Counter[str] = field(default_factory=Counter)
+    by_year: Counter[int] = field(default_factory=Counter)
+    health: Counter[str] = field(default_factory=Counter)
+    delivery: Counter[str] = field(default_factory=Counter)
+    money: dict[str, dict[str, Decimal]] = field(default_factory=lambda: defaultdict(dict))
+    reports: Counter[str] = field(default_factory=Counter)
+    rules: Counter[str] = field(default_factory=Counter)
+    names: dict[str, str] = field(default_factory=dict)
+
+    def add_money(self, kind: str, department: str, amount: Decimal | None) -> None:
+        if amount is not None:
+            self.money[department][kind] = self.money[department].get(kind, ZERO) + amount
+
+
+def summary(
+    *, user: User, as_of: dt.date | None = None, department: str = "", stage: str = "", year: Any = None
+) -> dict[str, Any]:
+    """The cockpit's figures for `user` (docs/portfolio.md). Forbidden to anyone but NDRC, MoF and
+    a department's staff and leaders; a bad filter is a 400 naming it."""
+    policies.require(may_view(user), PortfolioError.COCKPIT_ROLES_ONLY)
+    filters = Filters.parse(department, stage, year)
+    today = clock.today()
+    day = as_of or today
+    scope = scoped_projects(user, filters)
+    if day == today:
+        whole = policies.scope_q(user, "view") is None and not filters.department and filters.year is None
+        tally, selected = _today(scope, filters, whole)
+    else:
+        tally, selected = _past(scope, filters, day)
+    rules = dict(sorted(tally.rules.items(), key=lambda kv: _rule_order(kv[0])))
+    return {
+        "as_of": day,
+        "today": day == today,
+        "filters": filters,
+        "projects": {
+            "total": sum(tally.by_stage.values()),
+            "by_stage": {s: tally.by_stage[s] for s in Stage.values if s in tally.by_stage or not filters.stages},
+            "by_department": dict(sorted(tally.by_department.items())),
+            "by_year": {str(y): n for y, n in sorted(tally.by_year.items())},
+        },
+        "departments": dict(sorted(tally.names.items())),
+        "investment": _investment(tally.money),
+        "reports": {k: tally.reports[k] for k in ("due", "overdue", "late")},
+        **figures.pending_figures(selected, day, day == today),
+        "rules_failing": rules,
+        "rules_by_clause": _by_clause(rules),
+        "health": {h: tally.health[h] for h in HEALTH},
+        "health_disagreements": 0,
+        "delivery_modes": {k: tally.delivery[k] for k in ("service_outsourcing", "data_hosting")},
+    }
+
+
+def _amount(value: Decimal) -> str:
+    return str(value.quantize(CENT))
+
+
+def _investment(money: Mapping[str, Mapping[str, Decimal]]) -> dict[str, Any]:
+    kinds = ("baseline", "current", "spent")
+    totals = {k: sum((m.get(k, ZERO) for m in money.values()), ZERO) for k in kinds}
+    return {
+        **{k: _amount(v) for k, v in totals.items()},
+        "by_department": {code: {k: _amount(m.get(k, ZERO)) for k in kinds} for code, m in sorted(money.items())},
+    }
+
+
+@functools.cache
+def _rule_clauses() -> dict[str, str]:
+    return {
+        r.id: r.clause for path in sorted(engine.PACK_DIR.glob("*.yaml")) for r in engine.load_pack(path.stem).rules
+    }
+
+
+def _rule_order(rule: str) -> tuple[int, str]:
+    clause = _rule_clauses().get(rule, "")
+    return (CLAUSES.index(clause) if clause in CLAUSES else len(CLAUSES), rule)
+
+
+def _by_clause(rules: Mapping[str, int]) -> dict[str, dict[str, Any]]:
+    """Every clause 一 … 十一 in order: its failing rules and how many failures (a project failing
+    two rules of a clause counts twice — the bar is failures, each rule links to its projects)."""
+    out: dict[str, dict[str, Any]] = {c: {"failures": 0, "rules": {}} for c in CLAUSES}
+    for rule, n in rules.items():
+        clause = _rule_clauses().get(rule, "")
+        if clause in out:
+            out[clause]["failures"] += n
+            out[clause]["rules"][rule] = n
+    return out
+
+
+# --- today: the stored rows ------------------------------------------------------------------------
+
+
+def _today(scope: QuerySet[Project], filters: Filters, whole: bool) -> tuple[Tally, QuerySet[Project]]:
+    compliance.ensure_fresh(None if whole else scope)
+    if filters.stages:
+        scope = scope.filter(stage__in=filters.stages)
+    tally = Tally()
+    health = {h: Count("pk", filter=Q(verdict__health=h)) for h in HEALTH}
+    rows = (
+        scope.order_by()
+        .annotate(year=ExtractYear("created_at", tzinfo=clock.BEIJING))
+        .values("lead_department__code", "lead_department__name", "stage", "year")
+        .annotate(
+            n=Count("pk"),
+            service_outsourcing=Count("pk", filter=Q(service_outsourcing=True)),
+            data_hosting=Count("pk", filter=Q(data_hosting=True)),
+            **health,
+        )
+    )
+    for row in rows:
+        r: dict[str, Any] = dict(row)
+        code = r["lead_department__code"]
+        tally.names[code] = r["lead_department__name"]
+        tally.by_stage[r["stage"]] += r["n"]
+        tally.by_department[code] += r["n"]
+        tally.by_year[r["year"]] += r["n"]
+        for h in HEALTH:
+            tally.health[h] += r[h]
+        for k in ("service_outsourcing", "data_hosting"):
+            tally.delivery[k] += r[k]
+    pks = scope.values("pk")
+    dept = "project__lead_department__code"
+    for code, total in (
+        Estimate.objects.filter(project__in=pks, baseline__isnull=False)
+        .values_list(dept)
+        .annotate(s=Sum("baseline__total"))
+        .order_by()
+    ):
+        tally.add_money("baseline", code, total)
+    for code, total in (
+        EstimateLine.objects.filter(estimate__project__in=pks)
+        .values_list(f"estimate__{dept}")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    ):
+        tally.add_money("current", code, total)
+    for code, total in (
+        Expenditure.objects.filter(project__in=pks).values_list(dept).annotate(s=Sum("amount")).order_by()
+    ):
+        tally.add_money("spent", code, total)
+    tally.reports.update(
+        ReportObligation.objects.filter(project__in=pks).aggregate(
+            due=Count("pk", filter=Q(bucket="pending")),
+            overdue=Count("pk", filter=Q(bucket="overdue")),
+            late=Count("pk", filter=Q(bucket="late")),
+        )
+    )
+    tally.rules.update(
+        dict(RuleFailure.objects.filter(project__in=pks).values_list("rule").annotate(n=Count("pk")).order_by())
+    )
+    return tally, scope
+
+
+# --- another date: from the records ----------------------------------------------------------------
+
+
+def _past(scope: QuerySet[Project], filters: Filters, day: dt.date) -> tuple[Tally, QuerySet[Project]]:
+    """The figures as they stood at the end of `day`, from the records dated on or before it."""
+    existing = scope.filter(created_at__lt=dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), clock.BEIJING))
+    count = existing.count()
+    if count > PAST_AS_OF_MAX_PROJECTS:
+        raise InvalidInput(
+            PortfolioError.PAST_AS_OF_TOO_WIDE,
+            {"max": PAST_AS_OF_MAX_PROJECTS, "count": count},
+            fields={"department": FieldError(PortfolioError.NARROW_THE_SCOPE)},
+        )
+    projects = list(existing.select_related("lead_department").order_by("pk"))
+    facts = project_facts_batch(projects=projects, as_of=day)
+    if filters.stages:
+        projects = [p for p in projects if facts[p.pk].stage in filters.stages]
+    tally = Tally()
+    for p in projects:
+        _past_project(tally, p, facts[p.pk], day)
+    states = estimate_states(projects=projects, as_of=day)
+    spent = spent_by_lines(projects=projects, as_of=day)
+    for p in projects:
+        code = p.lead_department.code
+        state = states[p.pk]
+        if state is not None:
+            if state.baseline is not None:
+                tally.add_money("baseline", code, state.total)
+            tally.add_money("current", code, sum((line.current_amount for line in state.lines), ZERO))
+        tally.add_money("spent", code, sum(spent[p.pk].values(), ZERO) if spent[p.pk] else None)
+    return tally, Project.objects.filter(pk__in=[p.pk for p in projects])
+
+
+def _past_project(tally: Tally, project: Project, facts: Any, day: dt.date) -> None:
+    code = project.lead_department.code
+    tally.names[code] = project.lead_department.name
+    tally.by_stage[facts.stage] += 1
+    tally.by_department[code] += 1
+    tally.by_year[project.created_at.astimezone(clock.BEIJING).year] += 1
+    for k in ("service_outsourcing", "data_hosting"):
+        tally.delivery[k] += bool(getattr(project, k))
+    pack = engine.load_pack(project.regime)
+    judged = evaluation(pack, facts, day)
+    tally.health[judged.health] += 1
+    tally.rules.update(rule for rule, _clause, _severity, _status in judged.failures)
+    reports = getattr(facts, "reports", None)
+    submissions = getattr(reports, "submissions", ()) if reports is not None else ()
+    for state in fr.report_obligations(facts.events, submissions, day, pack.rule("C4.1").params):
+        bucket = bucket_of(state)
+        tally.reports["due" if bucket == "pending" else bucket] += 1

@@ -1,0 +1,177 @@
+"""The cockpit page (驾驶舱, ui.md): the summary's figures as headline numbers, ECharts charts (each
+with a table of the same figures) and the drill-down links into the project list."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from egovpm.accounts.models import Department
+from egovpm.accounts.requests import AuthenticatedHttpRequest
+from egovpm.core import clock, validators
+from egovpm.core.errors import DomainError
+from egovpm.portfolio import figures, selectors
+from egovpm.projects.choices import Stage
+from egovpm.web.templatetags.egovpm_ui import clause_label
+
+WAN = Decimal(10000)
+CENT = Decimal("0.01")
+
+
+def wan(amount: str) -> str:
+    """Yuan (a decimal string) in 万元 with two decimals."""
+    return f"{(Decimal(amount) / WAN).quantize(CENT):,.2f}"
+
+
+class Links:
+    """The project list's URL for the cockpit's filters plus one figure's own."""
+
+    def __init__(self, base: dict[str, str]) -> None:
+        self.base = base
+        self.url = reverse("web:project_list")
+
+    def __str__(self) -> str:
+        return self()
+
+    def __call__(self, **extra: str) -> str:
+        query = {**self.base, **extra}
+        return self.url + ("?" + urlencode(query) if query else "")
+
+
+def _charts(data: dict[str, Any], link: Links) -> dict[str, Any]:
+    stages = data["projects"]["by_stage"]
+    names = data["departments"]
+    money = data["investment"]["by_department"]
+    return {
+        "stages": [{"label": str(Stage(s).label), "value": n, "url": link(stage=s)} for s, n in stages.items()],
+        "investment": {
+            "series": [_("Approved baseline"), _("Current estimate"), _("Recorded spending")],
+            "rows": [
+                {
+                    "label": names.get(code, code),
+                    "values": [float(wan(m[k]).replace(",", "")) for k in ("baseline", "current", "spent")],
+                    "yuan": [m[k] for k in ("baseline", "current", "spent")],
+                    "url": link(department=code),
+                }
+                for code, m in money.items()
+            ],
+        },
+        "clauses": [
+            {
+                "label": clause_label(c),
+                "value": v["failures"],
+                # the bar drills into the clause's most failed rule; the table lists each rule
+                "url": link(rule=max(v["rules"], key=v["rules"].get)) if v["rules"] else "",
+            }
+            for c, v in data["rules_by_clause"].items()
+        ],
+        "health": [
+            {"key": h, "label": label, "value": data["health"][h], "url": link(health=h)}
+            for h, label in (("red", _("Red")), ("amber", _("Amber")), ("green", _("Green")))
+        ],
+    }
+
+
+def _filters_form(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    q = request.GET
+    return {
+        "as_of": q.get("as_of", ""),
+        "department": q.get("department", ""),
+        "stage": q.get("stage", ""),
+        "year": q.get("year", ""),
+    }
+
+
+@login_required
+def cockpit(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    if not selectors.may_view(user):
+        raise PermissionDenied(_("The cockpit is for NDRC, MoF and the departments' staff and leaders."))
+    form = _filters_form(request)
+    context: dict[str, Any] = {
+        "form": form,
+        "today": clock.today(),
+        "stages": [(s.value, s.label) for s in Stage],
+        "department_choices": Department.objects.filter(kind__in=("central", "local")).order_by("kind", "code"),
+        "whole": selectors.is_whole_portfolio_reader(user),
+    }
+    try:
+        data = selectors.summary(
+            user=user,
+            as_of=validators.parse_as_of(form["as_of"]),
+            department=form["department"],
+            stage=form["stage"],
+            year=form["year"],
+        )
+    except DomainError as error:
+        if error.status != 400:
+            raise
+        context["error"] = error.message
+        return render(request, "portfolio/cockpit.html", context, status=400)
+    link = Links(data["filters"].query())
+    inv = data["investment"]
+    context.update(
+        {
+            "data": data,
+            "link": link,
+            "headline": [
+                {"label": _("Projects"), "value": data["projects"]["total"], "url": link()},
+                {
+                    "label": _("Approved investment (10,000 yuan)"),
+                    "value": wan(inv["baseline"]),
+                    "title": f"{inv['baseline']} 元",
+                    "url": link(),
+                },
+                {
+                    "label": _("Red health"),
+                    "value": data["health"]["red"],
+                    "url": link(health="red"),
+                    "cls": "bad",
+                    "key": "red",
+                },
+                {
+                    "label": _("Overdue reports"),
+                    "value": data["reports"]["overdue"],
+                    "url": link(rule="C4.1"),
+                    "cls": "warn",
+                },
+                {
+                    "label": _("Overdue rectifications"),
+                    "value": data["rectifications"]["overdue"],
+                    "url": link(rule="C8.1") if figures.recorded("rectifications") else "",
+                },
+            ],
+            "charts": _charts(data, link),
+            "money_rows": [
+                {
+                    "code": code,
+                    "name": data["departments"].get(code, code),
+                    "cells": [(wan(m[k]), m[k]) for k in ("baseline", "current", "spent")],
+                    "url": link(department=code),
+                }
+                for code, m in inv["by_department"].items()
+            ],
+            "rule_rows": [
+                {"clause": clause_label(c), "rule": r, "value": n, "url": link(rule=r)}
+                for c, v in data["rules_by_clause"].items()
+                for r, n in v["rules"].items()
+            ],
+            "report_rows": [
+                (_("Due, not yet submitted"), data["reports"]["due"], ""),
+                (_("Overdue"), data["reports"]["overdue"], link(rule="C4.1")),
+                (_("Submitted late"), data["reports"]["late"], link(rule="C4.2")),
+            ],
+            "totals": [(wan(inv[k]), inv[k]) for k in ("baseline", "current", "spent")],
+            "procurement_recorded": figures.recorded("procurement_shares"),
+            "as_of_query": urlencode({"as_of": data["as_of"].isoformat()}),
+        }
+    )
+    return render(request, "portfolio/cockpit.html", context)

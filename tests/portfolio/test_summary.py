@@ -1,0 +1,161 @@
+"""The cockpit's figures (egovpm.portfolio.selectors.summary) equal what the project list and the
+per-project reads answer for the same filters, for NDRC, MoF and a department — whose figures never
+include another department's projects — today and on a past date; their query count does not grow
+with the portfolio."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from egovpm.accounts.models import User
+from egovpm.core.errors import DomainError
+
+pytestmark = pytest.mark.django_db
+
+ZERO = Decimal(0)
+
+
+def _user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def _listed(user: User, **params: str) -> list[Any]:
+    from egovpm.projects.selectors import project_list_rows
+
+    return list(
+        project_list_rows(user=user, **{k: v for k, v in params.items() if v}).select_related("lead_department")
+    )
+
+
+def _expected_today(user: User, **params: str) -> dict[str, Any]:
+    """The figures from the project list (its filters, the drill-down's) and per-project reads."""
+    from egovpm.budgets.selectors import budget_execution
+    from egovpm.projects.choices import Stage
+    from egovpm.projects.filters import rule_choices
+    from egovpm.reports.obligations import bucket_of
+    from egovpm.reports.selectors import report_obligations_for
+
+    projects = _listed(user, **params)
+    money = Counter[str]()
+    reports = Counter[str]()
+    for p in projects:
+        execution = budget_execution(project=p)
+        money["baseline"] += execution["total_baseline"] or ZERO
+        money["current"] += execution["total_current"]
+        money["spent"] += execution["total_spent"]
+        for o in report_obligations_for(project=p):
+            reports[bucket_of(o.state)] += 1
+    return {
+        "total": len(projects),
+        "by_stage": {
+            s: n
+            for s in Stage.values
+            if s in (params.get("stage") or s).split(",") and (n := len(_listed(user, **{**params, "stage": s})))
+        },
+        "by_department": dict(Counter(p.lead_department.code for p in projects)),
+        "by_year": dict(
+            Counter(str(p.created_at.astimezone(dt.timezone(dt.timedelta(hours=8))).year) for p in projects)
+        ),
+        "health": {h: len(_listed(user, **params, health=h)) for h in ("red", "amber", "green")},
+        "rules": {r: n for r, _ in rule_choices() if (n := len(_listed(user, **params, rule=r)))},
+        "investment": {k: str(money[k].quantize(Decimal("0.01"))) for k in ("baseline", "current", "spent")},
+        "reports": {"due": reports["pending"], "overdue": reports["overdue"], "late": reports["late"]},
+        "delivery": {
+            "service_outsourcing": sum(p.service_outsourcing for p in projects),
+            "data_hosting": sum(p.data_hosting for p in projects),
+        },
+        "ids": {p.pk for p in projects},
+    }
+
+
+def _figures(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "total": data["projects"]["total"],
+        "by_stage": {s: n for s, n in data["projects"]["by_stage"].items() if n},
+        "by_department": data["projects"]["by_department"],
+        "by_year": data["projects"]["by_year"],
+        "health": data["health"],
+        "rules": data["rules_failing"],
+        "investment": {k: data["investment"][k] for k in ("baseline", "current", "spent")},
+        "reports": data["reports"],
+        "delivery": data["delivery_modes"],
+    }
+
+
+@pytest.fixture
+def demo() -> None:
+    from egovpm import demo as demo_module
+
+    demo_module.load()
+
+
+@pytest.mark.parametrize(
+    ("username", "params"),
+    [
+        ("ndrc.officer", {}),
+        ("mof.viewer", {}),
+        ("ndrc.officer", {"department": "mohrss", "year": "2026"}),
+        ("mohrss.staff", {}),
+        ("zj.staff", {}),
+        ("mee.leader", {"stage": "construction,trial_operation"}),
+    ],
+)
+def test_the_summary_equals_the_project_list_and_per_project_reads(
+    demo: None, username: str, params: dict[str, str]
+) -> None:
+    from egovpm.portfolio.selectors import summary
+
+    user = _user(username)
+    expected = _expected_today(user, **params)
+    data = summary(user=user, **params)
+    assert expected["total"] > 0, "the demo gives this view projects"
+    assert _figures(data) == {k: v for k, v in expected.items() if k != "ids"}
+
+
+def test_a_department_never_counts_another_departments_projects(demo: None) -> None:
+    from egovpm.portfolio.selectors import summary
+    from egovpm.projects import policies
+
+    user = _user("mohrss.staff")
+    own = set(policies.restrict(user, "view").values_list("pk", flat=True))
+    everything = summary(user=_user("ndrc.officer"))
+    mine = summary(user=user)
+    assert mine["projects"]["total"] == len(own) < everything["projects"]["total"]
+    # asking for another department's projects gives only those it shares with the caller
+    other = summary(user=user, department="mee")
+    assert other["projects"]["total"] == len(_listed(user, department="mee"))
+    assert set(other["projects"]["by_department"]) <= set(mine["projects"]["by_department"])
+
+
+def test_not_yet_recorded_figures_are_null_never_invented(demo: None) -> None:
+    from egovpm.portfolio.selectors import summary
+
+    data = summary(user=_user("ndrc.officer"))
+    assert data["rectifications"] == {"open": None, "overdue": None}
+    assert data["procurement_shares"] is None
+
+
+def test_roles_outside_the_cockpit_are_refused(demo: None) -> None:
+    from egovpm.portfolio.selectors import summary
+
+    for username in ("expert.liu", "inspector.ma", "sys.admin", "audit.admin"):
+        with pytest.raises(DomainError) as refused:
+            summary(user=_user(username))
+        assert refused.value.status == 403
+
+
+@pytest.mark.parametrize(
+    ("field", "params"), [("year", {"year": "20x5"}), ("year", {"year": "1800"}), ("stage", {"stage": "built"})]
+)
+def test_a_bad_filter_is_a_400_naming_it(demo: None, field: str, params: dict[str, str]) -> None:
+    from egovpm.portfolio.selectors import summary
+
+    with pytest.raises(DomainError) as refused:
+        summary(user=_user("ndrc.officer"), **params)
+    assert refused.value.status == 400
+    assert field in refused.value.fields
