@@ -15,6 +15,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from budgets.conftest import STEPS  # (action, who, from stage) of the lifecycle
 from conftest import NOW, make_project, ready_for
 from egovpm.compliance import selectors
 from egovpm.core.errors import DomainError
@@ -22,17 +23,6 @@ from egovpm.core.errors import DomainError
 from .helpers import full, stored
 
 pytestmark = pytest.mark.django_db
-
-STEPS = [  # (action, who, from stage)
-    ("submit_needs_analysis", "staff_a", "draft"),
-    ("submit_proposal", "staff_a", "needs_analysis"),
-    ("approve_proposal", "ndrc", "proposal"),
-    ("approve_feasibility", "ndrc", "feasibility_study"),
-    ("approve_preliminary_design", "ndrc", "preliminary_design"),
-    ("start_trial_operation", "staff_a", "construction"),
-    ("pass_preliminary_acceptance", "leader_a", "trial_operation"),
-    ("pass_completion_acceptance", "ndrc", "acceptance"),
-]
 
 
 class Rollback(Exception):
