@@ -8,9 +8,11 @@ class ComplianceConfig(AppConfig):
     def ready(self) -> None:
         from egovpm.audit.services import register_change_listener
         from egovpm.compliance import selectors, services
+        from egovpm.projects.filters import register_verdict_freshener
         from egovpm.projects.views import register_badge_source
 
         # every audited change of a project's records makes its stored verdict stale, in the same
         # transaction as the change (ADR 0013)
         register_change_listener(services.project_changed)
         register_badge_source(selectors.list_badges)  # the project list reads the stored bad/warn
+        register_verdict_freshener(selectors.ensure_fresh)  # before ?health= / ?rule= filter on them
