@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -164,14 +165,23 @@ def test_q_searches_name_and_code(personas: dict[str, Any], api: Any) -> None:
 
 
 def test_list_rows_identical_to_project_out(personas: dict[str, Any], api: Any) -> None:
-    """The lean rows of the list are what the detail endpoint (ProjectOut) answers, field for field."""
+    """The lean rows of the list and of the detail are what the ProjectOut serializer renders of
+    the project, field for field and in its order."""
+    from egovpm.projects.api import ProjectOut
+    from egovpm.projects.models import Project
+
     make_project(personas["staff_a"], name="甲", participating_departments=["prov", "mob"])
     make_project(personas["staff_a"], name="乙", joint_central_local=True)
     client = api("staff_a")
-    for row in client.get("/api/v1/projects").json()["results"]:
+    rows = client.get("/api/v1/projects").json()["results"]
+    assert len(rows) == 2
+    for row in rows:
+        project = Project.objects.select_related("lead_department").get(pk=row["id"])
+        expected = json.loads(json.dumps(ProjectOut(project).data))
+        assert row == expected and list(row) == list(expected)
         detail = client.get(f"/api/v1/projects/{row['id']}").json()
-        assert row == detail
-        assert list(row) == list(detail)
+        assert detail == expected and list(detail) == list(expected)
+    assert client.get("/api/v1/projects/not-a-uuid").status_code == 404
 
 
 def test_unknown_health_or_rule_is_a_400_naming_the_field(api: Any) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -13,7 +16,7 @@ from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
 from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core.api import KeysetPagination, paginated
-from egovpm.core.errors import FieldError, InvalidInput
+from egovpm.core.errors import FieldError, InvalidInput, NotFound
 from egovpm.core.validators import LongText, ShortText, StrictDate, parse_as_of
 from egovpm.core.views import language_of
 from egovpm.projects import policies, selectors, services
@@ -118,14 +121,20 @@ LIST_COLUMNS = (
     "created_at",
     "updated_at",
 )
-_DATETIME = serializers.DateTimeField()
+
+
+def _when(value: dt.datetime, zone: dt.tzinfo) -> str:
+    """DRF's DateTimeField.to_representation (ISO 8601 in the current time zone, +00:00 as Z)
+    without its per-value time-zone lookups: the list formats two per row."""
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The page's rows exactly as ProjectOut renders them (tests/projects/test_list_scale.py
     compares the two), built from .values() rows: a serializer per row cost more than the query."""
     participating = selectors.participating_codes([r["id"] for r in rows])
-    when = _DATETIME.to_representation
+    zone = timezone.get_current_timezone()
     return [
         {
             "id": str(r["id"]),
@@ -145,8 +154,8 @@ def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "data_hosting": r["data_hosting"],
             "completion_entrusted": r["completion_entrusted"],
             "version": r["version"],
-            "created_at": when(r["created_at"]),
-            "updated_at": when(r["updated_at"]),
+            "created_at": _when(r["created_at"], zone),
+            "updated_at": _when(r["updated_at"], zone),
         }
         for r in rows
     ]
@@ -167,14 +176,17 @@ class ProjectListView(APIView):
         responses={200: ProjectOut(many=True)},
     )
     def get(self, request: AuthenticatedRequest) -> Response:
-        params = ProjectListParams(request.query_params, queryset=Project.objects.none())
-        if not params.is_valid():
-            problems = {k: {"problem": "; ".join(map(str, v))} for k, v in params.errors.items()}
-            raise InvalidInput(
-                ProjectError.INVALID_FILTER,
-                fields={k: FieldError(ProjectError.FILTER_VALUE, p) for k, p in problems.items()},
-            )
-        data = params.form.cleaned_data
+        data: dict[str, Any] = {}
+        if any(name in request.query_params for name in ProjectListParams.base_filters):
+            # (no filter asked: no FilterSet to build, its form costs more than the page's query)
+            params = ProjectListParams(request.query_params, queryset=Project.objects.none())
+            if not params.is_valid():
+                problems = {k: {"problem": "; ".join(map(str, v))} for k, v in params.errors.items()}
+                raise InvalidInput(
+                    ProjectError.INVALID_FILTER,
+                    fields={k: FieldError(ProjectError.FILTER_VALUE, p) for k, p in problems.items()},
+                )
+            data = params.form.cleaned_data
         filters = {
             "stage": ",".join(data.get("stage") or []),
             "department": data.get("department") or "",
@@ -205,9 +217,16 @@ class ProjectListView(APIView):
 class ProjectDetailView(APIView):
     @extend_schema(responses={200: ProjectOut})
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
-        project = selectors.project_detail(user=request.user, project_id=project_id)
-        # read once, in scope (404 otherwise) with its lead department; the participations follow
-        return Response(ProjectOut(selectors.with_participations(project)).data)
+        # the lean row of the list (two queries: the project in scope, 404 otherwise, with its lead
+        # department's code; its participations), ProjectOut's very output without the serializer
+        try:
+            pk = uuid.UUID(str(project_id))
+        except ValueError:
+            raise NotFound(ProjectError.PROJECT_NOT_FOUND) from None
+        rows = list(policies.restrict(request.user, "summary").filter(pk=pk).values(*LIST_COLUMNS))
+        if not rows:
+            raise NotFound(ProjectError.PROJECT_NOT_FOUND)
+        return Response(_list_rows(rows)[0])
 
     @extend_schema(request=ProjectPatch, responses={200: ProjectOut})
     def patch(self, request: AuthenticatedRequest, project_id: str) -> Response:

@@ -73,6 +73,15 @@ class ProjectFilter(django_filters.FilterSet):
         model = Project
         fields: list[str] = []  # the declared filters above, nothing generated
 
+    def get_form_class(self) -> Any:
+        # django-filter builds a new Form class per FilterSet; the list builds two or three per
+        # request. The class is the same every time (its fields are copied per form instance).
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._form_class = form_class
+        return form_class
+
     def filter_department(self, queryset: QuerySet[Project], name: str, value: Any) -> QuerySet[Project]:
         return queryset.filter(functools.reduce(operator.or_, department_parts(value)))
 

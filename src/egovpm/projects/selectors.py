@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, overload
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet
 
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
@@ -36,6 +36,8 @@ def project_list_rows(*, user: User, **params: str) -> QuerySet[Project]:
     (filters.freshen_verdicts: compliance registers its ensure_fresh there), so the drill-down
     never lists a project by a verdict that no longer holds."""
     qs = policies.restrict(user, "summary")
+    if not any(params.values()):
+        return qs.order_by(*LIST_ORDER)  # no filter: no FilterSet (its form costs more than the query)
     if any(params.get(name) for name in VERDICT_FILTERS):
         freshen_verdicts(qs)
     # The list's one FilterSet (projects/filters.py), the API's and the UI's; a value the callers
@@ -146,14 +148,6 @@ def participating_codes(project_ids: list[Any]) -> dict[Any, list[str]]:
 def project_detail(*, user: User, project_id: Any) -> Project:
     """The project's summary: also what an expert assigned to its review may read."""
     return policies.project_for(user, project_id, "summary")
-
-
-def with_participations(project: Project) -> Project:
-    """Load the project's participations with their departments (one query), as ProjectOut reads them."""
-    prefetch_related_objects(
-        [project], Prefetch("participations", queryset=Participation.objects.select_related("department"))
-    )
-    return project
 
 
 def project_events(*, project: Project) -> QuerySet[StageEvent]:
