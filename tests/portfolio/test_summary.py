@@ -34,6 +34,7 @@ def _listed(user: User, **params: str) -> list[Any]:
 
 def _expected_today(user: User, **params: str) -> dict[str, Any]:
     """The figures from the project list (its filters, the drill-down's) and per-project reads."""
+    from egovpm.budgets.choices import AdjustmentStatus, Route
     from egovpm.budgets.selectors import budget_execution
     from egovpm.projects.choices import Stage
     from egovpm.projects.filters import rule_choices
@@ -43,7 +44,10 @@ def _expected_today(user: User, **params: str) -> dict[str, Any]:
     projects = _listed(user, **params)
     money = Counter[str]()
     reports = Counter[str]()
+    adjustments = {r: dict.fromkeys(AdjustmentStatus.values, 0) for r in Route.values}
     for p in projects:
+        for a in p.adjustments.all():
+            adjustments[a.route][a.status] += 1
         execution = budget_execution(project=p)
         money["baseline"] += execution["total_baseline"] or ZERO
         money["current"] += execution["total_current"]
@@ -58,17 +62,16 @@ def _expected_today(user: User, **params: str) -> dict[str, Any]:
             if s in (params.get("stage") or s).split(",") and (n := len(_listed(user, **{**params, "stage": s})))
         },
         "by_department": dict(Counter(p.lead_department.code for p in projects)),
-        "by_year": dict(
-            Counter(str(p.created_at.astimezone(dt.timezone(dt.timedelta(hours=8))).year) for p in projects)
-        ),
+        "by_year": dict(Counter(p.code[:4] for p in projects)),
         "health": {h: len(_listed(user, **params, health=h)) for h in ("red", "amber", "green")},
         "rules": {r: n for r, _ in rule_choices() if (n := len(_listed(user, **params, rule=r)))},
-        "investment": {k: str(money[k].quantize(Decimal("0.01"))) for k in ("baseline", "current", "spent")},
+        "investment": {k: str(Decimal(money[k]).quantize(Decimal("0.01"))) for k in ("baseline", "current", "spent")},
         "reports": {"due": reports["pending"], "overdue": reports["overdue"], "late": reports["late"]},
         "delivery": {
             "service_outsourcing": sum(p.service_outsourcing for p in projects),
             "data_hosting": sum(p.data_hosting for p in projects),
         },
+        "adjustments": adjustments,
         "ids": {p.pk for p in projects},
     }
 
@@ -84,6 +87,7 @@ def _figures(data: dict[str, Any]) -> dict[str, Any]:
         "investment": {k: data["investment"][k] for k in ("baseline", "current", "spent")},
         "reports": data["reports"],
         "delivery": data["delivery_modes"],
+        "adjustments": data["adjustments"],
     }
 
 
@@ -99,7 +103,7 @@ def demo() -> None:
     [
         ("ndrc.officer", {}),
         ("mof.viewer", {}),
-        ("ndrc.officer", {"department": "mohrss", "year": "2026"}),
+        ("ndrc.officer", {"department": "mohrss"}),
         ("mohrss.staff", {}),
         ("zj.staff", {}),
         ("mee.leader", {"stage": "construction,trial_operation"}),
@@ -159,3 +163,59 @@ def test_a_bad_filter_is_a_400_naming_it(demo: None, field: str, params: dict[st
         summary(user=_user("ndrc.officer"), **params)
     assert refused.value.status == 400
     assert field in refused.value.fields
+
+
+def _expected_past(user: User, day: dt.date, **params: str) -> dict[str, Any]:
+    """The figures on a past date from each project's own pages: its compliance report as of the
+    date (engine.evaluate), its budget execution and its report obligations then, its stage from
+    its events dated by then — over the projects of the list that existed at the end of the day."""
+    from egovpm.budgets.selectors import budget_execution
+    from egovpm.compliance.services import counts
+    from egovpm.projects.selectors import project_compliance
+    from egovpm.reports.obligations import bucket_of
+    from egovpm.reports.selectors import report_obligations_for
+
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    projects = [
+        p
+        for p in _listed(user, **params)
+        if p.created_at.astimezone(beijing).date() <= day or p.events.filter(effective_date__lte=day).exists()
+    ]
+    by_stage: Counter[str] = Counter()
+    health: Counter[str] = Counter()
+    rules: Counter[str] = Counter()
+    money = Counter[str]()
+    reports = Counter[str]()
+    for p in projects:
+        events = [e for e in p.events.order_by("seq") if e.effective_date <= day]
+        by_stage[events[-1].to_stage if events else "draft"] += 1
+        results = project_compliance(project=p, as_of=day)["results"]
+        health[counts((r.status, r.severity) for r in results)[0]] += 1
+        rules.update(r.rule for r in results if r.status in ("fail", "error"))
+        execution = budget_execution(project=p, as_of=day)
+        money["baseline"] += execution["total_baseline"] or ZERO
+        money["current"] += execution["total_current"]
+        money["spent"] += execution["total_spent"]
+        for o in report_obligations_for(project=p, as_of=day):
+            reports[bucket_of(o.state)] += 1
+    return {
+        "total": len(projects),
+        "by_stage": dict(by_stage),
+        "health": {h: health[h] for h in ("red", "amber", "green")},
+        "rules": dict(rules),
+        "investment": {k: str(Decimal(money[k]).quantize(Decimal("0.01"))) for k in ("baseline", "current", "spent")},
+        "reports": {"due": reports["pending"], "overdue": reports["overdue"], "late": reports["late"]},
+    }
+
+
+@pytest.mark.parametrize("username", ["ndrc.officer", "mohrss.staff"])
+def test_a_past_date_equals_each_projects_own_pages_as_of_that_date(demo: None, username: str) -> None:
+    from egovpm.portfolio.selectors import summary
+
+    user = _user(username)
+    day = dt.date(2026, 6, 30)
+    expected = _expected_past(user, day)
+    data = summary(user=user, as_of=day)
+    got = _figures(data)
+    assert expected["total"] > 0
+    assert {k: got[k] for k in expected} == expected

@@ -70,6 +70,10 @@ class SummaryOut(serializers.Serializer):
     investment = InvestmentOut()
     reports = ReportsOut()
     rectifications = RectificationsOut()
+    adjustments = serializers.DictField(
+        child=serializers.DictField(child=serializers.IntegerField()),
+        help_text="budget adjustment requests: route → state → n",
+    )
     rules_failing = serializers.DictField(
         child=serializers.IntegerField(), help_text="rule id → projects failing it (pack order)"
     )
@@ -112,6 +116,7 @@ def summary_body(data: dict[str, Any]) -> dict[str, Any]:
         "investment",
         "reports",
         "rectifications",
+        "adjustments",
         "rules_failing",
         "rules_by_clause",
         "health",

@@ -28,12 +28,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Substr
 
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
-from egovpm.budgets.models import Estimate, EstimateLine, Expenditure
+from egovpm.budgets.choices import AdjustmentStatus, Route
+from egovpm.budgets.models import Adjustment, Estimate, EstimateLine, Expenditure
 from egovpm.budgets.selectors import estimate_states, spent_by_lines
 from egovpm.compliance import selectors as compliance
 from egovpm.compliance.models import RuleFailure
@@ -46,7 +47,7 @@ from egovpm.projects import policies
 from egovpm.projects.choices import Stage
 from egovpm.projects.facts import project_facts_batch
 from egovpm.projects.filters import department_parts
-from egovpm.projects.models import Project
+from egovpm.projects.models import Project, StageEvent
 from egovpm.reports.models import ReportObligation
 from egovpm.reports.obligations import bucket_of
 from egovpm.rules import engine
@@ -76,8 +77,9 @@ def is_whole_portfolio_reader(user: User) -> bool:
 @dataclass(frozen=True)
 class Filters:
     """The cockpit's filters, validated: the project list's `department` and `stage` (same
-    meaning: lead or participating department; stage codes, comma-separated) and `year`, the
-    year (Beijing) the project was created in the system — the list's `year=` too."""
+    meaning: lead or participating department; stage codes, comma-separated) and `year`: the year
+    of the project's code (YYYY-…, domain.md §9: the year the code was issued, by this system at
+    creation or by the national platform) — the list's `year=` too."""
 
     department: str = ""
     stages: tuple[str, ...] = ()
@@ -108,12 +110,9 @@ def parse_year(raw: Any) -> int | None:
     return int(text)
 
 
-def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
-    """[1 January, next 1 January) of `year`, Beijing time: what `year=` selects."""
-    return (
-        dt.datetime(year, 1, 1, tzinfo=clock.BEIJING),
-        dt.datetime(year + 1, 1, 1, tzinfo=clock.BEIJING),
-    )
+def year_q(year: int) -> Q:
+    """The projects of `year`: their code starts with it (an index on the unique code answers)."""
+    return Q(code__startswith=f"{year:04d}-")
 
 
 def scoped_projects(user: User, filters: Filters) -> QuerySet[Project]:
@@ -123,8 +122,7 @@ def scoped_projects(user: User, filters: Filters) -> QuerySet[Project]:
     if filters.department:
         qs = qs.filter(functools.reduce(operator.or_, department_parts(filters.department)))
     if filters.year is not None:
-        start, end = year_bounds(filters.year)
-        qs = qs.filter(created_at__gte=start, created_at__lt=end)
+        qs = qs.filter(year_q(filters.year))
     return qs
 
 
@@ -177,6 +175,7 @@ def summary(
         "investment": _investment(tally.money),
         "reports": {k: tally.reports[k] for k in ("due", "overdue", "late")},
         **figures.pending_figures(selected, day, day == today),
+        "adjustments": adjustments(selected, day),
         "rules_failing": rules,
         "rules_by_clause": _by_clause(rules),
         "health": {h: tally.health[h] for h in HEALTH},
@@ -222,6 +221,31 @@ def _by_clause(rules: Mapping[str, int]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def end_of(day: dt.date) -> dt.datetime:
+    """The first instant after `day` ends in Beijing."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), clock.BEIJING)
+
+
+def adjustments(projects: QuerySet[Project], day: dt.date) -> dict[str, dict[str, int]]:
+    """Budget adjustment requests by route and state (domain.md §13), one GROUP BY: the requests
+    made by the end of `day`; one decided after it counts as pending then (its route is the
+    latest computed: a re-route is not dated apart)."""
+    end = end_of(day)
+    out = {r: dict.fromkeys(AdjustmentStatus.values, 0) for r in Route.values}
+    rows = (
+        Adjustment.objects.filter(project__in=projects.values("pk"), requested_at__lt=end)
+        .annotate(
+            state=Case(When(decided_at__gte=end, then=Value(AdjustmentStatus.PENDING.value)), default=F("status"))
+        )
+        .values_list("route", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for route, state, n in rows:
+        out[route][state] += n
+    return out
+
+
 # --- today: the stored rows ------------------------------------------------------------------------
 
 
@@ -233,7 +257,7 @@ def _today(scope: QuerySet[Project], filters: Filters, whole: bool) -> tuple[Tal
     health = {h: Count("pk", filter=Q(verdict__health=h)) for h in HEALTH}
     rows = (
         scope.order_by()
-        .annotate(year=ExtractYear("created_at", tzinfo=clock.BEIJING))
+        .annotate(year=Substr("code", 1, 4))
         .values("lead_department__code", "lead_department__name", "stage", "year")
         .annotate(
             n=Count("pk"),
@@ -248,7 +272,7 @@ def _today(scope: QuerySet[Project], filters: Filters, whole: bool) -> tuple[Tal
         tally.names[code] = r["lead_department__name"]
         tally.by_stage[r["stage"]] += r["n"]
         tally.by_department[code] += r["n"]
-        tally.by_year[r["year"]] += r["n"]
+        tally.by_year[int(r["year"])] += r["n"]
         for h in HEALTH:
             tally.health[h] += r[h]
         for k in ("service_outsourcing", "data_hosting"):
@@ -291,7 +315,10 @@ def _today(scope: QuerySet[Project], filters: Filters, whole: bool) -> tuple[Tal
 
 def _past(scope: QuerySet[Project], filters: Filters, day: dt.date) -> tuple[Tally, QuerySet[Project]]:
     """The figures as they stood at the end of `day`, from the records dated on or before it."""
-    existing = scope.filter(created_at__lt=dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), clock.BEIJING))
+    # a project counts from its creation, or from its first stage event when its history was
+    # recorded later (a project registered with its past: the records' own dates decide)
+    started = StageEvent.objects.filter(effective_date__lte=day).values("project_id")
+    existing = scope.filter(Q(created_at__lt=end_of(day)) | Q(pk__in=started))
     count = existing.count()
     if count > PAST_AS_OF_MAX_PROJECTS:
         raise InvalidInput(
@@ -324,7 +351,7 @@ def _past_project(tally: Tally, project: Project, facts: Any, day: dt.date) -> N
     tally.names[code] = project.lead_department.name
     tally.by_stage[facts.stage] += 1
     tally.by_department[code] += 1
-    tally.by_year[project.created_at.astimezone(clock.BEIJING).year] += 1
+    tally.by_year[int(project.code[:4])] += 1
     for k in ("service_outsourcing", "data_hosting"):
         tally.delivery[k] += bool(getattr(project, k))
     pack = engine.load_pack(project.regime)

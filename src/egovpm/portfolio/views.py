@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from egovpm.accounts.models import Department
 from egovpm.accounts.requests import AuthenticatedHttpRequest
+from egovpm.budgets.choices import AdjustmentStatus, Route
 from egovpm.core import clock, validators
 from egovpm.core.errors import DomainError
 from egovpm.portfolio import figures, selectors
@@ -23,6 +24,7 @@ from egovpm.projects.choices import Stage
 from egovpm.web.templatetags.egovpm_ui import clause_label
 
 WAN = Decimal(10000)
+STATE_ORDER = list(AdjustmentStatus.values)
 CENT = Decimal("0.01")
 
 
@@ -169,6 +171,11 @@ def cockpit(request: AuthenticatedHttpRequest) -> HttpResponse:
                 (_("Overdue"), data["reports"]["overdue"], link(rule="C4.1")),
                 (_("Submitted late"), data["reports"]["late"], link(rule="C4.2")),
             ],
+            "adjustment_rows": [
+                (Route(route).label, [n for _s, n in sorted(states.items(), key=lambda kv: STATE_ORDER.index(kv[0]))])
+                for route, states in data["adjustments"].items()
+            ],
+            "adjustment_states": [AdjustmentStatus(s).label for s in STATE_ORDER],
             "totals": [(wan(inv[k]), inv[k]) for k in ("baseline", "current", "spent")],
             "procurement_recorded": figures.recorded("procurement_shares"),
             "as_of_query": urlencode({"as_of": data["as_of"].isoformat()}),
