@@ -56,6 +56,7 @@ def _charts(data: dict[str, Any], link: Links) -> dict[str, Any]:
         "stages": [{"label": str(Stage(s).label), "value": n, "url": link(stage=s)} for s, n in stages.items()],
         "investment": {
             "series": [_("Approved baseline"), _("Current estimate"), _("Recorded spending")],
+            "unit": _("10,000 yuan"),
             "rows": [
                 {
                     "label": names.get(code, code),

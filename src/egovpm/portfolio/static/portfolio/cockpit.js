@@ -46,18 +46,18 @@
     }
     if (name === "investment") {
       return {
-        grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+        grid: { left: 8, right: 16, top: 40, bottom: 32, containLabel: true },
         tooltip: {
           trigger: "axis",
           formatter: function (params) {
             return params.map(function (p) {
-              return p.seriesName + "：" + p.value + " 万元（" + p.data.yuan + " 元）";
+              return p.seriesName + "：" + p.value + " " + data.unit + "（" + p.data.yuan + "）";
             }).join("<br>");
           }
         },
-        legend: { top: 0 },
+        legend: { bottom: 0 },
         xAxis: { type: "category", data: data.rows.map(function (r) { return r.label; }), axisLabel: { interval: 0, rotate: 20 } },
-        yAxis: { type: "value", name: "万元" },
+        yAxis: { type: "value", name: data.unit, nameTextStyle: { align: "left" } },
         series: data.series.map(function (s, i) {
           return {
             name: s, type: "bar",
