@@ -35,18 +35,20 @@ def _stale(today: Any, with_pack: bool) -> list[Q]:
     return arms
 
 
-def _scope(qs_or_ids: QuerySet[Any] | Iterable[Any] | None) -> Any:
-    """None (every project), a subquery of project pks, or a list of them."""
-    if qs_or_ids is None:
-        return None
-    if isinstance(qs_or_ids, QuerySet):
-        return qs_or_ids.values("pk") if qs_or_ids.model is Project else qs_or_ids.values("project_id")
-    return [getattr(p, "pk", p) for p in qs_or_ids]
+# Set once a check found every project with its verdict row. The row is made with the project
+# (compliance/apps.py: post_save on creation; seed-synthetic writes it in its bulk insert; a backup
+# carries the table; migration 0001 gave the projects before this app theirs), so a project without
+# one can only come from a path that bypassed all of these: looked for once per process.
+_rows_checked = False
+
+# Above this many stale rows, a read refreshes only those of its own scope (the rest are not shown;
+# the next reader of theirs, or the nightly `refresh-compliance`, refreshes them).
+BOUND = 1000
 
 
-def _rows_missing() -> bool:
-    """Whether some project has no verdict row (every row has its project: the counts differ). Two
-    index-only counts in one query — the anti-join that names the projects costs ten times more."""
+def _rows_missing() -> set[Any]:
+    """The projects without a verdict row: two index-only counts first (every row has its project,
+    so equal counts mean none is missing), the anti-join only when they differ."""
     q = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
@@ -54,32 +56,50 @@ def _rows_missing() -> bool:
             f"- (SELECT count(*) FROM {q(ProjectVerdict._meta.db_table)})"
         )
         (difference,) = cursor.fetchone()
-    return bool(difference)
+    if not difference:
+        return set()
+    return set(Project.objects.filter(verdict__isnull=True).order_by().values_list("pk", flat=True))
 
 
 def stale_ids(qs_or_ids: QuerySet[Any] | Iterable[Any] | None = None) -> list[Any]:
-    """The projects whose stored verdict must not be served today, missing rows included (a project
-    made without an audited service, e.g. a bulk seed): two queries (three when rows are missing)."""
-    global _pack_checked
-    scope = _scope(qs_or_ids)
+    """Every project whose stored verdict must not be served today, whatever the scope (a stale row
+    outside the caller's scope is harmless to refresh, and the unscoped arms are each answered from
+    an index in well under a millisecond when nothing is stale): one query. The scope is accepted
+    for the callers' sake and not read. Once per process also the rows evaluated with another pack
+    and the projects without a row (both can only predate this process)."""
+    global _pack_checked, _rows_checked
     with_pack = not _pack_checked
     arms = [ProjectVerdict.objects.filter(arm).order_by() for arm in _stale(clock.today(), with_pack)]
-    missing = Project.objects.filter(verdict__isnull=True).order_by()
-    if scope is not None:
-        arms, missing = [a.filter(pk__in=scope) for a in arms], missing.filter(pk__in=scope)
     first, *rest = [a.values_list("pk", flat=True) for a in arms]
     found = set(first.union(*rest))
-    if scope is not None or _rows_missing():
-        found |= set(missing.values_list("pk", flat=True))
-    if with_pack and scope is None and not found:
+    if not _rows_checked:
+        missing = _rows_missing()
+        found |= missing
+        _rows_checked = not missing
+    if with_pack and not found:
         _pack_checked = True
     return sorted(found, key=str)
 
 
+def _in_scope(stale: list[Any], qs_or_ids: QuerySet[Any] | Iterable[Any] | None) -> list[Any]:
+    """The stale projects of the scope (only asked when very many are stale)."""
+    if qs_or_ids is None:
+        return stale
+    if isinstance(qs_or_ids, QuerySet):
+        pks = qs_or_ids.values("pk") if qs_or_ids.model is Project else qs_or_ids.values("project_id")
+        return list(Project.objects.filter(pk__in=stale).filter(pk__in=pks).values_list("pk", flat=True))
+    scope = {getattr(p, "pk", p) for p in qs_or_ids}
+    return [pk for pk in stale if pk in scope]
+
+
 def ensure_fresh(qs_or_ids: QuerySet[Any] | Iterable[Any] | None = None) -> int:
-    """Refresh every stale verdict (of these projects; None: all); returns how many were refreshed.
-    Cheap when nothing is stale: a few indexed queries."""
-    stale = stale_ids(qs_or_ids)
+    """Refresh every stale verdict and return how many were refreshed; afterwards the verdicts of
+    the scope (these projects; None: all) are fresh. When nothing is stale: one indexed query, the
+    scope unread. When more than BOUND are stale (the nightly job did not run), only the scope's
+    are refreshed now."""
+    stale = stale_ids()
+    if len(stale) > BOUND:
+        stale = _in_scope(stale, qs_or_ids)
     return services.refresh(project_ids=stale) if stale else 0
 
 
@@ -95,4 +115,8 @@ def list_badges(projects: list[Project]) -> dict[Any, dict[str, int]]:
     if not projects:
         return {}
     ensure_fresh(projects)
-    return {pk: {"bad": v.bad, "warn": v.warn} for pk, v in verdicts_for(projects).items()}
+    verdicts = verdicts_for(projects)
+    if len(verdicts) < len(projects):  # a row missing despite the invariant: made now, never a blank
+        services.refresh(project_ids=[p.pk for p in projects if p.pk not in verdicts])
+        verdicts = verdicts_for(projects)
+    return {pk: {"bad": v.bad, "warn": v.warn} for pk, v in verdicts.items()}

@@ -46,9 +46,10 @@ def register_refresh_hook(hook: RefreshHook) -> None:
 # --- invalidation ----------------------------------------------------------------------------------
 
 
-def _bump(pk: uuid.UUID) -> None:
-    """generation + 1, or a new row (generation 1, never evaluated): one upsert, safe when two
-    transactions create the row at once (ON CONFLICT; PostgreSQL and SQLite ≥ 3.24)."""
+def _upsert(pk: uuid.UUID, on_conflict: str) -> None:
+    """INSERT a never-evaluated row (generation 1) for the project, `on_conflict` what to do when it
+    has one: one statement, safe when two transactions make the row at once (ON CONFLICT;
+    PostgreSQL and SQLite ≥ 3.24)."""
     meta = ProjectVerdict._meta
     q = connection.ops.quote_name
 
@@ -59,12 +60,26 @@ def _bump(pk: uuid.UUID) -> None:
     gen, ev = col("generation"), col("evaluated_generation")
     defaults = ", ".join(col(f) for f in ("pack_version", "pack_sha256", "health", "bad", "warn", "results"))
     value = meta.pk.get_db_prep_value(pk, connection)
+    action = on_conflict.format(gen=f"{table}.{gen}", set_gen=gen)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({key}, {gen}, {ev}, {defaults}) VALUES (%s, 1, 0, '', '', '', 0, 0, '[]') "  # noqa: S608
-            f"ON CONFLICT ({key}) DO UPDATE SET {gen} = {table}.{gen} + 1",
+            f"ON CONFLICT ({key}) {action}",
             [value],
         )
+
+
+def _bump(pk: uuid.UUID) -> None:
+    """generation + 1, or a new row (generation 1, never evaluated)."""
+    _upsert(pk, "DO UPDATE SET {set_gen} = {gen} + 1")
+
+
+def project_created(sender: Any, instance: Project, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    """post_save of Project: a new project gets its (stale) verdict row in the transaction that
+    creates it, whatever the path — so "every project has a row" holds by construction and no read
+    has to look for missing rows (ADR 0013). Not on a fixture load (raw): the rows come with it."""
+    if created and not raw:
+        _upsert(instance.pk, "DO NOTHING")
 
 
 class _RefreshAfterCommit:

@@ -11,7 +11,8 @@ Speed (100,000 projects, 4.5 million rows, in about 8 minutes on 2 cores; docs/p
 rows are plain dicts with precomputed ids, written with COPY on PostgreSQL (bulk_create on SQLite),
 2,000 projects at a time; no service is called per row and no audit event is written per row — ONE
 audit event (AuditAction.SYNTHETIC_SEED) records the seeding. Everything is one transaction: a
-failure leaves nothing behind. Stored compliance verdicts are not computed here: run `egovpm refresh-compliance
+failure leaves nothing behind. Stored compliance verdicts are not computed here: each project gets its
+verdict row never evaluated (generation 1, evaluated 0: stale, ADR 0013); run `egovpm refresh-compliance
 --all` afterwards (bench/scale.sh does).
 
 Refused (exit 2, nothing written) when the database already holds a project, unless --force."""
@@ -46,6 +47,7 @@ from egovpm.budgets.models import (
     EstimateLine,
     Expenditure,
 )
+from egovpm.compliance.models import ProjectVerdict
 from egovpm.core import clock
 from egovpm.documents import storage
 from egovpm.documents.models import Document
@@ -65,6 +67,7 @@ PROJECT_TYPE = "01"
 # appends its models here and its builder to synthetic_records.EXTRA_BUILDERS.
 INSERT_ORDER: list[type[models.Model]] = [
     Project,
+    ProjectVerdict,
     Participation,
     StageEvent,
     Document,
@@ -207,6 +210,8 @@ def _project(ctx: SeedContext, codes: _Codes, index: int) -> None:
             plan.participants.append(rng.randrange(len(CENTRAL), len(CENTRAL) + LOCAL_COUNT))
     code = codes.issue(plan.created.year, department)
     built = build_project(ctx, plan, code, planning.project_name(rng, department.name), planning.leader(rng))
+    # the project's verdict row, stale (ADR 0013: every project has one); id= keeps ctx.add off the rng
+    ctx.add(ProjectVerdict, id=built.project.pk, project=built.project, generation=1, evaluated_generation=0)
     for builder in (*BUILDERS, *EXTRA_BUILDERS):
         builder(ctx, built)
 

@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     print(", ".join(f"{name} {count}" for name, count in sorted(summary.counts.items())))
     if summary.password is not None:
         print(f"password of every syn.* user (shown once, not stored): {summary.password}")
-    print("stored compliance verdicts are not computed by seeding: run `egovpm refresh-compliance --all`")
+    print("stored compliance verdicts are stale after seeding: run `egovpm refresh-compliance --all`")
     return 0
 
 
