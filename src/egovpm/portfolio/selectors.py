@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import operator
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -28,11 +29,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Substr
 
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
+from egovpm.audit.models import AuditHead
 from egovpm.budgets.choices import AdjustmentStatus, Route
 from egovpm.budgets.models import Adjustment, Estimate, EstimateLine, Expenditure
 from egovpm.budgets.selectors import estimate_states, spent_by_lines
@@ -56,6 +59,7 @@ from egovpm.rules import facts_reports as fr
 # A date other than today is computed from the records of every project in scope: at most this
 # many (the reports portfolio's bound, reports.selectors.PAST_AS_OF_MAX_PROJECTS).
 PAST_AS_OF_MAX_PROJECTS = 2000
+CACHE_SECONDS = 300
 COCKPIT_ROLES = (Role.NDRC_OFFICER, Role.MOF_VIEWER, Role.DEPT_STAFF, Role.DEPT_LEADER)
 HEALTH = ("red", "amber", "green")
 CLAUSES = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一")
@@ -145,18 +149,54 @@ class Tally:
             self.money[department][kind] = self.money[department].get(kind, ZERO) + amount
 
 
+def records_stamp() -> str:
+    """Changes whenever any record changes: every write appends to one of the audit chains in its
+    own transaction and moves that chain's head (audit.models.AuditHead: its seq and hash), so the
+    heads name the whole history — a restored backup brings its own heads back. With the packs'
+    digests (a deploy may change the rules) and the date (verdicts and obligations turn with it),
+    the figures are a function of this stamp: one query of AUDIT_CHAINS rows."""
+    heads = list(AuditHead.objects.order_by("id").values_list("id", "seq", "hash"))
+    shas = [engine.load_pack(path.stem).sha256 for path in sorted(engine.PACK_DIR.glob("*.yaml"))]
+    return hashlib.sha256(repr((heads, shas)).encode()).hexdigest()
+
+
 def summary(
     *, user: User, as_of: dt.date | None = None, department: str = "", stage: str = "", year: Any = None
 ) -> dict[str, Any]:
     """The cockpit's figures for `user` (docs/portfolio.md). Forbidden to anyone but NDRC, MoF and
-    a department's staff and leaders; a bad filter is a 400 naming it."""
+    a department's staff and leaders; a bad filter is a 400 naming it.
+
+    Cached (Django's cache, CACHE_SECONDS) under the scope (everything for NDRC and MoF, else the
+    user), the filters, the dates and records_stamp(): an answer is reused only while no record
+    has changed, so it is never older than the records in any worker."""
     policies.require(may_view(user), PortfolioError.COCKPIT_ROLES_ONLY)
     filters = Filters.parse(department, stage, year)
     today = clock.today()
     day = as_of or today
+    whole_scope = policies.scope_q(user, "view") is None
+    key = ":".join(
+        (
+            "portfolio:summary",
+            "all" if whole_scope else f"user{user.pk}",
+            repr(filters),
+            today.isoformat(),
+            day.isoformat(),
+            records_stamp(),
+        )
+    )
+    key = "portfolio:summary:" + hashlib.sha256(key.encode()).hexdigest()
+    hit = cache.get(key)
+    if hit is not None:
+        return dict(hit)
+    data = _summary(user, filters, today, day, whole_scope)
+    cache.set(key, data, CACHE_SECONDS)
+    return data
+
+
+def _summary(user: User, filters: Filters, today: dt.date, day: dt.date, whole_scope: bool) -> dict[str, Any]:
     scope = scoped_projects(user, filters)
     if day == today:
-        whole = policies.scope_q(user, "view") is None and not filters.department and filters.year is None
+        whole = whole_scope and not filters.department and filters.year is None
         tally, selected = _today(scope, filters, whole)
     else:
         tally, selected = _past(scope, filters, day)
