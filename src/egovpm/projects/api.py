@@ -120,6 +120,7 @@ LIST_COLUMNS = (
     "version",
     "created_at",
     "updated_at",
+    "participating",  # selectors.ParticipatingCodes, annotated
 )
 
 
@@ -133,7 +134,6 @@ def _when(value: dt.datetime, zone: dt.tzinfo) -> str:
 def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The page's rows exactly as ProjectOut renders them (tests/projects/test_list_scale.py
     compares the two), built from .values() rows: a serializer per row cost more than the query."""
-    participating = selectors.participating_codes([r["id"] for r in rows])
     zone = timezone.get_current_timezone()
     return [
         {
@@ -143,7 +143,7 @@ def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "regime": r["regime"],
             "stage": r["stage"],
             "lead_department": r["lead_department__code"],
-            "participating_departments": participating[r["id"]],
+            "participating_departments": selectors.split_codes(r["participating"]),
             "joint_central_local": r["joint_central_local"],
             "responsible_leader": {"name": r["responsible_leader_name"], "title": r["responsible_leader_title"]},
             "business_unit": r["business_unit"],
@@ -201,7 +201,7 @@ class ProjectListView(APIView):
             columns=LIST_COLUMNS,
             count=lambda: selectors.project_list_count(user=request.user, **filters),
         )
-        page = paginator.paginate_queryset(qs, request, view=self)
+        page = paginator.paginate_queryset(qs.annotate(participating=selectors.ParticipatingCodes()), request, self)
         return paginator.get_paginated_response(_list_rows(page))
 
     @extend_schema(request=ProjectIn, responses={201: ProjectOut})
@@ -217,13 +217,14 @@ class ProjectListView(APIView):
 class ProjectDetailView(APIView):
     @extend_schema(responses={200: ProjectOut})
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
-        # the lean row of the list (two queries: the project in scope, 404 otherwise, with its lead
-        # department's code; its participations), ProjectOut's very output without the serializer
+        # the lean row of the list (one query: the project in scope, 404 otherwise, with its lead
+        # department's code and its participations' codes), ProjectOut's output without the serializer
         try:
             pk = uuid.UUID(str(project_id))
         except ValueError:
             raise NotFound(ProjectError.PROJECT_NOT_FOUND) from None
-        rows = list(policies.restrict(request.user, "summary").filter(pk=pk).values(*LIST_COLUMNS))
+        in_scope = policies.restrict(request.user, "summary").filter(pk=pk)
+        rows = list(in_scope.annotate(participating=selectors.ParticipatingCodes()).values(*LIST_COLUMNS))
         if not rows:
             raise NotFound(ProjectError.PROJECT_NOT_FOUND)
         return Response(_list_rows(rows)[0])
