@@ -94,10 +94,12 @@ LISTS = {
     ("staff_a", "project_list"): 12,
     ("ndrc", "project_list"): 12,
     ("audit_admin", "audit"): 6,
-    ("staff_a", "review_list"): 7,
-    ("ndrc", "review_list"): 7,
-    # + the departments of the lead-department filter
-    ("staff_a", "budgets_queue"): 9,
+    # a page of 20 reviews under its exact count (issue 13)
+    ("staff_a", "review_list"): 8,
+    ("ndrc", "review_list"): 8,
+    # + the departments of the lead-department filter; each section is paged on its own (issue 13):
+    # its exact count, then its page when it holds any row
+    ("staff_a", "budgets_queue"): 10,
     ("ndrc", "budgets_queue"): 9,
     # the stored obligations (issue 13): which verdicts are stale (2), then the rows; the staff page
     # is one page of its department's rows with their count and the page's records (4)
