@@ -219,3 +219,29 @@ def test_a_past_date_equals_each_projects_own_pages_as_of_that_date(demo: None, 
     got = _figures(data)
     assert expected["total"] > 0
     assert {k: got[k] for k in expected} == expected
+
+
+@pytest.fixture
+def synthetic() -> None:
+    """A small synthetic portfolio (egovpm.ops.synthetic): every stage, several departments and
+    code years, estimates, spending, adjustments and reports; its verdicts are computed on demand."""
+    from egovpm.audit.services import current_channel
+    from egovpm.ops.synthetic import seed
+
+    token = current_channel.set("test")
+    try:
+        seed(projects=60, seed=11, password="Synthetic-Passw0rd-2026")
+    finally:
+        current_channel.reset(token)
+
+
+def test_the_summary_equals_the_project_list_on_a_synthetic_portfolio(synthetic: None) -> None:
+    from egovpm.accounts.choices import Role
+    from egovpm.portfolio.selectors import summary
+
+    ndrc = next(u for u in User.objects.all() if u.has_role(Role.NDRC_OFFICER))
+    staff = [u for u in User.objects.all() if u.has_role(Role.DEPT_STAFF) and u.department_id]
+    for user, params in ((ndrc, {}), (ndrc, {"stage": "construction"}), (staff[0], {}), (staff[-1], {})):
+        expected = _expected_today(user, **params)
+        assert _figures(summary(user=user, **params)) == {k: v for k, v in expected.items() if k != "ids"}
+    assert len(summary(user=ndrc)["projects"]["by_year"]) > 1, "the synthetic codes span several years"
