@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from egovpm.accounts.models import User
 from egovpm.archives import policies as archive_policies
+from egovpm.archives.choices import AcceptanceResult
 from egovpm.archives.facts import filing_scope
 from egovpm.archives.models import ArchiveAcceptance, CompletionAcceptance
 from egovpm.core import clock
 from egovpm.documents.models import Document
 from egovpm.projects import policies
-from egovpm.projects.models import Project, StageEvent
+from egovpm.projects.choices import AssignmentTask, Stage
+from egovpm.projects.models import Assignment, Project, StageEvent
 from egovpm.rules.facts import DocumentFact, StageEventFact
 from egovpm.rules.facts_archives import scope_status
 
@@ -129,6 +131,22 @@ def project_acceptances(*, project: Project) -> QuerySet[ArchiveAcceptance]:
 
 def latest_acceptance(*, project: Project) -> ArchiveAcceptance | None:
     return project_acceptances(project=project).last()
+
+
+def archivist_todo(*, user: User) -> QuerySet[Assignment]:
+    """待办 of an archivist: their assignments on projects in acceptance whose latest archive
+    acceptance (in the order of project_acceptances) has not passed — one query, the longest
+    assigned first. The caller bounds it."""
+    latest = ArchiveAcceptance.objects.filter(project_id=OuterRef("project_id")).order_by(
+        "-accepted_on", "-recorded_at"
+    )
+    return (
+        Assignment.objects.filter(user=user, task=AssignmentTask.ARCHIVIST, project__stage=Stage.ACCEPTANCE)
+        .annotate(latest_result=Subquery(latest.values("result")[:1]))
+        .filter(Q(latest_result__isnull=True) | ~Q(latest_result=AcceptanceResult.PASSED))
+        .select_related("project")
+        .order_by("assigned_at", "pk")
+    )
 
 
 def completion_acceptance(*, project: Project) -> CompletionAcceptance | None:

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,8 +25,6 @@ from egovpm.core.views import language_of
 from egovpm.documents import services as document_services
 from egovpm.projects import policies as project_policies
 from egovpm.projects import selectors as project_selectors
-from egovpm.projects.choices import Stage
-from egovpm.projects.models import Assignment
 from egovpm.web import errors, registry
 from egovpm.web.frame import domain_errors, render_tab
 from egovpm.web.registry import InboxItem
@@ -119,25 +118,35 @@ def archive_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "archives/index.html", {"rows": rows, "page": page})
 
 
+INBOX_LIMIT = 20
+
+
 def inbox_items(user: User) -> list[InboxItem]:
     """待办 for an assigned archivist: projects in acceptance whose latest archive acceptance has
-    not passed (C7.1 blocks their completion acceptance)."""
+    not passed (C7.1 blocks their completion acceptance) — the INBOX_LIMIT longest assigned and a
+    line saying how many more (to the 档案 page)."""
     if not user.has_role(Role.ARCHIVIST):
         return []
-    items = []
-    assigned = Assignment.objects.filter(user=user, task="archivist", project__stage=Stage.ACCEPTANCE).select_related(
-        "project"
-    )
-    for a in assigned:
-        latest = selectors.latest_acceptance(project=a.project)
-        if latest is not None and latest.result == "passed":
-            continue
+    todo = selectors.archivist_todo(user=user)
+    assigned = list(todo[:INBOX_LIMIT])
+    items = [
+        InboxItem(
+            title=_("Archive acceptance (C7.1: needed before completion acceptance)"),
+            url=registry.tab_url(a.project, TAB),
+            project=a.project,
+            kind="archive_acceptance",
+        )
+        for a in assigned
+    ]
+    count = len(assigned) if len(assigned) < INBOX_LIMIT else todo.count()
+    if count > len(assigned):
+        more = count - len(assigned)
         items.append(
             InboxItem(
-                title=_("Archive acceptance (C7.1: needed before completion acceptance)"),
-                url=registry.tab_url(a.project, TAB),
-                project=a.project,
-                kind="archive_acceptance",
+                title=_("…and %(n)s more archive acceptances to record") % {"n": more},
+                url=reverse("web:archives"),
+                kind="archive_more",
+                extra={"more": more},
             )
         )
     return items

@@ -278,10 +278,20 @@ def expenditure_list(*, project: Project) -> QuerySet[Expenditure]:
     )
 
 
-def ndrc_queue(*, user: User, params: dict[str, Any] | None = None) -> dict[str, list[Adjustment]]:
-    """Across the user's projects: NDRC-route requests waiting for a decision, approved
-    self-approvals not yet filed, and filings not yet acknowledged — filtered by `params`
-    (budgets/filters.py: route, lead department)."""
+QUEUE_ORDER = {
+    "ndrc_pending": ("requested_at", "pk"),
+    "self_pending": ("requested_at", "pk"),
+    "unfiled": ("decided_at", "pk"),
+    "unacknowledged": ("filed_at", "pk"),
+}
+
+
+def ndrc_queue(*, user: User, params: dict[str, Any] | None = None) -> dict[str, QuerySet[Adjustment]]:
+    """Across the user's projects: NDRC-route requests waiting for a decision, self-approvals
+    waiting for the department's leader, approved self-approvals not yet filed, and filings not yet
+    acknowledged — filtered by `params` (budgets/filters.py: route, lead department). Unevaluated
+    querysets, the oldest first (QUEUE_ORDER): the page pages each one (a national queue holds
+    thousands); each is answered by a partial index of its own."""
     projects = policies.restrict(user)
     base = filters.apply(
         Adjustment.objects.filter(project__in=projects).select_related(
@@ -289,19 +299,38 @@ def ndrc_queue(*, user: User, params: dict[str, Any] | None = None) -> dict[str,
         ),
         params,
     )
+    parts = {
+        "ndrc_pending": base.filter(status=AdjustmentStatus.PENDING, route=Route.NDRC_APPROVAL),
+        "self_pending": base.filter(status=AdjustmentStatus.PENDING, route=Route.SELF_APPROVAL),
+        "unfiled": base.filter(status=AdjustmentStatus.APPROVED, route=Route.SELF_APPROVAL, filed_on__isnull=True),
+        "unacknowledged": base.filter(filed_on__isnull=False, acknowledged_at__isnull=True),
+    }
+    return {key: qs.order_by(*QUEUE_ORDER[key]) for key, qs in parts.items()}
+
+
+def inbox_queues(*, user: User) -> dict[str, QuerySet[Adjustment]]:
+    """待办 of the budgets app, as querysets the caller bounds (the oldest first): the requests this
+    user decides (NDRC: the NDRC route; the lead department's leader: its self-approvals), the
+    self-approvals their department must file with NDRC, and (NDRC) the filings to acknowledge —
+    budgets.policies.may_decide / may_file / may_acknowledge of each row, as filters."""
+    from egovpm.accounts.choices import Role
+
+    queues = ndrc_queue(user=user)
+    ndrc = user.has_role(Role.NDRC_OFFICER)
+    own = Q(project__lead_department_id=user.department_id) if user.department_id else None
+    decide = Q(pk__in=[])
+    if ndrc:
+        decide |= Q(route=Route.NDRC_APPROVAL)
+    if own is not None and user.has_role(Role.DEPT_LEADER):
+        decide |= Q(route=Route.SELF_APPROVAL) & own
+    pending = Adjustment.objects.filter(project__in=policies.restrict(user), status=AdjustmentStatus.PENDING)
+    none = Adjustment.objects.none()
     return {
-        "ndrc_pending": list(
-            base.filter(status=AdjustmentStatus.PENDING, route=Route.NDRC_APPROVAL).order_by("requested_at")
-        ),
-        "self_pending": list(
-            base.filter(status=AdjustmentStatus.PENDING, route=Route.SELF_APPROVAL).order_by("requested_at")
-        ),
-        "unfiled": list(
-            base.filter(status=AdjustmentStatus.APPROVED, route=Route.SELF_APPROVAL, filed_on__isnull=True).order_by(
-                "decided_at"
-            )
-        ),
-        "unacknowledged": list(base.filter(filed_on__isnull=False, acknowledged_at__isnull=True).order_by("filed_at")),
+        "decide": pending.filter(decide)
+        .select_related("project", "project__lead_department")
+        .order_by(*QUEUE_ORDER["ndrc_pending"]),
+        "file": queues["unfiled"].filter(own) if own is not None and user.has_role(*policies.DEPT_ROLES) else none,
+        "acknowledge": queues["unacknowledged"] if ndrc else none,
     }
 
 

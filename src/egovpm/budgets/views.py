@@ -10,8 +10,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -460,11 +462,32 @@ def may_see_queue(user: User) -> bool:
     return bool(user.has_role(Role.NDRC_OFFICER, Role.MOF_VIEWER, Role.DEPT_STAFF, Role.DEPT_LEADER))
 
 
+QUEUE_PAGE_SIZE = 50
+INBOX_LIMIT = 20
+
+
+def _section(request: AuthenticatedHttpRequest, key: str, qs: Any) -> dict[str, Any]:
+    """One list of the queue page, paged on its own (`<key>_page`), with its pager's links."""
+    param = f"{key}_page"
+    page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(request.GET.get(param))
+    links: dict[str, str] = {}
+    for name, has, number in (
+        ("previous_url", page.has_previous, page.number - 1),
+        ("next_url", page.has_next, page.number + 1),
+    ):
+        if has():
+            query = request.GET.copy()
+            query[param] = str(number)
+            links[name] = f"?{query.urlencode()}#q-{key}"
+    return {"rows": list(page.object_list), "page": page, **links}
+
+
 @login_required
 @domain_errors
 def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """NDRC: NDRC-route requests waiting for a decision and self-approvals not filed (or filed and
-    not acknowledged) across departments. A department: its own pending requests and filings."""
+    not acknowledged) across departments. A department: its own pending requests and filings. Each
+    list is paged (the oldest first) under an exact count."""
     user = request.user
     if not may_see_queue(user):
         raise Forbidden(BudgetError.NO_QUEUE)
@@ -473,13 +496,16 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not params.is_valid():
         raise BadRequest("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in params.errors.items()))
     chosen = {k: v for k, v in params.form.cleaned_data.items() if v}
-    lists = selectors.ndrc_queue(user=user, params=chosen)
+    queues = selectors.ndrc_queue(user=user, params=chosen)
+    is_ndrc = user.has_role(Role.NDRC_OFFICER)
+    if is_ndrc:  # NDRC does not decide self-approvals: that section is not shown
+        del queues["self_pending"]
     return render(
         request,
         "budgets/queue.html",
         {
-            "lists": lists,
-            "is_ndrc": user.has_role(Role.NDRC_OFFICER),
+            "lists": {key: _section(request, key, qs) for key, qs in queues.items()},
+            "is_ndrc": is_ndrc,
             "today": clock.today(),
             "route": chosen.get("route", ""),
             "department": chosen.get("department", ""),
@@ -489,41 +515,45 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _more(count: int, shown: int, title: str) -> list[InboxItem]:
+    """The "and N more" line of a bounded 待办 list, linking to the 概算调整 page."""
+    if count <= shown:
+        return []
+    more = count - shown
+    return [
+        InboxItem(
+            title=title % {"n": more}, url=reverse("web:budgets_queue"), kind="adjustment_more", extra={"more": more}
+        )
+    ]
+
+
 def inbox_items(user: User) -> list[Any]:
-    """待办: decisions waiting for this user, self-approvals to file, filings to acknowledge."""
+    """待办: decisions waiting for this user, self-approvals to file, filings to acknowledge — the
+    INBOX_LIMIT oldest of each and a line saying how many more (to the 概算调整 page)."""
     if not getattr(user, "is_authenticated", False) or not may_see_queue(user):
         return []
-    lists = selectors.ndrc_queue(user=user)
-    items = []
-    for a in lists["ndrc_pending"] + lists["self_pending"]:
-        if policies.may_decide(user, a.project, a.route):
-            items.append(
-                InboxItem(
-                    title=_("Decide adjustment request no. %(number)s (%(route)s)")
-                    % {"number": a.number, "route": Route(a.route).label},
-                    url=tab_url(a.project),
-                    project=a.project,
-                    kind="adjustment_decision",
-                )
-            )
-    for a in lists["unfiled"]:
-        if project_policies.is_lead_member(user, a.project):
-            items.append(
-                InboxItem(
-                    title=_("File self-approved adjustment no. %(number)s with NDRC") % {"number": a.number},
-                    url=tab_url(a.project),
-                    project=a.project,
-                    kind="adjustment_filing",
-                )
-            )
-    if user.has_role(Role.NDRC_OFFICER):
-        for a in lists["unacknowledged"]:
-            items.append(
-                InboxItem(
-                    title=_("Acknowledge the filing of adjustment no. %(number)s") % {"number": a.number},
-                    url=tab_url(a.project),
-                    project=a.project,
-                    kind="adjustment_acknowledgement",
-                )
-            )
+    queues = selectors.inbox_queues(user=user)
+    kinds = (
+        ("decide", "adjustment_decision", _("…and %(n)s more adjustment requests to decide")),
+        ("file", "adjustment_filing", _("…and %(n)s more self-approved adjustments to file with NDRC")),
+        ("acknowledge", "adjustment_acknowledgement", _("…and %(n)s more adjustment filings to acknowledge")),
+    )
+    items: list[InboxItem] = []
+    for key, kind, more in kinds:
+        rows = list(queues[key][:INBOX_LIMIT])
+        for a in rows:
+            items.append(InboxItem(title=_inbox_title(kind, a), url=tab_url(a.project), project=a.project, kind=kind))
+        count = len(rows) if len(rows) < INBOX_LIMIT else queues[key].count()
+        items += _more(count, len(rows), more)
     return items
+
+
+def _inbox_title(kind: str, a: Adjustment) -> str:
+    if kind == "adjustment_decision":
+        return _("Decide adjustment request no. %(number)s (%(route)s)") % {
+            "number": a.number,
+            "route": Route(a.route).label,
+        }
+    if kind == "adjustment_filing":
+        return _("File self-approved adjustment no. %(number)s with NDRC") % {"number": a.number}
+    return _("Acknowledge the filing of adjustment no. %(number)s") % {"number": a.number}

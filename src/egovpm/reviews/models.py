@@ -100,6 +100,15 @@ class ExpertReview(models.Model):
                 fields=["project"], condition=models.Q(status=ReviewStatus.OPEN), name="one_open_review_per_project"
             ),
         ]
+        indexes = [
+            # the 专家评议 page, newest first; 待办's open panels, the soonest due first
+            models.Index(fields=["-formed_at"], name="review_formed"),
+            models.Index(
+                fields=["due_on", "formed_at", "id"],
+                condition=models.Q(status=ReviewStatus.OPEN),
+                name="review_open_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"专家评议 {self.project.code} {self.formed_at:%Y-%m-%d}"

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
@@ -161,28 +161,34 @@ def needs_analysis_of(*, project: Project) -> NeedsAnalysis | None:
     return NeedsAnalysis.objects.filter(project=project).prefetch_related("co_authors").first()
 
 
-def expert_todo(*, user: User) -> list[ExpertReview]:
-    """待办 of an expert: open panels they sit on (with or without their opinion yet)."""
+def expert_todo(*, user: User) -> QuerySet[ExpertReview]:
+    """待办 of an expert: open panels they sit on (with or without their opinion yet), the soonest
+    due first; `mine` says whether they have given their opinion already. The caller bounds it."""
     if not user.has_role(Role.EXPERT):
-        return []
-    return list(
+        return ExpertReview.objects.none()
+    return (
         ExpertReview.objects.filter(status=ReviewStatus.OPEN, members__expert_id=user.pk)
         .filter(project__in=project_policies.restrict(user, "review"))
+        .annotate(mine=Exists(Opinion.objects.filter(review=OuterRef("pk"), expert_id=user.pk)))
         .select_related("project")
-        .prefetch_related("opinions")
-        .order_by("due_on", "formed_at")
+        .order_by(F("due_on").asc(nulls_last=True), "formed_at", "pk")
     )
 
 
-def ndrc_todo(*, user: User) -> list[ExpertReview]:
-    """待办 of NDRC: open panels whose every member has given an opinion (ready to conclude)."""
+def ndrc_todo(*, user: User) -> QuerySet[ExpertReview]:
+    """待办 of NDRC: open panels whose every member has given an opinion (ready to conclude), the
+    soonest due first — one query: no member without an opinion. The caller bounds it."""
     if not user.has_role(Role.NDRC_OFFICER):
-        return []
-    out = []
-    for r in _with_panel(ExpertReview.objects.filter(status=ReviewStatus.OPEN)):
-        if {m.expert_id for m in r.members.all()} <= {o.expert_id for o in r.opinions.all()}:
-            out.append(r)
-    return out
+        return ExpertReview.objects.none()
+    silent = PanelMember.objects.filter(review=OuterRef("pk")).exclude(
+        expert_id__in=Opinion.objects.filter(review=OuterRef(OuterRef("pk"))).values("expert_id")
+    )
+    return (
+        ExpertReview.objects.filter(status=ReviewStatus.OPEN)
+        .filter(~Exists(silent))
+        .select_related("project")
+        .order_by(F("due_on").asc(nulls_last=True), "formed_at", "pk")
+    )
 
 
 def department_history(*, project: Project, language: str = "zh") -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -76,13 +77,35 @@ def nav_visible(user: User) -> bool:
     return bool(user.has_role(Role.NDRC_OFFICER, Role.EXPERT, Role.MOF_VIEWER, Role.DEPT_STAFF, Role.DEPT_LEADER))
 
 
+INBOX_LIMIT = 20
+PAGE_SIZE = 20
+
+
+def _more(count: int, shown: int, title: str) -> list[InboxItem]:
+    """The "and N more" line of a bounded 待办 list, linking to the 专家评议 page."""
+    if count <= shown:
+        return []
+    more = count - shown
+    url = reverse("web:review_list") + "?status=" + ReviewStatus.OPEN
+    return [InboxItem(title=title % {"n": more}, url=url, kind="review_more", extra={"more": more})]
+
+
+def _bounded(qs: Any) -> tuple[list[ExpertReview], int]:
+    """The INBOX_LIMIT first rows of `qs` and how many there are in all (counted only when the
+    page is full)."""
+    rows = list(qs[:INBOX_LIMIT])
+    return rows, (len(rows) if len(rows) < INBOX_LIMIT else qs.count())
+
+
 def inbox_items(user: User) -> list[InboxItem]:
+    """待办: an expert's open panels, NDRC's panels ready to conclude — the INBOX_LIMIT soonest due
+    of each and a line saying how many more (to the list of open reviews)."""
     items = []
-    for r in selectors.expert_todo(user=user):
-        mine = any(o.expert_id == user.pk for o in r.opinions.all())
+    reviews, count = _bounded(selectors.expert_todo(user=user))
+    for r in reviews:
         title = (
             _("Expert review: you may still change your opinion until the panel concludes")
-            if mine
+            if getattr(r, "mine", False)  # annotated by selectors.expert_todo
             else _("Expert review: give your opinion on the needs-analysis report")
         )
         items.append(
@@ -94,7 +117,9 @@ def inbox_items(user: User) -> list[InboxItem]:
                 kind="review_opinion",
             )
         )
-    for r in selectors.ndrc_todo(user=user):
+    items += _more(count, len(reviews), _("…and %(n)s more expert reviews waiting for your opinion"))
+    reviews, count = _bounded(selectors.ndrc_todo(user=user))
+    for r in reviews:
         items.append(
             InboxItem(
                 title=_("Expert review: every opinion is in — record the panel's conclusion"),
@@ -104,6 +129,7 @@ def inbox_items(user: User) -> list[InboxItem]:
                 kind="review_conclude",
             )
         )
+    items += _more(count, len(reviews), _("…and %(n)s more expert reviews ready to conclude"))
     return items
 
 
@@ -162,11 +188,16 @@ def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise BadRequest("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in filters.errors.items()))
     status = filters.form.cleaned_data.get("status") or ""
     reviews = selectors.review_list(user=user, status=status)
+    page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(
         request,
         "reviews/list.html",
         {
-            "rows": _review_rows(user, list(reviews)),
+            "rows": _review_rows(user, list(page.object_list)),
+            "page": page,
+            "query": params.urlencode(),
             "status": status,
             "statuses": ReviewStatus.choices,
             "may_manage_pool": policies.may_manage_pool(user),

@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from egovpm.accounts.models import User
 from egovpm.core.errors import NotFound
 from egovpm.projects import policies
-from egovpm.projects.models import Project
+from egovpm.projects.choices import Stage
+from egovpm.projects.models import Project, StageEvent
 from egovpm.security.errors import SecurityError
 from egovpm.security.models import InformationSystem, RiskAssessment
 
@@ -53,4 +54,26 @@ def project_risk_assessments(*, project: Project) -> QuerySet[RiskAssessment]:
         RiskAssessment.objects.filter(project=project)
         .select_related("document", "created_by")
         .order_by("assessed_on", "created_at")
+    )
+
+
+def risk_assessment_todo(*, user: User) -> QuerySet[Project]:
+    """待办 of the lead department: its projects in trial operation with no risk assessment on or
+    after the (latest) start of trial operation — C6.2 will block their preliminary acceptance. One
+    query, the longest in trial operation first; the caller bounds it."""
+    if not user.has_role(*policies.DEPT_ROLES) or not user.department_id:
+        return Project.objects.none()
+    started = (
+        StageEvent.objects.filter(project_id=OuterRef("pk"), action="start_trial_operation")
+        .order_by("-effective_date")
+        .values("effective_date")[:1]
+    )
+    assessed = RiskAssessment.objects.filter(project_id=OuterRef("pk"), assessed_on__gte=OuterRef("trial_from"))
+    return (
+        policies.restrict(user)
+        .filter(stage=Stage.TRIAL_OPERATION, lead_department_id=user.department_id)
+        .annotate(trial_from=Subquery(started))
+        .filter(trial_from__isnull=False)
+        .filter(~Exists(assessed))
+        .order_by("trial_from", "code")
     )

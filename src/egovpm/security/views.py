@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -184,27 +186,35 @@ def risk_assessment_add(request: AuthenticatedHttpRequest, pk: Any) -> HttpRespo
     return _redisplay(request, project, status, assessment_form=form)
 
 
+INBOX_LIMIT = 20
+
+
 def inbox_items(user: User) -> list[InboxItem]:
     """待办 for the lead department: projects in trial operation still without a risk assessment
-    (C6.2 will block their preliminary acceptance)."""
-    if not user.has_role(*project_policies.DEPT_ROLES) or not user.department_id:
-        return []
-    items = []
-    projects = project_policies.restrict(user).filter(
-        stage=Stage.TRIAL_OPERATION, lead_department_id=user.department_id
-    )
-    for project in projects.prefetch_related("risk_assessments", "events"):
-        start = max(
-            (e.effective_date for e in project.events.all() if e.action == "start_trial_operation"), default=None
+    (C6.2 will block their preliminary acceptance) — the INBOX_LIMIT longest in trial operation and
+    a line saying how many more (to the project list of that stage)."""
+    todo = selectors.risk_assessment_todo(user=user)
+    projects = list(todo[:INBOX_LIMIT])
+    items = [
+        InboxItem(
+            title=_("Organise the information-security risk assessment of trial operation (C6.2)"),
+            url=registry.tab_url(project, TAB),
+            project=project,
+            kind="risk_assessment",
         )
-        if start is None or any(a.assessed_on >= start for a in project.risk_assessments.all()):
-            continue
+        for project in projects
+    ]
+    count = len(projects) if len(projects) < INBOX_LIMIT else todo.count()
+    if count > len(projects):
+        more = count - len(projects)
+        department = user.department.code if user.department else ""
+        url = reverse("web:project_list") + "?" + urlencode({"stage": Stage.TRIAL_OPERATION, "department": department})
         items.append(
             InboxItem(
-                title=_("Organise the information-security risk assessment of trial operation (C6.2)"),
-                url=registry.tab_url(project, TAB),
-                project=project,
-                kind="risk_assessment",
+                title=_("…and %(n)s more projects in trial operation without a risk assessment") % {"n": more},
+                url=url,
+                kind="risk_assessment_more",
+                extra={"more": more},
             )
         )
     return items
