@@ -283,3 +283,26 @@ def test_ui_list_pages_from_either_end(personas: dict[str, Any], departments: di
         assert response.status_code == 200
         shown = [row["project"].code for row in response.context["rows"]]
         assert shown == _expected(led + joined)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+
+
+def test_ui_list_drills_down_by_health_and_rule(personas: dict[str, Any], api: Any, client: Any) -> None:
+    """The UI list applies health= and rule= like the API (the cockpit's figures link to it), and
+    its filter form keeps them when another filter changes."""
+    from egovpm.compliance.models import RuleFailure
+
+    red = make_project(personas["staff_a"], name="红灯项目")  # a draft lacks what C2.1 needs
+    make_project(personas["staff_a"], name="另一项目")
+    client.force_login(personas["ndrc"])
+    for query in ("health=red", "health=green", "health=amber"):
+        listed = client.get(f"/projects/?{query}")
+        assert listed.status_code == 200
+        html = listed.content.decode()
+        expected, _, _ = _walk(api("ndrc"), f"/api/v1/projects?{query}")
+        for p in (red,):
+            assert (p.code in html) == (p.code in expected), query
+        assert f'name="health" value="{query.split("=")[1]}"' in html
+    rule = RuleFailure.objects.filter(project=red).values_list("rule", flat=True).first()
+    if rule is not None:
+        html = client.get(f"/projects/?rule={rule}").content.decode()
+        assert red.code in html and f'name="rule" value="{rule}"' in html
+    assert client.get("/projects/?health=purple").status_code == 400

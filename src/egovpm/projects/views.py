@@ -25,7 +25,7 @@ from egovpm.core.errors import DomainError
 from egovpm.core.views import language_of
 from egovpm.projects import policies, selectors, services
 from egovpm.projects.choices import Stage
-from egovpm.projects.filters import ProjectFilter
+from egovpm.projects.filters import VERDICT_FILTERS, ProjectFilter
 from egovpm.projects.forms import AssignmentForm, ProjectForm, TransitionForm
 from egovpm.projects.models import Project
 from egovpm.web import errors, registry
@@ -78,7 +78,10 @@ def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     stage = ",".join(data.get("stage") or [])
     department = data.get("department") or ""
     q = (data.get("q") or "").strip()
-    qs = selectors.project_list(user=request.user, stage=stage, department=department, q=q)
+    # The cockpit's drill-down filters (health, rule): the same FilterSet, so the UI list shows
+    # exactly the projects behind a figure.
+    drill = {name: str(data.get(name) or "") for name in VERDICT_FILTERS}
+    qs = selectors.project_list(user=request.user, stage=stage, department=department, q=q, **drill)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     language = language_of(request)
     # The list is the summary scope (an assigned expert finds the project of their review); the
@@ -96,6 +99,7 @@ def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "stage": stage,
         "department": department,
         "q": q,
+        **drill,
         "stages": Stage.choices,
         "departments": Department.objects.order_by("kind", "code"),
         "query": params.urlencode(),
