@@ -202,3 +202,37 @@ def test_queue_page_and_api_list_share_one_filterset(built: Any, personas: dict[
         assert listed == ([adjustment.number] if expected else []), params
     assert page.get(reverse("web:budgets_queue"), {"route": "fast_track"}).status_code == 400
     assert rest.get(url, {"route": "fast_track"}).status_code == 400
+
+
+def test_inbox_and_queue_are_bounded_with_the_rest_counted(
+    built: Any, personas: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: 待办 lists the oldest INBOX_LIMIT requests to decide and says how many more there
+    are, linking to the 概算调整 page; that page pages each list under its exact count. The number
+    of queries is the same however many requests wait."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from egovpm.budgets import views
+
+    monkeypatch.setattr(views, "INBOX_LIMIT", 2)
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
+    leader = login("leader_a")
+    counts = []
+    for amount in ("10000.00", "20000.00", "30000.00", "40000.00"):
+        request(personas["staff_a"], built, {"03": amount})
+        leader.get(reverse("web:inbox"))
+        with CaptureQueriesContext(connection) as ctx:
+            body = leader.get(reverse("web:inbox")).content.decode()
+        counts.append(len(ctx.captured_queries))
+    assert counts[1] == counts[2] == counts[3], counts  # 2, 3 and 4 waiting: the same queries
+    assert "审批第 1 号概算调整申请" in body and "审批第 2 号概算调整申请" in body
+    assert "审批第 3 号概算调整申请" not in body and "审批第 4 号概算调整申请" not in body
+    assert "另有 2 项概算调整申请待审批" in body and f'href="{reverse("web:budgets_queue")}"' in body
+
+    first = leader.get(reverse("web:budgets_queue")).content.decode()
+    assert '<span class="count">4</span>' in first  # the section's exact count
+    assert "第 1 页，共 2 页（4 项申请）" in first and "self_pending_page=2" in first
+    second = leader.get(reverse("web:budgets_queue") + "?self_pending_page=2").content.decode()
+    numbers = [n for n in range(1, 5) if f'<td class="mono">{n}</td>' in second]
+    assert numbers == [3, 4], numbers

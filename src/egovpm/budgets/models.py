@@ -183,15 +183,17 @@ class Adjustment(models.Model):
             models.Index(fields=["status", "route"], name="adjustment_status_route"),
             # the 待办 and the 概算调整 page, the oldest first (budgets.selectors.QUEUE_ORDER)
             models.Index(
-                fields=["requested_at", "id"], condition=Q(status=AdjustmentStatus.PENDING), name="adjustment_pending"
+                fields=["requested_at", "project", "number"],
+                condition=Q(status=AdjustmentStatus.PENDING),
+                name="adjustment_pending",
             ),
             models.Index(
-                fields=["decided_at", "id"],
+                fields=["decided_at", "project", "number"],
                 condition=Q(status=AdjustmentStatus.APPROVED, route=Route.SELF_APPROVAL, filed_on__isnull=True),
                 name="adjustment_unfiled",
             ),
             models.Index(
-                fields=["filed_at", "id"],
+                fields=["filed_at", "project", "number"],
                 condition=Q(filed_on__isnull=False, acknowledged_at__isnull=True),
                 name="adjustment_unacknowledged",
             ),

@@ -278,11 +278,12 @@ def expenditure_list(*, project: Project) -> QuerySet[Expenditure]:
     )
 
 
+# the oldest first; a tie (one instant) in the order of the requests' numbers
 QUEUE_ORDER = {
-    "ndrc_pending": ("requested_at", "pk"),
-    "self_pending": ("requested_at", "pk"),
-    "unfiled": ("decided_at", "pk"),
-    "unacknowledged": ("filed_at", "pk"),
+    "ndrc_pending": ("requested_at", "project_id", "number"),
+    "self_pending": ("requested_at", "project_id", "number"),
+    "unfiled": ("decided_at", "project_id", "number"),
+    "unacknowledged": ("filed_at", "project_id", "number"),
 }
 
 
