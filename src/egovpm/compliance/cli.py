@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import time
 from typing import Any
@@ -21,7 +22,11 @@ def add_parser(sub: argparse._SubParsersAction, parser_class: type[argparse.Argu
     p.add_argument("--all", action="store_true", help="every project, stale or not")
     p.add_argument("--as-of", metavar="DATE", help="the Beijing date judged (YYYY-MM-DD; default today)")
     p.add_argument(
-        "--workers", type=int, default=1, metavar="N", help="processes refreshing in parallel (PostgreSQL only)"
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes refreshing in parallel (PostgreSQL only; default: the CPU count for --all, else 1)",
     )
 
 
@@ -64,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
         except ValueError:
             sys.stderr.write(f"egovpm: --as-of must be a date YYYY-MM-DD, not {args.as_of!r}\n")
             return 2
+    if args.workers is None:  # --all on PostgreSQL: one process a CPU (the database answers in parallel)
+        args.workers = (os.cpu_count() or 1) if args.all and connection.vendor == "postgresql" else 1
     if args.workers < 1 or (args.workers > 1 and connection.vendor != "postgresql"):
         sys.stderr.write("egovpm: --workers must be 1 (or more on PostgreSQL)\n")
         return 2

@@ -29,7 +29,7 @@ from egovpm.rules.facts import Context, ProjectFacts
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 500
+BATCH_SIZE = 1000  # projects a batch (500: more round trips; 2,000: the same client CPU, longer-held locks)
 BAD_SEVERITIES = frozenset({"gate", "violation"})
 
 # fn(facts_by_pk, as_of, pks): called inside the write transaction of a refresh with the projects
@@ -181,19 +181,18 @@ def counts(statuses: Iterable[tuple[str, str]]) -> tuple[str, int, int]:
 
 
 def evaluation(pack: engine.Pack, facts: ProjectFacts, as_of: dt.date) -> Evaluation:
-    judged = engine.judge_all(pack, facts, Context(as_of=as_of))
-    health, bad, warn = counts((v.status, r.severity) for r, v in judged)
-    limits = [v.until for _r, v in judged if v.until is not None]
-    if facts.horizon is not None:
-        limits.append(facts.horizon - dt.timedelta(days=1))
-    return Evaluation(
-        results=[compact(r.id, v.status, v.key, _json_safe(dict(v.args))) for r, v in judged],
-        failures=[(r.id, r.clause, r.severity, v.status) for r, v in judged if v.status in engine.BLOCKING],
-        health=health,
-        bad=bad,
-        warn=warn,
-        valid_until=min(limits) if limits else None,
-    )
+    """Judge every rule (no message formatted) and gather what is stored, in one pass over them."""
+    results: list[list[Any]] = []
+    failures: list[tuple[str, str, str, str]] = []
+    limit = facts.horizon - dt.timedelta(days=1) if facts.horizon is not None else None
+    for r, v in engine.judge_all(pack, facts, Context(as_of=as_of)):
+        results.append(compact(r.id, v.status, v.key, _json_safe(dict(v.args)) if v.args else {}))
+        if v.status in engine.BLOCKING:
+            failures.append((r.id, r.clause, r.severity, v.status))
+        if v.until is not None and (limit is None or v.until < limit):
+            limit = v.until
+    health, bad, warn = counts((status, severity) for _rule, _clause, severity, status in failures)
+    return Evaluation(results=results, failures=failures, health=health, bad=bad, warn=warn, valid_until=limit)
 
 
 # --- refresh ---------------------------------------------------------------------------------------
@@ -227,6 +226,18 @@ _PG_TYPES = {
 }
 
 
+def _execute_binary(sql: str, arrays: list[list[Any]]) -> None:
+    """Run `sql` with its arrays bound on the server in binary (psycopg `%b`): Django's psycopg cursor
+    binds on the client, quoting every element of every array into the SQL text (escaping each JSON
+    document character by character) — 40 % of a refresh's client time. Same connection, so the
+    same transaction and locks; Django's query log does not see the statement."""
+    import psycopg
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, arrays)
+
+
 def _write_rows(rows: list[ProjectVerdict]) -> None:
     """Write the evaluated columns of `rows` (locked by the caller). PostgreSQL: one UPDATE … FROM
     unnest(one array a column) a batch — eleven parameters whatever the rows (Django's bulk_update,
@@ -244,15 +255,14 @@ def _write_rows(rows: list[ProjectVerdict]) -> None:
     for name in _WRITTEN:
         values = [getattr(row, name) for row in rows]
         arrays.append([json.dumps(v, ensure_ascii=False) for v in values] if name == "results" else values)
-    types = ", ".join(["%s::uuid[]"] + [f"%s::{_PG_TYPES[name]}[]" for name in _WRITTEN])
+    types = ", ".join(["%b::uuid[]"] + [f"%b::{_PG_TYPES[name]}[]" for name in _WRITTEN])
     names = ", ".join(["pk"] + [f"c_{name}" for name in _WRITTEN])
     sets = ", ".join(f"{col(name)} = v.c_{name}" + ("::jsonb" if name == "results" else "") for name in _WRITTEN)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {q(meta.db_table)} AS t SET {sets} FROM unnest({types}) AS v({names}) "  # noqa: S608
-            f"WHERE t.{col('project')} = v.pk",
-            arrays,
-        )
+    _execute_binary(
+        f"UPDATE {q(meta.db_table)} AS t SET {sets} FROM unnest({types}) AS v({names}) "  # noqa: S608
+        f"WHERE t.{col('project')} = v.pk",
+        arrays,
+    )
 
 
 def _write_failures(failures: list[RuleFailure]) -> None:
@@ -266,13 +276,11 @@ def _write_failures(failures: list[RuleFailure]) -> None:
     q = connection.ops.quote_name
     names = ("project_id", "rule", "clause", "severity", "status")
     columns = ", ".join(q(str(meta.get_field(n).column)) for n in ("project", *names[1:]))  # type: ignore[union-attr]
-    arrays = [[getattr(f, n) for f in failures] for n in names]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {q(meta.db_table)} ({columns}) "  # noqa: S608
-            "SELECT * FROM unnest(%s::uuid[], %s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[])",
-            arrays,
-        )
+    _execute_binary(
+        f"INSERT INTO {q(meta.db_table)} ({columns}) "  # noqa: S608
+        "SELECT * FROM unnest(%b::uuid[], %b::varchar[], %b::varchar[], %b::varchar[], %b::varchar[])",
+        [[getattr(f, n) for f in failures] for n in names],
+    )
 
 
 def _ensure_rows(project_ids: Sequence[Any] | None) -> None:
