@@ -61,6 +61,21 @@ def _rows_missing() -> set[Any]:
     return set(Project.objects.filter(verdict__isnull=True).order_by().values_list("pk", flat=True))
 
 
+# The staleness query compiled once a day (its only parameter is the date): building it with the
+# ORM on every request cost more than the database's answer.
+_compiled: dict[tuple[Any, bool, str], tuple[str, tuple[Any, ...]]] = {}
+
+
+def _stale_query(today: Any, with_pack: bool) -> tuple[str, tuple[Any, ...]]:
+    key = (today, with_pack, connection.alias)
+    if key not in _compiled:
+        rows = ProjectVerdict.objects.order_by()
+        first, *rest = [rows.filter(arm).values_list("pk", flat=True) for arm in _stale(today, with_pack)]
+        _compiled.clear()
+        _compiled[key] = first.union(*rest).query.sql_with_params()
+    return _compiled[key]
+
+
 def stale_ids(qs_or_ids: QuerySet[Any] | Iterable[Any] | None = None) -> list[Any]:
     """Every project whose stored verdict must not be served today, whatever the scope (a stale row
     outside the caller's scope is harmless to refresh, and the unscoped arms are each answered from
@@ -69,9 +84,10 @@ def stale_ids(qs_or_ids: QuerySet[Any] | Iterable[Any] | None = None) -> list[An
     and the projects without a row (both can only predate this process)."""
     global _pack_checked, _rows_checked
     with_pack = not _pack_checked
-    arms = [ProjectVerdict.objects.filter(arm).order_by() for arm in _stale(clock.today(), with_pack)]
-    first, *rest = [a.values_list("pk", flat=True) for a in arms]
-    found = set(first.union(*rest))
+    sql, params = _stale_query(clock.today(), with_pack)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = {ProjectVerdict._meta.pk.to_python(pk) for (pk,) in cursor.fetchall()}
     if not _rows_checked:
         missing = _rows_missing()
         found |= missing
