@@ -45,15 +45,25 @@ def test_the_cockpit_replaces_the_greyed_statistics_item(personas: dict[str, Any
 def test_ndrc_sees_every_project_and_each_figure_links_to_its_filtered_list(
     personas: dict[str, Any], project: Any, other_project: Any
 ) -> None:
-    html = _client(personas["ndrc"]).get(reverse("web:cockpit")).content.decode()
-    # headline: 2 projects; the red-health figure links to ?health=red
-    red = re.search(r'href="([^"]+)" data-figure="red"', html)
-    assert red is not None
-    assert parse_qs(urlsplit(red.group(1).replace("&amp;", "&")).query) == {"health": ["red"]}
-    assert 'id="cockpit-data"' in html and "<script>" not in html  # json_script's tag has a type
-    assert not re.search(r"<script(?![^>]*(src=|application/json))", html)
-    listed = _client(personas["ndrc"]).get(red.group(1).replace("&amp;", "&")).content.decode()
-    assert project.code in listed and other_project.code in listed  # both are drafts without an estimate: red
+    from conftest import make_project
+
+    red = make_project(personas["staff_b"], name="无负责人项目", responsible_leader_name="")  # C2.1 fails
+    c = _client(personas["ndrc"])
+    html = c.get(reverse("web:cockpit")).content.decode()
+    link = re.search(r'href="([^"]+)" data-figure="red"><strong>(\d+)</strong>', html)
+    assert link is not None
+    url = link.group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(url).query) == {"health": ["red"]}
+    assert link.group(2) == "1"
+    assert 'id="cockpit-data"' in html
+    assert not re.search(r"<script(?![^>]*(src=|application/json))", html)  # no inline script (CSP)
+    listed = c.get(url).content.decode()
+    assert red.code in listed
+    assert project.code not in listed and other_project.code not in listed
+    # every stage bar's link is the list filtered by that stage
+    stage = re.search(r'<td>[^<]+</td><td class="num"><a href="([^"]+)">(\d+)</a>', html)
+    assert stage is not None and parse_qs(urlsplit(stage.group(1).replace("&amp;", "&")).query) == {"stage": ["draft"]}
+    assert stage.group(2) == "3"
 
 
 def test_a_department_sees_only_its_own_numbers(personas: dict[str, Any], project: Any, other_project: Any) -> None:
@@ -114,6 +124,7 @@ def test_a_project_created_after_the_date_asked_for_is_not_counted(api: Any, pro
 
 
 def _queries(user: Any, **params: Any) -> int:
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -122,6 +133,7 @@ def _queries(user: Any, **params: Any) -> int:
 
     ensure_fresh()  # the refresh of stale verdicts is ADR 0013's cost, not the summary's
     summary(user=user, **params)  # once per process: the packs read, the pack check made
+    cache.clear()  # the figures computed, not the cached answer
     with CaptureQueriesContext(connection) as seen:
         summary(user=user, **params)
     return len(seen)
@@ -151,3 +163,54 @@ def test_the_summary_costs_the_same_queries_for_2_and_for_20_projects(
         make_project(personas["staff_a"])
     clock.set_now(clock.now() + dt.timedelta(days=3))
     assert _queries(personas[persona], **params) == small
+
+
+def test_a_cached_answer_is_reused_only_while_no_record_changed(personas: dict[str, Any], project: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conftest import make_project
+    from egovpm.portfolio.selectors import summary
+    from egovpm.projects.services import project_transition
+
+    ndrc = personas["ndrc"]
+    assert summary(user=ndrc)["projects"]["total"] == 1
+    with CaptureQueriesContext(connection) as seen:
+        assert summary(user=ndrc)["projects"]["total"] == 1
+    assert len(seen) == 1  # the audit chains' heads
+    make_project(personas["staff_b"], name="新项目")
+    assert summary(user=ndrc)["projects"]["total"] == 2
+    assert summary(user=ndrc)["projects"]["by_stage"]["draft"] == 2
+    from conftest import ready_for
+
+    ready_for(project, "submit_needs_analysis")
+    project_transition(actor=personas["staff_a"], project_id=project.pk, action="submit_needs_analysis")
+    assert summary(user=ndrc)["projects"]["by_stage"]["needs_analysis"] == 1
+    # another user of the whole portfolio shares the answer; a department has its own
+    assert summary(user=personas["mof"])["projects"]["total"] == 2
+    assert summary(user=personas["staff_b"])["projects"]["total"] == 1
+
+
+def test_the_cockpit_reads_chinese_first_and_english_when_chosen(personas: dict[str, Any], project: Any) -> None:
+    c = _client(personas["ndrc"])
+    html = c.get(reverse("web:cockpit")).content.decode()
+    for words in ("驾驶舱", "以表格查看", "各条款未通过规则", "单位：万元", "采购信息尚未记录"):
+        assert words in html
+    c.post("/i18n/setlang/", {"language": "en", "next": reverse("web:cockpit")})
+    html = c.get(reverse("web:cockpit")).content.decode()
+    for words in ("Cockpit", "View as table", "Failing rules by clause", "10,000 yuan"):
+        assert words in html
+
+
+def test_a_past_date_too_wide_for_the_page_says_how_to_narrow_it(
+    personas: dict[str, Any], project: Any, other_project: Any, monkeypatch: Any, clock: Any
+) -> None:
+    from egovpm.portfolio import selectors
+
+    monkeypatch.setattr(selectors, "PAST_AS_OF_MAX_PROJECTS", 1)
+    clock.set_now(clock.now() + dt.timedelta(days=3))
+    answer = _client(personas["ndrc"]).get(reverse("web:cockpit"), {"as_of": "2026-11-20"})
+    assert answer.status_code == 400
+    assert "请选择部门、阶段或年度" in answer.content.decode()
+    narrowed = _client(personas["ndrc"]).get(reverse("web:cockpit"), {"as_of": "2026-11-20", "department": "moa"})
+    assert narrowed.status_code == 200 and 'id="cockpit-past"' in narrowed.content.decode()
