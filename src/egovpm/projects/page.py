@@ -7,8 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
 from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.core.views import language_of
@@ -110,9 +113,32 @@ def frame_context(
 
 
 def inbox_section(user: User) -> dict[str, Any]:
-    """待办: the stage actions waiting for the user; 已办: what they did."""
+    """待办: the stage actions waiting for the user (the selectors.INBOX_LIMIT longest waiting, the
+    exact count, and where to find the others); 已办: what they did."""
     todo = [
         {"project": p, "actions": [{"code": a, "ndrc": TRANSITIONS[a].ndrc_approval} for a in actions]}
-        for p, actions in selectors.inbox_projects(user=user)
+        for p, actions in selectors.inbox_projects(user=user, limit=selectors.INBOX_LIMIT)
     ]
-    return {"todo": todo, "done": selectors.events_by_actor(user=user), "waiting": len(todo)}
+    waiting = selectors.inbox_projects_count(user=user)
+    more = waiting - len(todo)
+    return {
+        "todo": todo,
+        "done": selectors.events_by_actor(user=user),
+        "waiting": waiting,
+        "todo_more": more,
+        "todo_more_title": ngettext(
+            "…and %(n)s more project waiting for your action", "…and %(n)s more projects waiting for your action", more
+        )
+        % {"n": more},
+        "todo_more_url": _waiting_list_url(user) if more > 0 else "",
+    }
+
+
+def _waiting_list_url(user: User) -> str:
+    """The project list filtered to where the waiting projects are: the stages holding them (and,
+    for a department's user, the department)."""
+    stages = sorted(selectors.inbox_projects_qs(user=user).order_by().values_list("stage", flat=True).distinct())
+    query: dict[str, str] = {"stage": ",".join(stages)}
+    if not user.has_role(Role.NDRC_OFFICER) and user.department_id and user.department is not None:
+        query["department"] = user.department.code
+    return reverse("web:project_list") + "?" + urlencode(query)
