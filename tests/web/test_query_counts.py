@@ -257,3 +257,38 @@ def test_report_drill_down_and_inbox_acknowledgements_query_budgets(personas: di
     assert all(counts[k][0] <= pin for k, (_path, pin) in pages.items()), counts
     page = client.get(pages["inbox"][0]).content.decode()
     assert page.count("/reports/2025-H1/") == LARGE  # every submitted report, once
+
+
+def test_inbox_sections_bounded_with_the_rest_counted(personas: dict[str, Any], monkeypatch: Any) -> None:
+    """Issue 13 (R2-B): each 待办 provider shows its INBOX_LIMIT most urgent items and one "…and N
+    more" line; the header counts them all; the queries are the same at 3 waiting as at 6. Here the
+    limit is 2 and the leader of moa decides a self-approval request per project."""
+    import re
+
+    from django.urls import reverse
+
+    from egovpm.archives import views as archives_views
+    from egovpm.budgets import views as budgets_views
+    from egovpm.projects import selectors as project_selectors
+    from egovpm.reviews import views as reviews_views
+    from egovpm.security import views as security_views
+
+    for module in (budgets_views, reviews_views, archives_views, security_views, project_selectors):
+        monkeypatch.setattr(module, "INBOX_LIMIT", 2)
+    world = Portfolio(personas)
+    client = _client(personas["leader_a"])
+    path = reverse("web:inbox")
+    counts, bodies = [], []
+    for n in (3, 3):
+        world.grow(n)
+        client.get(path)  # warm-up: the new projects' stored verdicts
+        count, _sql = _count(client, path)
+        counts.append(count)
+        bodies.append(client.get(path).content.decode())
+    assert counts[0] == counts[1], counts
+    for waiting, body in zip((3, 6), bodies, strict=True):
+        assert body.count("号概算调整申请（部门自行审批）") == 2
+        assert f"另有 {waiting - 2} 项概算调整申请待审批" in body
+        assert f'href="{reverse("web:budgets_queue")}"' in body
+        header = re.search(r'<span class="count">(\d+)</span>', body)
+        assert header is not None and int(header.group(1)) >= waiting
