@@ -130,6 +130,7 @@ def test_panel_draw_opinions_conclusion_then_proposal(live_server: Any, personas
 
             # NDRC concludes.
             login(page, base, "ndrc")
+            page.click("nav.sidenav a:text-is('待办')")  # NDRC lands on the cockpit (ui.md): 待办 is one click
             expect(page.locator("text=专家意见已齐全")).to_be_visible()
             page.goto(review_url)
             expect(page.locator("article.opinion")).to_have_count(3)
