@@ -14,7 +14,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from egovpm.accounts import policy
-from egovpm.accounts.models import ApiToken, User
+from egovpm.accounts.models import ApiToken, User, token_principal
 from egovpm.audit.actions import AuditAction
 from egovpm.audit.services import audit_record
 from egovpm.core import clock
@@ -34,7 +34,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if len(header) != 2:
             raise exceptions.AuthenticationFailed("Invalid Authorization header: Bearer <token>")
         key = header[1].decode(errors="replace")
-        token = ApiToken.objects.select_related("user", "user__department").filter(key_hash=ApiToken.hash(key)).first()
+        token = token_principal(ApiToken.hash(key))  # with user, department and roles: one query
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid or expired token")
         now = clock.now()

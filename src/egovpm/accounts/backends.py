@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
 from egovpm.accounts import lockout
+from egovpm.accounts.models import User, user_principal
 
 
 class LockedOut(PermissionDenied):
@@ -38,3 +39,13 @@ class LockoutModelBackend(ModelBackend):
         user = super().authenticate(request, username=username, password=password, **kwargs)
         lockout.record_attempt(username, succeeded=user is not None, ip=client_ip(request), channel=channel)
         return user
+
+    def get_user(self, user_id: Any) -> Any:
+        """The session's user with department and roles in one query (accounts.models.user_principal)
+        rather than the user now and the roles and department later in the request; an inactive user
+        is None, as in ModelBackend."""
+        try:
+            user = user_principal(User._meta.pk.to_python(user_id))
+        except ValidationError:
+            return None
+        return user if user is not None and self.user_can_authenticate(user) else None

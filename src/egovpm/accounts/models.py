@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import hashlib
-from typing import ClassVar, Self
+import weakref
+from functools import cache
+from typing import Any, ClassVar, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.db import models
+from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
 
 from egovpm.accounts.choices import DepartmentKind, Role
@@ -98,3 +100,95 @@ class LoginAttempt(models.Model):
     class Meta:
         # serves lockout_state(): recent attempts of one username, newest first
         indexes = [models.Index(fields=["username", "-at"], name="login_attempt_recent")]
+
+
+# --- One query per request for the principal ---------------------------------------------------
+# Every authenticated request needs its user, the user's department (policies.restrict) and roles
+# (role_set). Through the ORM that was the token (with user and department, compiled anew on each
+# request: ~1,200 Python calls) plus a second query for the roles. Here the statement is built once
+# per database alias from the models' own column lists, the roles come as extra rows of a LEFT JOIN
+# (a user holds a handful), and the instances are made with Model.from_db as the ORM would: the
+# user's department and role cache are filled, so nothing else is read later in the request.
+
+
+_Converter = tuple[int, list[Any], Any]  # (row position, converters, the column expression)
+
+
+def _columns(model: type[models.Model], alias: str, quote: Any) -> tuple[list[Any], list[str], list[str]]:
+    fields = model._meta.concrete_fields
+    columns = [f"{alias}.{quote(f.column)}" for f in fields]
+    return [f.get_col(alias) for f in fields], [f.attname for f in fields], columns
+
+
+@cache
+def _principal_sql(using: str, by_token: bool) -> tuple[str, list[Any], list[list[str]]]:
+    """The statement, the selected columns (for their converters) and the attnames per model."""
+    quote = connections[using].ops.quote_name
+    models_read = ((ApiToken, "t"), (User, "u"), (Department, "d")) if by_token else ((User, "u"), (Department, "d"))
+    parts = [_columns(m, a, quote) for m, a in models_read]
+    table = {m: quote(m._meta.db_table) for m in (ApiToken, User, Department, UserRole)}
+    source = f"{table[ApiToken]} t INNER JOIN {table[User]} u ON u.id = t.user_id" if by_token else f"{table[User]} u"
+    sql = (
+        f"SELECT {', '.join(c for _, _, cols in parts for c in cols)}, r.role FROM {source}"  # noqa: S608 -- names from _meta
+        f" LEFT OUTER JOIN {table[Department]} d ON d.id = u.department_id"
+        f" LEFT OUTER JOIN {table[UserRole]} r ON r.user_id = u.id"
+        f" WHERE {'t.key_hash' if by_token else 'u.id'} = %s"
+    )
+    return sql, [e for exprs, _, _ in parts for e in exprs], [names for _, names, _ in parts]
+
+
+# The backend's and the fields' value converters (the ORM's compiler.get_converters), found once
+# per connection: SQLite returns datetimes as text, for instance.
+_converters: weakref.WeakKeyDictionary[Any, dict[bool, list[_Converter]]] = weakref.WeakKeyDictionary()
+
+
+def _row_converters(connection: Any, by_token: bool, expressions: list[Any]) -> list[_Converter]:
+    known = _converters.setdefault(connection, {})
+    if by_token not in known:
+        known[by_token] = [
+            (i, found, e)
+            for i, e in enumerate(expressions)
+            if (found := connection.ops.get_db_converters(e) + e.get_db_converters(connection))
+        ]
+    return known[by_token]
+
+
+def _load_principal(value: Any, *, by_token: bool, using: str = "default") -> tuple[User, ApiToken | None] | None:
+    sql, expressions, names = _principal_sql(using, by_token)
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    first = list(rows[0])
+    for i, converters, expression in _row_converters(connection, by_token, expressions):
+        for convert in converters:
+            first[i] = convert(first[i], expression, connection)
+    instances: list[models.Model | None] = []
+    start = 0
+    for model, attnames in zip(([ApiToken] if by_token else []) + [User, Department], names, strict=True):
+        values = first[start : start + len(attnames)]
+        start += len(attnames)
+        instances.append(model.from_db(using, attnames, values) if values[0] is not None else None)
+    *token_part, user, department = instances
+    assert isinstance(user, User)
+    User.department.field.set_cached_value(user, department)
+    user._role_cache = frozenset(row[-1] for row in rows if row[-1] is not None)
+    token = token_part[0] if token_part else None
+    if not isinstance(token, ApiToken):
+        return user, None
+    ApiToken.user.field.set_cached_value(token, user)
+    return user, token
+
+
+def token_principal(key_hash: str) -> ApiToken | None:
+    """The token with this hash, its user, the user's department and roles: one query."""
+    found = _load_principal(key_hash, by_token=True)
+    return found[1] if found is not None else None
+
+
+def user_principal(pk: Any) -> User | None:
+    """The user with this primary key, with department and roles: one query (the session's user)."""
+    found = _load_principal(pk, by_token=False)
+    return found[0] if found is not None else None
