@@ -193,3 +193,23 @@ def test_audit_list(personas: dict[str, Any], api: Any) -> None:
     path = reverse("api:audit") + "?action=storage.repair"
     small, _ = _measure(client, path, grow)
     assert small <= AUDIT_MAX
+
+
+# Measured 1: what every Bearer request costs before its view's own queries — the token with its
+# user, the user's department and roles in one statement (accounts.models.token_principal). GET /me
+# reads nothing more. last_used_at is written at most once a minute (docs/adr/0002), not here.
+AUTHENTICATION_MAX = 1
+
+
+def test_authentication_before_the_view(personas: dict[str, Any], api: Any) -> None:
+    from egovpm.accounts.models import UserRole
+
+    for persona in ("staff_a", "ndrc", "audit_admin"):
+        UserRole.objects.get_or_create(user=personas[persona], role="dept_leader")  # several roles: still one row set
+        client = api(persona)
+        client.get(reverse("api:me"))  # the token's first use records last_used_at
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("api:me"))
+        assert response.status_code == 200
+        assert "dept_leader" in response.json()["roles"]
+        assert len(ctx.captured_queries) <= AUTHENTICATION_MAX, [q["sql"] for q in ctx.captured_queries]
