@@ -14,7 +14,7 @@ from egovpm.accounts.models import User
 from egovpm.core.errors import Forbidden, NotFound
 from egovpm.projects import policies as project_policies
 from egovpm.projects import selectors as project_selectors
-from egovpm.projects.models import Project
+from egovpm.projects.models import Participation, Project
 from egovpm.reviews import policies
 from egovpm.reviews.choices import ReviewStatus
 from egovpm.reviews.errors import ReviewError
@@ -54,12 +54,15 @@ def review_list(*, user: User, project_id: Any = None, status: str = "") -> Quer
             return qs.none()
     if not user.has_role(Role.NDRC_OFFICER, Role.MOF_VIEWER):
         # Department users see their projects' reviews; experts only their own panels.
-        mine = Q(members__expert_id=user.pk)
+        # Each arm a subquery its own index answers (a join of reviews × members × participations
+        # scanned every review: 150 ms at 20,000 projects).
+        mine = Q(pk__in=PanelMember.objects.filter(expert_id=user.pk).values("review_id"))
         if user.has_role(Role.DEPT_STAFF, Role.DEPT_LEADER) and user.department_id:
-            mine |= Q(project__lead_department_id=user.department_id) | Q(
-                project__participations__department_id=user.department_id
+            mine |= Q(project_id__in=Project.objects.filter(lead_department_id=user.department_id).values("pk"))
+            mine |= Q(
+                project_id__in=Participation.objects.filter(department_id=user.department_id).values("project_id")
             )
-        qs = qs.filter(pk__in=ExpertReview.objects.filter(mine).values("pk"))
+        qs = qs.filter(mine)
     # The list's one FilterSet (reviews/filters.py), the API's and the page's; a value the callers
     # did not validate selects nothing.
     filters = ReviewFilter({"status": status}, queryset=qs)
