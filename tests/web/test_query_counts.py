@@ -90,9 +90,9 @@ class Portfolio:
 LISTS = {
     # an assigned expert's project list: the summary scope, no compliance badges
     ("expert_assigned", "project_list"): 9,
-    # the badges read the stored verdicts (ADR 0013): which are stale, which rows have none, the rows
-    ("staff_a", "project_list"): 12,
-    ("ndrc", "project_list"): 12,
+    # the badges read the stored verdicts (ADR 0013): which are stale (1, whatever the scope), the rows
+    ("staff_a", "project_list"): 11,
+    ("ndrc", "project_list"): 11,
     ("audit_admin", "audit"): 6,
     # a page of 20 reviews under its exact count (issue 13)
     ("staff_a", "review_list"): 8,
@@ -101,13 +101,13 @@ LISTS = {
     # its exact count, then its page when it holds any row
     ("staff_a", "budgets_queue"): 10,
     ("ndrc", "budgets_queue"): 9,
-    # the stored obligations (issue 13): which verdicts are stale (2), then the rows; the staff page
+    # the stored obligations (issue 13): which verdicts are stale (1), then the rows; the staff page
     # is one page of its department's rows with their count and the page's records (4)
-    ("staff_a", "report_home"): 11,
-    ("ndrc", "report_home"): 8,
-    # reports: which verdicts are stale (2), the 20 most urgent rows and their count
-    ("staff_a", "inbox"): 15,
-    ("ndrc", "inbox"): 15,
+    ("staff_a", "report_home"): 10,
+    ("ndrc", "report_home"): 7,
+    # reports: which verdicts are stale (1), the 20 most urgent rows and their count
+    ("staff_a", "inbox"): 14,
+    ("ndrc", "inbox"): 14,
     ("staff_a", "archives"): 9,
     ("archivist_assigned", "archives"): 10,
 }
