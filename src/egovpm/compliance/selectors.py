@@ -68,12 +68,15 @@ _compiled: dict[tuple[Any, bool, str], tuple[str, tuple[Any, ...]]] = {}
 
 def _stale_query(today: Any, with_pack: bool) -> tuple[str, tuple[Any, ...]]:
     key = (today, with_pack, connection.alias)
-    if key not in _compiled:
+    compiled = _compiled.get(key)
+    if compiled is None:  # (threads may race here: each compiles the same text)
         rows = ProjectVerdict.objects.order_by()
         first, *rest = [rows.filter(arm).values_list("pk", flat=True) for arm in _stale(today, with_pack)]
-        _compiled.clear()
-        _compiled[key] = first.union(*rest).query.sql_with_params()
-    return _compiled[key]
+        compiled = first.union(*rest).query.sql_with_params()
+        if len(_compiled) > 8:  # yesterday's are never asked again
+            _compiled.clear()
+        _compiled[key] = compiled
+    return compiled
 
 
 def stale_ids(qs_or_ids: QuerySet[Any] | Iterable[Any] | None = None) -> list[Any]:
