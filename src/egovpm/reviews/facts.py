@@ -32,7 +32,7 @@ def review_facts(projects: Sequence[Project], as_of: dt.date) -> dict[Any, dict[
     rows = (
         ExpertReview.objects.filter(project_id__in=ids)
         .annotate(panel_size=Count("members", distinct=True), opinion_count=Count("opinions", distinct=True))
-        .order_by("project_id", "formed_at", "pk")
+        .order_by("project_id", "number")
         .values_list("project_id", "formed_at", "status", "conclusion", "concluded_at", "panel_size", "opinion_count")
     )
     for pk, formed_at, status, conclusion, concluded_at, panel_size, opinion_count in rows:

@@ -60,6 +60,9 @@ class ExpertReview(models.Model):
     status = models.CharField(max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.OPEN)
     formed_by = models.CharField(max_length=8, choices=FormedBy.choices)
     formed_at = models.DateTimeField()
+    # 第几次评议: 1, 2, … in the order the project's panels were formed (the rules judge the latest;
+    # instants can tie, a number cannot).
+    number = models.PositiveSmallIntegerField(default=1)
     organised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField(null=True, blank=True)
     # The draw, recorded so an auditor can replay it (services.draw_select): the seed, the size and
@@ -95,6 +98,7 @@ class ExpertReview(models.Model):
                 ),
                 name="review_concluded_has_conclusion",
             ),
+            models.UniqueConstraint(fields=["project", "number"], name="review_number_once_per_project"),
             # one panel at a time per project
             models.UniqueConstraint(
                 fields=["project"], condition=models.Q(status=ReviewStatus.OPEN), name="one_open_review_per_project"

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Max
 from django.utils import translation
 
 from egovpm.accounts.choices import Role
@@ -318,8 +319,10 @@ def review_form(
         else:
             assert draw is not None
             panel, draw_record = _drawn_panel(project, draw, minimum)
+        formed = ExpertReview.objects.filter(project=project).aggregate(last=Max("number"))["last"] or 0
         review = ExpertReview.objects.create(
             project=project,
+            number=formed + 1,
             formed_by=FormedBy.NAMED if experts is not None else FormedBy.DRAW,
             formed_at=clock.now(),
             organised_by=actor,
