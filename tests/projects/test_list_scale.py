@@ -128,7 +128,10 @@ def test_numbered_pages_still_served_from_either_end(
     assert [c for p in pages for c in p] == expected
     last = client.get("/api/v1/projects?page_size=3&page=last").json()
     assert [r["code"] for r in last["results"]] == expected[9:]
-    assert client.get("/api/v1/projects?page_size=3&page=5").status_code == 404
+    past = client.get("/api/v1/projects?page_size=3&page=5", HTTP_ACCEPT_LANGUAGE="en")
+    assert past.status_code == 404
+    assert past.json()["code"] == "not_found" and past.json()["reason"]["code"] == "no_such_page"
+    assert "4 pages" in past.json()["message"] or "4 页" in past.json()["message"]
 
 
 def test_bad_cursor_is_a_400_naming_it(personas: dict[str, Any], api: Any) -> None:

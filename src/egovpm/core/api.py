@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from egovpm.core.errors import CoreError, DomainError, FieldError, InvalidInput
+from egovpm.core.errors import CoreError, DomainError, FieldError, InvalidInput, NotFound
 
 
 class Pagination(PageNumberPagination):
@@ -166,7 +166,7 @@ class KeysetPagination(Pagination):
         except (TypeError, ValueError):
             number = 0
         if not 1 <= number <= pages:
-            raise drf_exceptions.NotFound(self.invalid_page_message.format(page_number=raw, message=""))
+            raise NotFound(CoreError.NO_SUCH_PAGE, {"page": raw[:20], "pages": pages})
         start = (number - 1) * size
         rows = slice_from_nearer_end(queryset, self.ordering, start, start + size, self.count)
         url = self.http.build_absolute_uri()

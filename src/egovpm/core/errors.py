@@ -144,6 +144,7 @@ class CoreError(ErrorCode):
 
     INVALID = "invalid"
     NOT_FOUND = "not_found"
+    NO_SUCH_PAGE = "no_such_page"
     NO_SUCH_ENDPOINT = "no_such_endpoint"
     FORBIDDEN = "forbidden"
     CONFLICT = "conflict"
@@ -176,6 +177,7 @@ register(
     {
         CoreError.INVALID: _("The input was not accepted; check the fields named in the details."),
         CoreError.NOT_FOUND: _("Not found."),
+        CoreError.NO_SUCH_PAGE: _("There is no page %(page)s: the list has %(pages)s pages."),
         CoreError.NO_SUCH_ENDPOINT: _("No such API endpoint."),
         CoreError.FORBIDDEN: _("You may not do this."),
         CoreError.CONFLICT: _("This conflicts with the current state; reload and try again."),
