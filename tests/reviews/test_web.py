@@ -156,5 +156,28 @@ def test_track_record_beside_a_new_proposal(project: Any, personas: Any) -> None
     assert rows["早先的项目"]["failing"]["gate"] >= 1 and r.json()["procurement_shares"] is None
 
 
+def test_track_record_is_bounded_and_agrees_with_a_full_evaluation(
+    project: Any, personas: Any, monkeypatch: Any
+) -> None:
+    """The track record reads the stored verdicts: the same failing rules as a full evaluation of
+    each project, the most recent first, bounded, with the number of the others and a link to them."""
+    from egovpm.projects.selectors import project_compliance
+    from egovpm.reviews import selectors
+
+    others = [
+        make_project(personas["staff_a"], name=f"旧项目{i}", business_unit="" if i % 2 else "业务处") for i in range(3)
+    ]
+    advance(project, personas, "proposal")
+    monkeypatch.setattr(selectors, "HISTORY_LIMIT", 2)
+    r = login(personas["ndrc"]).get(f"/api/v1/projects/{project.pk}/department-history").json()
+    newest = sorted(others, key=lambda o: (-o.created_at.timestamp(), o.code))[:2]
+    assert r["total"] == 3 and [p["name"] for p in r["projects"]] == [o.name for o in newest]
+    for row in r["projects"]:
+        full = project_compliance(project=next(o for o in others if o.name == row["name"]))["results"]
+        assert row["rules"] == [x.rule for x in full if x.status in ("fail", "error")]
+    html = tab(login(personas["ndrc"]), project)
+    assert "另有 1 个项目" in html and f"?department={project.lead_department.code}" in html
+
+
 def test_inspector_sees_no_reviews(na_project: Any, personas: Any) -> None:
     assert "无权查看" in tab(login(personas["inspector_assigned"]), na_project)

@@ -139,3 +139,14 @@ def list_badges(projects: list[Project]) -> dict[Any, dict[str, int]]:
         services.refresh(project_ids=[p.pk for p in projects if p.pk not in verdicts])
         verdicts = verdicts_for(projects)
     return {pk: {"bad": v.bad, "warn": v.warn} for pk, v in verdicts.items()}
+
+
+def stored_results(verdict: ProjectVerdict, regime: str, language: str = "zh") -> list[engine.Result]:
+    """The stored verdict's results as the engine's Results (messages rendered now, in `language`),
+    in pack order — what a full evaluation would give for the date the verdict was made fresh."""
+    pack = engine.load_pack(regime)
+    out = []
+    for r in services.expand(verdict.results):
+        rule = pack.rule(r["rule"])
+        out.append(engine.render(rule, engine.Verdict(r["status"], r["key"], r["args"]), language))
+    return out

@@ -525,7 +525,8 @@ class HistoryProjectOut(serializers.Serializer):
 class DepartmentHistoryOut(serializers.Serializer):  # the answer's schema
     department = serializers.CharField()
     procurement_shares = serializers.JSONField(allow_null=True)
-    projects = HistoryProjectOut(many=True)
+    total = serializers.IntegerField(help_text="how many other projects the department leads")
+    projects = HistoryProjectOut(many=True, help_text=f"the {selectors.HISTORY_LIMIT} most recent of them")
 
 
 class DepartmentHistoryView(APIView):
@@ -537,10 +538,11 @@ class DepartmentHistoryView(APIView):
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id, "review")
         project_policies.require(request.user.has_role(Role.NDRC_OFFICER), ReviewError.TRACK_RECORD_NDRC_ONLY)
-        rows = selectors.department_history(project=project, language=language_of(request))
+        rows, total = selectors.department_history(project=project, language=language_of(request))
         return Response(
             {
                 "department": project.lead_department.code,
+                "total": total,
                 "procurement_shares": None,
                 "projects": [
                     {

@@ -11,9 +11,9 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
+from egovpm.compliance import selectors as compliance
 from egovpm.core.errors import Forbidden, NotFound
 from egovpm.projects import policies as project_policies
-from egovpm.projects import selectors as project_selectors
 from egovpm.projects.models import Participation, Project
 from egovpm.reviews import policies
 from egovpm.reviews.choices import ReviewStatus
@@ -194,22 +194,29 @@ def ndrc_todo(*, user: User) -> QuerySet[ExpertReview]:
     )
 
 
-def department_history(*, project: Project, language: str = "zh") -> list[dict[str, Any]]:
-    """C5.1's seam beside a new proposal: the lead department's other projects (its track record)
-    with their compliance summary — counts of failing rules by severity. The 自主可控 procurement
-    shares join here when the procurement module arrives."""
-    earlier = (
-        Project.objects.filter(lead_department_id=project.lead_department_id)
-        .exclude(pk=project.pk)
-        .select_related("lead_department")
-        .order_by("-created_at")
-    )
+HISTORY_LIMIT = 50
+
+
+def department_history(
+    *, project: Project, language: str = "zh", limit: int | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """C5.1's seam beside a new proposal: the lead department's other projects (its track record),
+    the `limit` most recent, with their compliance summary — counts of failing rules by severity —
+    read from the stored verdicts (egovpm.compliance, ADR 0013: made fresh first), and how many
+    there are in all. The 自主可控 procurement shares join here when the procurement module arrives."""
+    limit = limit or HISTORY_LIMIT
+    others = Project.objects.filter(lead_department_id=project.lead_department_id).exclude(pk=project.pk)
+    total = others.count()
+    earlier = list(others.select_related("lead_department").order_by("-created_at", "code")[:limit])
+    compliance.ensure_fresh(earlier)
+    verdicts = compliance.verdicts_for(earlier)
     rows = []
     for p in earlier:
-        report = project_selectors.project_compliance(project=p, language=language)
+        verdict = verdicts.get(p.pk)
+        results = compliance.stored_results(verdict, p.regime, language) if verdict is not None else []
         counts = {"gate": 0, "violation": 0, "warning": 0, "info": 0, "error": 0}
         failing = []
-        for r in report["results"]:
+        for r in results:
             if r.status == "error":
                 counts["error"] += 1
                 failing.append(r)
@@ -217,4 +224,4 @@ def department_history(*, project: Project, language: str = "zh") -> list[dict[s
                 counts[r.severity] = counts.get(r.severity, 0) + 1
                 failing.append(r)
         rows.append({"project": p, "counts": counts, "failing": failing})
-    return rows
+    return rows, total

@@ -172,7 +172,8 @@ def tab_context(request: AuthenticatedHttpRequest, project: Project, **forms: An
             initial={"co_authors": [d.code for d in context["co_authors"]]}, departments=participants
         )
     if user.has_role(Role.NDRC_OFFICER) and project.stage == Stage.PROPOSAL:
-        context["history"] = selectors.department_history(project=project, language=language_of(request))
+        history, total = selectors.department_history(project=project, language=language_of(request))
+        context["history"], context["history_more"] = history, total - len(history)
     return context
 
 
