@@ -175,6 +175,7 @@ READS: list[Read] = [
     Read("report_home", lambda w: reverse("web:report_home"), DEPT_NDRC_MOF),
     Read("report_portfolio_export", lambda w: reverse("web:report_portfolio_export"), RECIPIENTS),
     Read("cockpit", lambda w: reverse("web:cockpit"), DEPT_NDRC_MOF),
+    Read("project_export", lambda w: reverse("web:project_export"), SIGNED_IN),
     Read(
         "report_detail",
         lambda w: reverse("web:report_detail", kwargs={"pk": w.main.pk, "period": w.period}),

@@ -8,6 +8,7 @@ from egovpm.accounts import api as accounts_api
 from egovpm.audit import api as audit_api
 from egovpm.core.csp import SwaggerDocsView
 from egovpm.documents import api as documents_api
+from egovpm.portfolio import api as portfolio_api
 from egovpm.projects import api as projects_api
 
 urlpatterns = [
@@ -17,6 +18,8 @@ urlpatterns = [
     path("me", accounts_api.MeView.as_view(), name="me"),
     path("departments", accounts_api.DepartmentListView.as_view(), name="departments"),
     path("projects", projects_api.ProjectListView.as_view(), name="projects"),
+    # before projects/<id>: the list as XLSX (the portfolio app writes it; same filters)
+    path("projects/export", portfolio_api.ProjectExportView.as_view(), name="project-export"),
     path("projects/<str:project_id>", projects_api.ProjectDetailView.as_view(), name="project"),
     path(
         "projects/<str:project_id>/transition",

@@ -49,7 +49,7 @@ from egovpm.portfolio.errors import PortfolioError
 from egovpm.projects import policies
 from egovpm.projects.choices import Stage
 from egovpm.projects.facts import project_facts_batch
-from egovpm.projects.filters import department_parts
+from egovpm.projects.filters import YEARS, department_parts, year_q
 from egovpm.projects.models import Project, StageEvent
 from egovpm.reports.models import ReportObligation
 from egovpm.reports.obligations import bucket_of
@@ -63,7 +63,6 @@ CACHE_SECONDS = 300
 COCKPIT_ROLES = (Role.NDRC_OFFICER, Role.MOF_VIEWER, Role.DEPT_STAFF, Role.DEPT_LEADER)
 HEALTH = ("red", "amber", "green")
 CLAUSES = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一")
-YEARS = (1990, 2099)
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 
@@ -112,11 +111,6 @@ def parse_year(raw: Any) -> int | None:
     if not (text.isascii() and text.isdigit()) or not YEARS[0] <= int(text) <= YEARS[1]:
         raise InvalidInput(fields={"year": FieldError(PortfolioError.YEAR_INVALID)})
     return int(text)
-
-
-def year_q(year: int) -> Q:
-    """The projects of `year`: their code starts with it (an index on the unique code answers)."""
-    return Q(code__startswith=f"{year:04d}-")
 
 
 def scoped_projects(user: User, filters: Filters) -> QuerySet[Project]:

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,8 +19,10 @@ from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.budgets.choices import AdjustmentStatus, Route
 from egovpm.core import clock, validators
 from egovpm.core.errors import DomainError
-from egovpm.portfolio import figures, selectors
+from egovpm.portfolio import exports, figures, selectors
+from egovpm.portfolio.api import xlsx_attachment
 from egovpm.projects.choices import Stage
+from egovpm.projects.filters import list_params
 from egovpm.web.templatetags.egovpm_ui import clause_label
 
 WAN = Decimal(10000)
@@ -183,3 +185,13 @@ def cockpit(request: AuthenticatedHttpRequest) -> HttpResponse:
         }
     )
     return render(request, "portfolio/cockpit.html", context)
+
+
+@login_required
+def project_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The list page's 导出 XLSX: the rows the page lists (all of them), with its filters."""
+    try:
+        params = list_params(request.GET)
+    except DomainError as error:
+        raise BadRequest(error.message) from None
+    return xlsx_attachment(exports.render_xlsx(exports.export_rows(user=request.user, **params)))

@@ -16,13 +16,13 @@ from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
 from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core.api import KeysetPagination, paginated
-from egovpm.core.errors import FieldError, InvalidInput, NotFound
+from egovpm.core.errors import NotFound
 from egovpm.core.validators import LongText, ShortText, StrictDate, parse_as_of
 from egovpm.core.views import language_of
 from egovpm.projects import policies, selectors, services
 from egovpm.projects.choices import TRANSITIONS, AssignmentTask
 from egovpm.projects.errors import ProjectError
-from egovpm.projects.filters import ProjectListParams
+from egovpm.projects.filters import list_params
 from egovpm.projects.models import Project
 
 
@@ -169,6 +169,7 @@ class ProjectListView(APIView):
             OpenApiParameter("q", str, description="search in name and code"),
             OpenApiParameter("health", str, enum=["red", "amber", "green"], description="stored compliance health"),
             OpenApiParameter("rule", str, description="a rule id of the packs (e.g. C4.1): the projects failing it"),
+            OpenApiParameter("year", int, description="the year of the project code (YYYY-…)"),
             OpenApiParameter("cursor", str, description="keyset position from `next`/`previous`: any depth, same cost"),
             OpenApiParameter("page", str, description="page number or `last` (OFFSET, kept for existing clients)"),
             OpenApiParameter("page_size", int, description="rows per page, 50 by default, at most 500"),
@@ -176,24 +177,8 @@ class ProjectListView(APIView):
         responses={200: ProjectOut(many=True)},
     )
     def get(self, request: AuthenticatedRequest) -> Response:
-        data: dict[str, Any] = {}
-        if any(name in request.query_params for name in ProjectListParams.base_filters):
-            # (no filter asked: no FilterSet to build, its form costs more than the page's query)
-            params = ProjectListParams(request.query_params, queryset=Project.objects.none())
-            if not params.is_valid():
-                problems = {k: {"problem": "; ".join(map(str, v))} for k, v in params.errors.items()}
-                raise InvalidInput(
-                    ProjectError.INVALID_FILTER,
-                    fields={k: FieldError(ProjectError.FILTER_VALUE, p) for k, p in problems.items()},
-                )
-            data = params.form.cleaned_data
-        filters = {
-            "stage": ",".join(data.get("stage") or []),
-            "department": data.get("department") or "",
-            "q": data.get("q") or "",
-            "health": data.get("health") or "",
-            "rule": data.get("rule") or "",
-        }
+        # the list's FilterSet (filters.list_params: no FilterSet at all when no filter is asked)
+        filters = list_params(request.query_params)
         qs = selectors.project_list_rows(user=request.user, **filters)
         # newest first, keyset pages (`cursor`), `page=` still served: core.api.KeysetPagination
         paginator = KeysetPagination(

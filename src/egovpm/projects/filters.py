@@ -1,7 +1,8 @@
 """The project list's one FilterSet (django-filter): the API list (projects/api.py) validates its
 query parameters with it, the UI list (projects/views.py) too, and the selector
 (selectors.project_list) applies its `.qs` inside the user's scope — one definition of what
-`stage`, `department`, `q`, `health` and `rule` mean, wherever the list is asked for."""
+`stage`, `department`, `q`, `health`, `rule` and `year` mean, wherever the list is asked for
+(the cockpit's figures link here with the same parameters: portfolio/selectors.py)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 
 from egovpm.accounts.models import Department
+from egovpm.core.errors import FieldError, InvalidInput
 from egovpm.projects.choices import Stage
+from egovpm.projects.errors import ProjectError
 from egovpm.projects.models import Participation, Project
 from egovpm.rules import engine
 
@@ -23,7 +27,21 @@ class StageInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
     """`stage=construction` or `stage=construction,trial_operation`."""
 
 
+class YearFilter(django_filters.Filter):
+    """`year=2025`: an integer within the field's bounds, else a 400."""
+
+    field_class = forms.IntegerField
+
+
 HEALTH_CHOICES = (("red", "red"), ("amber", "amber"), ("green", "green"))
+YEARS = (1990, 2099)
+
+
+def year_q(year: int) -> Q:
+    """The projects of `year`: the year of their code (YYYY-…, domain.md §9: the year the code was
+    issued, by this system at creation or by the national platform) — the unique index on `code`
+    answers the prefix. docs/portfolio.md explains the choice."""
+    return Q(code__startswith=f"{year:04d}-")
 
 
 @functools.cache
@@ -68,6 +86,9 @@ class ProjectFilter(django_filters.FilterSet):
     rule = django_filters.ChoiceFilter(
         choices=rule_choices, method="filter_rule", help_text="a rule id of the packs (e.g. C4.1): projects failing it"
     )
+    year = YearFilter(
+        method="filter_year", min_value=YEARS[0], max_value=YEARS[1], help_text="the year of the project code"
+    )
 
     class Meta:
         model = Project
@@ -89,6 +110,9 @@ class ProjectFilter(django_filters.FilterSet):
         # a subquery, not a join: a project is listed once whatever it failed
         return queryset.filter(pk__in=Project.objects.filter(rule_failures__rule=value).values("pk"))
 
+    def filter_year(self, queryset: QuerySet[Project], name: str, value: Any) -> QuerySet[Project]:
+        return queryset.filter(year_q(int(value)))
+
     def filter_q(self, queryset: QuerySet[Project], name: str, value: Any) -> QuerySet[Project]:
         text = str(value).strip()
         return queryset.filter(Q(name__icontains=text) | Q(code__icontains=text))
@@ -101,6 +125,34 @@ def department_parts(code: str) -> list[Q]:
     led = Q(lead_department_id__in=department)
     participated = Q(pk__in=Participation.objects.filter(department__code=code).values("project_id"))
     return [led, participated & ~led]
+
+
+LIST_PARAMS = ("stage", "department", "q", "health", "rule", "year")
+
+
+def list_params(query: Any) -> dict[str, str]:
+    """The list's query parameters (a QueryDict or a mapping) validated by the FilterSet, as the
+    strings selectors.project_list_rows takes; a refused value is a 400 naming it (the API list,
+    its XLSX export and the page's export share this). No parameter: no FilterSet is built."""
+    if not any(query.get(name) for name in LIST_PARAMS):
+        return dict.fromkeys(LIST_PARAMS, "")
+    filters = ProjectFilter(query, queryset=Project.objects.none())
+    if not filters.is_valid():
+        problems = {k: {"problem": "; ".join(map(str, v))} for k, v in filters.errors.items()}
+        raise InvalidInput(
+            ProjectError.INVALID_FILTER,
+            fields={k: FieldError(ProjectError.FILTER_VALUE, p) for k, p in problems.items()},
+        )
+    data = filters.form.cleaned_data
+    year = data.get("year")
+    return {
+        "stage": ",".join(data.get("stage") or []),
+        "department": data.get("department") or "",
+        "q": (data.get("q") or "").strip(),
+        "health": data.get("health") or "",
+        "rule": data.get("rule") or "",
+        "year": str(year) if year is not None else "",
+    }
 
 
 # The name the API has used since the first release.

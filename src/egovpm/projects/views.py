@@ -25,7 +25,7 @@ from egovpm.core.errors import DomainError
 from egovpm.core.views import language_of
 from egovpm.projects import policies, selectors, services
 from egovpm.projects.choices import Stage
-from egovpm.projects.filters import VERDICT_FILTERS, ProjectFilter
+from egovpm.projects.filters import list_params
 from egovpm.projects.forms import AssignmentForm, ProjectForm, TransitionForm
 from egovpm.projects.models import Project
 from egovpm.web import errors, registry
@@ -70,18 +70,14 @@ def _compliance_badges(projects: list[Project], language: str) -> dict[Any, dict
 
 @login_required
 def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    # The list's FilterSet, the same as the API's: a value it refuses is a 400, never ignored.
-    filters = ProjectFilter(request.GET, queryset=Project.objects.none())
-    if not filters.is_valid():
-        raise BadRequest("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in filters.errors.items()))
-    data = filters.form.cleaned_data
-    stage = ",".join(data.get("stage") or [])
-    department = data.get("department") or ""
-    q = (data.get("q") or "").strip()
-    # The cockpit's drill-down filters (health, rule): the same FilterSet, so the UI list shows
-    # exactly the projects behind a figure.
-    drill = {name: str(data.get(name) or "") for name in VERDICT_FILTERS}
-    qs = selectors.project_list(user=request.user, stage=stage, department=department, q=q, **drill)
+    # The list's FilterSet, the same as the API's (filters.list_params): a value it refuses is a
+    # 400, never ignored; the cockpit's drill-down filters (health, rule, year) included.
+    try:
+        filters = list_params(request.GET)
+    except DomainError as error:
+        raise BadRequest("; ".join(f"{k}: {v}" for k, v in (error.details or {}).items())) from None
+    stage, department, q = filters["stage"], filters["department"], filters["q"]
+    qs = selectors.project_list(user=request.user, **filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     language = language_of(request)
     # The list is the summary scope (an assigned expert finds the project of their review); the
@@ -99,7 +95,9 @@ def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "stage": stage,
         "department": department,
         "q": q,
-        **drill,
+        "health": filters["health"],
+        "rule": filters["rule"],
+        "year": filters["year"],
         "stages": Stage.choices,
         "departments": Department.objects.order_by("kind", "code"),
         "query": params.urlencode(),
