@@ -309,3 +309,22 @@ def test_ui_list_drills_down_by_health_and_rule(personas: dict[str, Any], api: A
         html = client.get(f"/projects/?rule={rule}").content.decode()
         assert red.code in html and f'name="rule" value="{rule}"' in html
     assert client.get("/projects/?health=purple").status_code == 400
+
+
+def test_an_assigned_expert_finds_the_project_but_never_its_verdict(project: Any, api: Any) -> None:
+    """An expert assigned to a review finds its project in the list (the summary scope), but a
+    health or rule filter reads the project's file: it lists nothing for them, so neither the rows
+    nor the count tell the verdict (the compliance page answers them 404 too)."""
+    from egovpm.compliance import selectors as compliance
+    from egovpm.compliance.models import ProjectVerdict, RuleFailure
+
+    compliance.ensure_fresh()
+    health = ProjectVerdict.objects.get(project=project).health
+    rule = RuleFailure.objects.filter(project=project).values_list("rule", flat=True).first() or "C2.1"
+    expert = api("expert_assigned")
+    assert project.code in _walk(expert, "/api/v1/projects")[0]
+    for query in (f"health={health}", f"rule={rule}"):
+        codes, count, _ = _walk(expert, f"/api/v1/projects?{query}")
+        assert (codes, count) == ([], 0), query
+        assert project.code in _walk(api("staff_a"), f"/api/v1/projects?{query}")[0] or query.startswith("rule")
+    assert expert.get(f"/api/v1/projects/{project.pk}/compliance").status_code == 404

@@ -27,6 +27,12 @@ from egovpm.rules.facts import Context
 LIST_ORDER = ("-created_at", "code")
 
 
+def list_scope(params: dict[str, str]) -> str:
+    """The scope of the list: the summary (what an assigned expert may find), or the full file
+    when a filter reads the stored verdicts."""
+    return "view" if any(params.get(name) for name in VERDICT_FILTERS) else "summary"
+
+
 def project_list_rows(*, user: User, **params: str) -> QuerySet[Project]:
     """The projects the user may see, filtered by `params` (the FilterSet's: stage, department, q,
     health, rule — already validated by the caller) and in LIST_ORDER, nothing related loaded:
@@ -34,8 +40,10 @@ def project_list_rows(*, user: User, **params: str) -> QuerySet[Project]:
 
     With `health` or `rule` the stored verdicts of the user's projects are made fresh first
     (filters.freshen_verdicts: compliance registers its ensure_fresh there), so the drill-down
-    never lists a project by a verdict that no longer holds."""
-    qs = policies.restrict(user, "summary")
+    never lists a project by a verdict that no longer holds. A project's verdict is part of its
+    file, not of its summary: a verdict filter lists only the projects the user may read in full
+    (an expert assigned to a review finds its project in the list, never its health)."""
+    qs = policies.restrict(user, list_scope(params))
     if not any(params.values()):
         return qs.order_by(*LIST_ORDER)  # no filter: no FilterSet (its form costs more than the query)
     if any(params.get(name) for name in VERDICT_FILTERS):
@@ -55,7 +63,7 @@ def project_list_count(*, user: User, **params: str) -> int:
     (SELECT COUNT(*) …) + (SELECT COUNT(*) …)`. The OR of them, as the list itself filters, makes
     PostgreSQL scan every project to count a department's 2,000 (issue 13)."""
     department = params.pop("department", "")
-    scope = policies.scope_parts(user, "summary")
+    scope = policies.scope_parts(user, list_scope(params))
     if scope is None and not department and not any(params.values()):
         return project_total()
     filters = ProjectFilter(params, queryset=Project.objects.all())
