@@ -47,6 +47,7 @@ def test_staff_submit_report_mof_sees_it_in_the_portfolio(live_server: Any, pers
             expect(page.locator("#id_progress")).to_contain_text("批复初步设计")  # pre-filled
             page.fill("#id_problems", "跨部门数据共享协调难度较大，需加强统筹。")
             shot(page, "03-form")
+            page.check("#id_self_assessment_0")  # 正常
             page.check("#id_confirm")
             page.click("#submit-report")
             page.wait_for_load_state()

@@ -32,7 +32,7 @@ def page(project: Any, period: str, action: str = "") -> str:
 
 
 def form_data(**extra: Any) -> dict[str, Any]:
-    return {**SECTIONS, "confirm": "on", **extra}
+    return {**SECTIONS, "confirm": "on", "self_assessment": "on_track", **extra}
 
 
 def test_tab_lists_obligations_with_status(building: Any, browser: Any) -> None:

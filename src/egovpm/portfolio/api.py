@@ -84,6 +84,10 @@ class SummaryOut(serializers.Serializer):
     health_disagreements = serializers.IntegerField(
         help_text="red or amber projects whose latest report assesses itself on track"
     )
+    disagreements = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="the worst 20 of them: code, name, health, bad, warn (red first, more failures first)",
+    )
     procurement_shares = serializers.JSONField(allow_null=True, help_text="null: procurement is not recorded yet")
     delivery_modes = DeliveryOut()
 
@@ -123,6 +127,7 @@ def summary_body(data: dict[str, Any]) -> dict[str, Any]:
         "rules_by_clause",
         "health",
         "health_disagreements",
+        "disagreements",
         "procurement_shares",
         "delivery_modes",
     )

@@ -30,8 +30,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Substr
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Length, Substr
 
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
@@ -46,12 +46,13 @@ from egovpm.core import clock
 from egovpm.core.errors import FieldError, InvalidInput
 from egovpm.portfolio import figures
 from egovpm.portfolio.errors import PortfolioError
+from egovpm.portfolio.health import Disagreement, disagrees, worst_first
 from egovpm.projects import policies
 from egovpm.projects.choices import Stage
 from egovpm.projects.facts import project_facts_batch
 from egovpm.projects.filters import YEARS, department_parts, year_q
 from egovpm.projects.models import Project, StageEvent
-from egovpm.reports.models import ReportObligation
+from egovpm.reports.models import ReportObligation, ReportSubmission
 from egovpm.reports.obligations import bucket_of
 from egovpm.rules import engine
 from egovpm.rules import facts_reports as fr
@@ -60,6 +61,7 @@ from egovpm.rules import facts_reports as fr
 # many (the reports portfolio's bound, reports.selectors.PAST_AS_OF_MAX_PROJECTS).
 PAST_AS_OF_MAX_PROJECTS = 2000
 CACHE_SECONDS = 300
+DISAGREEMENTS_SHOWN = 20
 COCKPIT_ROLES = (Role.NDRC_OFFICER, Role.MOF_VIEWER, Role.DEPT_STAFF, Role.DEPT_LEADER)
 HEALTH = ("red", "amber", "green")
 CLAUSES = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一")
@@ -137,6 +139,8 @@ class Tally:
     reports: Counter[str] = field(default_factory=Counter)
     rules: Counter[str] = field(default_factory=Counter)
     names: dict[str, str] = field(default_factory=dict)
+    disagreements: list[Disagreement] = field(default_factory=list)  # worst first, at most DISAGREEMENTS_SHOWN
+    disagreement_count: int = 0
 
     def add_money(self, kind: str, department: str, amount: Decimal | None) -> None:
         if amount is not None:
@@ -213,7 +217,11 @@ def _summary(user: User, filters: Filters, today: dt.date, day: dt.date, whole_s
         "rules_failing": rules,
         "rules_by_clause": _by_clause(rules),
         "health": {h: tally.health[h] for h in HEALTH},
-        "health_disagreements": 0,
+        "health_disagreements": tally.disagreement_count,
+        "disagreements": [
+            {"code": d.code, "name": d.name, "health": d.health, "bad": d.bad, "warn": d.warn}
+            for d in tally.disagreements
+        ],
         "delivery_modes": {k: tally.delivery[k] for k in ("service_outsourcing", "data_hosting")},
     }
 
@@ -332,7 +340,36 @@ def _today(scope: QuerySet[Project], filters: Filters, whole: bool) -> tuple[Tal
     tally.rules.update(
         dict(RuleFailure.objects.filter(project__in=pks).values_list("rule").annotate(n=Count("pk")).order_by())
     )
+    _today_disagreements(tally, scope)
     return tally, scope
+
+
+def _latest_self_assessment(before: dt.datetime | None = None) -> Subquery:
+    """The self-assessment of the project's latest report that carries one — the report of its
+    latest period, its latest version — among those submitted before `before` when given: a
+    subquery on the outer project."""
+    reports = ReportSubmission.objects.filter(project=OuterRef("pk")).exclude(self_assessment="")
+    if before is not None:
+        reports = reports.filter(submitted_at__lt=before)
+    # the latest period first (a year's annual report after its half-year one: "2025" after
+    # "2025-H1"), then its latest version
+    latest = (Substr("period", 1, 4).desc(), Length("period").asc(), F("version").desc())
+    return Subquery(reports.order_by(*latest).values("self_assessment")[:1])
+
+
+def _today_disagreements(tally: Tally, scope: QuerySet[Project]) -> None:
+    """Red or amber projects (stored verdict) whose latest self-assessment is on track: the count,
+    and the worst DISAGREEMENTS_SHOWN of them (red first, more failures first) — two queries."""
+    flagged = (
+        scope.filter(verdict__health__in=("red", "amber"))
+        .annotate(assessed=_latest_self_assessment())
+        .filter(assessed="on_track")
+    )
+    tally.disagreement_count = flagged.order_by().count()
+    rows = flagged.order_by("-verdict__health", "-verdict__bad", "-verdict__warn", "code").values_list(
+        "code", "name", "verdict__health", "verdict__bad", "verdict__warn", "assessed"
+    )[:DISAGREEMENTS_SHOWN]
+    tally.disagreements = worst_first(Disagreement(*r) for r in rows)
 
 
 # --- another date: from the records ----------------------------------------------------------------
@@ -356,8 +393,16 @@ def _past(scope: QuerySet[Project], filters: Filters, day: dt.date) -> tuple[Tal
     if filters.stages:
         projects = [p for p in projects if facts[p.pk].stage in filters.stages]
     tally = Tally()
+    assessed = dict(
+        Project.objects.filter(pk__in=[p.pk for p in projects])
+        .annotate(assessed=_latest_self_assessment(end_of(day)))
+        .values_list("pk", "assessed")
+    )
     for p in projects:
-        _past_project(tally, p, facts[p.pk], day)
+        _past_project(tally, p, facts[p.pk], day, assessed.get(p.pk))
+    tally.disagreements = worst_first(tally.disagreements)
+    tally.disagreement_count = len(tally.disagreements)
+    del tally.disagreements[DISAGREEMENTS_SHOWN:]
     states = estimate_states(projects=projects, as_of=day)
     spent = spent_by_lines(projects=projects, as_of=day)
     for p in projects:
@@ -371,7 +416,7 @@ def _past(scope: QuerySet[Project], filters: Filters, day: dt.date) -> tuple[Tal
     return tally, Project.objects.filter(pk__in=[p.pk for p in projects])
 
 
-def _past_project(tally: Tally, project: Project, facts: Any, day: dt.date) -> None:
+def _past_project(tally: Tally, project: Project, facts: Any, day: dt.date, assessed: str | None) -> None:
     code = project.lead_department.code
     tally.names[code] = project.lead_department.name
     tally.by_stage[facts.stage] += 1
@@ -382,6 +427,10 @@ def _past_project(tally: Tally, project: Project, facts: Any, day: dt.date) -> N
     pack = engine.load_pack(project.regime)
     judged = evaluation(pack, facts, day)
     tally.health[judged.health] += 1
+    if disagrees(judged.health, assessed):
+        tally.disagreements.append(
+            Disagreement(project.code, project.name, judged.health, judged.bad, judged.warn, assessed or "")
+        )
     tally.rules.update(rule for rule, _clause, _severity, _status in judged.failures)
     reports = getattr(facts, "reports", None)
     submissions = getattr(reports, "submissions", ()) if reports is not None else ()

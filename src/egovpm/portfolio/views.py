@@ -164,6 +164,10 @@ def cockpit(request: AuthenticatedHttpRequest) -> HttpResponse:
                 }
                 for code, m in inv["by_department"].items()
             ],
+            "disagreements": [
+                {**d, "url": link(q=d["code"]), "label": _("Red") if d["health"] == "red" else _("Amber")}
+                for d in data["disagreements"]
+            ],
             "rule_rows": [
                 {"clause": clause_label(c), "rule": r, "value": n, "url": link(rule=r)}
                 for c, v in data["rules_by_clause"].items()

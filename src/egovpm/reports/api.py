@@ -15,7 +15,7 @@ from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core import clock, validators
 from egovpm.projects import policies as project_policies
 from egovpm.reports import policies, rendering, selectors, services
-from egovpm.reports.choices import SECTION_KEYS, ReportKind, ReportStatus
+from egovpm.reports.choices import SECTION_KEYS, ReportKind, ReportStatus, SelfAssessment
 from egovpm.reports.errors import ReportError
 from egovpm.rules import facts_reports as fr
 
@@ -58,6 +58,12 @@ class SubmitIn(serializers.Serializer):
         required=False,
         allow_blank=True,
         help_text="a paper submission's real time, ISO 8601 with offset; never in the future",
+    )
+    self_assessment = serializers.ChoiceField(
+        choices=SelfAssessment.choices,
+        required=False,
+        allow_blank=True,
+        help_text="the department's view of the project: on_track, at_risk or off_track (optional)",
     )
 
 
@@ -114,6 +120,9 @@ class ObligationDetailOut(ObligationOut):
     title = serializers.CharField()
     sections = SectionsSerializer(allow_null=True, help_text="the current submission's sections")
     budget = serializers.JSONField(allow_null=True, help_text="the budget execution table as submitted")
+    self_assessment = serializers.CharField(
+        allow_null=True, help_text='the current submission\'s on_track | at_risk | off_track, "" when not given'
+    )
     history = HistoryOut(many=True)
 
 
@@ -192,6 +201,7 @@ def _detail(project: Any, period: str, as_of: dt.date | None = None) -> dict[str
         "title": rendering.report_title(project, o.period),
         "sections": current.sections if current else None,
         "budget": current.budget_snapshot if current else None,
+        "self_assessment": current.self_assessment if current else None,
         "history": history,
     }
 
@@ -255,6 +265,7 @@ class ReportSubmitView(APIView):
             period=period,
             sections=data.validated_data["sections"],
             submitted_at=data.validated_data.get("submitted_at") or None,
+            self_assessment=data.validated_data.get("self_assessment") or "",
         )
         return Response(ObligationDetailOut(_detail(project, period)).data, status=status.HTTP_201_CREATED)
 

@@ -21,6 +21,15 @@ class ReportStatus(models.TextChoices):
     RETURNED = fr.RETURNED, _("Returned for revision")
 
 
+class SelfAssessment(models.TextChoices):
+    """The department's own view of the project in a half-year or annual report (domain.md §13):
+    the cockpit sets it beside the computed health ("红灯但自评正常")."""
+
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+
+
 class Section(models.TextChoices):
     """The five sections clause 4 names, in the order of the report (api.md keys)."""
 

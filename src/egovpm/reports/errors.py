@@ -45,6 +45,7 @@ class ReportError(ErrorCode):
     PAGE_INVALID = "page_invalid"
     PAST_AS_OF_TOO_WIDE = "past_as_of_too_wide"
     PAST_AS_OF_NEEDS_DEPARTMENT = "past_as_of_needs_department"
+    SELF_ASSESSMENT_INVALID = "self_assessment_invalid"
 
 
 register(
@@ -97,6 +98,7 @@ register(
             "A date in the past is computed from the records: choose a department (at most %(max)s projects)."
         ),
         ReportError.PAST_AS_OF_NEEDS_DEPARTMENT: _("Choose a department for a date in the past."),
+        ReportError.SELF_ASSESSMENT_INVALID: _("%(value)s is not one of on_track, at_risk, off_track."),
     },
     public=[
         ReportError.PERIOD_NOT_ENDED,

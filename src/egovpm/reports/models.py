@@ -32,6 +32,8 @@ class ReportSubmission(models.Model):
     on_paper = models.BooleanField(default=False)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     department_name = models.CharField(max_length=200)  # the reporting department as named on the report
+    # on_track | at_risk | off_track (choices.SelfAssessment); "" when the report did not say (API: optional)
+    self_assessment = models.CharField(max_length=10, blank=True, default="")
 
     class Meta:
         ordering = ["project", "period", "version"]

@@ -22,7 +22,7 @@ from egovpm.core import clock
 from egovpm.core.errors import Conflict, CoreError, FieldError, InvalidInput
 from egovpm.projects import policies as project_policies
 from egovpm.reports import policies, selectors
-from egovpm.reports.choices import SECTION_KEYS
+from egovpm.reports.choices import SECTION_KEYS, SelfAssessment
 from egovpm.reports.errors import ReportError
 from egovpm.reports.models import ReminderSent, ReportAcknowledgement, ReportReturn, ReportSubmission
 from egovpm.rules import facts_reports as fr
@@ -77,6 +77,7 @@ def _state(s: ReportSubmission) -> dict[str, Any]:
         "on_paper": s.on_paper,
         "sections": s.sections,
         "budget_snapshot": s.budget_snapshot,
+        "self_assessment": s.self_assessment,
     }
 
 
@@ -87,11 +88,17 @@ def report_submit(
     period: str,
     sections: Mapping[str, Any],
     submitted_at: dt.datetime | str | None = None,
+    self_assessment: str = "",
 ) -> ReportSubmission:
     """Submit a project's report for a period to NDRC and MoF (clause 4). Only once the period has
     ended (409 period_not_ended); once submitted it is immutable (409 already_submitted) unless NDRC
     returned it, when it is resubmitted as a new version. `submitted_at` records a paper
-    submission's real time (never in the future); lateness is judged by the first submission."""
+    submission's real time (never in the future); lateness is judged by the first submission.
+    `self_assessment` is the department's view of the project (choices.SelfAssessment, optional)."""
+    if self_assessment not in ("", *SelfAssessment.values):
+        raise InvalidInput(
+            fields={"self_assessment": FieldError(ReportError.SELF_ASSESSMENT_INVALID, {"value": self_assessment})}
+        )
     with transaction.atomic():
         # The project row lock serialises two submissions of one report: the second sees the first.
         project = project_policies.project_for(actor, project_id, "report", for_update=True)
@@ -143,6 +150,7 @@ def report_submit(
             on_paper=instant is not None,
             submitted_by=actor,
             department_name=project.lead_department.name,
+            self_assessment=self_assessment,
         )
         submission.save()
         audit_record(

@@ -31,7 +31,7 @@ from egovpm.projects import policies as project_policies
 from egovpm.projects.models import Project
 from egovpm.projects.selectors import project_detail
 from egovpm.reports import api, policies, rendering, selectors, services
-from egovpm.reports.choices import SECTION_KEYS, STATUS_CLASS, ReportStatus, Section
+from egovpm.reports.choices import SECTION_KEYS, STATUS_CLASS, ReportStatus, Section, SelfAssessment
 from egovpm.rules import facts_reports as fr
 from egovpm.web import errors
 from egovpm.web.frame import domain_errors, render_tab
@@ -52,6 +52,12 @@ class ReportForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=gettext_lazy("Only to record a report already delivered on paper; leave empty to submit now."),
+    )
+    self_assessment = forms.ChoiceField(
+        label=gettext_lazy("Your assessment of the project"),
+        choices=SelfAssessment.choices,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy("Set beside the compliance health NDRC computes."),
     )
     confirm = forms.BooleanField(
         label=gettext_lazy(
@@ -229,7 +235,12 @@ def report_submit(request: AuthenticatedHttpRequest, pk: Any, period: str) -> Ht
     if form.is_valid():
         try:
             services.report_submit(
-                actor=user, project_id=project.pk, period=period, sections=form.sections(), submitted_at=form.instant()
+                actor=user,
+                project_id=project.pk,
+                period=period,
+                sections=form.sections(),
+                submitted_at=form.instant(),
+                self_assessment=form.cleaned_data["self_assessment"],
             )
         except DomainError as e:
             errors.attach(form, e, language_of(request))
