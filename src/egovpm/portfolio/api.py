@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core import clock, validators
 from egovpm.portfolio import exports, selectors
+from egovpm.projects.api import LIST_FILTER_PARAMS
 from egovpm.projects.filters import list_params
 
 AMOUNT = "yuan, a decimal string with two places"
@@ -157,18 +158,8 @@ def xlsx_attachment(content: bytes) -> HttpResponse:
     return response
 
 
-EXPORT_PARAMS = [
-    OpenApiParameter("stage", str, description="stage code, or several separated by commas"),
-    OpenApiParameter("department", str, description="lead or participating department code"),
-    OpenApiParameter("q", str, description="search in name and code"),
-    OpenApiParameter("health", str, enum=["red", "amber", "green"], description="stored compliance health"),
-    OpenApiParameter("rule", str, description="a rule id of the packs (e.g. C4.1): the projects failing it"),
-    OpenApiParameter("year", int, description="the year of the project code"),
-]
-
-
 class ProjectExportView(APIView):
-    @extend_schema(parameters=EXPORT_PARAMS, responses={(200, XLSX): OpenApiResponse(description="XLSX")})
+    @extend_schema(parameters=LIST_FILTER_PARAMS, responses={(200, XLSX): OpenApiResponse(description="XLSX")})
     def get(self, request: AuthenticatedRequest) -> HttpResponse:
         """The project list with the same filters as `GET /projects` (every row, not a page) as XLSX:
         every text cell is text, never a formula."""

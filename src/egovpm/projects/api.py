@@ -161,15 +161,22 @@ def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+# The list's filters (filters.list_params), documented once: the list and its XLSX export
+# (portfolio/api.py) take the same.
+LIST_FILTER_PARAMS = [
+    OpenApiParameter("stage", str, description="stage code, or several separated by commas"),
+    OpenApiParameter("department", str, description="lead or participating department code"),
+    OpenApiParameter("q", str, description="search in name and code"),
+    OpenApiParameter("health", str, enum=["red", "amber", "green"], description="stored compliance health"),
+    OpenApiParameter("rule", str, description="a rule id of the packs (e.g. C4.1): the projects failing it"),
+    OpenApiParameter("year", int, description="the year of the project code (YYYY-…)"),
+]
+
+
 class ProjectListView(APIView):
     @extend_schema(
         parameters=[
-            OpenApiParameter("stage", str, description="stage code, or several separated by commas"),
-            OpenApiParameter("department", str, description="lead or participating department code"),
-            OpenApiParameter("q", str, description="search in name and code"),
-            OpenApiParameter("health", str, enum=["red", "amber", "green"], description="stored compliance health"),
-            OpenApiParameter("rule", str, description="a rule id of the packs (e.g. C4.1): the projects failing it"),
-            OpenApiParameter("year", int, description="the year of the project code (YYYY-…)"),
+            *LIST_FILTER_PARAMS,
             OpenApiParameter("cursor", str, description="keyset position from `next`/`previous`: any depth, same cost"),
             OpenApiParameter("page", str, description="page number or `last` (OFFSET, kept for existing clients)"),
             OpenApiParameter("page_size", int, description="rows per page, 50 by default, at most 500"),
