@@ -23,14 +23,7 @@ class PortfolioConfig(AppConfig):
     verbose_name = _("Cockpit")
 
     def ready(self) -> None:
-        from egovpm.compliance.selectors import ensure_fresh
-        from egovpm.projects.filters import register_verdict_freshener
         from egovpm.web.registry import NavItem, register_nav
-
-        # The cockpit's figures link to the project list's `health=` / `rule=` drill-down, which must
-        # read fresh verdicts; compliance/apps.py does not register its ensure_fresh there yet
-        # (registering is idempotent: the compliance app may take this line over).
-        register_verdict_freshener(ensure_fresh)
 
         # the key of the greyed "统计 coming" placeholder (web/context.py COMING) it replaces
         register_nav(NavItem("dashboard", _("Cockpit"), "web:cockpit", _nav_visible, order=5, home=_home))
