@@ -96,6 +96,33 @@ def test_c62_window_bounds() -> None:
     assert judge("C6.2", facts(dt.date(2026, 4, 2)), **gate).status == "fail"
 
 
+def test_c62_open_trial_window_does_not_turn_with_the_date_alone() -> None:
+    """While trial operation runs, C6.2 says "ongoing" (not today's date), so its stored verdict
+    holds across midnight; a later-dated assessment bounds it to the day before that date."""
+    events = (StageEventFact("start_trial_operation", "construction", "trial_operation", dt.date(2026, 3, 1)),)
+    pack = engine.load_pack("r2007")
+
+    def at(day: dt.date, *assessed: dt.date) -> engine.Result:
+        facts = ProjectFacts(
+            stage="trial_operation",
+            lead_department_kind="central",
+            events=events,
+            risk_assessments=tuple(RiskAssessmentFact(a) for a in assessed),
+        )
+        return engine.evaluate_rule(pack, pack.rule("C6.2"), facts, Context(as_of=day))
+
+    today, tomorrow = at(TODAY), at(TODAY + dt.timedelta(days=1))
+    assert (today.status, today.message_zh) == (tomorrow.status, tomorrow.message_zh) == (
+        "fail",
+        "试运行期间（2026-03-01 起，尚未结束）尚无信息安全风险评估",
+    )
+    assert today.until is None
+    done = at(TODAY, dt.date(2026, 5, 6))
+    assert done.status == "pass" and "尚未结束" in done.message_zh and "2026-05-06" in done.message_zh
+    ahead = dt.date(2026, 12, 1)  # recorded ahead of its date: counts from that day
+    assert at(TODAY, ahead).status == "fail" and at(TODAY, ahead).until == ahead - dt.timedelta(days=1)
+
+
 def test_c71_latest_counts() -> None:
     def facts(*results: str) -> ProjectFacts:
         acc = tuple(ArchiveAcceptanceFact(dt.date(2026, 1, i + 1), r, "档案局") for i, r in enumerate(results))

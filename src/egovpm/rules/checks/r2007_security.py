@@ -108,13 +108,22 @@ def risk_assessed_in_trial(facts: ProjectFacts, params: Mapping[str, Any], ctx: 
         return not_applicable("not_yet")
     start, end = window
     inside = sorted(a.assessed_on for a in assessments if start <= a.assessed_on <= end)
+    # While the trial runs (no acceptance yet, not asked as the gate) the window ends "today": the
+    # message says "ongoing" rather than naming a date, so the verdict does not change with the
+    # date alone — an assessment dated later starts to count on its own date (`_later`).
+    open_window = ctx.action is None and not any(
+        e.action == "pass_preliminary_acceptance" and e.effective_date >= start for e in facts.events
+    )
+    suffix, bounds = (
+        ("_open", {"start": start.isoformat()})
+        if open_window
+        else ("", {"start": start.isoformat(), "end": end.isoformat()})
+    )
     if not inside:
-        verdict = failed(start=start.isoformat(), end=end.isoformat())
+        verdict = failed(f"fail{suffix}", **bounds)
     else:
-        verdict = passed(start=start.isoformat(), end=end.isoformat(), date=inside[-1].isoformat())
-    # while the trial runs the window ends today (as_of): the message names a new end every day
-    open_window = end == ctx.as_of and ctx.action is None
-    return holding_until(verdict, ctx.as_of if open_window else _later(ctx, (a.assessed_on for a in assessments)))
+        verdict = passed(f"pass{suffix}", date=inside[-1].isoformat(), **bounds)
+    return holding_until(verdict, _later(ctx, (a.assessed_on for a in assessments)))
 
 
 def _later(ctx: Context, dates: Any) -> dt.date | None:
