@@ -16,9 +16,11 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
+from django.db.models import Field
+from django.db.models.options import Options
 
 from egovpm.compliance.models import ProjectVerdict, RuleFailure
 from egovpm.core import clock
@@ -38,6 +40,12 @@ RefreshHook = Callable[[dict[Any, ProjectFacts], dt.date, list[Any]], None]
 _refresh_hooks: list[RefreshHook] = []
 
 
+def _column(meta: Options[Any], name: str) -> str:
+    """The quoted database column of a concrete field (the raw statements below are built from
+    the models' own columns)."""
+    return str(connection.ops.quote_name(str(cast("Field[Any, Any]", meta.get_field(name)).column)))
+
+
 def register_refresh_hook(hook: RefreshHook) -> None:
     if hook not in _refresh_hooks:
         _refresh_hooks.append(hook)
@@ -54,7 +62,7 @@ def _upsert(pk: uuid.UUID, on_conflict: str) -> None:
     q = connection.ops.quote_name
 
     def col(name: str) -> str:
-        return q(str(meta.get_field(name).column))  # type: ignore[union-attr]
+        return _column(meta, name)
 
     table, key = q(meta.db_table), col("project")
     gen, ev = col("generation"), col("evaluated_generation")
@@ -100,6 +108,7 @@ def _schedule_refresh(pk: uuid.UUID) -> None:
     registered = [entry[1] for entry in connection.run_on_commit]  # (savepoints, callback, robust)
     if pending is None or not any(cb is pending for cb in registered):
         pending = _RefreshAfterCommit()
+        # one pending refresh per connection and transaction, kept on the connection object itself
         connection._egovpm_verdict_refresh = pending  # type: ignore[attr-defined]
         transaction.on_commit(pending)
     pending.pks.add(pk)
@@ -249,7 +258,7 @@ def _write_rows(rows: list[ProjectVerdict]) -> None:
     q = connection.ops.quote_name
 
     def col(name: str) -> str:
-        return q(str(meta.get_field(name).column))  # type: ignore[union-attr]
+        return _column(meta, name)
 
     arrays: list[list[Any]] = [[row.pk for row in rows]]
     for name in _WRITTEN:
@@ -279,7 +288,7 @@ def _replace_failures(pks: list[Any], failures: list[tuple[Any, str, str, str, s
     meta = RuleFailure._meta
     q = connection.ops.quote_name
     table = q(meta.db_table)
-    columns = [q(str(meta.get_field(n).column)) for n in ("project", "rule", "clause", "severity", "status")]  # type: ignore[union-attr]
+    columns = [_column(meta, n) for n in ("project", "rule", "clause", "severity", "status")]
     _execute_binary(f"DELETE FROM {table} WHERE {columns[0]} = ANY(%b::uuid[])", [pks])  # noqa: S608
     if failures:
         _execute_binary(

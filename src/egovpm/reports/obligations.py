@@ -120,7 +120,7 @@ def _write(as_of: dt.date, wanted: Mapping[Any, set[Row]]) -> int:
             "awaits_ndrc",
             "awaits_mof",
         ):
-            existing[pk].add(tuple(row))  # type: ignore[arg-type]
+            existing[pk].add(tuple(row))  # type: ignore[arg-type]  # values_list rows: the same 10 fields as wanted
     changed = [pk for pk in pks if existing[pk] != wanted[pk]]
     if not changed:
         return 0
