@@ -66,3 +66,15 @@ def test_the_export_has_the_lists_filters_and_the_callers_scope(personas: dict[s
     c.force_login(personas["ndrc"])
     page = c.get(reverse("web:project_export"), {"health": "red"})
     assert page.status_code == 200 and codes(page) == {red.code}
+
+
+def test_an_assigned_expert_exports_the_project_without_its_verdict(project: Any, api: Any) -> None:
+    """An expert assigned to a review finds the project in the export (the list's summary scope),
+    but the health and rule-count columns stay empty for them; NDRC's file has them."""
+    rows = _sheet(api("expert_assigned").get(reverse("api:project-export")).content)
+    header, by_code = rows[0], {r[0]: r for r in rows[1:]}
+    columns = [header.index(name) for name in header if name in ("健康度", "违规", "警示")]
+    assert len(columns) == 3, header
+    assert [by_code[project.code][i] for i in columns] == [None, None, None]
+    ndrc = {r[0]: r for r in _sheet(api("ndrc").get(reverse("api:project-export")).content)[1:]}
+    assert all(ndrc[project.code][i] not in (None, "") for i in columns)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from egovpm.accounts.models import User
 from egovpm.core import clock
+from egovpm.projects import policies
 from egovpm.projects.choices import Stage
 from egovpm.projects.filters import freshen_verdicts
 from egovpm.projects.models import Participation, Project
@@ -75,8 +76,14 @@ def export_rows(*, user: User, **params: str) -> Iterable[list[Any]]:
     health = {"red": _("Red"), "amber": _("Amber"), "green": _("Green")}
     yes = _("Yes")
     for rows in _chunks(qs):
-        participants = _participants([r["pk"] for r in rows])
+        pks = [r["pk"] for r in rows]
+        participants = _participants(pks)
+        # The verdict columns are part of a project's file, not of its summary: an expert assigned
+        # to a review finds the project in the list, never its health (as on the list page).
+        readable = set(policies.restrict(user, "view").filter(pk__in=pks).values_list("pk", flat=True))
         for r in rows:
+            if r["pk"] not in readable:
+                r = {**r, "verdict__health": "", "verdict__bad": "", "verdict__warn": ""}
             yield [
                 r["code"],
                 r["name"],
@@ -84,8 +91,8 @@ def export_rows(*, user: User, **params: str) -> Iterable[list[Any]]:
                 "、".join(participants.get(r["pk"], ())),
                 str(Stage(r["stage"]).label),
                 health.get(r["verdict__health"] or "", ""),
-                r["verdict__bad"] or 0,
-                r["verdict__warn"] or 0,
+                r["verdict__bad"] if r["verdict__bad"] == "" else r["verdict__bad"] or 0,
+                r["verdict__warn"] if r["verdict__warn"] == "" else r["verdict__warn"] or 0,
                 r["responsible_leader_name"],
                 r["business_unit"],
                 r["technical_unit"],
