@@ -13,7 +13,8 @@
 #   BENCH_ENFORCE=0 bench/scale.sh                  report only: exit 0 even when a target misses
 #
 # Exits 1 when a request answers anything but 200 (always), and when a target misses (unless
-# BENCH_ENFORCE=0); a request that does not answer at all within 120 s is a missed target.
+# BENCH_ENFORCE=0); a request that does not answer at all within 120 s (the page that never
+# loads) fails the run whatever BENCH_ENFORCE says.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -119,6 +120,7 @@ probe() {  # path header: the request must answer 200 (a redirect to the login p
 echo "bench: $WORKERS gunicorn workers on $BASE; wrk -t2 -c$CONNECTIONS -d$DURATION per request; $(nproc) CPU(s) shared by PostgreSQL, the server and wrk"
 read -r H_RPS H_LAT _ < <(bench_measure healthz "$BASE/healthz")
 FAILED=0
+BROKEN=0  # requests that never answered: a failure of the run even with BENCH_ENFORCE=0
 n=0
 printf '\n%-44s %9s %10s %9s %7s  %s\n' request "req/s" "latency" "×healthz" target result
 printf '%-44s %9.1f %10s %9s %7s  %s\n' "GET /healthz" "$H_RPS" "$H_LAT" "1.000" "" ""
@@ -127,6 +129,7 @@ while IFS=$'\t' read -r name path who target; do
   n=$((n + 1))
   if ! probe "$path" "${HEADER[$who]}"; then
     FAILED=$((FAILED + 1))
+    BROKEN=$((BROKEN + 1))
     printf '%-44s %9s %10s %9s %7s  %s\n' "$name" 0 "" "0" "≥$target" "FAIL (no answer within 120 s)"
     continue
   fi
@@ -152,6 +155,10 @@ for pid in $(pgrep -P "$SERVER_PID"); do
 done
 echo "(PostgreSQL, $PROJECTS synthetic projects seeded in $SEED_SECONDS s, EGOVPM_DEBUG=1, loopback; $FAILED target(s) missed)"
 
+if [ "$BROKEN" -gt 0 ]; then
+  echo "bench: $BROKEN request(s) never answered — a page that does not load is a defect, not a slow figure" >&2
+  exit 1
+fi
 if [ "$FAILED" -gt 0 ] && [ "$ENFORCE" != 0 ]; then
   echo "bench: $FAILED target(s) missed (BENCH_ENFORCE=0 reports without failing)" >&2
   exit 1
