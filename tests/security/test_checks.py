@@ -112,9 +112,13 @@ def test_c62_open_trial_window_does_not_turn_with_the_date_alone() -> None:
         return engine.evaluate_rule(pack, pack.rule("C6.2"), facts, Context(as_of=day))
 
     today, tomorrow = at(TODAY), at(TODAY + dt.timedelta(days=1))
-    assert (today.status, today.message_zh) == (tomorrow.status, tomorrow.message_zh) == (
-        "fail",
-        "试运行期间（2026-03-01 起，尚未结束）尚无信息安全风险评估",
+    assert (
+        (today.status, today.message_zh)
+        == (tomorrow.status, tomorrow.message_zh)
+        == (
+            "fail",
+            "试运行期间（2026-03-01 起，尚未结束）尚无信息安全风险评估",
+        )
     )
     assert today.until is None
     done = at(TODAY, dt.date(2026, 5, 6))
