@@ -60,6 +60,21 @@ class RouteResult:
     def qualifies(self) -> bool:
         return not self.failed
 
+    def adjustment_fields(self) -> dict[str, object]:
+        """The Adjustment columns this routing decides (clause 3, domain.md §5): the request's
+        route as routed, the amounts and ratios it was judged on, and the conditions it failed."""
+        return {
+            "route": self.route,
+            "requested_route": self.route,
+            "new_total": self.new_total,
+            "moved": self.moved,
+            "prior_moved": self.prior,
+            "baseline_total": self.baseline_total,
+            "ratio": self.ratio,
+            "cumulative_ratio": self.cumulative_ratio,
+            "failed": list(self.failed),
+        }
+
 
 def moved_between(current: Mapping[str, Decimal], proposed: Mapping[str, Decimal]) -> Decimal:
     """Money moved between lines: the larger of what is added and what is taken (a pure cut counts)."""
