@@ -4,7 +4,8 @@ Every XLSX and CSV the product writes goes through here, so that text a user typ
 named `=HYPERLINK("http://x","y")`, a note starting with `+`, `-` or `@` — reaches the NDRC or MoF
 officer who opens the file as the text it is, never as a live formula:
 
-- XLSX (`xlsx_append`): every `str` becomes a string cell (openpyxl would otherwise store text that
+- XLSX (`xlsx_append`, and `write_only_row` for workbooks written in openpyxl's write-only mode):
+  every `str` becomes a string cell (openpyxl would otherwise store text that
   starts with `=` as a formula). The value is unchanged, so the export reads back as typed.
 - CSV (`csv_cell`): a CSV has no cell types, so text that starts like a formula (`=`, `+`, `-`,
   `@`, tab, carriage return) is prefixed with an apostrophe, which spreadsheets show as text.
@@ -33,3 +34,23 @@ def xlsx_append(sheet: Any, values: Iterable[Any]) -> None:
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str):
             cell.data_type = "s"
+
+
+def write_only_row(
+    sheet: Any, values: Iterable[Any], *, font: Any = None, number_formats: dict[int, str] | None = None
+) -> list[Any]:
+    """The cells of one row for a write-only sheet (`sheet.append(write_only_row(sheet, …))`), every
+    text a string cell, never a formula; `number_formats` by column index, `font` for every cell."""
+    from openpyxl.cell import WriteOnlyCell
+
+    out = []
+    for i, value in enumerate(values):
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        if font is not None:
+            cell.font = font
+        if number_formats and i in number_formats:
+            cell.number_format = number_formats[i]
+        out.append(cell)
+    return out

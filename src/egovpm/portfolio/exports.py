@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from egovpm.accounts.models import User
 from egovpm.core import clock
+from egovpm.core.exports import write_only_row
 from egovpm.projects import policies
 from egovpm.projects.choices import Stage
 from egovpm.projects.filters import freshen_verdicts
@@ -104,7 +105,6 @@ def export_rows(*, user: User, **params: str) -> Iterable[list[Any]]:
 
 def render_xlsx(rows: Iterable[list[Any]]) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
@@ -127,20 +127,9 @@ def render_xlsx(rows: Iterable[list[Any]]) -> bytes:
         _("Created on"),
     ]
 
-    def cells(values: list[Any], bold: bool = False) -> list[Any]:
-        out = []
-        for value in values:
-            cell = WriteOnlyCell(ws, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text stays text (core/exports.py): "=…" is not a formula
-            if bold:
-                cell.font = Font(bold=True)
-            out.append(cell)
-        return out
-
-    ws.append(cells(headers, bold=True))
+    ws.append(write_only_row(ws, headers, font=Font(bold=True)))
     for row in rows:
-        ws.append(cells(row))
+        ws.append(write_only_row(ws, row))  # text stays text (core/exports.py): "=…" is not a formula
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -15,6 +15,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from egovpm.core.errors import DomainError
+from egovpm.core.exports import write_only_row
 from egovpm.projects.models import Project
 from egovpm.reports import selectors
 from egovpm.reports.choices import SECTION_KEYS, SECTION_NUMERALS, SECTION_ZH
@@ -257,7 +258,6 @@ def render_portfolio_xlsx(portfolio: dict[str, Any]) -> bytes:
     iterable — the whole drill-down, streamed a chunk at a time (selectors.portfolio_export_rows):
     the workbook is written in openpyxl's write-only mode, so memory does not grow with the rows."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -267,15 +267,7 @@ def render_portfolio_xlsx(portfolio: dict[str, Any]) -> bytes:
     header_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
     def cells(ws: Any, values: list[Any], number_formats: dict[int, str] | None = None) -> list[Any]:
-        out = []
-        for i, value in enumerate(values):
-            cell = WriteOnlyCell(ws, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text stays text: a project named "=…" is not a formula
-            if number_formats and i in number_formats:
-                cell.number_format = number_formats[i]
-            out.append(cell)
-        return out
+        return write_only_row(ws, values, number_formats=number_formats)  # text stays text
 
     def sheet(
         title: str, headers: list[str], rows: Any, widths: list[int], number_formats: dict[int, str] | None = None
