@@ -27,7 +27,7 @@ from egovpm.projects import policies as project_policies
 from egovpm.projects import selectors as project_selectors
 from egovpm.web import errors, registry
 from egovpm.web.frame import domain_errors, render_tab
-from egovpm.web.registry import InboxItem
+from egovpm.web.registry import InboxItem, more_line
 
 TAB = "archives"
 RULES = ("C7.1", "C7.2")
@@ -139,14 +139,5 @@ def inbox_items(user: User) -> list[InboxItem]:
         for a in assigned
     ]
     count = len(assigned) if len(assigned) < INBOX_LIMIT else todo.count()
-    if count > len(assigned):
-        more = count - len(assigned)
-        items.append(
-            InboxItem(
-                title=_("…and %(n)s more archive acceptances to record") % {"n": more},
-                url=reverse("web:archives"),
-                kind="archive_more",
-                extra={"more": more},
-            )
-        )
-    return items
+    title = _("…and %(n)s more archive acceptances to record")
+    return items + more_line(count, len(assigned), title, reverse("web:archives"), "archive_more")

@@ -38,7 +38,7 @@ from egovpm.projects.models import Project
 from egovpm.projects.selectors import project_detail
 from egovpm.web import registry
 from egovpm.web.frame import domain_errors, render_tab
-from egovpm.web.registry import InboxItem
+from egovpm.web.registry import InboxItem, more_line
 
 TAB = "budgets"
 
@@ -517,14 +517,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _more(count: int, shown: int, title: str) -> list[InboxItem]:
     """The "and N more" line of a bounded 待办 list, linking to the 概算调整 page."""
-    if count <= shown:
-        return []
-    more = count - shown
-    return [
-        InboxItem(
-            title=title % {"n": more}, url=reverse("web:budgets_queue"), kind="adjustment_more", extra={"more": more}
-        )
-    ]
+    return more_line(count, shown, title, reverse("web:budgets_queue"), "adjustment_more")
 
 
 def inbox_items(user: User) -> list[Any]:

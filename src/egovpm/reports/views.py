@@ -35,7 +35,7 @@ from egovpm.reports.choices import SECTION_KEYS, STATUS_CLASS, ReportStatus, Sec
 from egovpm.rules import facts_reports as fr
 from egovpm.web import errors
 from egovpm.web.frame import domain_errors, render_tab
-from egovpm.web.registry import InboxItem
+from egovpm.web.registry import InboxItem, more_line
 
 
 class ReportForm(forms.Form):
@@ -401,10 +401,7 @@ def report_portfolio_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _more(count: int, shown: int, title: str, url: str) -> list[InboxItem]:
-    """The "and N more" line of a bounded 待办 list, linking to the full list."""
-    if count <= shown:
-        return []
-    return [InboxItem(title=title % {"n": count - shown}, url=url, kind="report_more", extra={"more": count - shown})]
+    return more_line(count, shown, title, url, "report_more")
 
 
 def inbox_items(user: User) -> list[InboxItem]:

@@ -42,7 +42,7 @@ from egovpm.reviews.forms import (
 from egovpm.reviews.models import ExpertProfile, ExpertReview
 from egovpm.web import errors, registry
 from egovpm.web.frame import domain_errors, render_tab
-from egovpm.web.registry import InboxItem
+from egovpm.web.registry import InboxItem, more_line
 
 
 def _excluded_reason(entry: dict[str, Any]) -> str:
@@ -83,11 +83,8 @@ PAGE_SIZE = 20
 
 def _more(count: int, shown: int, title: str) -> list[InboxItem]:
     """The "and N more" line of a bounded 待办 list, linking to the 专家评议 page."""
-    if count <= shown:
-        return []
-    more = count - shown
     url = reverse("web:review_list") + "?status=" + ReviewStatus.OPEN
-    return [InboxItem(title=title % {"n": more}, url=url, kind="review_more", extra={"more": more})]
+    return more_line(count, shown, title, url, "review_more")
 
 
 def _bounded(qs: Any) -> tuple[list[ExpertReview], int]:

@@ -28,7 +28,7 @@ from egovpm.security.errors import SecurityError
 from egovpm.security.forms import ExceptionForm, RiskAssessmentForm, SystemForm
 from egovpm.web import errors, registry
 from egovpm.web.frame import domain_errors, render_tab
-from egovpm.web.registry import InboxItem
+from egovpm.web.registry import InboxItem, more_line
 
 TAB = "security"
 RULES = ("C6.1", "C6.2", "C6.3", "C9.1", "C9.2", "C9.3")
@@ -205,16 +205,9 @@ def inbox_items(user: User) -> list[InboxItem]:
         for project in projects
     ]
     count = len(projects) if len(projects) < INBOX_LIMIT else todo.count()
-    if count > len(projects):
-        more = count - len(projects)
-        department = user.department.code if user.department else ""
-        url = reverse("web:project_list") + "?" + urlencode({"stage": Stage.TRIAL_OPERATION, "department": department})
-        items.append(
-            InboxItem(
-                title=_("…and %(n)s more projects in trial operation without a risk assessment") % {"n": more},
-                url=url,
-                kind="risk_assessment_more",
-                extra={"more": more},
-            )
-        )
-    return items
+    if count <= len(projects):
+        return items
+    department = user.department.code if user.department else ""
+    url = reverse("web:project_list") + "?" + urlencode({"stage": Stage.TRIAL_OPERATION, "department": department})
+    title = _("…and %(n)s more projects in trial operation without a risk assessment")
+    return items + more_line(count, len(projects), title, url, "risk_assessment_more")

@@ -56,6 +56,15 @@ class InboxItem:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def more_line(count: int, shown: int, title: str, url: str, kind: str) -> list[InboxItem]:
+    """The "…and N more" line closing a bounded 待办 list (`title` with %(n)s), linking to the page
+    that lists them all; nothing when every item is shown."""
+    if count <= shown:
+        return []
+    more = count - shown
+    return [InboxItem(title=title % {"n": more}, url=url, kind=kind, extra={"more": more})]
+
+
 @dataclass(frozen=True)
 class ProjectFrame:
     """What the project page frame needs from the projects app, which registers it (web imports no
