@@ -22,6 +22,9 @@ class Category(models.TextChoices):
     TRIAL_OPERATION_REPORT = "trial_operation_report", _("Trial-operation report")
     RISK_ASSESSMENT_REPORT = "risk_assessment_report", _("Risk assessment report")
     ACCEPTANCE_REPORT = "acceptance_report", _("Acceptance report")
+    SECURE_CONTROLLABLE_EVIDENCE = "secure_controllable_evidence", _("Secure-and-controllable evidence")
+    RECTIFICATION_EVIDENCE = "rectification_evidence", _("Rectification evidence")
+    POST_EVALUATION_REPORT = "post_evaluation_report", _("Post-evaluation report")
     OTHER = "other", _("Other")
 
 
