@@ -72,7 +72,7 @@ def test_token_lifetime_is_the_policy_setting(api: Any, clock: Any, settings: An
     _assert_401(client.get(ME))
 
 
-def test_policy_keeps_the_lifetime_within_safe_bounds(settings: Any) -> None:
+def test_policy_keeps_the_lifetime_within_safe_bounds(db: Any, settings: Any) -> None:
     settings.EGOVPM_TOKEN_LIFETIME_DAYS = 100_000
     assert policy.token_lifetime() == dt.timedelta(days=policy.TOKEN_LIFETIME_DAYS_BOUNDS[1])
     settings.EGOVPM_TOKEN_LIFETIME_DAYS = 0

@@ -102,6 +102,24 @@ class LoginAttempt(models.Model):
         indexes = [models.Index(fields=["username", "-at"], name="login_attempt_recent")]
 
 
+class SecurityPolicy(models.Model):
+    """The security policy sec_admin sets (domain.md §14): one row at most (pk 1). Without it the
+    values come from the settings (environment); accounts/policy.py reads it, clamped to its bounds."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    password_min_length = models.PositiveSmallIntegerField()
+    password_classes = models.PositiveSmallIntegerField()
+    lockout_failures = models.PositiveSmallIntegerField()
+    lockout_minutes = models.PositiveIntegerField()
+    session_idle_minutes = models.PositiveIntegerField()
+    token_lifetime_days = models.PositiveIntegerField()
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="security_policy_singleton")]
+
+
 # --- One query per request for the principal ---------------------------------------------------
 # Every authenticated request needs its user, the user's department (policies.restrict) and roles
 # (role_set). Through the ORM that was the token (with user and department, compiled anew on each
