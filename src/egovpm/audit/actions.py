@@ -22,6 +22,12 @@ class AuditAction(models.TextChoices):
     USER_SET = "user.set", pgettext_lazy("audit action", "Change user")
     AUTH_TOKEN_ISSUE = "auth.token_issue", pgettext_lazy("audit action", "Issue API token")
     AUTH_TOKEN_REVOKE = "auth.token_revoke", pgettext_lazy("audit action", "Revoke API token")
+    # accounts: the administrators' work in the browser and the API (三员分立, domain.md §14)
+    DEPARTMENT_SET = "department.set", pgettext_lazy("audit action", "Change department")
+    USER_ROLES_SET = "user.roles_set", pgettext_lazy("audit action", "Grant or revoke roles")
+    USER_UNLOCK = "user.unlock", pgettext_lazy("audit action", "Unlock account")
+    SECURITY_POLICY_SET = "security_policy.set", pgettext_lazy("audit action", "Change security policy")
+    AUDIT_VERIFY = "audit.verify", pgettext_lazy("audit action", "Verify audit chain")
 
     # projects: records, stage transitions (one per projects.choices.Action), assignments
     PROJECT_CREATE = "project.create", pgettext_lazy("audit action", "Create project")
@@ -116,6 +122,14 @@ class AuditAction(models.TextChoices):
 
     # archives
     ARCHIVE_ACCEPTANCE_RECORD = "archive_acceptance.record", pgettext_lazy("audit action", "Record archive acceptance")
+
+    # notifications: NDRC's chase, the message centre, e-mail choices
+    NOTIFICATION_CHASE = "notification.chase", pgettext_lazy("audit action", "Send a chase")
+    NOTIFICATION_READ = "notification.read", pgettext_lazy("audit action", "Mark messages read")
+    NOTIFICATION_PREFERENCE_SET = (
+        "notification.preference.set",
+        pgettext_lazy("audit action", "Change e-mail notification choices"),
+    )
 
     # operations (egovpm.ops) and the audit trail itself
     SYSTEM_BACKUP = "system.backup", pgettext_lazy("audit action", "Back up")

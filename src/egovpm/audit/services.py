@@ -208,6 +208,17 @@ def register_change_listener(listener: ChangeListener) -> None:
         _change_listeners.append(listener)
 
 
+# Called with every event, inside the transaction that wrote it (egovpm.notifications registers
+# one: the notices a change sends, ADR 0017; audit imports nothing of theirs).
+EventListener = Callable[[AuditEvent], None]
+_event_listeners: list[EventListener] = []
+
+
+def register_event_listener(listener: EventListener) -> None:
+    if listener not in _event_listeners:
+        _event_listeners.append(listener)
+
+
 def audit_record(
     *,
     actor: Any,
@@ -259,6 +270,8 @@ def audit_record(
         if project_id:
             for listener in _change_listeners:
                 listener(str(project_id))
+        for event_listener in _event_listeners:
+            event_listener(event)
     return event
 
 
