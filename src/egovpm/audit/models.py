@@ -44,7 +44,11 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-seq"]
         # serves the audit page's default order and its date filter
-        indexes = [models.Index(fields=["at"], name="audit_at")]
+        indexes = [
+            models.Index(fields=["at"], name="audit_at"),
+            # 已办: what one user did, newest first (notifications.selectors.done_of)
+            models.Index(fields=["actor", "-seq"], name="audit_actor_seq"),
+        ]
         constraints = [models.UniqueConstraint(fields=["chain", "chain_seq"], name="audit_chain_link")]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
