@@ -123,6 +123,10 @@ class AuditAction(models.TextChoices):
     # archives
     ARCHIVE_ACCEPTANCE_RECORD = "archive_acceptance.record", pgettext_lazy("audit action", "Record archive acceptance")
 
+    # evaluations: post-evaluation (后评价) and NDRC's indicator templates
+    POST_EVALUATION_ADD = "post_evaluation.add", pgettext_lazy("audit action", "Record post-evaluation")
+    EVALUATION_TEMPLATE_ADD = "evaluation_template.add", pgettext_lazy("audit action", "Add evaluation indicator template")
+
     # notifications: NDRC's chase, the message centre, e-mail choices
     NOTIFICATION_CHASE = "notification.chase", pgettext_lazy("audit action", "Send a chase")
     NOTIFICATION_READ = "notification.read", pgettext_lazy("audit action", "Mark messages read")
