@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "egovpm.reviews",
     "egovpm.security",
     "egovpm.archives",
+    "egovpm.procurement",
     "egovpm.compliance",
     "egovpm.portfolio",
     "egovpm.web",
