@@ -123,6 +123,13 @@ class AuditAction(models.TextChoices):
     # archives
     ARCHIVE_ACCEPTANCE_RECORD = "archive_acceptance.record", pgettext_lazy("audit action", "Record archive acceptance")
 
+    # procurement: the register (clause 5) and delivery modes (clause 11)
+    PROCUREMENT_ADD = "procurement.add", pgettext_lazy("audit action", "Record procurement")
+    PROCUREMENT_SET = "procurement.set", pgettext_lazy("audit action", "Correct procurement")
+    PROCUREMENT_REMOVE = "procurement.remove", pgettext_lazy("audit action", "Remove procurement")
+    PROCUREMENT_IMPORT = "procurement.import", pgettext_lazy("audit action", "Import procurements")
+    DELIVERY_MODES_SET = "delivery_modes.set", pgettext_lazy("audit action", "Set delivery modes")
+
     # evaluations: post-evaluation (后评价) and NDRC's indicator templates
     POST_EVALUATION_ADD = "post_evaluation.add", pgettext_lazy("audit action", "Record post-evaluation")
     EVALUATION_TEMPLATE_ADD = "evaluation_template.add", pgettext_lazy("audit action", "Add evaluation indicator template")
