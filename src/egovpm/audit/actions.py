@@ -123,6 +123,15 @@ class AuditAction(models.TextChoices):
     # archives
     ARCHIVE_ACCEPTANCE_RECORD = "archive_acceptance.record", pgettext_lazy("audit action", "Record archive acceptance")
 
+    # inspections: inspections and audits, findings, rectification to closure (clause 8)
+    INSPECTION_OPEN = "inspection.open", pgettext_lazy("audit action", "Open inspection")
+    FINDING_ADD = "inspection.finding_add", pgettext_lazy("audit action", "Record inspection finding")
+    INSPECTION_ISSUE = "inspection.issue", pgettext_lazy("audit action", "Issue inspection report")
+    INSPECTION_CLOSE = "inspection.close", pgettext_lazy("audit action", "Close inspection")
+    RECTIFICATION_ANSWER = "rectification.answer", pgettext_lazy("audit action", "Answer rectification item")
+    RECTIFICATION_CLOSE = "rectification.close", pgettext_lazy("audit action", "Close rectification item")
+    RECTIFICATION_REOPEN = "rectification.reopen", pgettext_lazy("audit action", "Reopen rectification item")
+
     # procurement: the register (clause 5) and delivery modes (clause 11)
     PROCUREMENT_ADD = "procurement.add", pgettext_lazy("audit action", "Record procurement")
     PROCUREMENT_SET = "procurement.set", pgettext_lazy("audit action", "Correct procurement")
