@@ -261,7 +261,13 @@ def run(argv: Sequence[str]) -> int:
                 handler = importlib.import_module(module)
             except ModuleNotFoundError:
                 raise CliError(f"{args.command} is not available in this release")
-            return int(handler.run(args))
+            code = int(handler.run(args))
+            if args.command == "remind" and code == 0:
+                # the message centre: reports due in 15/7/1 days or overdue, opinions due (issue 15)
+                from egovpm.notifications import cli as notifications_cli
+
+                code = notifications_cli.run(args)
+            return code
         elif args.command == "manage":
             from django.core.management import execute_from_command_line
 

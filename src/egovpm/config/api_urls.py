@@ -64,4 +64,5 @@ urlpatterns = [
     path("", include("egovpm.security.api_urls")),
     path("", include("egovpm.archives.api_urls")),
     path("", include("egovpm.portfolio.api_urls")),
+    path("", include("egovpm.notifications.api_urls")),
 ]

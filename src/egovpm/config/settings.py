@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "egovpm.procurement",
     "egovpm.compliance",
     "egovpm.portfolio",
+    "egovpm.notifications",
     "egovpm.web",
 ]
 
@@ -134,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "egovpm.web.context.navigation",
+                "egovpm.notifications.context.unread",
             ],
         },
     }
@@ -287,6 +289,15 @@ SPECTACULAR_SETTINGS = {
 
 EMAIL_BACKEND = os.environ.get("EGOVPM_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("EGOVPM_FROM_EMAIL", "egovpm@localhost")
+# SMTP when EGOVPM_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend (docs/notifications.md)
+EMAIL_HOST = os.environ.get("EGOVPM_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EGOVPM_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EGOVPM_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EGOVPM_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EGOVPM_EMAIL_TLS", "") == "1"
+EMAIL_TIMEOUT = 30
+# The address the platform is reached at, put before the links of e-mailed notices
+EGOVPM_SITE_URL = os.environ.get("EGOVPM_SITE_URL", "")
 
 LOGGING = {
     "version": 1,

@@ -109,12 +109,18 @@ def frame_context(
         # sees where the project stands, not who did what (API: /events answers them 404).
         events = []
         timeline = [{**item, "event": None} for item in timeline]
-    return {"events": events, "timeline": timeline, "options": _options(request, project, transition_form)}
+    return {
+        "events": events,
+        "timeline": timeline,
+        "options": _options(request, project, transition_form),
+        "waiting": registry.waiting(request.user, project),
+    }
 
 
 def inbox_section(user: User) -> dict[str, Any]:
     """待办: the stage actions waiting for the user (the selectors.INBOX_LIMIT longest waiting, the
-    exact count, and where to find the others); 已办: what they did."""
+    exact count, and where to find the others). 已办 is the notifications app's section (from the
+    audit trail: every kind of write, not only stage actions)."""
     todo = [
         {"project": p, "actions": [{"code": a, "ndrc": TRANSITIONS[a].ndrc_approval} for a in actions]}
         for p, actions in selectors.inbox_projects(user=user, limit=selectors.INBOX_LIMIT)
@@ -123,7 +129,6 @@ def inbox_section(user: User) -> dict[str, Any]:
     more = waiting - len(todo)
     return {
         "todo": todo,
-        "done": selectors.events_by_actor(user=user),
         "waiting": waiting,
         "todo_more": more,
         "todo_more_title": ngettext(

@@ -83,6 +83,10 @@ INBOX_SECTIONS: list[Callable[[Any], dict[str, Any]]] = []
 # Code vocabularies shown by the label filters of egovpm_ui ("stage" -> Stage, ...)
 LABELS: dict[str, Any] = {}
 FRAME: list[ProjectFrame] = []
+# The project page's "waiting for NDRC: …" lines: (user, project) -> [{"text": who acts next and
+# what, "chase": the URL of a 催办 form or ""}], when it is not the user (egovpm.notifications
+# registers one, issue 15)
+WAITING: list[Callable[[Any, Any], list[dict[str, str]]]] = []
 
 
 def register_tab(tab: ProjectTab) -> None:
@@ -109,6 +113,16 @@ def register_inbox(provider: Callable[[Any], list[InboxItem]]) -> None:
 def register_inbox_section(provider: Callable[[Any], dict[str, Any]]) -> None:
     if provider not in INBOX_SECTIONS:
         INBOX_SECTIONS.append(provider)
+
+
+def register_waiting(provider: Callable[[Any, Any], list[dict[str, str]]]) -> None:
+    if provider not in WAITING:
+        WAITING.append(provider)
+
+
+def waiting(user: Any, project: Any) -> list[dict[str, str]]:
+    """Who the project waits for, and for what, as the registered providers say."""
+    return [line for provider in WAITING for line in provider(user, project)]
 
 
 def register_labels(name: str, choices: Any) -> None:

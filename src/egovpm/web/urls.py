@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("egovpm.security.urls")),
     path("", include("egovpm.archives.urls")),
     path("", include("egovpm.portfolio.urls")),
+    path("", include("egovpm.notifications.urls")),
 ]

@@ -1,0 +1,18 @@
+"""The header's unread-message badge on every page: one count on the partial index message_unread
+(settings.TEMPLATES context_processors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from egovpm.core.roles import ADMIN_ROLES
+from egovpm.notifications import selectors
+
+
+def unread(request: HttpRequest) -> dict[str, Any]:
+    user: Any = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or (user.role_set and user.role_set <= ADMIN_ROLES):
+        return {}
+    return {"messages_link": True, "unread_messages": selectors.unread_count(user=user)}

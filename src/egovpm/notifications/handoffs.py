@@ -1,0 +1,150 @@
+"""Hand-offs (issue 15 item 2): whoever a waiting project waits for finds it in their 待办, and
+everyone else reads who acts next instead of an empty box.
+
+- `panel_inbox`: NDRC's 待办 item "organise the expert panel" for each project in needs analysis
+  with no panel at work (none yet, or the latest concluded 'reject'): the INBOX_LIMIT longest
+  waiting, the count, and the more line — two queries whatever the number of projects.
+- `done_section`: 已办 from the audit trail, the user's own writes newest first (two queries).
+- `waiting_lines`: the project page's "waiting for NDRC: …" lines (registered with
+  web.registry.register_waiting)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from egovpm.accounts.choices import Role
+from egovpm.accounts.models import User
+from egovpm.notifications import policies, selectors
+from egovpm.projects import policies as project_policies
+from egovpm.projects.choices import TRANSITIONS, Action, Actor, Stage
+from egovpm.projects.models import Project
+from egovpm.web.registry import InboxItem, more_line
+
+INBOX_LIMIT = 20
+DONE_LIMIT = 20
+
+
+def panel_needed(*, user: User) -> QuerySet[Project]:
+    """Projects in needs analysis in the user's scope whose needs-analysis report has no panel at
+    work: no review yet, or the latest one concluded 'reject' (C10.1 then asks for a new one).
+    The longest waiting first."""
+    from egovpm.reviews.models import ExpertReview
+
+    latest = ExpertReview.objects.filter(project=OuterRef("pk")).order_by("-number")
+    return (
+        project_policies.restrict(user)
+        .filter(stage=Stage.NEEDS_ANALYSIS)
+        .annotate(
+            review_status=Subquery(latest.values("status")[:1]),
+            review_conclusion=Subquery(latest.values("conclusion")[:1]),
+        )
+        .filter(Q(review_status__isnull=True) | Q(review_status="concluded", review_conclusion="reject"))
+        .order_by("updated_at", "code")
+    )
+
+
+def panel_inbox(user: User) -> list[InboxItem]:
+    """NDRC's 待办: 组织专家组 for each project waiting for a panel."""
+    if not user.has_role(Role.NDRC_OFFICER):
+        return []
+    qs = panel_needed(user=user)
+    projects = list(qs.select_related("lead_department")[:INBOX_LIMIT])
+    items = [
+        InboxItem(
+            title=_("Organise the expert panel for the needs-analysis report"),
+            url=reverse("web:project_reviews", kwargs={"pk": p.pk}) + "#tabs",
+            project=p,
+            kind="panel_needed",
+        )
+        for p in projects
+    ]
+    count = len(projects) if len(projects) < INBOX_LIMIT else qs.count()
+    url = reverse("web:project_list") + "?" + urlencode({"stage": Stage.NEEDS_ANALYSIS})
+    title = _("…and %(n)s more projects waiting for an expert panel")
+    return items + more_line(count, len(projects), title, url, "panel_needed_more")
+
+
+def done_section(user: User) -> dict[str, Any]:
+    """已办: the DONE_LIMIT latest things the user did (a link to the rest)."""
+    events = list(selectors.done_of(user=user)[: DONE_LIMIT + 1])
+    return {
+        "done": selectors.done_rows(events[:DONE_LIMIT]),
+        "done_more_url": reverse("web:done") + "?page=2" if len(events) > DONE_LIMIT else "",
+    }
+
+
+# ---------------------------------------------------------------- who acts next
+
+
+def _who(actor: str, project: Project) -> str:
+    department = project.lead_department.name if project.lead_department_id else ""
+    if actor in (Actor.NDRC, Actor.NDRC_OR_EARLY_LEADER):
+        return pgettext("next actor", "NDRC")
+    if actor == Actor.NDRC_OR_ENTRUSTED:
+        if project.completion_entrusted:
+            return pgettext("next actor", "NDRC or the leader of %(department)s (entrusted)") % {
+                "department": department
+            }
+        return pgettext("next actor", "NDRC")
+    if actor == Actor.DEPT_LEADER:
+        return pgettext("next actor", "the leader of %(department)s") % {"department": department}
+    return department
+
+
+def _review_line(project: Project) -> tuple[str, str] | None:
+    """In needs analysis, the review decides who acts: NDRC forms a panel, the experts give
+    opinions, NDRC concludes; then the department submits the proposal."""
+    from egovpm.reviews.models import ExpertReview
+
+    review = (
+        ExpertReview.objects.filter(project=project).order_by("-number").prefetch_related("members", "opinions").first()
+    )
+    if review is None or (review.status == "concluded" and review.conclusion == "reject"):
+        return "ndrc", _("organise the expert panel for the needs-analysis report")
+    if review.status == "open":
+        members = {m.expert_id for m in review.members.all()}
+        given = len(members & {o.expert_id for o in review.opinions.all()})
+        if given < len(members):
+            text = _("the experts' opinions (%(given)s of %(size)s given)") % {"given": given, "size": len(members)}
+            if review.due_on:
+                text += _(", due %(due)s") % {"due": review.due_on.isoformat()}
+            return "experts", text
+        return "ndrc", _("record the expert panel's conclusion")
+    return None
+
+
+def waiting_lines(user: User, project: Project) -> list[dict[str, str]]:
+    """Who the project waits for, and for what — unless it is the user themself; NDRC gets a 催办
+    link on each."""
+    lines = [{"text": text, "chase": ""} for text in _waiting(user, project)]
+    if lines and policies.may_chase(user):
+        url = reverse("web:project_chase", kwargs={"pk": project.pk})
+        lines = [{**line, "chase": url} for line in lines]
+    return lines
+
+
+def _waiting(user: User, project: Project) -> list[str]:
+    if project.stage in (Stage.IN_OPERATION, Stage.CANCELLED):
+        return []
+    ndrc = user.has_role(Role.NDRC_OFFICER)
+    if project.stage == Stage.NEEDS_ANALYSIS:
+        found = _review_line(project)
+        if found is not None:
+            who, what = found
+            if who == "ndrc":
+                return [] if ndrc else [_("Waiting for NDRC: %(what)s") % {"what": what}]
+            return [_("Waiting for the expert panel: %(what)s") % {"what": what}]
+    lines = []
+    for action, t in TRANSITIONS.items():
+        if action in ("return", "cancel") or project.stage not in t.sources:
+            continue
+        if project_policies.may_act(user, project, action):
+            continue
+        lines.append(_("Waiting for %(who)s: %(what)s") % {"who": _who(t.actor, project), "what": Action(action).label})
+    return lines

@@ -1,0 +1,94 @@
+"""Reads of the notifications app: a user's messages, the unread count, e-mail choices, the people
+a notice goes to, and 已办 (what the user did, from the audit trail)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+
+from egovpm.accounts.choices import Role
+from egovpm.accounts.models import User
+from egovpm.audit.models import AuditEvent
+from egovpm.core.errors import NotFound
+from egovpm.notifications.choices import Kind
+from egovpm.notifications.errors import NotificationError
+from egovpm.notifications.models import Message, Preference
+from egovpm.projects.models import Assignment, Participation, Project
+
+DEPT_ROLES = (Role.DEPT_STAFF, Role.DEPT_LEADER)
+# The audit actions that are housekeeping of the message centre, not work: left out of 已办.
+NOT_WORK = ("notification.read", "notification.preference.set")
+
+
+def messages_of(*, user: User) -> QuerySet[Message]:
+    """The user's messages, newest first (index message_recipient_new)."""
+    return Message.objects.filter(recipient_id=user.pk).select_related("sender").order_by("-created_at", "-id")
+
+
+def message_of(*, user: User, message_id: Any) -> Message:
+    """One of the user's own messages; anyone else's is 404 like a missing one."""
+    try:
+        pk = int(str(message_id))
+    except ValueError:
+        raise NotFound(NotificationError.MESSAGE_NOT_FOUND) from None
+    message = Message.objects.filter(pk=pk, recipient_id=user.pk).first()
+    if message is None:
+        raise NotFound(NotificationError.MESSAGE_NOT_FOUND)
+    return message
+
+
+def unread_count(*, user: User) -> int:
+    """The header's badge: one count on the partial index message_unread."""
+    return Message.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def email_choices(*, user: User) -> dict[str, bool]:
+    """Every kind with the user's e-mail switch (on unless they turned it off)."""
+    off = set(Preference.objects.filter(user_id=user.pk, email=False).values_list("kind", flat=True))
+    return {kind: kind not in off for kind in Kind.values}
+
+
+def email_off(*, user_ids: Iterable[Any], kind: str) -> set[Any]:
+    """Of `user_ids`, those who turned e-mail off for `kind` (one query)."""
+    return set(
+        Preference.objects.filter(user_id__in=list(user_ids), kind=kind, email=False).values_list("user_id", flat=True)
+    )
+
+
+def department_people(department_id: Any) -> list[User]:
+    """The active staff and leaders of a department: whom a department's notice reaches."""
+    if not department_id:
+        return []
+    return list(
+        User.objects.filter(department_id=department_id, is_active=True, roles__role__in=DEPT_ROLES)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def project_people(project: Project) -> QuerySet[User]:
+    """Everyone working on a project whom NDRC may chase: its lead and participating departments'
+    staff and leaders, and the users assigned to it."""
+    departments = [
+        project.lead_department_id,
+        *Participation.objects.filter(project=project).values_list("department_id", flat=True),
+    ]
+    assigned = Assignment.objects.filter(project=project).values("user_id")
+    dept = User.objects.filter(department_id__in=departments, roles__role__in=DEPT_ROLES)
+    return (dept | User.objects.filter(pk__in=assigned)).filter(is_active=True).distinct()
+
+
+def done_of(*, user: User) -> QuerySet[AuditEvent]:
+    """已办: every write the user made (stage actions, opinions, acknowledgements, acceptances,
+    decisions, chases …), newest first — the audit trail is the one record of them all (index
+    audit_actor_seq)."""
+    return AuditEvent.objects.filter(actor_id=user.pk).exclude(action__in=NOT_WORK).order_by("-seq")
+
+
+def done_rows(events: list[AuditEvent]) -> list[dict[str, Any]]:
+    """A page of 已办 with the projects named (one query for the page's projects)."""
+    ids = {e.project_id for e in events if e.project_id}
+    projects = {str(p.pk): p for p in Project.objects.filter(pk__in=ids)} if ids else {}
+    return [{"event": e, "project": projects.get(e.project_id)} for e in events]
