@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "egovpm.security",
     "egovpm.archives",
     "egovpm.procurement",
+    "egovpm.inspections",
+    "egovpm.evaluations",
     "egovpm.compliance",
     "egovpm.portfolio",
     "egovpm.notifications",
