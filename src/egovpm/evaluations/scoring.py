@@ -42,7 +42,7 @@ def _weight(value: Any) -> Decimal | None:
     return weight if Decimal(0) < weight <= HUNDRED else None
 
 
-def _plain(value: Decimal) -> str:
+def plain(value: Decimal) -> str:
     """A decimal as written by people: no exponent, no trailing zeros ("25", "12.5")."""
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -90,7 +90,7 @@ def _nodes(
             errors[f"{here}.weight"] = FieldError(EvaluationError.WEIGHT_FORMAT)
             sums_known = False
         else:
-            node["weight"] = _plain(weight)
+            node["weight"] = plain(weight)
             total += weight
         dimension = item.get("dimension")
         if level == 1:
@@ -106,7 +106,7 @@ def _nodes(
             node["children"] = _nodes(children, f"{here}.children", f"{code}.", level + 1, errors) or []
         out.append(node)
     if sums_known and total != HUNDRED:
-        errors.setdefault(path, FieldError(EvaluationError.WEIGHTS_SUM, {"sum": _plain(total)}))
+        errors.setdefault(path, FieldError(EvaluationError.WEIGHTS_SUM, {"sum": plain(total)}))
     return out
 
 
@@ -204,7 +204,7 @@ def display(value: Decimal | None, places: int = 2) -> str:
     """A score for people: rounded (half-up) to `places` places, trailing zeros dropped."""
     if value is None:
         return ""
-    return _plain(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    return plain(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def parse_text_tree(text: str, field: str = "tree") -> list[dict[str, Any]]:
