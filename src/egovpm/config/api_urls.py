@@ -63,6 +63,7 @@ urlpatterns = [
     path("", include("egovpm.reviews.api_urls")),
     path("", include("egovpm.security.api_urls")),
     path("", include("egovpm.archives.api_urls")),
+    path("", include("egovpm.inspections.api_urls")),
     path("", include("egovpm.evaluations.api_urls")),
     path("", include("egovpm.portfolio.api_urls")),
     path("", include("egovpm.notifications.api_urls")),
