@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from egovpm.portfolio import api
+from egovpm.portfolio import api, record_api
 
 urlpatterns = [
     path("portfolio/summary", api.SummaryView.as_view(), name="portfolio-summary"),
+    path("departments/<str:code>/record", record_api.DepartmentRecordView.as_view(), name="department-record"),
 ]
