@@ -4,6 +4,7 @@ one, where each failing rule is fixed), the stage timeline and the history."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
@@ -99,6 +100,18 @@ def _options(
     return options
 
 
+# The project page's parts from the apps above projects (which projects may not import): (request,
+# project, the stage actions offered) -> more context for the frame template — the portfolio app's
+# link to the lead department's record and its panel beside NDRC's decisions (issue 11).
+FramePart = Callable[[AuthenticatedHttpRequest, Project, list[dict[str, Any]]], dict[str, Any]]
+FRAME_PARTS: list[FramePart] = []
+
+
+def register_frame_part(part: FramePart) -> None:
+    if part not in FRAME_PARTS:
+        FRAME_PARTS.append(part)
+
+
 def frame_context(
     request: AuthenticatedHttpRequest, project: Project, full: bool, transition_form: TransitionForm | None
 ) -> dict[str, Any]:
@@ -109,12 +122,16 @@ def frame_context(
         # sees where the project stands, not who did what (API: /events answers them 404).
         events = []
         timeline = [{**item, "event": None} for item in timeline]
-    return {
+    options = _options(request, project, transition_form)
+    context = {
         "events": events,
         "timeline": timeline,
-        "options": _options(request, project, transition_form),
+        "options": options,
         "waiting": registry.waiting(request.user, project),
     }
+    for part in FRAME_PARTS:
+        context.update(part(request, project, options))
+    return context
 
 
 def inbox_section(user: User) -> dict[str, Any]:
