@@ -206,6 +206,12 @@ READS: list[Read] = [
         SIGNED_IN,
         (Probe("the project is listed", lambda html, w: w.main.code in html, P_READ),),
     ),
+    # notifications: the message centre, e-mail choices and 已办 are every signed-in user's own;
+    # the chase form is NDRC's, after the project's read scope (404), then 403
+    Read("messages", lambda w: reverse("web:messages"), SIGNED_IN),
+    Read("notification_preferences", lambda w: reverse("web:notification_preferences"), SIGNED_IN),
+    Read("done", lambda w: reverse("web:done"), SIGNED_IN),
+    Read("project_chase", _pid("project_chase"), "302  403 403 404 404 403  200 403  404 404 403 404 403 404  404 404 404"),
 ]
 
 # Routes that take no GET (a GET answers 405): forms post here and redisplay their page on error.
@@ -236,4 +242,6 @@ POST_ONLY = {
     "security_risk_add",
     "archives_document_archive",
     "archives_acceptance_add",
+    "message_read",
+    "messages_read_all",
 }

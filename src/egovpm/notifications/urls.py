@@ -6,7 +6,7 @@ from egovpm.notifications import views
 
 urlpatterns = [
     path("messages/", views.message_list, name="messages"),
-    path("messages/<int:pk>/read/", views.message_read, name="message_read"),
+    path("messages/<str:pk>/read/", views.message_read, name="message_read"),
     path("messages/read-all/", views.messages_read_all, name="messages_read_all"),
     path("messages/preferences/", views.preferences, name="notification_preferences"),
     path("done/", views.done, name="done"),

@@ -35,7 +35,7 @@ def message_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def message_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def message_read(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     """Mark one message read, then go where it points (or back to the list)."""
     message = services.message_read(actor=request.user, message_id=pk)
     if request.POST.get("open") and message.link and url_has_allowed_host_and_scheme(message.link, None):

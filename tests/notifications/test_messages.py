@@ -1,0 +1,159 @@
+"""Notifications (issue 15 item 3): a notice is made inside the change's transaction, e-mailed after
+the commit to those who want it, read in the message centre (the header counts the unread ones);
+NDRC's chase is audited and reaches its recipients; `egovpm remind` adds the 15/7/1-day notices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from conftest import PASSWORD
+
+from .conftest import form_panel
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(username: str) -> Client:
+    c = Client()
+    assert c.login(username=username, password=PASSWORD)
+    return c
+
+
+def test_panel_formed_reaches_each_expert_in_app_and_by_email(
+    na_project: Any, experts: Any, api: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from egovpm.notifications.models import Message
+
+    with django_capture_on_commit_callbacks(execute=True):
+        review = form_panel(api, na_project)
+    assert sorted(m.recipient.username for m in Message.objects.filter(kind="panel_formed")) == ["ex.a", "ex.b", "ex.c"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["ex.a@example.invalid", "ex.b@example.invalid", "ex.c@example.invalid"]
+    assert na_project.name in mail.outbox[0].subject and "2026-12-01" in mail.outbox[0].body
+    # the expert sees it counted in the header, opens it and lands on the review; the count drops
+    expert = _client("ex.a")
+    page = expert.get(reverse("web:messages")).content.decode()
+    assert 'id="unread-count"' in page and f"您已被选入{na_project.name}的专家组" in page
+    message = Message.objects.get(recipient__username="ex.a")
+    r = expert.post(reverse("web:message_read", kwargs={"pk": message.pk}), {"open": "1"})
+    assert r.status_code == 302 and r["Location"] == reverse("web:review_detail", kwargs={"pk": review["id"]})
+    assert 'id="unread-count"' not in expert.get(reverse("web:messages")).content.decode()
+    # someone else's message is not there for them
+    other = Message.objects.get(recipient__username="ex.b")
+    assert expert.post(reverse("web:message_read", kwargs={"pk": other.pk})).status_code == 404
+    assert Message.objects.get(pk=other.pk).read_at is None
+
+
+def test_a_rolled_back_change_leaves_no_message_and_sends_no_mail(na_project: Any, experts: Any, api: Any) -> None:
+    from egovpm.notifications.models import Message
+
+    r = api("ndrc").post(
+        f"/api/v1/projects/{na_project.pk}/expert-reviews", {"experts": ["ex.a", "ex.a", "nobody"]}, format="json"
+    )
+    assert r.status_code == 400
+    assert not Message.objects.exists() and mail.outbox == []
+
+
+def test_email_choices_are_obeyed(
+    na_project: Any, experts: Any, api: Any, personas: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    expert = _client("ex.a")
+    page = expert.get(reverse("web:notification_preferences")).content.decode()
+    assert "被选入专家组" in page
+    r = expert.post(reverse("web:notification_preferences"), {"opinion_due": "on", "chase": "on"})  # panel_formed off
+    assert r.status_code == 302
+    assert api("staff_a").get("/api/v1/notification-preferences").json()["email"]["panel_formed"] is True
+    with django_capture_on_commit_callbacks(execute=True):
+        form_panel(api, na_project)
+    assert sorted(m.to[0] for m in mail.outbox) == ["ex.b@example.invalid", "ex.c@example.invalid"]
+    # the message itself still arrives
+    assert "您已被选入" in expert.get(reverse("web:messages")).content.decode()
+    # the API refuses an unknown kind or a non-boolean, and changes nothing
+    token = api("staff_a")
+    r = token.put("/api/v1/notification-preferences", {"email": {"report_due": "no", "weather": True}}, format="json")
+    assert r.status_code == 400 and set(r.json()["details"]) == {"report_due", "weather"}
+    assert token.get("/api/v1/notification-preferences").json()["email"]["report_due"] is True
+    r = token.put("/api/v1/notification-preferences", {"email": {"report_due": False}}, format="json")
+    assert r.status_code == 200 and r.json()["email"]["report_due"] is False
+
+
+def test_chase_is_audited_and_seen_by_the_department(
+    project: Any, personas: Any, api: Any, emails: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from egovpm.audit.models import AuditEvent
+
+    with django_capture_on_commit_callbacks(execute=True):
+        r = api("ndrc").post(
+            f"/api/v1/projects/{project.pk}/chase", {"to": "department", "text": "请尽快提交需求分析"}, format="json"
+        )
+    assert r.status_code == 201 and sorted(r.json()["recipients"]) == ["leader_a", "staff_a"]
+    event = AuditEvent.objects.get(action="notification.chase")
+    assert event.actor_username == "ndrc" and event.project_id == str(project.pk)
+    assert event.new["text"] == "请尽快提交需求分析"
+    assert sorted(m.to[0] for m in mail.outbox) == ["leader_a@example.invalid", "staff_a@example.invalid"]
+    page = _client("staff_a").get(reverse("web:messages")).content.decode()
+    assert "发改委催办" in page and "请尽快提交需求分析" in page
+    # a department may not chase (403), an empty text or a stranger is a 400 and nothing is sent
+    assert api("staff_a").post(f"/api/v1/projects/{project.pk}/chase", {"to": "department", "text": "x"}).status_code == 403
+    r = api("ndrc").post(f"/api/v1/projects/{project.pk}/chase", {"to": "staff_b", "text": ""}, format="json")
+    assert r.status_code == 400 and set(r.json()["details"]) == {"text"}
+    r = api("ndrc").post(f"/api/v1/projects/{project.pk}/chase", {"to": "staff_b", "text": "请办理"}, format="json")
+    assert r.status_code == 400 and set(r.json()["details"]) == {"to"}
+    assert AuditEvent.objects.filter(action="notification.chase").count() == 1
+
+
+def test_chase_from_the_project_page(project: Any, personas: Any) -> None:
+    ndrc = _client("ndrc")
+    url = reverse("web:project_chase", kwargs={"pk": project.pk})
+    assert url in ndrc.get(reverse("web:project_detail", kwargs={"pk": project.pk})).content.decode()
+    r = ndrc.post(url, {"to": "staff_a", "text": "请提交需求分析"})
+    assert r.status_code == 302
+    assert "请提交需求分析" in _client("staff_a").get(reverse("web:messages")).content.decode()
+    assert "请提交需求分析" not in _client("leader_a").get(reverse("web:messages")).content.decode()
+    assert _client("staff_a").get(url).status_code == 403
+
+
+def test_decisions_and_acknowledgements_reach_the_requester(project: Any, personas: Any) -> None:
+    from conftest import advance
+    from egovpm.notifications.models import Message
+
+    advance(project, personas, "feasibility_study")
+    titles = list(Message.objects.filter(recipient=personas["staff_a"], kind="decision_made").values_list("title", flat=True))
+    assert any("批复项目建议书" in t and project.name in t for t in titles), titles
+    # NDRC does not notify itself
+    assert not Message.objects.filter(recipient=personas["ndrc"]).exists()
+
+
+def test_mark_all_read(project: Any, personas: Any, api: Any) -> None:
+    for text in ("一", "二"):
+        api("ndrc").post(f"/api/v1/projects/{project.pk}/chase", {"to": "staff_a", "text": text}, format="json")
+    staff = api("staff_a")
+    listed = staff.get("/api/v1/messages").json()
+    assert listed["count"] == 2 and listed["results"][0]["body"] == "二"  # newest first
+    assert staff.post("/api/v1/messages/read-all").json() == {"marked": 2}
+    assert all(m["read_at"] for m in staff.get("/api/v1/messages").json()["results"])
+
+
+def test_remind_notifies_reports_due_in_15_7_1_days_once(project: Any, personas: Any, clock: Any) -> None:
+    from conftest import advance
+    from egovpm.notifications.models import Message
+    from egovpm.notifications.reminders import due_notices
+
+    advance(project, personas, "construction", start=dt.date(2026, 1, 5))
+    # the 2026 annual report is due on 31 January 2027
+    clock.set_now(dt.datetime(2027, 1, 16, 9, 0, tzinfo=clock.BEIJING))  # 15 days before
+    due_notices()
+    due_notices()  # the same day again: nothing new
+    notes = Message.objects.filter(kind="report_due", recipient=personas["staff_a"], title__contains="2026年度")
+    assert notes.count() == 1 and "还有 15 天到期" in notes.get().title
+    clock.set_now(dt.datetime(2027, 1, 24, 9, 0, tzinfo=clock.BEIJING))  # 7 days before
+    due_notices()
+    assert notes.count() == 2
+    clock.set_now(dt.datetime(2027, 2, 2, 9, 0, tzinfo=clock.BEIJING))  # overdue
+    due_notices()
+    assert notes.filter(title__startswith="已逾期").exists()
