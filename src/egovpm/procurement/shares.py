@@ -129,6 +129,6 @@ def shares_for(projects: QuerySet[Project]) -> Shares:
         Procurement.objects.filter(project__in=projects.values("pk"))
         .order_by()
         .values_list("category", "secure_controllable")
-        .annotate(amount=Sum("amount"), count=Count("id"))
+        .annotate(total=Sum("amount"), n=Count("id"))
     )
     return from_groups((category, secure, amount or Decimal(0), count) for category, secure, amount, count in rows)
