@@ -65,6 +65,8 @@ urlpatterns = [
     path("", include("egovpm.archives.api_urls")),
     path("", include("egovpm.inspections.api_urls")),
     path("", include("egovpm.evaluations.api_urls")),
+    path("", include("egovpm.procurement.api_urls")),
     path("", include("egovpm.portfolio.api_urls")),
     path("", include("egovpm.notifications.api_urls")),
+    path("", include("egovpm.accounts.admin_api_urls")),  # administration (三员分立)
 ]
