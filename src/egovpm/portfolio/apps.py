@@ -27,3 +27,18 @@ class PortfolioConfig(AppConfig):
 
         # the key of the greyed "统计 coming" placeholder (web/context.py COMING) it replaces
         register_nav(NavItem("dashboard", _("Cockpit"), "web:cockpit", _nav_visible, order=5, home=_home))
+        # the department record (履约档案, issue 11): its members' own from the navigation; the lead
+        # department's name on the project page links to it, with NDRC's panel beside its decisions
+        from egovpm.portfolio import record_views
+        from egovpm.projects.page import register_frame_part
+
+        register_nav(
+            NavItem(
+                "department_record",
+                _("Our department record"),
+                "web:department_record_mine",
+                record_views.nav_visible,
+                order=6,
+            )
+        )
+        register_frame_part(record_views.project_panel)

@@ -46,7 +46,8 @@ from egovpm.rules import engine
 from egovpm.rules import facts_reports as fr
 
 PROJECTS_SHOWN = 50  # the project list of the record; the drill-down lists them all
-OVERDUE_SHOWN = 50  # the overdue reports listed (the count is exact)
+OVERDUE_SHOWN = 50  # the overdue reports and rectification items listed (the counts are exact)
+EVALUATIONS_SHOWN = 50  # the latest post-evaluations listed (the count is exact)
 PAST_AS_OF_MAX_PROJECTS = portfolio.PAST_AS_OF_MAX_PROJECTS
 
 
@@ -288,14 +289,30 @@ def rectifications_section(scope: RecordScope) -> Any:
 
 
 def post_evaluations_section(scope: RecordScope) -> Any:
-    """The conclusions of the department's post-evaluations; null until evaluations are installed."""
+    """The department's post-evaluations (domain.md §11.3) dated on or before as_of: how many, by
+    conclusion, and the latest EVALUATIONS_SHOWN of them; null until evaluations are installed."""
     if not recorded("post_evaluations"):
         return None
-    try:
-        from egovpm.evaluations.selectors import conclusions_for
-    except ImportError:  # the app is installed before its seam for the record: not recorded yet
-        return None
-    return conclusions_for(scope.projects)
+    from egovpm.evaluations.selectors import conclusions_for
+
+    rows = [r for r in conclusions_for(list(scope.projects.order_by("code"))) if r["evaluated_on"] <= scope.as_of]
+    rows.sort(key=lambda r: (r["evaluated_on"], r["project"].code), reverse=True)
+    return {
+        "count": len(rows),
+        "by_conclusion": dict(Counter(r["conclusion"] for r in rows)),
+        "results": [
+            {
+                "project": str(r["project"].pk),
+                "project_code": r["project"].code,
+                "project_name": r["project"].name,
+                "evaluated_on": r["evaluated_on"].isoformat(),
+                "conclusion": r["conclusion"],
+                "efficiency": str(r["efficiency"]),
+                "effect": str(r["effect"]),
+            }
+            for r in rows[:EVALUATIONS_SHOWN]
+        ],
+    }
 
 
 register_section("projects", projects_section)

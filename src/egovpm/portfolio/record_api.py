@@ -93,6 +93,24 @@ class RectificationsOut(serializers.Serializer):
     overdue_items = OverdueItemOut(many=True, help_text=f"the {record.OVERDUE_SHOWN} oldest overdue items")
 
 
+class EvaluationOut(serializers.Serializer):
+    project = serializers.CharField()
+    project_code = serializers.CharField()
+    project_name = serializers.CharField()
+    evaluated_on = serializers.DateField()
+    conclusion = serializers.ChoiceField(
+        choices=["successful", "mostly_successful", "partly_successful", "unsuccessful"]
+    )
+    efficiency = serializers.CharField(help_text="operational efficiency score, a decimal string 0–100")
+    effect = serializers.CharField(help_text="usage effect score, a decimal string 0–100")
+
+
+class EvaluationsOut(serializers.Serializer):
+    count = serializers.IntegerField(help_text="post-evaluations dated by as_of")
+    by_conclusion = serializers.DictField(child=serializers.IntegerField(), help_text="conclusion → n")
+    results = EvaluationOut(many=True, help_text=f"the latest {record.EVALUATIONS_SHOWN}")
+
+
 class RecordOut(serializers.Serializer):
     department = DepartmentOut()
     as_of = serializers.DateField()
@@ -110,7 +128,7 @@ class RecordOut(serializers.Serializer):
     rectifications = RectificationsOut(
         allow_null=True, help_text=f"rectification items open and overdue (§11.3); {NOT_RECORDED}"
     )
-    post_evaluations = serializers.JSONField(allow_null=True, help_text=f"post-evaluation conclusions; {NOT_RECORDED}")
+    post_evaluations = EvaluationsOut(allow_null=True, help_text=f"post-evaluation conclusions; {NOT_RECORDED}")
 
 
 def record_body(data: dict[str, Any]) -> dict[str, Any]:

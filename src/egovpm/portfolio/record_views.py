@@ -1,0 +1,156 @@
+"""The department record page (履约档案, ui.md): `/departments/<code>/record/` — the sections of
+portfolio/record.py as tables, each figure a link into the project list that makes it up
+(`?department=CODE&stage=…`, `&rule=C4.1` …); the department's own members reach theirs from the
+navigation (`/departments/mine/record/`), NDRC and MoF from the cockpit and from every project page.
+The compact panel beside an NDRC approval decision on the project page is built here too."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from egovpm.accounts.choices import Role
+from egovpm.accounts.models import Department, User
+from egovpm.accounts.requests import AuthenticatedHttpRequest
+from egovpm.budgets.choices import AdjustmentStatus, Route
+from egovpm.core import clock, validators
+from egovpm.core.errors import DomainError
+from egovpm.portfolio import record
+from egovpm.portfolio.views import STATE_ORDER
+from egovpm.projects.choices import TRANSITIONS, Actor, Stage
+from egovpm.projects.models import Project
+from egovpm.web.frame import domain_errors
+from egovpm.web.templatetags.egovpm_ui import clause_label
+
+SHARES_BLOCK = "procurement/shares_block.html"
+
+
+def shares_block() -> str:
+    """The procurement module's shares block (table + chart), or "" while it does not exist."""
+    try:
+        get_template(SHARES_BLOCK)
+    except TemplateDoesNotExist:
+        return ""
+    return SHARES_BLOCK
+
+
+def list_link(code: str, **extra: str) -> str:
+    """The project list of the department's projects with one figure's own filter."""
+    return reverse("web:project_list") + "?" + urlencode({"department": code, **extra})
+
+
+def record_url(code: str) -> str:
+    return reverse("web:department_record", kwargs={"code": code})
+
+
+def _tables(data: dict[str, Any]) -> dict[str, Any]:
+    code = data["department"]["code"]
+    return {
+        "stage_rows": [(Stage(s).label, n, list_link(code, stage=s)) for s, n in data["projects"]["by_stage"].items()],
+        "rule_rows": [
+            (clause_label(c), r, n, list_link(code, rule=r))
+            for c, v in data["rules_failing"]["by_clause"].items()
+            for r, n in v["rules"].items()
+        ],
+        "report_rows": [
+            (_("Due, not yet submitted"), data["reports"]["due"], ""),
+            (_("Overdue"), data["reports"]["overdue"], list_link(code, rule="C4.1")),
+            (_("Submitted late"), data["reports"]["late"], list_link(code, rule="C4.2")),
+        ],
+        "adjustment_states": [AdjustmentStatus(s).label for s in STATE_ORDER],
+        "adjustment_rows": [
+            (Route(route).label, [states[s] for s in STATE_ORDER]) for route, states in data["adjustments"].items()
+        ],
+        "rectifications_url": list_link(code, rule="C8.1"),
+        "list_url": list_link(code),
+    }
+
+
+def share_rows(shares: dict[str, Any] | None) -> list[tuple[str, Any]]:
+    """The shares by category with the category's words (the table when procurement's own block
+    is not there)."""
+    if shares is None:
+        return []
+    from egovpm.procurement.choices import Category
+
+    return [(str(Category(c).label), figures) for c, figures in shares["categories"].items()]
+
+
+def conclusion_labels(evaluations: dict[str, Any] | None) -> dict[str, str]:
+    if evaluations is None:
+        return {}
+    from egovpm.evaluations.choices import Conclusion
+
+    return {c.value: str(c.label) for c in Conclusion}
+
+
+@login_required
+@domain_errors
+def department_record(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    department = record.department_for(request.user, code)
+    raw = request.GET.get("as_of", "")
+    context: dict[str, Any] = {"department": department, "as_of_raw": raw, "today": clock.today()}
+    try:
+        data = record.record_of(department, validators.parse_as_of(raw))
+    except DomainError as error:
+        if error.status != 400:
+            raise
+        context["error"] = error.message
+        return render(request, "portfolio/record.html", context, status=400)
+    context.update(
+        data=data,
+        shares_block=shares_block(),
+        share_rows=share_rows(data["procurement_shares"]),
+        conclusions=conclusion_labels(data["post_evaluations"]),
+        recorded={name: record.recorded(name) for name in record.MODULES},
+        **_tables(data),
+    )
+    return render(request, "portfolio/record.html", context)
+
+
+@login_required
+def own_record(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The navigation's 本部门履约档案: the record of the user's own department."""
+    department = record.own_department(request.user)
+    if department is None:
+        raise Http404("no department of one's own")
+    return redirect("web:department_record", code=department.code)
+
+
+def nav_visible(user: User) -> bool:
+    """本部门履约档案 in the navigation: a department's staff and leaders."""
+    return bool(getattr(user, "is_authenticated", False)) and record.own_department(user) is not None
+
+
+# --- the project page: the lead department's record beside NDRC's decisions ----------------------
+
+NDRC_DECISIONS = frozenset(a for a, t in TRANSITIONS.items() if t.actor in (Actor.NDRC, Actor.NDRC_OR_ENTRUSTED))
+
+
+def project_panel(request: AuthenticatedHttpRequest, project: Project, options: list[dict[str, Any]]) -> dict[str, Any]:
+    """The project page's part: a link from the lead department's name to its record for whoever
+    may read it and, when an NDRC decision on the project is the user's to take now, the compact
+    record (projects by stage, failing rules, overdue reports, key-category shares)."""
+    user = request.user
+    department: Department = project.lead_department
+    if not record.may_read(user, department):
+        return {}
+    out: dict[str, Any] = {"department_record_url": record_url(department.code)}
+    if any(o["action"] in NDRC_DECISIONS for o in options) and user.has_role(Role.NDRC_OFFICER):
+        data = record.record_of(department, only=record.PANEL_SECTIONS)
+        out["record_panel"] = {
+            "template": "portfolio/record_panel.html",
+            "data": data,
+            "url": record_url(department.code),
+            "overdue_url": list_link(department.code, rule="C4.1"),
+            "stage_rows": [(Stage(s).label, n) for s, n in data["projects"]["by_stage"].items()],
+        }
+    return out

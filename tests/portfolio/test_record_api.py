@@ -1,0 +1,174 @@
+"""`GET /api/v1/departments/{code}/record` and the page `/departments/{code}/record/`: who reads a
+department's record (NDRC, MoF, the department itself; anyone else 404, like an unknown code), bad
+input, a query count that does not grow with the projects, the project page's link and NDRC's
+panel beside its decision, and the reviews seam answering the department's real shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conftest import PASSWORD, make_project
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/departments/{code}/record"
+PAGE = "/departments/{code}/record/"
+READERS = ("staff_a", "leader_a", "ndrc", "mof")
+OTHERS = (
+    "staff_b",
+    "leader_b",
+    "staff_p",
+    "expert_assigned",
+    "inspector_assigned",
+    "archivist_assigned",
+    "sys_admin",
+    "sec_admin",
+    "audit_admin",
+)
+
+
+def _web(client: Any, persona: Any) -> Any:
+    assert client.login(username=persona.username, password=PASSWORD)
+    return client
+
+
+@pytest.mark.parametrize("persona", READERS)
+def test_ndrc_mof_and_the_department_itself_read_it(persona: str, project: Any, api: Any) -> None:
+    r = api(persona).get(URL.format(code="moa"))
+    assert r.status_code == 200, r.content
+    data = r.json()
+    assert data["department"] == {"code": "moa", "name": "甲部委", "kind": "central"}
+    assert data["projects"]["total"] == 1 and data["projects"]["results"][0]["code"] == project.code
+
+
+@pytest.mark.parametrize("persona", OTHERS)
+def test_anyone_else_gets_404_as_for_an_unknown_code(persona: str, project: Any, api: Any) -> None:
+    r = api(persona).get(URL.format(code="moa"))
+    assert r.status_code == 404
+    unknown = api(persona).get(URL.format(code="nosuch"))
+    assert (unknown.status_code, unknown.json()["code"]) == (404, r.json()["code"])
+
+
+def test_unknown_code_is_404_for_ndrc_too_and_anonymous_is_401(api: Any) -> None:
+    assert api("ndrc").get(URL.format(code="nosuch")).status_code == 404
+    assert api(None).get(URL.format(code="moa")).status_code == 401
+
+
+@pytest.mark.parametrize("bad", ["2026-13-01", "20261120", "yesterday"])
+def test_a_bad_as_of_is_400_naming_it(bad: str, api: Any) -> None:
+    r = api("ndrc").get(URL.format(code="moa"), {"as_of": bad})
+    assert r.status_code == 400
+    assert "as_of" in r.json()["details"]
+
+
+def test_a_past_date_is_said_to_be_judged_from_the_records(project: Any, api: Any) -> None:
+    today = api("ndrc").get(URL.format(code="moa")).json()
+    past = api("ndrc").get(URL.format(code="moa"), {"as_of": "2026-11-19"}).json()
+    assert (today["as_of"], today["today"]) == ("2026-11-20", True)
+    assert (past["as_of"], past["today"]) == ("2026-11-19", False)
+    assert past["projects"]["total"] == 0  # the project was created on 2026-11-20
+
+
+def _queries(client: Any, path: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("as_of", ["", "?as_of=2026-11-19"])
+def test_the_query_count_does_not_grow_with_the_projects(as_of: str, personas: dict[str, Any], api: Any) -> None:
+    client = api("ndrc")
+    path = URL.format(code="moa") + as_of
+    make_project(personas["staff_a"], name="项目0")
+    make_project(personas["staff_a"], name="项目1")
+    client.get(path)  # warm-up: stale verdicts refreshed, per-process caches filled
+    small = _queries(client, path)
+    for i in range(2, 12):
+        make_project(personas["staff_a"], name=f"项目{i}")
+    client.get(path)
+    assert _queries(client, path) == small
+
+
+def test_the_reviews_seam_answers_the_departments_real_shares(project: Any, personas: dict[str, Any], api: Any) -> None:
+    from egovpm.procurement.services import procurement_create
+    from procurement.helpers import body
+
+    other = make_project(personas["staff_a"], name="甲部委另一项目")
+    empty = api("ndrc").get(f"/api/v1/projects/{project.pk}/department-history").json()
+    assert empty["procurement_shares"]["key_total"]["count_total"] == 0
+    assert empty["procurement_shares"]["key_total"]["amount_share"] is None
+    staff = personas["staff_a"]
+    procurement_create(actor=staff, project_id=project.pk, data=body(amount="300000.00", secure_controllable=True))
+    procurement_create(
+        actor=staff,
+        project_id=other.pk,
+        data=body(amount="100000.00", secure_controllable=False, secure_controllable_basis="", contract_no="HT-2"),
+    )
+    seam = api("ndrc").get(f"/api/v1/projects/{project.pk}/department-history").json()["procurement_shares"]
+    assert seam["key_total"]["amount_share"] == "0.75" and seam["key_total"]["count_share"] == "0.5"
+    record = api("ndrc").get(URL.format(code="moa")).json()["procurement_shares"]
+    assert seam == record
+
+
+# --- the page ------------------------------------------------------------------------------------------
+
+
+def test_the_page_shows_the_sections_and_links_into_the_list(
+    project: Any, personas: dict[str, Any], client: Any
+) -> None:
+    html = _web(client, personas["ndrc"]).get(PAGE.format(code="moa")).content.decode()
+    assert "履约档案" in html and "甲部委" in html
+    assert project.code in html
+    assert "/projects/?department=moa&amp;stage=draft" in html
+    for section in ("record-stages", "record-rules", "record-reports", "record-adjustments", "record-shares"):
+        assert f'id="{section}"' in html
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("mof", 200), ("leader_a", 200), ("staff_b", 404), ("expert_assigned", 404)]
+)
+def test_the_page_follows_the_api(
+    persona: str, status: int, project: Any, personas: dict[str, Any], client: Any
+) -> None:
+    assert _web(client, personas[persona]).get(PAGE.format(code="moa")).status_code == status
+    assert client.get(PAGE.format(code="nosuch")).status_code == 404
+
+
+def test_a_bad_as_of_on_the_page_is_400_with_the_form(personas: dict[str, Any], client: Any) -> None:
+    r = _web(client, personas["ndrc"]).get(PAGE.format(code="moa"), {"as_of": "2026-02-30"})
+    assert r.status_code == 400 and 'id="record-error"' in r.content.decode()
+
+
+def test_members_reach_their_own_record_from_the_navigation(personas: dict[str, Any], client: Any) -> None:
+    inbox = _web(client, personas["staff_a"]).get("/").content.decode()
+    assert "/departments/mine/record/" in inbox and "本部门履约档案" in inbox
+    r = client.get("/departments/mine/record/")
+    assert (r.status_code, r["Location"]) == (302, PAGE.format(code="moa"))
+    client.logout()
+    ndrc = _web(client, personas["ndrc"]).get("/").content.decode()
+    assert "/departments/mine/record/" not in ndrc
+    assert client.get("/departments/mine/record/").status_code == 404
+
+
+def test_ndrc_sees_the_record_panel_beside_its_decision(project: Any, personas: dict[str, Any], client: Any) -> None:
+    from conftest import advance
+
+    actor_for = {k: personas[k] for k in ("staff_a", "leader_a", "ndrc")}
+    waiting = advance(project, actor_for, "proposal", start=dt.date(2026, 10, 1))
+    page = f"/projects/{waiting.pk}/"
+    html = _web(client, personas["ndrc"]).get(page, follow=True).content.decode()
+    assert 'id="record-panel"' in html and 'id="lead-department-record"' in html
+    assert PAGE.format(code="moa") in html
+    client.logout()
+    # MoF reads the record (the link) but takes no decision (no panel); the department sees its link
+    mof = _web(client, personas["mof"]).get(page, follow=True).content.decode()
+    assert 'id="lead-department-record"' in mof and 'id="record-panel"' not in mof
+    client.logout()
+    # the participating department may not read moa's record: no link
+    prov = _web(client, personas["staff_p"]).get(page, follow=True).content.decode()
+    assert 'id="lead-department-record"' not in prov and 'id="record-panel"' not in prov
