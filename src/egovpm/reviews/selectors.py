@@ -197,13 +197,26 @@ def ndrc_todo(*, user: User) -> QuerySet[ExpertReview]:
 HISTORY_LIMIT = 50
 
 
+def department_shares(*, project: Project) -> Any:
+    """C5.1's seam beside a new proposal: the 自主可控 shares over every procurement of the projects
+    the lead department leads — the department record's `procurement_shares` (domain.md §11.1,
+    §11.4; procurement.shares.shares_for, one query); None while procurement is not installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("egovpm.procurement"):
+        return None
+    from egovpm.procurement.shares import shares_for
+
+    return shares_for(Project.objects.filter(lead_department_id=project.lead_department_id))
+
+
 def department_history(
     *, project: Project, language: str = "zh", limit: int | None = None
 ) -> tuple[list[dict[str, Any]], int]:
     """C5.1's seam beside a new proposal: the lead department's other projects (its track record),
     the `limit` most recent, with their compliance summary — counts of failing rules by severity —
     read from the stored verdicts (egovpm.compliance, ADR 0013: made fresh first), and how many
-    there are in all. The 自主可控 procurement shares join here when the procurement module arrives."""
+    there are in all. The 自主可控 procurement shares are department_shares()."""
     limit = limit or HISTORY_LIMIT
     others = Project.objects.filter(lead_department_id=project.lead_department_id).exclude(pk=project.pk)
     total = others.count()
