@@ -533,7 +533,8 @@ class DepartmentHistoryView(APIView):
     @extend_schema(
         responses={200: DepartmentHistoryOut},
         description="NDRC: the lead department's other projects with their compliance summary (failing rules "
-        "by severity), shown beside a new proposal (clause 5). Procurement shares join with the procurement module.",
+        "by severity), shown beside a new proposal (clause 5), and the 自主可控 shares over the procurements of "
+        "every project it leads (the department record's procurement_shares; null while procurement is not installed).",
     )
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id, "review")
@@ -543,7 +544,7 @@ class DepartmentHistoryView(APIView):
             {
                 "department": project.lead_department.code,
                 "total": total,
-                "procurement_shares": None,
+                "procurement_shares": selectors.department_shares(project=project),
                 "projects": [
                     {
                         "id": str(r["project"].pk),
