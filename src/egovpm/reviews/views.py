@@ -171,6 +171,7 @@ def tab_context(request: AuthenticatedHttpRequest, project: Project, **forms: An
     if user.has_role(Role.NDRC_OFFICER) and project.stage == Stage.PROPOSAL:
         history, total = selectors.department_history(project=project, language=language_of(request))
         context["history"], context["history_more"] = history, total - len(history)
+        context["history_shares"] = selectors.department_shares(project=project)
     return context
 
 
