@@ -145,7 +145,8 @@ def test_lead_records_co_authors_in_the_ui(personas: Any) -> None:
 
 def test_track_record_beside_a_new_proposal(project: Any, personas: Any) -> None:
     """C5.1's seam: NDRC looking at a proposal sees the department's other projects and their
-    compliance summary; procurement shares are announced as not recorded yet."""
+    compliance summary, and the 自主可控 shares of the department's procurement (none recorded yet:
+    nothing to divide, null shares — never an invented number)."""
     older = make_project(personas["staff_a"], name="早先的项目", business_unit="")
     advance(project, personas, "proposal")
     html = tab(login(personas["ndrc"]), project)
@@ -153,7 +154,9 @@ def test_track_record_beside_a_new_proposal(project: Any, personas: Any) -> None
     assert "建设部门项目情况" not in tab(login(personas["staff_a"]), project)
     r = login(personas["ndrc"]).get(f"/api/v1/projects/{project.pk}/department-history")
     rows = {p["name"]: p for p in r.json()["projects"]}
-    assert rows["早先的项目"]["failing"]["gate"] >= 1 and r.json()["procurement_shares"] is None
+    assert rows["早先的项目"]["failing"]["gate"] >= 1
+    shares = r.json()["procurement_shares"]["key_total"]
+    assert (shares["count_total"], shares["amount_share"], shares["count_share"]) == (0, None, None)
 
 
 def test_track_record_is_bounded_and_agrees_with_a_full_evaluation(
