@@ -22,6 +22,8 @@ def no_overdue_rectification(facts: ProjectFacts, params: Mapping[str, Any], ctx
     if facts.inspections is None:
         return not_applicable("missing_records")
     items = cast(tuple[RectificationFact, ...], facts.inspections)  # set by the app's fact provider
+    if not items:
+        return not_applicable("none")  # never inspected, or nothing to rectify: nothing to judge yet
     states = [(item, item.on(ctx.as_of)) for item in items]
     # the verdict holds until the day before an open item turns overdue (records dated later
     # count from their own date: the facts' horizon)
