@@ -175,6 +175,19 @@ READS: list[Read] = [
     Read("report_home", lambda w: reverse("web:report_home"), DEPT_NDRC_MOF),
     Read("report_portfolio_export", lambda w: reverse("web:report_portfolio_export"), RECIPIENTS),
     Read("cockpit", lambda w: reverse("web:cockpit"), DEPT_NDRC_MOF),
+    # the department record (履约档案) of the side's lead department (moa; mob on the other side):
+    # NDRC, MoF and that department itself; anyone else 404 (issue 11)
+    Read(
+        "department_record",
+        lambda w: reverse("web:department_record", kwargs={"code": w.main.lead_department.code}),
+        "302  200 200 404 404 404  200 200  404 404 404 404 404 404  404 404 404",
+    ),
+    # 本部门履约档案: a department's member goes to their own; nobody else has one
+    Read(
+        "department_record_mine",
+        lambda w: reverse("web:department_record_mine"),
+        "302  302 302 302 302 302  404 404  404 404 404 404 404 404  404 404 404",
+    ),
     Read("project_export", lambda w: reverse("web:project_export"), SIGNED_IN),
     Read(
         "report_detail",
