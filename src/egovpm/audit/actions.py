@@ -78,6 +78,7 @@ class AuditAction(models.TextChoices):
     DOCUMENT_UPLOAD = "document.upload", pgettext_lazy("audit action", "Upload document")
     DOCUMENT_UPDATE = "document.update", pgettext_lazy("audit action", "Change document")
     DOCUMENT_ARCHIVE = "document.archive", pgettext_lazy("audit action", "Archive document")
+    DOCUMENT_WITHDRAW = "document.withdraw", pgettext_lazy("audit action", "Withdraw document")
     STORAGE_REPAIR = "storage.repair", pgettext_lazy("audit action", "Repair document store")
 
     # reviews: specialties, the expert pool, panels, opinions, conclusions
@@ -113,6 +114,7 @@ class AuditAction(models.TextChoices):
     REPORT_RETURN = "report.return", pgettext_lazy("audit action", "Return progress report")
     REPORT_ACKNOWLEDGE = "report.acknowledge", pgettext_lazy("audit action", "Acknowledge progress report")
     REPORT_REMIND = "report.remind", pgettext_lazy("audit action", "Send report reminder")
+    REPORT_DRAFT_SAVE = "report.draft_save", pgettext_lazy("audit action", "Save progress report draft")
 
     # security: information systems (等级保护) and risk assessments
     SYSTEM_CREATE = "system.create", pgettext_lazy("audit action", "Register information system")
