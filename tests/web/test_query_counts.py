@@ -194,17 +194,17 @@ class Files:
 # The project page on each tab (the lead department's staff), measured 2026-11 on SQLite: the frame
 # costs 26 (session, user, roles, the project, the read scope, the stage actions with their rule
 # checks, the timeline); compliance, budgets, security and archives also run the project's
-# compliance check for their rules.
+# compliance check for their rules. Each page's header counts the unread messages (+1, issue 15).
 TABS = {
-    "info": 26,
-    "compliance": 42,
-    "documents": 27,
-    "assignments": 26,
-    "budgets": 41,
-    "reports": 28,
-    "reviews": 31,
-    "security": 45,
-    "archives": 47,
+    "info": 28,
+    "compliance": 48,
+    "documents": 29,
+    "assignments": 28,
+    "budgets": 43,
+    "reports": 30,
+    "reviews": 33,
+    "security": 51,
+    "archives": 53,
 }
 
 
@@ -292,3 +292,38 @@ def test_inbox_sections_bounded_with_the_rest_counted(personas: dict[str, Any], 
         assert f'href="{reverse("web:budgets_queue")}"' in body
         header = re.search(r'<span class="count">(\d+)</span>', body)
         assert header is not None and int(header.group(1)) >= waiting
+
+
+# ---------------------------------------------------------------- hand-offs and messages (issue 15)
+
+HANDOFF_PAGES = {("ndrc", "inbox"): 14, ("staff_a", "messages"): 5, ("staff_a", "done"): 6}
+
+
+def test_handoff_and_message_pages_query_budgets(personas: dict[str, Any]) -> None:
+    """NDRC's 待办 with projects waiting for a panel (the 组织专家组 items), a message centre and 已办
+    with rows: the same number of queries at 20 and at 22 rows (a full 待办 list, whose total is
+    counted), at most the pinned number."""
+    from conftest import ready_for
+    from egovpm.notifications.services import notify
+    from egovpm.projects.services import project_transition
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            p = make_project(personas["staff_a"], name="待组织专家组项目")
+            ready_for(p, "submit_needs_analysis")
+            project_transition(actor=personas["staff_a"], project_id=p.pk, action="submit_needs_analysis")
+            notify([personas["staff_a"]], "chase", "催办", "请办理", link=f"/projects/{p.pk}/", project_id=p.pk)
+
+    from django.urls import reverse
+
+    counts: dict[tuple[str, str], list[int]] = {key: [] for key in HANDOFF_PAGES}
+    for n in (LARGE, SMALL):
+        grow(n)
+        for persona, route in HANDOFF_PAGES:
+            client = _client(personas[persona])
+            client.get(reverse(f"web:{route}"))  # warm-up: the stored verdicts of new projects are computed once
+            counts[(persona, route)].append(_count(client, reverse(f"web:{route}"))[0])
+    body = _client(personas["ndrc"]).get(reverse("web:inbox")).content.decode()
+    assert body.count("组织专家组评议需求分析报告") == LARGE  # the 20 longest waiting, then "…and 2 more"
+    assert "另有 2 个项目等待组织专家组" in body
+    assert all(c[0] == c[1] <= HANDOFF_PAGES[k] for k, c in counts.items()), counts
