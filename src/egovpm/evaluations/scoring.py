@@ -196,7 +196,7 @@ def compute(tree: list[dict[str, Any]], scores: Mapping[str, int]) -> Scores:
     return Scores(
         efficiency=_exact(points[Dimension.EFFICIENCY] * 100 / top[Dimension.EFFICIENCY]),
         effect=_exact(points[Dimension.EFFECT] * 100 / top[Dimension.EFFECT]),
-        total=_exact(total * 100),
+        total=_exact(total),
     )
 
 
