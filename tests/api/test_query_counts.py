@@ -213,3 +213,33 @@ def test_authentication_before_the_view(personas: dict[str, Any], api: Any) -> N
         assert response.status_code == 200
         assert "dept_leader" in response.json()["roles"]
         assert len(ctx.captured_queries) <= AUTHENTICATION_MAX, [q["sql"] for q in ctx.captured_queries]
+
+
+# Measured 14: authentication (1) + the department (1) + the verdicts' freshness (1: nothing stale
+# after the warm-up) + projects by stage (1) + the first 50 projects (1) + failing rules (2: per
+# rule, projects failing) + report obligations (2: counts, the overdue list) + adjustments (1) +
+# procurement shares (1) + rectification items (1; their events a 2nd query when there are items) +
+# the projects and their post-evaluations (2) — the same with 2 and 12 projects (issue 11).
+RECORD_MAX = 15
+
+
+@pytest.mark.parametrize("persona", ["ndrc", "staff_a"])
+def test_department_record(persona: str, personas: dict[str, Any], api: Any) -> None:
+    from conftest import make_project
+
+    client = api(persona)
+    path = reverse("api:department-record", kwargs={"code": "moa"})
+
+    def measure(n: int) -> int:
+        for i in range(n):
+            make_project(personas["staff_a"], name=f"项目{i}")
+        client.get(path)  # warm-up: the new projects' verdicts are refreshed once
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(path)
+        assert response.status_code == 200 and response.json()["projects"]["total"] >= n
+        return len(ctx.captured_queries)
+
+    small = measure(SMALL)
+    large = measure(LARGE - SMALL)
+    assert small == large, (small, large)
+    assert small <= RECORD_MAX, small
