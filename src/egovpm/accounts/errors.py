@@ -19,6 +19,15 @@ class AccountError(ErrorCode):
     USER_EXISTS = "user_exists"
     UNKNOWN_USER = "no_such_user"
     PASSWORD_REJECTED = "password_rejected"
+    # the administrators' work (三员分立, accounts/admin_services.py)
+    ADMIN_ONLY = "admin_only"
+    OWN_ROLES = "own_roles"
+    OWN_ACCOUNT_DISABLE = "own_account_disable"
+    NOT_LOCKED = "not_locked"
+    NOTHING_TO_CHANGE = "nothing_to_change"
+    UNKNOWN_FIELDS = "admin_unknown_fields"
+    OUT_OF_BOUNDS = "out_of_bounds"
+    POLICY_INVALID = "policy_invalid"
 
 
 register(
@@ -37,6 +46,14 @@ register(
         AccountError.USER_EXISTS: _("User %(username)s already exists."),
         AccountError.UNKNOWN_USER: _("Unknown user %(username)s."),
         AccountError.PASSWORD_REJECTED: _("Password rejected: %(reasons)s"),
+        AccountError.ADMIN_ONLY: _("Only the %(role)s may do this (三员分立)."),
+        AccountError.OWN_ROLES: _("You may not change your own roles: another security administrator does."),
+        AccountError.OWN_ACCOUNT_DISABLE: _("You may not disable your own account."),
+        AccountError.NOT_LOCKED: _("The account %(username)s is not locked."),
+        AccountError.NOTHING_TO_CHANGE: _("Nothing to change: give at least one of %(fields)s."),
+        AccountError.UNKNOWN_FIELDS: _("These fields cannot be set here: %(fields)s."),
+        AccountError.OUT_OF_BOUNDS: _("Must be a whole number from %(low)s to %(high)s."),
+        AccountError.POLICY_INVALID: _("The security policy was not changed: %(fields)s outside the safe bounds."),
     },
     public=[AccountError.DEPARTMENT_EXISTS, AccountError.USER_EXISTS],
 )

@@ -73,10 +73,29 @@ def _bounded(value: int, bounds: tuple[int, int]) -> int:
     return min(max(int(value), low), high)
 
 
+_changed = False  # a policy was saved in this process since the last forget_if_changed()
+
+
 def forget() -> None:
     """Drop this process's copy of the policy row: the next question reads it again."""
     global _cached
     _cached = None
+
+
+def changed() -> None:
+    """A policy was saved here (policy_set): read it again at the next question."""
+    global _changed
+    _changed = True
+    forget()
+
+
+def forget_if_changed() -> None:
+    """For tests, after each one: a policy a test saved is rolled back with its transaction, so
+    this process must not keep it (tests/conftest.py). Costs nothing when no policy was saved."""
+    global _changed
+    if _changed:
+        _changed = False
+        forget()
 
 
 def _row() -> Any:

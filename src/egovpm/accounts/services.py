@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from egovpm.accounts import lockout, policy
 from egovpm.accounts.choices import ADMIN_ROLES, DepartmentKind, Role
 from egovpm.accounts.errors import AccountError
-from egovpm.accounts.models import Department, User, UserRole
+from egovpm.accounts.models import Department, SecurityPolicy, User, UserRole
 from egovpm.audit.actions import AuditAction
 from egovpm.audit.services import audit_record
-from egovpm.core.errors import Conflict, CoreError, FieldError, InvalidInput
+from egovpm.core import clock
+from egovpm.core.errors import Conflict, CoreError, FieldError, InvalidInput, NotFound
 
 
-def _check_roles(roles: Iterable[str]) -> list[str]:
+def _check_roles(roles: Iterable[str], *, allow_empty: bool = False) -> list[str]:
     roles = list(dict.fromkeys(roles))
+    if not roles and allow_empty:
+        return roles
     if not roles:
         raise InvalidInput(AccountError.ROLE_REQUIRED, fields={"role": FieldError(CoreError.REQUIRED)})
     unknown = [r for r in roles if r not in Role.values]
@@ -38,28 +42,68 @@ def _check_roles(roles: Iterable[str]) -> list[str]:
     return roles
 
 
+def _check_department(department: Department, *, exclude: Iterable[str] = ()) -> None:
+    """The kind, the name and the model's own checks (code, division code, number), before any write."""
+    if department.kind not in DepartmentKind.values:
+        raise InvalidInput(
+            AccountError.UNKNOWN_KIND,
+            {"kind": department.kind, "known": ", ".join(DepartmentKind.values)},
+            fields={"kind": FieldError(CoreError.UNKNOWN, {"value": department.kind})},
+        )
+    if not department.name.strip():
+        raise InvalidInput(AccountError.DEPARTMENT_NAME_REQUIRED, fields={"name": FieldError(CoreError.REQUIRED)})
+    department.name = department.name.strip()
+    try:
+        department.full_clean(exclude=list(exclude))
+    except ValidationError as exc:
+        if department.pk is None and Department.objects.filter(code=department.code).exists():
+            raise Conflict(AccountError.DEPARTMENT_EXISTS, {"code": department.code})
+        problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        raise InvalidInput(
+            AccountError.DEPARTMENT_INVALID,
+            {"problems": problems},
+            fields={
+                k: FieldError(AccountError.DEPARTMENT_INVALID, {"problems": " ".join(v)})
+                for k, v in exc.message_dict.items()
+            },
+        )
+
+
 def department_add(
     *, actor: User | None, code: str, name: str, kind: str, division_code: str = "000000", number: str = "00"
 ) -> Department:
-    if kind not in DepartmentKind.values:
-        raise InvalidInput(
-            AccountError.UNKNOWN_KIND,
-            {"kind": kind, "known": ", ".join(DepartmentKind.values)},
-            fields={"kind": FieldError(CoreError.UNKNOWN, {"value": kind})},
-        )
-    if not name.strip():
-        raise InvalidInput(AccountError.DEPARTMENT_NAME_REQUIRED, fields={"name": FieldError(CoreError.REQUIRED)})
-    department = Department(code=code, name=name.strip(), kind=kind, division_code=division_code, number=number)
-    try:
-        department.full_clean()
-    except ValidationError as exc:
-        if Department.objects.filter(code=code).exists():
-            raise Conflict(AccountError.DEPARTMENT_EXISTS, {"code": code})
-        problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-        raise InvalidInput(AccountError.DEPARTMENT_INVALID, {"problems": problems})
+    department = Department(code=code, name=name, kind=kind, division_code=division_code, number=number)
+    _check_department(department)
     with transaction.atomic():
         department.save()
         audit_record(actor=actor, action=AuditAction.DEPARTMENT_ADD, obj=department, new=_department_state(department))
+    return department
+
+
+def department_set(
+    *,
+    actor: User | None,
+    code: str,
+    name: str | None = None,
+    kind: str | None = None,
+    division_code: str | None = None,
+    number: str | None = None,
+) -> Department:
+    """Change a department's name, kind, division code or number (its code never changes: project
+    codes and integrators use it). Every value is checked before anything is written."""
+    with transaction.atomic():
+        department = Department.objects.select_for_update().filter(code=code).first()
+        if department is None:
+            raise NotFound(AccountError.UNKNOWN_DEPARTMENT, {"department": code})
+        old = _department_state(department)
+        for attr, value in (("name", name), ("kind", kind), ("division_code", division_code), ("number", number)):
+            if value is not None:
+                setattr(department, attr, value)
+        _check_department(department)
+        department.save()
+        audit_record(
+            actor=actor, action=AuditAction.DEPARTMENT_SET, obj=department, old=old, new=_department_state(department)
+        )
     return department
 
 
@@ -76,6 +120,7 @@ def _department_state(d: Department) -> dict[str, str]:
 def _user_state(user: User) -> dict[str, object]:
     return {
         "username": user.username,
+        "display_name": user.display_name,
         "department": user.department.code if user.department else None,
         "roles": sorted(user.roles.values_list("role", flat=True)),
         "is_active": user.is_active,
@@ -91,8 +136,11 @@ def user_add(
     password: str,
     display_name: str = "",
     email: str = "",
+    allow_no_role: bool = False,
 ) -> User:
-    role_list = _check_roles(roles)
+    """A new account. The CLI gives its roles; sys_admin creates it without (allow_no_role) and
+    sec_admin grants them (三员分立)."""
+    role_list = _check_roles(roles, allow_empty=allow_no_role)
     department = Department.objects.filter(code=department_code).first()
     if department is None:
         raise InvalidInput(
@@ -127,16 +175,37 @@ def user_set(
     roles: Iterable[str] | None = None,
     active: bool | None = None,
     password: str | None = None,
+    display_name: str | None = None,
+    department_code: str | None = None,
+    allow_no_role: bool = False,
+    missing: type[InvalidInput] | type[NotFound] = InvalidInput,
+    action: AuditAction = AuditAction.USER_SET,
 ) -> User:
+    """Change an account: roles, active, password, name, department — each checked before anything
+    is written. `missing` is the refusal of an unknown username (the CLI's 400, the API's 404)."""
     user = User.objects.filter(username=username).select_related("department").first()
     if user is None:
-        raise InvalidInput(AccountError.UNKNOWN_USER, {"username": username})
-    role_list = _check_roles(roles) if roles is not None else None
+        raise missing(AccountError.UNKNOWN_USER, {"username": username})
+    role_list = _check_roles(roles, allow_empty=allow_no_role) if roles is not None else None
+    department = None
+    if department_code is not None:
+        department = Department.objects.filter(code=department_code).first()
+        if department is None:
+            raise InvalidInput(
+                AccountError.UNKNOWN_DEPARTMENT,
+                {"department": department_code},
+                fields={"department": FieldError(CoreError.UNKNOWN, {"value": department_code})},
+            )
     if password is not None:
         try:
             validate_password(password, user)
         except ValidationError as exc:
-            raise InvalidInput(AccountError.PASSWORD_REJECTED, {"reasons": " ".join(exc.messages)})
+            reasons = " ".join(exc.messages)
+            raise InvalidInput(
+                AccountError.PASSWORD_REJECTED,
+                {"reasons": reasons},
+                fields={"password": FieldError(AccountError.PASSWORD_REJECTED, {"reasons": reasons})},
+            )
     with transaction.atomic():
         user = User.objects.select_for_update(of=("self",)).select_related("department").get(pk=user.pk)
         old = _user_state(user)
@@ -151,6 +220,12 @@ def user_set(
         if password is not None:
             user.set_password(password)
             fields.append("password")
+        if display_name is not None:
+            user.display_name = display_name
+            fields.append("display_name")
+        if department is not None:
+            user.department = department
+            fields.append("department")
         revoked = 0
         if password is not None or active is False:
             # A reset password or a disabled account ends every API session: the tokens are deleted,
@@ -164,5 +239,64 @@ def user_set(
             new["password"] = "reset"  # never the password itself
         if revoked:
             new["tokens_revoked"] = revoked
-        audit_record(actor=actor, action=AuditAction.USER_SET, obj=user, old=old, new=new)
+        audit_record(actor=actor, action=action, obj=user, old=old, new=new)
+    if role_list is not None:
+        user._role_cache = frozenset(role_list)
     return user
+
+
+def user_unlock(*, actor: User | None, username: str) -> User:
+    """End a lockout before its time: a row of the "unlock" channel counts as a success, so the
+    failures before it no longer count (accounts/lockout.py). 404 for an unknown user, 409 when the
+    account is not locked."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(username=username).first()
+        if user is None:
+            raise NotFound(AccountError.UNKNOWN_USER, {"username": username})
+        until = lockout.locked_until(username)
+        if until is None:
+            raise Conflict(AccountError.NOT_LOCKED, {"username": username})
+        lockout.record_attempt(username, succeeded=True, ip=None, channel=lockout.UNLOCK_CHANNEL)
+        audit_record(
+            actor=actor,
+            action=AuditAction.USER_UNLOCK,
+            obj=user,
+            old={"locked_until": until.isoformat()},
+            new={"locked_until": None},
+        )
+    return user
+
+
+def policy_set(*, actor: User | None, values: Mapping[str, int]) -> policy.PolicyValues:
+    """Set the security policy: every value within its bounds (policy.FIELDS) or nothing is written
+    (400 naming each field outside). The values not given keep what is in force now."""
+    unknown = sorted(set(values) - set(policy.FIELDS))
+    if unknown:
+        raise InvalidInput(
+            AccountError.UNKNOWN_FIELDS,
+            {"fields": ", ".join(unknown)},
+            fields={f: FieldError(CoreError.UNKNOWN_FIELD) for f in unknown},
+        )
+    wrong: dict[str, FieldError] = {}
+    for name, value in values.items():
+        (low, high), _setting, _default = policy.FIELDS[name]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            wrong[name] = FieldError(AccountError.OUT_OF_BOUNDS, {"low": low, "high": high})
+    if wrong:
+        raise InvalidInput(AccountError.POLICY_INVALID, {"fields": ", ".join(sorted(wrong))}, fields=wrong)
+    with transaction.atomic():
+        row = SecurityPolicy.objects.select_for_update().filter(pk=1).first()
+        old = policy.current().as_dict() if row is None else {n: getattr(row, n) for n in policy.FIELDS}
+        new = {**old, **values}
+        SecurityPolicy.objects.update_or_create(pk=1, defaults={**new, "changed_at": clock.now(), "changed_by": actor})
+        audit_record(
+            actor=actor,
+            action=AuditAction.SECURITY_POLICY_SET,
+            object_type="accounts.securitypolicy",
+            object_id="1",
+            old=old,
+            new=new,
+        )
+        transaction.on_commit(policy.changed)
+    policy.changed()
+    return policy.current()
