@@ -61,6 +61,16 @@ def clock() -> Iterator[Any]:
 
 
 @pytest.fixture(autouse=True)
+def security_policy_cache() -> Iterator[None]:
+    """A security policy a test saved is rolled back with the test: the process's copy goes too
+    (accounts/policy.py keeps the row per process)."""
+    yield
+    from egovpm.accounts import policy
+
+    policy.forget_if_changed()
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings: Any, tmp_path: Any) -> Any:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
