@@ -55,6 +55,11 @@ urlpatterns = [
         documents_api.DocumentContentView.as_view(),
         name="document-content",
     ),
+    path(
+        "documents/<str:document_id>/withdraw",
+        documents_api.DocumentWithdrawView.as_view(),
+        name="document-withdraw",
+    ),
     path("audit", audit_api.AuditListView.as_view(), name="audit"),
     path("audit/export", audit_api.AuditExportView.as_view(), name="audit-export"),
     # Domain apps add their endpoints in their own api_urls.py.
