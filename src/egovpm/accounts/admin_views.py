@@ -1,0 +1,350 @@
+"""The administrators' pages (三员分立, domain.md §14): each administrator lands on the page of
+their work (web.registry.home_url, registered in accounts/apps.py) and their navigation shows only
+their duties. Views shape the input and call accounts/admin_services.py, which checks the role
+(403) and writes through accounts/services.py; refusals are put back on the form."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from egovpm.accounts import admin_selectors, admin_services, policy
+from egovpm.accounts.admin_forms import (
+    DepartmentEditForm,
+    DepartmentForm,
+    DepartmentSearchForm,
+    PasswordResetForm,
+    PolicyForm,
+    RolesForm,
+    UserCreateForm,
+    UserEditForm,
+    UserSearchForm,
+)
+from egovpm.accounts.choices import Role
+from egovpm.accounts.models import Department, User
+from egovpm.accounts.requests import AuthenticatedHttpRequest
+from egovpm.audit import services as audit_services
+from egovpm.audit.actions import AuditAction
+from egovpm.audit.policies import can_read_audit_log
+from egovpm.core.errors import DomainError
+from egovpm.web import errors as web_errors
+from egovpm.web.frame import domain_errors
+
+PAGE_SIZE = 50
+
+View = Callable[..., HttpResponseBase]
+
+
+def admin_page(role: Role) -> Callable[[View], View]:
+    """Signed in (else the login page) and holding `role` (else 403): the page of one administrator."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not request.user.has_role(role):
+                raise PermissionDenied(_("This page belongs to another administrator (三员分立)."))
+            return view(request, *args, **kwargs)
+
+        return login_required(domain_errors(wrapper))
+
+    return decorate
+
+
+def _page(request: AuthenticatedHttpRequest, rows: Any) -> tuple[Any, str]:
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return page, params.urlencode()
+
+
+def _refused(form: forms.Form, error: DomainError) -> None:
+    web_errors.attach(form, error, get_language() or "zh-hans")
+
+
+# --- sys_admin: departments ----------------------------------------------------------------------
+
+
+@admin_page(Role.SYS_ADMIN)
+def departments(request: AuthenticatedHttpRequest) -> HttpResponse:
+    search = DepartmentSearchForm(request.GET)
+    q = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    form = DepartmentForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            d = admin_services.department_create(actor=request.user, **form.cleaned_data)
+        except DomainError as e:
+            _refused(form, e)
+            status = e.status
+        else:
+            messages.success(request, _("Department %(name)s added.") % {"name": d.name})
+            return redirect("web:admin_departments")
+    elif request.method == "POST":
+        status = 400
+    page, query = _page(request, admin_selectors.departments(q=q))
+    context = {"search": search, "form": form, "page": page, "query": query}
+    return render(request, "accounts/admin/departments.html", context, status=status)
+
+
+@admin_page(Role.SYS_ADMIN)
+def department_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    department = Department.objects.filter(code=code).first()
+    if department is None:
+        raise Http404()
+    initial = {f: getattr(department, f) for f in ("name", "kind", "division_code", "number")}
+    form = DepartmentEditForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            admin_services.department_change(actor=request.user, code=code, **form.cleaned_data)
+        except DomainError as e:
+            _refused(form, e)
+            status = e.status
+        else:
+            messages.success(request, _("Department %(code)s saved.") % {"code": code})
+            return redirect("web:admin_departments")
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request, "accounts/admin/department_edit.html", {"department": department, "form": form}, status=status
+    )
+
+
+# --- sys_admin: accounts -------------------------------------------------------------------------
+
+
+def _account_rows(request: AuthenticatedHttpRequest) -> tuple[UserSearchForm, Any]:
+    search = UserSearchForm(request.GET)
+    values = search.cleaned_data if search.is_valid() else {}
+    rows = admin_selectors.accounts(
+        q=(values.get("q") or "").strip(), department=values.get("department") or "", role=values.get("role") or ""
+    )
+    return search, rows
+
+
+def _with_roles(page: Any) -> list[tuple[User, list[str]]]:
+    return [(u, [Role(r).label for r in admin_selectors.role_values(u) if r in Role.values]) for u in page.object_list]
+
+
+@admin_page(Role.SYS_ADMIN)
+def users(request: AuthenticatedHttpRequest) -> HttpResponse:
+    search, rows = _account_rows(request)
+    page, query = _page(request, rows)
+    context = {"search": search, "page": page, "rows": _with_roles(page), "query": query}
+    return render(request, "accounts/admin/users.html", context)
+
+
+@admin_page(Role.SYS_ADMIN)
+def user_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = UserCreateForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = admin_services.account_create(actor=request.user, **form.cleaned_data)
+        except DomainError as e:
+            _refused(form, e)
+            status = e.status
+        else:
+            messages.success(
+                request,
+                _("Account %(username)s created. The security administrator grants its roles.")
+                % {"username": user.username},
+            )
+            return redirect("web:admin_users")
+    elif request.method == "POST":
+        status = 400
+    return render(request, "accounts/admin/user_add.html", {"form": form}, status=status)
+
+
+def _account(username: str) -> User:
+    user = admin_selectors.accounts().filter(username=username).first()
+    if user is None:
+        raise Http404()
+    return user
+
+
+def _user_page(
+    request: AuthenticatedHttpRequest,
+    user: User,
+    *,
+    form: UserEditForm | None = None,
+    password_form: PasswordResetForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "account": user,
+        "roles": [Role(r).label for r in admin_selectors.role_values(user) if r in Role.values],
+        "form": form
+        or UserEditForm(
+            initial={"full_name": user.display_name, "department": user.department.code if user.department else ""}
+        ),
+        "password_form": password_form or PasswordResetForm(),
+    }
+    return render(request, "accounts/admin/user_edit.html", context, status=status)
+
+
+@admin_page(Role.SYS_ADMIN)
+def user_edit(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
+    user = _account(username)
+    if request.method != "POST":
+        return _user_page(request, user)
+    form = UserEditForm(request.POST)
+    if not form.is_valid():
+        return _user_page(request, user, form=form, status=400)
+    try:
+        admin_services.account_change(
+            actor=request.user,
+            username=username,
+            full_name=form.cleaned_data["full_name"],
+            department=form.cleaned_data["department"],
+        )
+    except DomainError as e:
+        _refused(form, e)
+        return _user_page(request, user, form=form, status=e.status)
+    messages.success(request, _("Account %(username)s saved.") % {"username": username})
+    return redirect("web:admin_user_edit", username=username)
+
+
+@require_POST
+@admin_page(Role.SYS_ADMIN)
+def user_active(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
+    user = _account(username)
+    active = request.POST.get("active") == "1"
+    try:
+        admin_services.account_change(actor=request.user, username=username, active=active)
+    except DomainError as e:
+        messages.error(request, e.message)
+        return _user_page(request, user, status=e.status)
+    text = _("Account %(username)s enabled.") if active else _("Account %(username)s disabled.")
+    messages.success(request, text % {"username": username})
+    return redirect("web:admin_user_edit", username=username)
+
+
+@require_POST
+@admin_page(Role.SYS_ADMIN)
+def user_password(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
+    user = _account(username)
+    form = PasswordResetForm(request.POST)
+    if not form.is_valid():
+        return _user_page(request, user, password_form=form, status=400)
+    try:
+        admin_services.account_change(actor=request.user, username=username, password=form.cleaned_data["password"])
+    except DomainError as e:
+        _refused(form, e)
+        return _user_page(request, user, password_form=form, status=e.status)
+    messages.success(
+        request, _("Password of %(username)s reset; its API tokens no longer work.") % {"username": username}
+    )
+    return redirect("web:admin_user_edit", username=username)
+
+
+# --- sec_admin: roles, locked accounts, the policy -----------------------------------------------
+
+
+@admin_page(Role.SEC_ADMIN)
+def roles(request: AuthenticatedHttpRequest) -> HttpResponse:
+    search, rows = _account_rows(request)
+    page, query = _page(request, rows)
+    locked = len(admin_selectors.locked_accounts())
+    context = {"search": search, "page": page, "rows": _with_roles(page), "query": query, "locked": locked}
+    return render(request, "accounts/admin/roles.html", context)
+
+
+@admin_page(Role.SEC_ADMIN)
+def user_roles(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
+    user = _account(username)
+    form = RolesForm(request.POST or None, initial={"roles": admin_selectors.role_values(user)})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            admin_services.roles_set(actor=request.user, username=username, roles=form.cleaned_data["roles"])
+        except DomainError as e:
+            _refused(form, e)
+            status = e.status
+        else:
+            messages.success(request, _("Roles of %(username)s saved.") % {"username": username})
+            return redirect("web:admin_roles")
+    elif request.method == "POST":
+        status = 400
+    return render(request, "accounts/admin/user_roles.html", {"account": user, "form": form}, status=status)
+
+
+@admin_page(Role.SEC_ADMIN)
+def locked(request: AuthenticatedHttpRequest) -> HttpResponse:
+    rows = admin_selectors.locked_accounts()
+    return render(request, "accounts/admin/locked.html", {"rows": rows, "policy": policy.current()})
+
+
+@require_POST
+@admin_page(Role.SEC_ADMIN)
+def user_unlock(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
+    try:
+        admin_services.account_unlock(actor=request.user, username=username)
+    except DomainError as e:
+        if e.status in (403, 404):
+            raise
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("Account %(username)s unlocked.") % {"username": username})
+    return redirect("web:admin_locked")
+
+
+@admin_page(Role.SEC_ADMIN)
+def security_policy(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = PolicyForm(request.POST or None, initial=policy.current().as_dict())
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            admin_services.policy_change(actor=request.user, values=form.cleaned_data)
+        except DomainError as e:
+            _refused(form, e)
+            status = e.status
+        else:
+            messages.success(request, _("Security policy saved."))
+            return redirect("web:admin_policy")
+    elif request.method == "POST":
+        status = 400
+    return render(request, "accounts/admin/policy.html", {"form": form}, status=status)
+
+
+# --- audit_admin: the home of the audit log ------------------------------------------------------
+
+
+@admin_page(Role.AUDIT_ADMIN)
+def audit_home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "accounts/admin/audit_home.html", {"report": None})
+
+
+@require_POST
+@admin_page(Role.AUDIT_ADMIN)
+def audit_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Re-check every link of the audit chains now, show the result, and record that it was run."""
+    if not can_read_audit_log(request.user):
+        raise PermissionDenied()
+    report = audit_services.audit_chain_report()
+    audit_services.audit_record(
+        actor=request.user,
+        action=AuditAction.AUDIT_VERIFY,
+        object_type="audit.chain",
+        object_id="all",
+        new={
+            "events": report.events,
+            "chains": report.chains,
+            "intact": report.intact,
+            "problems": len(report.problems),
+        },
+    )
+    return render(request, "accounts/admin/audit_home.html", {"report": report, "problems": report.problems[:50]})
