@@ -172,3 +172,16 @@ def test_ndrc_sees_the_record_panel_beside_its_decision(project: Any, personas: 
     # the participating department may not read moa's record: no link
     prov = _web(client, personas["staff_p"]).get(page, follow=True).content.decode()
     assert 'id="lead-department-record"' not in prov and 'id="record-panel"' not in prov
+
+
+def test_ndrc_and_mof_reach_each_departments_record_from_the_cockpit(
+    project: Any, other_project: Any, personas: dict[str, Any], client: Any
+) -> None:
+    for persona in ("ndrc", "mof"):
+        html = _web(client, personas[persona]).get("/cockpit/").content.decode()
+        for code in ("moa", "mob"):
+            assert f'href="{PAGE.format(code=code)}" data-record="{code}"' in html
+        client.logout()
+    # a department's cockpit shows its own projects' departments without links to their records
+    mine = _web(client, personas["staff_p"]).get("/cockpit/").content.decode()
+    assert "data-record=" not in mine

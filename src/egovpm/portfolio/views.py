@@ -164,6 +164,11 @@ def cockpit(request: AuthenticatedHttpRequest) -> HttpResponse:
                 }
                 for code, m in inv["by_department"].items()
             ],
+            # NDRC's and MoF's way into each department's record (履约档案)
+            "department_rows": [
+                (code, data["departments"].get(code, code), n, link(department=code))
+                for code, n in data["projects"]["by_department"].items()
+            ],
             "disagreements": [
                 {**d, "url": link(q=d["code"]), "label": _("Red") if d["health"] == "red" else _("Amber")}
                 for d in data["disagreements"]
