@@ -37,6 +37,9 @@ AUDIT_ADMIN  = "302  403 403 403 403 403  403 403  403 403 403 403 403 403  403 
 NDRC_ONLY    = "302  403 403 403 403 403  200 403  403 403 403 403 403 403  403 403 403"
 RECIPIENTS   = "302  403 403 403 403 403  200 200  403 403 403 403 403 403  403 403 403"
 DEPT_NDRC_MOF = "302 200 200 200 200 200  200 200  403 403 403 403 403 403  403 403 403"
+# The administrators' pages (三员分立): each only its own; every business role 403.
+SYS_ADMIN    = "302  403 403 403 403 403  403 403  403 403 403 403 403 403  200 403 403"
+SEC_ADMIN    = "302  403 403 403 403 403  403 403  403 403 403 403 403 403  403 200 403"
 # A project's summary, its needs-analysis report and its review: also an assigned expert's.
 SUMMARY      = "302  200 200 404 404 200  200 200  200 404 200 404 200 404  404 404 404"
 # The project's file (history, compliance, estimates, reports, systems, archives, assignments):
@@ -171,6 +174,16 @@ READS: list[Read] = [
     Read("audit", lambda w: reverse("web:audit"), AUDIT_ADMIN),
     Read("audit_export", lambda w: reverse("web:audit_export"), AUDIT_ADMIN),
     Read("budgets_queue", lambda w: reverse("web:budgets_queue"), DEPT_NDRC_MOF),
+    Read("admin_users", lambda w: reverse("web:admin_users"), SYS_ADMIN),
+    Read("admin_user_add", lambda w: reverse("web:admin_user_add"), SYS_ADMIN),
+    Read("admin_user_edit", lambda w: reverse("web:admin_user_edit", kwargs={"username": "staff_a"}), SYS_ADMIN),
+    Read("admin_departments", lambda w: reverse("web:admin_departments"), SYS_ADMIN),
+    Read("admin_department_edit", lambda w: reverse("web:admin_department_edit", kwargs={"code": "moa"}), SYS_ADMIN),
+    Read("admin_roles", lambda w: reverse("web:admin_roles"), SEC_ADMIN),
+    Read("admin_user_roles", lambda w: reverse("web:admin_user_roles", kwargs={"username": "staff_a"}), SEC_ADMIN),
+    Read("admin_locked", lambda w: reverse("web:admin_locked"), SEC_ADMIN),
+    Read("admin_policy", lambda w: reverse("web:admin_policy"), SEC_ADMIN),
+    Read("admin_audit_home", lambda w: reverse("web:admin_audit_home"), AUDIT_ADMIN),
     Read("budgets_import_template", _pid("budgets_import_template"), READ),
     Read("report_home", lambda w: reverse("web:report_home"), DEPT_NDRC_MOF),
     Read("report_portfolio_export", lambda w: reverse("web:report_portfolio_export"), RECIPIENTS),
@@ -233,6 +246,10 @@ POST_ONLY = {
     "project_transition",
     "budgets_estimate",
     "budgets_preview",
+    "admin_user_active",
+    "admin_user_password",
+    "admin_user_unlock",
+    "admin_audit_verify",
     "budgets_adjustment_create",
     "budgets_expenditure",
     "budgets_import",
