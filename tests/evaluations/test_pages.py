@@ -1,0 +1,106 @@
+"""The 后评价 tab and the template pages as people use them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from .conftest import APPROVED
+
+pytestmark = pytest.mark.django_db
+
+TREE = (
+    "运行效率 | 40 | efficiency\n  系统可用性 | 70\n  响应时间 | 30\n"
+    "应用效果 | 60 | effect\n  用户满意度 | 50\n  业务覆盖 | 50\n"
+)
+
+
+def _login(client: Any, user: Any) -> Any:
+    client.force_login(user)
+    return client
+
+
+def test_tab_shows_goals_and_the_form_for_the_evaluator(
+    client: Any, operating: Any, report: Any, personas: Any
+) -> None:
+    from django.urls import reverse
+
+    _login(client, personas["inspector_assigned"])
+    r = client.get(reverse("web:project_evaluations", kwargs={"pk": operating.pk}))
+    assert r.status_code == 200
+    html = r.content.decode()
+    for goal in APPROVED:
+        assert goal in html
+    assert 'id="evaluation-form"' in html
+    _login(client, personas["staff_a"])
+    html = client.get(reverse("web:project_evaluations", kwargs={"pk": operating.pk})).content.decode()
+    assert APPROVED[0] in html and 'id="evaluation-form"' not in html
+
+
+def test_record_from_the_form_without_template(client: Any, operating: Any, report: Any, personas: Any) -> None:
+    from django.urls import reverse
+
+    from egovpm.evaluations.models import PostEvaluation
+
+    _login(client, personas["inspector_assigned"])
+    data = {
+        "evaluated_on": "2026-11-10",
+        "organisation": "某咨询机构",
+        "conclusion": "successful",
+        "report": str(report.pk),
+        "efficiency_score": "90",
+        "effect_score": "80",
+    }
+    for i in range(3):
+        data[f"goal_{i}_rating"] = "achieved"
+        data[f"goal_{i}_evidence"] = "见报告"
+    bad = {**data, "effect_score": "80.5"}
+    r = client.post(reverse("web:evaluations_add", kwargs={"pk": operating.pk}), bad)
+    assert r.status_code == 400
+    assert not PostEvaluation.objects.exists()
+    assert "80.5" in r.content.decode()  # what was typed stays
+    r = client.post(reverse("web:evaluations_add", kwargs={"pk": operating.pk}), data)
+    assert r.status_code == 302
+    page = client.get(r["Location"]).content.decode()
+    assert "成功" in page or "Successful" in page
+    assert PostEvaluation.objects.get().effect_score == 80
+
+
+def test_ndrc_adds_a_template_and_scores_with_it(client: Any, operating: Any, report: Any, personas: Any) -> None:
+    from django.urls import reverse
+
+    from egovpm.evaluations.models import EvaluationTemplate, PostEvaluation
+
+    _login(client, personas["ndrc"])
+    bad = client.post(reverse("web:evaluation_templates"), {"name": "指标", "tree": TREE.replace("| 30", "| 20")})
+    assert bad.status_code == 400
+    assert not EvaluationTemplate.objects.exists()
+    r = client.post(reverse("web:evaluation_templates"), {"name": "指标", "tree": TREE})
+    assert r.status_code == 302
+    template = EvaluationTemplate.objects.get()
+    detail = client.get(r["Location"]).content.decode()
+    assert "系统可用性" in detail and "70" in detail
+    tab = reverse("web:project_evaluations", kwargs={"pk": operating.pk})
+    html = client.get(tab, {"template": str(template.pk)}).content.decode()
+    assert 'name="leaf_1_1"' in html
+    data = {
+        "template": str(template.pk),
+        "evaluated_on": "2026-11-10",
+        "organisation": "国家发展改革委",
+        "conclusion": "mostly_successful",
+        "report": str(report.pk),
+        "leaf_1_1": "90",
+        "leaf_1_2": "75",
+        "leaf_2_1": "81",
+        "leaf_2_2": "66",
+    }
+    for i in range(3):
+        data[f"goal_{i}_rating"] = "partly_achieved"
+    r = client.post(reverse("web:evaluations_add", kwargs={"pk": operating.pk}), data, follow=True)
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "78.3" in html and "85.5" in html and "73.5" in html
+    assert PostEvaluation.objects.get().total_score == Decimal("78.3")
+    assert "指标 v1" in html
