@@ -288,6 +288,12 @@ def rectifications_section(scope: RecordScope) -> Any:
     }
 
 
+def _exact(score: Any) -> str:
+    """A score (Decimal, stored with 16 places) as its exact digits: "85", "84.25"."""
+    text = format(score, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def post_evaluations_section(scope: RecordScope) -> Any:
     """The department's post-evaluations (domain.md §11.3) dated on or before as_of: how many, by
     conclusion, and the latest EVALUATIONS_SHOWN of them; null until evaluations are installed."""
@@ -307,8 +313,8 @@ def post_evaluations_section(scope: RecordScope) -> Any:
                 "project_name": r["project"].name,
                 "evaluated_on": r["evaluated_on"].isoformat(),
                 "conclusion": r["conclusion"],
-                "efficiency": str(r["efficiency"]),
-                "effect": str(r["effect"]),
+                "efficiency": _exact(r["efficiency"]),
+                "effect": _exact(r["effect"]),
             }
             for r in rows[:EVALUATIONS_SHOWN]
         ],
