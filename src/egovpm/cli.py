@@ -42,6 +42,17 @@ def _read_password(args: argparse.Namespace) -> str | None:
     return password
 
 
+def _demo_allowed(args: argparse.Namespace) -> None:
+    """The demo users share one published password: never loaded on a production system by accident."""
+    from django.conf import settings
+
+    if not settings.DEBUG and not args.allow_in_production:
+        raise CliError(
+            "refused: EGOVPM_DEBUG is off and the demo users share a published password; "
+            "set EGOVPM_DEBUG=1 or give --allow-in-production"
+        )
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="egovpm", description="国家电子政务工程建设项目管理平台 egovpm")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -85,6 +96,11 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--workers", type=int, default=0)
     demo.add_argument("--no-serve", action="store_true", help="load the data and print the logins only")
+    demo.add_argument(
+        "--allow-in-production",
+        action="store_true",
+        help="load the demo users (one known password) even when EGOVPM_DEBUG is off",
+    )
 
     aud = sub.add_parser("audit", help="the audit trail").add_subparsers(
         dest="subcommand", required=True, parser_class=_Parser
@@ -227,6 +243,7 @@ def run(argv: Sequence[str]) -> int:
         elif args.command == "demo":
             from egovpm import demo
 
+            _demo_allowed(args)
             _migrate()
             demo.load()
             demo.print_logins(args.host, args.port)
