@@ -311,10 +311,11 @@ def test_migrate(capsys: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_demo_no_serve_is_idempotent_and_prints_logins(capsys: Any) -> None:
+def test_demo_no_serve_is_idempotent_and_prints_logins(capsys: Any, settings: Any) -> None:
     from egovpm.demo import DEMO_PASSWORD
     from egovpm.projects.models import Project
 
+    settings.DEBUG = True  # development mode (EGOVPM_DEBUG=1): the demo users are allowed
     code, out, err = run(capsys, "demo", "--no-serve")
     assert code == 0, err
     assert Project.objects.count() == 15
