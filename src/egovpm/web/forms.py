@@ -7,12 +7,11 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import BadRequest
 from django.utils.translation import gettext_lazy as _
 
-from egovpm.accounts import lockout
+from egovpm.accounts import lockout, policy
 from egovpm.accounts.backends import LockedOut
 from egovpm.core.validators import DATE_MESSAGE, StrictDateFormField
 
@@ -47,7 +46,9 @@ class LoginForm(AuthenticationForm):
 
     def _locked(self) -> forms.ValidationError:
         return forms.ValidationError(
-            self.error_messages["locked"], code="locked", params={"minutes": settings.EGOVPM_LOCKOUT_MINUTES}
+            self.error_messages["locked"],
+            code="locked",
+            params={"minutes": policy.lockout_window() // dt.timedelta(minutes=1)},
         )
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from egovpm.core import clock
-from egovpm.core.roles import ADMIN_ROLES, Role
+from egovpm.core.roles import ADMIN_ROLES
 from egovpm.web import registry
 from egovpm.web.forms import LoginForm
 
@@ -21,6 +22,10 @@ class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # development mode only: say that demo accounts exist and where their list is (README)
+        return {**super().get_context_data(**kwargs), "demo_accounts": settings.DEBUG}
 
     def get_default_redirect_url(self) -> str:
         """Without a `next`, a navigation item may claim the user's home (NDRC and MoF: the cockpit)."""
@@ -34,8 +39,9 @@ class LogoutView(auth_views.LogoutView):
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    if user.role_set and user.role_set <= ADMIN_ROLES and user.has_role(Role.AUDIT_ADMIN):
-        return redirect("web:audit")
+    if user.role_set and user.role_set <= ADMIN_ROLES:
+        # an administrator has no 待办 of projects: their home is the page of their duties (三员分立)
+        return redirect(registry.home_url(user) or "web:audit")
     # The stage actions and 已办 (the projects app), then the obligations of the other apps
     # (reports due, opinions to give, filings pending...), soonest first.
     context: dict[str, Any] = {"todo": [], "done": [], "waiting": 0}
