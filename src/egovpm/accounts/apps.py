@@ -22,7 +22,7 @@ class AccountsConfig(AppConfig):
         for item in (
             NavItem("admin_users", _("User accounts"), "web:admin_users", sys_admin, 1, home=sys_admin),
             NavItem("admin_departments", _("Departments"), "web:admin_departments", sys_admin, 2),
-            NavItem("admin_roles", _("Roles"), "web:admin_roles", sec_admin, 1, home=sec_admin),
+            NavItem("admin_roles", _("Role grants"), "web:admin_roles", sec_admin, 1, home=sec_admin),
             NavItem("admin_locked", _("Locked accounts"), "web:admin_locked", sec_admin, 2),
             NavItem("admin_policy", _("Security policy"), "web:admin_policy", sec_admin, 3),
             NavItem("admin_audit", _("Audit work"), "web:admin_audit_home", audit_admin, 1, home=audit_admin),
