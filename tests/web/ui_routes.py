@@ -31,7 +31,7 @@ except ImportError:  # pragma: no cover
 #                archivist_assigned archivist_other sys_admin sec_admin audit_admin
 LOGIN        = "200  302 302 302 302 302  302 302  302 302 302 302 302 302  302 302 302"
 SIGNED_IN    = "302  200 200 200 200 200  200 200  200 200 200 200 200 200  200 200 200"
-INBOX        = "302  200 200 200 200 200  200 200  200 200 200 200 200 200  302 302 302"  # administrators → their home
+INBOX        = "302  200 200 200 200 200  200 200  200 200 200 200 200 200  200 200 302"  # audit_admin → audit log
 DEPT_ONLY    = "302  200 200 200 200 200  403 403  403 403 403 403 403 403  403 403 403"
 AUDIT_ADMIN  = "302  403 403 403 403 403  403 403  403 403 403 403 403 403  403 403 200"
 NDRC_ONLY    = "302  403 403 403 403 403  200 403  403 403 403 403 403 403  403 403 403"
@@ -153,7 +153,30 @@ TABS: dict[str, tuple[str, str, tuple[Probe, ...]]] = {
     "reports": (READ, "main", ()),
     "security": (READ, "main", ()),
     "archives": (READ, "main", ()),
+    # 后评价: the project's file, then NDRC, its departments and its assigned inspectors/evaluators;
+    # MoF and archivists 403 (as the API's post-evaluations row)
+    "evaluations": ("302  200 200 404 404 200  200 403  404 404 200 404 403 404  404 404 404", "main", ()),
 }
+
+TEMPLATE_READ = "302  403 403 403 403 403  200 403  403 403 200 200 403 403  403 403 403"
+
+
+def _evaluation_template(w: Any) -> str:
+    """An indicator template (NDRC's), made on first use."""
+    from egovpm.accounts.models import User
+    from egovpm.evaluations.models import EvaluationTemplate
+    from egovpm.evaluations.services import template_add
+
+    template = EvaluationTemplate.objects.first() or template_add(
+        actor=User.objects.get(username="ndrc"),
+        name="矩阵指标体系",
+        indicators=[
+            {"name": "运行效率", "weight": "40", "dimension": "efficiency"},
+            {"name": "应用效果", "weight": "60", "dimension": "effect"},
+        ],
+    )
+    return reverse("web:evaluation_template", kwargs={"template_id": template.pk})
+
 
 READS: list[Read] = [
     Read("login", lambda w: reverse("web:login"), LOGIN),
@@ -234,6 +257,9 @@ READS: list[Read] = [
     ),
     # notifications: the message centre, e-mail choices and 已办 are every signed-in user's own;
     # the chase form is NDRC's, after the project's read scope (404), then 403
+    # 评价指标体系: NDRC manages, the evaluators (inspector role) read
+    Read("evaluation_templates", lambda w: reverse("web:evaluation_templates"), TEMPLATE_READ),
+    Read("evaluation_template", _evaluation_template, TEMPLATE_READ),
     Read("messages", lambda w: reverse("web:messages"), SIGNED_IN),
     Read("notification_preferences", lambda w: reverse("web:notification_preferences"), SIGNED_IN),
     Read("done", lambda w: reverse("web:done"), SIGNED_IN),
@@ -272,6 +298,7 @@ POST_ONLY = {
     "security_risk_add",
     "archives_document_archive",
     "archives_acceptance_add",
+    "evaluations_add",
     "message_read",
     "messages_read_all",
 }
