@@ -46,7 +46,9 @@ def test_the_department_reads_who_acts_next(na_project: Any, personas: Any, expe
     for expert in ("ex.a", "ex.b", "ex.c"):
         c = Client()
         assert c.login(username=expert, password=PASSWORD)
-        r = c.post(reverse("web:review_opinion", kwargs={"pk": review["id"]}), {"recommendation": "approve", "text": "同意"})
+        r = c.post(
+            reverse("web:review_opinion", kwargs={"pk": review["id"]}), {"recommendation": "approve", "text": "同意"}
+        )
         assert r.status_code == 302, r.content
     page = staff.get(url).content.decode()
     assert "等待发改委：形成专家组评议结论" in page
@@ -73,11 +75,15 @@ def test_later_stages_name_ndrc_and_the_department(project: Any, personas: Any) 
     assert reverse("web:project_chase", kwargs={"pk": p.pk}) in ndrc_page
 
 
-def test_done_lists_opinions_acknowledgements_and_decisions(na_project: Any, personas: Any, experts: Any, api: Any) -> None:
+def test_done_lists_opinions_acknowledgements_and_decisions(
+    na_project: Any, personas: Any, experts: Any, api: Any
+) -> None:
     review = form_panel(api, na_project)
     expert = Client()
     assert expert.login(username="ex.a", password=PASSWORD)
-    expert.post(reverse("web:review_opinion", kwargs={"pk": review["id"]}), {"recommendation": "approve", "text": "同意"})
+    expert.post(
+        reverse("web:review_opinion", kwargs={"pk": review["id"]}), {"recommendation": "approve", "text": "同意"}
+    )
     page = expert.get(reverse("web:inbox")).content.decode()
     done = page.split('id="done-h"')[1]
     assert "提交评审意见" in done and na_project.name in done

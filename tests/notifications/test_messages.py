@@ -33,7 +33,11 @@ def test_panel_formed_reaches_each_expert_in_app_and_by_email(
     with django_capture_on_commit_callbacks(execute=True):
         review = form_panel(api, na_project)
     assert sorted(m.recipient.username for m in Message.objects.filter(kind="panel_formed")) == ["ex.a", "ex.b", "ex.c"]
-    assert sorted(m.to[0] for m in mail.outbox) == ["ex.a@example.invalid", "ex.b@example.invalid", "ex.c@example.invalid"]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "ex.a@example.invalid",
+        "ex.b@example.invalid",
+        "ex.c@example.invalid",
+    ]
     assert na_project.name in mail.outbox[0].subject and "2026-12-01" in mail.outbox[0].body
     # the expert sees it counted in the header, opens it and lands on the review; the count drops
     expert = _client("ex.a")
@@ -99,7 +103,10 @@ def test_chase_is_audited_and_seen_by_the_department(
     page = _client("staff_a").get(reverse("web:messages")).content.decode()
     assert "发改委催办" in page and "请尽快提交需求分析" in page
     # a department may not chase (403), an empty text or a stranger is a 400 and nothing is sent
-    assert api("staff_a").post(f"/api/v1/projects/{project.pk}/chase", {"to": "department", "text": "x"}).status_code == 403
+    assert (
+        api("staff_a").post(f"/api/v1/projects/{project.pk}/chase", {"to": "department", "text": "x"}).status_code
+        == 403
+    )
     r = api("ndrc").post(f"/api/v1/projects/{project.pk}/chase", {"to": "staff_b", "text": ""}, format="json")
     assert r.status_code == 400 and set(r.json()["details"]) == {"text"}
     r = api("ndrc").post(f"/api/v1/projects/{project.pk}/chase", {"to": "staff_b", "text": "请办理"}, format="json")
@@ -123,7 +130,9 @@ def test_decisions_and_acknowledgements_reach_the_requester(project: Any, person
     from egovpm.notifications.models import Message
 
     advance(project, personas, "feasibility_study")
-    titles = list(Message.objects.filter(recipient=personas["staff_a"], kind="decision_made").values_list("title", flat=True))
+    titles = list(
+        Message.objects.filter(recipient=personas["staff_a"], kind="decision_made").values_list("title", flat=True)
+    )
     assert any("批复项目建议书" in t and project.name in t for t in titles), titles
     # NDRC does not notify itself
     assert not Message.objects.filter(recipient=personas["ndrc"]).exists()

@@ -28,6 +28,8 @@ class ChaseForm(forms.Form):
 
     def __init__(self, *args: Any, people: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(CHASE_DEPARTMENT, _("The lead department (its staff and leaders)"))]
+        choices: list[tuple[str, str]] = [(CHASE_DEPARTMENT, str(_("The lead department (its staff and leaders)")))]
         choices += [(u.username, f"{u.label()} · {u.department.name if u.department else ''}") for u in people or []]
-        self.fields["to"].choices = choices
+        to = self.fields["to"]
+        assert isinstance(to, forms.ChoiceField)
+        to.choices = choices
