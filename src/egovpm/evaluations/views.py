@@ -25,6 +25,7 @@ from egovpm.evaluations import policies, scoring, selectors, services
 from egovpm.evaluations.errors import EvaluationError
 from egovpm.evaluations.forms import EvaluationForm, TemplateForm
 from egovpm.evaluations.models import EvaluationTemplate, PostEvaluation
+from egovpm.projects import policies as project_policies
 from egovpm.projects import selectors as project_selectors
 from egovpm.projects.choices import Stage
 from egovpm.web import errors, registry
@@ -100,8 +101,9 @@ def tab_context(request: AuthenticatedHttpRequest, project: Any, bound: dict[str
 @login_required
 @domain_errors
 def tab(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    """The project tab 后评价."""
-    project = project_selectors.project_detail(user=request.user, project_id=pk)
+    """The project tab 后评价: the project's file (read scope "view": an assigned expert 404), then
+    who may read post-evaluations (403)."""
+    project = project_policies.project_for(request.user, pk)
     return render_tab(request, project, TAB, tab_context(request, project))
 
 
@@ -123,7 +125,7 @@ def _attach(form: EvaluationForm, error: DomainError, language: str) -> None:
 @domain_errors
 def evaluation_add(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     user = request.user
-    project = project_selectors.project_detail(user=user, project_id=pk)
+    project = project_policies.project_for(user, pk)
     snapshot = selectors.approved_goals(project=project)
     template = selectors.template_get(request.POST.get("template"))
     form = _form(request, project, list(snapshot.goals) if snapshot else [], template, request.POST)
