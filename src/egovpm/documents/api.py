@@ -20,6 +20,7 @@ from egovpm.documents.models import Document
 class DocumentOut(serializers.ModelSerializer):
     uploaded_by = serializers.CharField(source="uploaded_by.username")
     archived_by = serializers.CharField(source="archived_by.username", allow_null=True, default=None)
+    withdrawn_by = serializers.CharField(source="withdrawn_by.username", allow_null=True, default=None)
     supersedes = serializers.CharField(source="supersedes_id", allow_null=True)
     project = serializers.CharField(source="project_id")
 
@@ -44,6 +45,10 @@ class DocumentOut(serializers.ModelSerializer):
             "archived",
             "archived_at",
             "archived_by",
+            "withdrawn",
+            "withdrawn_at",
+            "withdrawn_by",
+            "withdrawal_reason",
         ]
 
 
@@ -111,6 +116,26 @@ class DocumentArchiveView(APIView):
     def post(self, request: AuthenticatedRequest, document_id: str) -> Response:
         """归档 by the lead department: the document becomes immutable (clause 7)."""
         document = services.document_archive(actor=request.user, document_id=document_id)
+        return Response(DocumentOut(document).data)
+
+
+class DocumentWithdrawIn(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, help_text="why it is withdrawn (required)"
+    )
+
+
+class DocumentWithdrawView(APIView):
+    @extend_schema(request=DocumentWithdrawIn, responses={200: DocumentOut})
+    def post(self, request: AuthenticatedRequest, document_id: str) -> Response:
+        """撤回 by the uploader's department while not archived: the document leaves the lists,
+        completeness and gates; the row and its bytes stay for the audit trail (404 outside the
+        project's scope, 403 for another department, 409 archived / superseded / cited / withdrawn)."""
+        data = DocumentWithdrawIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = services.document_withdraw(
+            actor=request.user, document_id=document_id, reason=data.validated_data.get("reason", "")
+        )
         return Response(DocumentOut(document).data)
 
 

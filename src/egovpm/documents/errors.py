@@ -30,6 +30,14 @@ class DocumentError(ErrorCode):
     ALREADY_ARCHIVED = "already_archived"
     ARCHIVE_NOT_LATEST = "archive_not_latest"
     BLOB_MISSING = "blob_missing"
+    DUPLICATE = "duplicate_document"
+    SAME_CONTENT = "same_content"
+    WITHDRAW_NOT_ALLOWED = "document_withdraw_not_allowed"
+    WITHDRAW_ARCHIVED = "withdraw_archived"
+    WITHDRAW_NOT_LATEST = "withdraw_not_latest"
+    IN_USE = "document_in_use"
+    ALREADY_WITHDRAWN = "already_withdrawn"
+    WITHDRAWAL_REASON_INVALID = "withdrawal_reason_invalid"
 
 
 register(
@@ -62,6 +70,21 @@ register(
         DocumentError.ALREADY_ARCHIVED: _("The document is already archived."),
         DocumentError.ARCHIVE_NOT_LATEST: _("A newer version supersedes this document; archive the latest version."),
         DocumentError.BLOB_MISSING: _("The stored file is missing; tell the system administrator."),
+        DocumentError.DUPLICATE: _(
+            "The same file is already filed for this stage and category as “%(title)s” (version %(version)s); "
+            "it was not stored again."
+        ),
+        DocumentError.SAME_CONTENT: _("Identical to “%(title)s” (version %(version)s)."),
+        DocumentError.WITHDRAW_NOT_ALLOWED: _("Only the department that uploaded a document withdraws it."),
+        DocumentError.WITHDRAW_ARCHIVED: _(
+            "The document is archived and cannot be withdrawn; upload a corrected version that supersedes it."
+        ),
+        DocumentError.WITHDRAW_NOT_LATEST: _(
+            "A newer version supersedes this document; withdraw the latest version first."
+        ),
+        DocumentError.IN_USE: _("The document is evidence of a record (%(records)s) and cannot be withdrawn."),
+        DocumentError.ALREADY_WITHDRAWN: _("The document was already withdrawn."),
+        DocumentError.WITHDRAWAL_REASON_INVALID: _("The reason for withdrawing was refused."),
     },
     public=[
         DocumentError.NOT_LATEST,
@@ -69,6 +92,13 @@ register(
         DocumentError.CATEGORY_MISMATCH,
         DocumentError.ARCHIVED,
         DocumentError.ALREADY_ARCHIVED,
+        DocumentError.DUPLICATE,
+        DocumentError.IN_USE,
+        DocumentError.ALREADY_WITHDRAWN,
     ],
-    api_codes={DocumentError.ARCHIVE_NOT_LATEST: "not_latest"},
+    api_codes={
+        DocumentError.ARCHIVE_NOT_LATEST: "not_latest",
+        DocumentError.WITHDRAW_NOT_LATEST: "not_latest",
+        DocumentError.WITHDRAW_ARCHIVED: "archived",
+    },
 )

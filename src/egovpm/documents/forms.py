@@ -1,4 +1,4 @@
-"""The documents tab's upload form."""
+"""The documents tab's forms: upload, and withdraw (撤回) with a reason."""
 
 from __future__ import annotations
 
@@ -19,4 +19,13 @@ class DocumentForm(forms.Form):
         label=_("Retention period"),
         required=False,
         choices=[("", _("Default for the category")), *Retention.choices],
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = TextFormField(
+        label=_("Reason for withdrawing"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The document leaves the lists and the checks; it is kept in the audit trail."),
     )

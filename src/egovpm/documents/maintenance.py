@@ -58,7 +58,7 @@ def referenced() -> dict[str, list[tuple[str, str]]]:
     from egovpm.documents.models import Document
 
     refs: dict[str, list[tuple[str, str]]] = {}
-    for pk, sha in Document.objects.values_list("pk", "sha256").iterator():
+    for pk, sha in Document.all_objects.values_list("pk", "sha256").iterator():
         refs.setdefault(sha, []).append(("document", str(pk)))
     for kind, source in _reference_sources.items():
         for pk, sha in source():

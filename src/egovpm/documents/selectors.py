@@ -24,14 +24,15 @@ def document_list(*, user: User, project_id: Any) -> QuerySet[Document]:
 
 
 def document_for(*, user: User, document_id: Any) -> Document:
-    """A document the user may read: its project must be in the user's scope (else 404)."""
+    """A document the user may read: its project must be in the user's scope (else 404). A withdrawn
+    one stays readable by its id (the audit trail names it), though no list shows it."""
     try:
         pk = uuid.UUID(str(document_id))
     except ValueError:
         raise NotFound(DocumentError.DOCUMENT_NOT_FOUND) from None
     document = (
-        Document.objects.filter(pk=pk, project__in=policies.restrict(user, "documents"))
-        .select_related("uploaded_by", "archived_by")
+        Document.all_objects.filter(pk=pk, project__in=policies.restrict(user, "documents"))
+        .select_related("uploaded_by", "archived_by", "withdrawn_by")
         .first()
     )
     if document is None or (
@@ -39,3 +40,17 @@ def document_for(*, user: User, document_id: Any) -> Document:
     ):
         raise NotFound(DocumentError.DOCUMENT_NOT_FOUND)
     return document
+
+
+def withdrawable_ids(user: User, documents: list[Document]) -> set[str]:
+    """Ids of the listed documents `user` may withdraw: not archived, uploaded by a member of the
+    user's own department, the user a department member (the rule of services.document_withdraw,
+    which also refuses superseded and cited ones). No query: the list selects the uploaders."""
+    if not user.department_id or not user.has_role(*policies.DEPT_ROLES):
+        return set()
+    superseded = {d.supersedes_id for d in documents if d.supersedes_id}
+    return {
+        str(d.pk)
+        for d in documents
+        if not d.archived and d.pk not in superseded and d.uploaded_by.department_id == user.department_id
+    }

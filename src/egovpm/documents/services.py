@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import ForeignObjectRel
 
 from egovpm.accounts.models import User
 from egovpm.audit.actions import AuditAction
@@ -18,6 +19,7 @@ from egovpm.documents.errors import DocumentError
 from egovpm.documents.models import Document
 from egovpm.projects import policies
 from egovpm.projects.choices import Stage
+from egovpm.projects.models import Project
 from egovpm.rules import engine
 
 
@@ -73,6 +75,9 @@ def document_upload(
         if size == 0:
             raise InvalidInput(DocumentError.NOT_STORED, fields={"file": FieldError(DocumentError.FILE_EMPTY)})
         with transaction.atomic():
+            # the project row lock serialises two uploads of the same file: the second sees the first
+            Project.objects.select_for_update().filter(pk=project.pk).first()
+            _refuse_duplicate(project, stage, category, sha256)
             previous = None
             if supersedes:
                 previous = (
@@ -123,6 +128,25 @@ def document_upload(
             # last: a refused row stores nothing; a failed store rolls the row back
             storage.store_spooled(spooled)
     return document
+
+
+def _refuse_duplicate(project: Project, stage: str, category: str, sha256: str) -> None:
+    """The same bytes filed again for the same project, stage and category would be a second "v1"
+    of one document (issue 15): refused, naming the document already there (withdrawn ones do not
+    count — `objects` does not see them)."""
+    existing = (
+        Document.objects.filter(project=project, stage=stage, category=category, sha256=sha256)
+        .order_by("-version", "-uploaded_at")
+        .first()
+    )
+    if existing is not None:
+        named = {"title": existing.title, "version": existing.version}
+        raise Conflict(
+            DocumentError.DUPLICATE,
+            named,
+            fields={"file": FieldError(DocumentError.SAME_CONTENT, named)},
+            data={"document": str(existing.pk)},
+        )
 
 
 TITLE_MAX = Document._meta.get_field("title").max_length or 300
@@ -257,3 +281,89 @@ def document_archive(*, actor: User, document_id: Any) -> Document:
             new={"archived": True, "sha256": document.sha256, "sm3": document.sm3, "retention": document.retention},
         )
     return document
+
+
+REASON_MAX = 2000
+
+
+def _records_citing(document: Document) -> list[str]:
+    """The kinds of record (other apps' rows) that cite the document as their evidence: a filing, a
+    risk assessment, a rectification answer … Found through Django's relations, so a new app's
+    reference counts without a change here; a later version citing it is not a record."""
+    kinds: list[str] = []
+    for relation in Document._meta.get_fields(include_hidden=True):  # related_name="+" is hidden
+        if not (relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one)):
+            continue
+        model = relation.related_model
+        if model is None or model is Document or not isinstance(relation, ForeignObjectRel):
+            continue
+        if model._base_manager.filter(**{relation.field.name: document}).exists():
+            kinds.append(str(model._meta.verbose_name))
+    return kinds
+
+
+def document_withdraw(*, actor: User, document_id: Any, reason: str, project_id: Any = None) -> Document:
+    """撤回: the uploader's department takes back a document that is not archived yet (a wrong file,
+    a duplicate). The row and its bytes stay for the audit trail, marked withdrawn; lists,
+    completeness and gates no longer see it. A version it superseded becomes the latest again.
+
+    Scope 404 (the project's "view" scope) → role 403 (a department member of the uploader's
+    department) → state 409 (withdrawn, archived, superseded, cited by a record) → reason 400."""
+    with transaction.atomic():
+        if not _is_uuid(document_id):
+            raise NotFound(DocumentError.DOCUMENT_NOT_FOUND)
+        found = Document.all_objects.select_for_update(of=("self",)).filter(
+            pk=document_id, project__in=policies.restrict(actor, "view")
+        )
+        if project_id is not None:
+            found = found.filter(project_id=project_id)
+        document = found.select_related("project", "uploaded_by").first()
+        if document is None:
+            raise NotFound(DocumentError.DOCUMENT_NOT_FOUND)
+        policies.require(
+            bool(actor.department_id)
+            and actor.department_id == document.uploaded_by.department_id
+            and actor.has_role(*policies.DEPT_ROLES),
+            DocumentError.WITHDRAW_NOT_ALLOWED,
+        )
+        if document.withdrawn:
+            raise Conflict(DocumentError.ALREADY_WITHDRAWN)
+        if document.archived:
+            raise Conflict(DocumentError.WITHDRAW_ARCHIVED)
+        if Document.objects.filter(supersedes=document).exists():
+            raise Conflict(DocumentError.WITHDRAW_NOT_LATEST)
+        if records := _records_citing(document):
+            raise Conflict(DocumentError.IN_USE, {"records": "、".join(records)}, data={"records": records})
+        text = (reason or "").strip()
+        if not text:
+            raise InvalidInput(
+                DocumentError.WITHDRAWAL_REASON_INVALID, fields={"reason": FieldError(CoreError.REQUIRED)}
+            )
+        if len(text) > REASON_MAX:
+            raise InvalidInput(
+                DocumentError.WITHDRAWAL_REASON_INVALID,
+                fields={"reason": FieldError(DocumentError.TITLE_TOO_LONG, {"max": REASON_MAX})},
+            )
+        if problem := text_error(text, multiline=True):
+            raise InvalidInput(DocumentError.WITHDRAWAL_REASON_INVALID, fields={"reason": problem})
+        old = {**document_state(document), "withdrawn": False, "supersedes": _pk(document.supersedes_id)}
+        document.withdrawn = True
+        document.withdrawn_at = clock.now()
+        document.withdrawn_by = actor
+        document.withdrawal_reason = text
+        # the version it replaced is the latest again (a one-to-one: a new version may supersede it)
+        document.supersedes = None
+        document.save(update_fields=["withdrawn", "withdrawn_at", "withdrawn_by", "withdrawal_reason", "supersedes"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.DOCUMENT_WITHDRAW,
+            obj=document,
+            project_id=str(document.project_id),
+            old=old,
+            new={**document_state(document), "withdrawn": True, "supersedes": None, "reason": text},
+        )
+    return document
+
+
+def _pk(value: Any) -> str | None:
+    return None if value is None else str(value)

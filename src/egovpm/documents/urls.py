@@ -6,4 +6,5 @@ from egovpm.documents import views
 
 urlpatterns: list[URLPattern] = [
     path("projects/<uuid:pk>/documents/", views.documents, name="project_documents"),
+    path("projects/<uuid:pk>/documents/<uuid:document_id>/withdraw/", views.withdraw, name="project_document_withdraw"),
 ]

@@ -11,12 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.core.errors import DomainError
 from egovpm.core.views import language_of
 from egovpm.documents import selectors, services
-from egovpm.documents.forms import DocumentForm
+from egovpm.documents.forms import DocumentForm, WithdrawForm
 from egovpm.projects import policies as project_policies
 from egovpm.projects import selectors as project_selectors
 from egovpm.projects.models import Project
@@ -26,9 +27,22 @@ from egovpm.web.frame import domain_errors, render_tab
 TAB = "documents"
 
 
-def _content(request: AuthenticatedHttpRequest, project: Project, form: DocumentForm | None = None) -> dict[str, Any]:
+def _content(
+    request: AuthenticatedHttpRequest,
+    project: Project,
+    form: DocumentForm | None = None,
+    withdraw: tuple[Any, WithdrawForm] | None = None,
+) -> dict[str, Any]:
     user = request.user
-    content: dict[str, Any] = {"documents": selectors.document_list(user=user, project_id=project.pk)}
+    documents = list(selectors.document_list(user=user, project_id=project.pk))
+    content: dict[str, Any] = {
+        "documents": documents,
+        # the documents this user may withdraw (撤回): not archived, uploaded by the user's department
+        "withdrawable": selectors.withdrawable_ids(user, documents),
+        "withdraw_form": WithdrawForm(),
+        "withdraw_failed": withdraw[0] if withdraw else None,
+        "withdraw_bound": withdraw[1] if withdraw else None,
+    }
     if project_policies.may_add_documents(user, project):
         content["document_form"] = form or DocumentForm(initial={"stage": project.stage})
     return content
@@ -64,3 +78,37 @@ def documents(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
             messages.success(request, _("Document “%(title)s” was stored.") % {"title": document.title})
             return redirect(registry.tab_url(project, TAB))
     return render_tab(request, project, TAB, _content(request, project, form), status=status)
+
+
+@login_required
+@require_POST
+@domain_errors
+def withdraw(request: AuthenticatedHttpRequest, pk: Any, document_id: Any) -> HttpResponse:
+    """撤回 a document (its uploader's department, not archived yet): the reason is required; a
+    refusal re-displays the tab with the form open under that document and the error's status."""
+    user = request.user
+    project = project_selectors.project_detail(user=user, project_id=pk)
+    form = WithdrawForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            document = services.document_withdraw(
+                actor=user,
+                document_id=str(document_id),
+                reason=form.cleaned_data["reason"],
+                project_id=project.pk,
+            )
+        except DomainError as e:
+            if e.status in (403, 404):
+                raise
+            errors.attach(form, e, language_of(request))
+            status = e.status
+        else:
+            messages.success(
+                request,
+                _("Document “%(title)s” (version %(version)s) was withdrawn; it stays in the audit trail.")
+                % {"title": document.title, "version": document.version},
+            )
+            return redirect(registry.tab_url(project, TAB))
+    content = _content(request, project, withdraw=(str(document_id), form))
+    return render_tab(request, project, TAB, content, status=status)
