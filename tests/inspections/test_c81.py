@@ -36,9 +36,10 @@ def item(clock: Any, project: Any, opened: Any, personas: dict[str, Any]) -> Any
     return RectificationItem.objects.get(finding__inspection=opened)
 
 
-def test_not_applicable_never_pass_without_records_then_pass_without_items(project: Any) -> None:
-    # the app is installed: a project with no item at all passes (nothing is overdue)
-    assert _c81(project, dt.date(2026, 7, 1)).status == "pass"
+def test_without_any_item_not_applicable_never_pass(project: Any) -> None:
+    result = _c81(project, dt.date(2026, 7, 1))
+    assert result.status == "not_applicable"
+    assert result.message_zh == "尚无整改事项"
 
 
 def test_due_date_is_inclusive_in_beijing(project: Any, item: Any, opened: Any) -> None:

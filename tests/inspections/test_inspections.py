@@ -3,12 +3,15 @@ input of issue 12 refused with nothing changed; the 整改通知书 read back.""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
 import pytest
 from django.urls import reverse
 from tests.inspections.conftest import add_finding
+
+from conftest import NOW
 
 pytestmark = pytest.mark.django_db
 
@@ -229,10 +232,13 @@ def test_the_notice_is_409_before_issue_and_reads_back_after(api: Any, opened: A
 
 
 @pytest.fixture
-def issued(opened: Any, personas: dict[str, Any]) -> Any:
+def issued(clock: Any, opened: Any, personas: dict[str, Any]) -> Any:
+    """Two items (due 2026-06-30 and 2026-07-31) of a report issued on 2026-06-10; today is NOW."""
     add_finding(opened, personas["inspector_assigned"])
     add_finding(opened, personas["inspector_assigned"], area="budget_execution", due_date="2026-07-31")
+    clock.set_now(dt.datetime(2026, 6, 10, 2, 0, tzinfo=dt.UTC))
     _issue(opened, personas)
+    clock.set_now(NOW)
     return opened
 
 

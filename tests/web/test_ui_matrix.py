@@ -218,6 +218,8 @@ def test_post_only_routes_refuse_get(world: dict[str, Any], clients: dict[str | 
         "adjustment_id": uuid.uuid4(),
         "document_id": uuid.uuid4(),
         "system_id": uuid.uuid4(),
+        "inspection_id": uuid.uuid4(),
+        "item_id": uuid.uuid4(),
         "username": "x",
         "period": "2025-H1",
     }

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InspectionsConfig(AppConfig):
@@ -6,7 +7,24 @@ class InspectionsConfig(AppConfig):
     label = "inspections"
 
     def ready(self) -> None:
+        from egovpm.inspections import views
         from egovpm.inspections.facts import inspection_facts
+        from egovpm.inspections.selectors import rectification_figures
+        from egovpm.portfolio.figures import register_figure
         from egovpm.projects.facts import register_fact_provider
+        from egovpm.web.registry import NavItem, ProjectTab, register_inbox, register_nav, register_tab
 
         register_fact_provider(inspection_facts)
+        register_figure("rectifications", rectification_figures)
+        register_tab(
+            ProjectTab(
+                "inspections",
+                _("Inspections"),
+                "web:project_inspections",
+                "inspections/tab.html",
+                70,
+                rules=views.RULES,
+            )
+        )
+        register_nav(NavItem("inspections", _("Inspections"), "web:inspections", views.nav_visible, 45, views.nav_home))
+        register_inbox(views.inbox_items)

@@ -14,9 +14,10 @@ from egovpm.projects.models import Project
 
 
 def inspection_facts(projects: Sequence[Project], as_of: dt.date) -> dict[Any, dict[str, Any]]:
-    """Per project: its rectification items with the events dated on or before `as_of` — ONE
-    query for the batch (items LEFT JOIN events). The horizon is the earliest of an event dated
-    after `as_of` and the day an item open on `as_of` turns overdue."""
+    """Per project: its rectification items issued on or before `as_of`, with their events dated
+    on or before it — ONE query for the batch (items LEFT JOIN events). The horizon is the earliest
+    of an item issued or an event dated after `as_of`, and the day an item open on `as_of` turns
+    overdue."""
     horizons = Horizons(as_of)
     rows = (
         RectificationItem.objects.filter(project_id__in=project_ids(projects))
@@ -24,6 +25,7 @@ def inspection_facts(projects: Sequence[Project], as_of: dt.date) -> dict[Any, d
         .values_list(
             "project_id",
             "pk",
+            "issued_on",
             "initial_due_date",
             "finding__seq",
             "finding__inspection__reference",
@@ -33,7 +35,10 @@ def inspection_facts(projects: Sequence[Project], as_of: dt.date) -> dict[Any, d
         )
     )
     items: dict[Any, dict[Any, tuple[str, int, dt.date, list[ItemEvent]]]] = defaultdict(dict)
-    for pk, item_id, initial_due, seq, reference, kind, effective, new_due in rows:
+    for pk, item_id, issued_on, initial_due, seq, reference, kind, effective, new_due in rows:
+        if issued_on > as_of:
+            horizons.see(pk, issued_on)
+            continue
         entry = items[pk].setdefault(item_id, (reference, seq, initial_due, []))
         if kind is None:
             continue

@@ -84,11 +84,13 @@ class Finding(models.Model):
 class RectificationItem(models.Model):
     """整改事项: one per finding that requires rectification, created when the report is issued.
     `state` and `due_date` are the current ones (the latest event's); `initial_due_date` is the
-    finding's. `project` is denormalised for the project's list and the batched facts."""
+    finding's; as of a date before `issued_on` the item does not exist yet. `project` is
+    denormalised for the project's list and the batched facts."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     finding = models.OneToOneField(Finding, on_delete=models.PROTECT, related_name="item")
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="rectification_items")
+    issued_on = models.DateField()  # the Beijing date of the report's issue: the item counts from then
     initial_due_date = models.DateField()
     due_date = models.DateField(_("due date"))
     state = models.CharField(max_length=10, choices=ItemState.choices, default=ItemState.OPEN)

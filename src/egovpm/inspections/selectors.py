@@ -102,7 +102,7 @@ class ItemView:
 def rectifications(*, project: Project, as_of: dt.date) -> list[ItemView]:
     """The project's items as of `as_of`, soonest due first (two queries)."""
     items = (
-        RectificationItem.objects.filter(project=project)
+        RectificationItem.objects.filter(project=project, issued_on__lte=as_of)
         .select_related("finding__inspection")
         .prefetch_related(Prefetch("events", queryset=RectificationEvent.objects.order_by("seq")))
         .order_by("due_date", "finding__inspection__reference", "finding__seq")
@@ -119,7 +119,7 @@ def department_items(department: Department, as_of: dt.date) -> dict[str, Any]:
     department record): {"open": n (not closed), "overdue": [{"id","project","reference",
     "finding","due_date"}…]}. Two queries whatever the number of items."""
     items = (
-        RectificationItem.objects.filter(project__lead_department=department)
+        RectificationItem.objects.filter(project__lead_department=department, issued_on__lte=as_of)
         .select_related("finding__inspection", "project")
         .prefetch_related(Prefetch("events", queryset=RectificationEvent.objects.order_by("seq")))
         .order_by("due_date")
@@ -166,3 +166,62 @@ def inspector_users() -> QuerySet[User]:
     from egovpm.accounts.choices import Role
 
     return User.objects.filter(is_active=True, roles__role=Role.INSPECTOR).order_by("username")
+
+
+def department_open_items(*, department_id: Any) -> QuerySet[RectificationItem]:
+    """The open rectification items of the projects a department leads, due soonest first (its 待办)."""
+    return (
+        RectificationItem.objects.filter(project__lead_department_id=department_id, state=machine.OPEN)
+        .select_related("finding__inspection", "project")
+        .order_by("due_date", "pk")
+    )
+
+
+def inspector_todo(*, user: User) -> QuerySet[Inspection]:
+    """The user's inspections with something for them to do: findings to record and the report to
+    issue (in progress), or answers to check (an item submitted)."""
+    from django.db.models import Q
+
+    waiting = RectificationItem.objects.filter(state=machine.SUBMITTED).values("finding__inspection_id")
+    return (
+        Inspection.objects.filter(pk__in=InspectionInspector.objects.filter(user_id=user.pk).values("inspection_id"))
+        .filter(Q(state=machine.IN_PROGRESS) | Q(pk__in=waiting))
+        .select_related("project")
+        .order_by("started_on", "opened_at")
+    )
+
+
+def visible_inspections(*, user: User) -> QuerySet[Inspection]:
+    """The 监督检查 page: an inspector's own inspections; anyone else's, those of the projects in
+    their read scope (NDRC and MoF: all)."""
+    from egovpm.accounts.choices import Role
+
+    if user.has_role(Role.INSPECTOR) and not user.has_role(*project_policies.READ_ALL_ROLES):
+        return inspector_inspections(user=user)
+    qs = Inspection.objects.all()
+    q = project_policies.scope_q(user, "view")
+    if q is not None:
+        qs = qs.filter(project__in=project_policies.restrict(user, "view").values("pk"))
+    return qs.select_related("project", "project__lead_department").order_by("-started_on", "-opened_at")
+
+
+def rectification_figures(projects: QuerySet[Project], as_of: dt.date, today: bool) -> dict[str, int]:
+    """The cockpit's `rectifications` figure over the caller's projects: {"open": items not closed,
+    "overdue": items open past their due date}, as of `as_of` — ONE aggregate query: each item's
+    state is the kind of its last event dated on or before `as_of` (none or a reopen: open; an
+    answer: submitted; a close: closed), its due date the last reopen's new one or the first."""
+    from django.db.models import Count, OuterRef, Q, Subquery
+    from django.db.models.functions import Coalesce
+
+    events = RectificationEvent.objects.filter(item=OuterRef("pk"), effective_date__lte=as_of).order_by("-seq")
+    moved = events.filter(kind=machine.REOPEN, new_due_date__isnull=False)
+    rows = RectificationItem.objects.filter(project__in=projects.values("pk"), issued_on__lte=as_of).annotate(
+        last_kind=Subquery(events.values("kind")[:1]),
+        due=Coalesce(Subquery(moved.values("new_due_date")[:1]), "initial_due_date"),
+    )
+    is_open = Q(last_kind__isnull=True) | Q(last_kind=machine.REOPEN)
+    totals = rows.aggregate(
+        open=Count("pk", filter=Q(last_kind__isnull=True) | ~Q(last_kind=machine.CLOSE)),
+        overdue=Count("pk", filter=is_open & Q(due__lt=as_of)),
+    )
+    return {"open": totals["open"] or 0, "overdue": totals["overdue"] or 0}

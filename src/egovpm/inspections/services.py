@@ -9,6 +9,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from egovpm.accounts.choices import Role
@@ -18,7 +19,9 @@ from egovpm.audit.services import audit_record
 from egovpm.core import clock
 from egovpm.core.errors import Conflict, CoreError, ErrorCode, FieldError, InvalidInput
 from egovpm.core.validators import DATE_ERROR, parse_date, text_error
+from egovpm.documents.choices import Category
 from egovpm.documents.models import Document
+from egovpm.documents.services import document_upload
 from egovpm.inspections import machine, policies, selectors
 from egovpm.inspections.choices import Area, InspectionKind, ItemState, Severity
 from egovpm.inspections.errors import InspectionError
@@ -263,11 +266,13 @@ def inspection_issue(*, actor: User, inspection_id: Any, ended_on: Any) -> Inspe
         _refuse(InspectionError.NOT_ISSUED, errors)
         assert end is not None
         findings = [f for f in inspection.findings.order_by("seq") if f.rectification_required]
+        issued_on = clock.today()
         items = RectificationItem.objects.bulk_create(
             [
                 RectificationItem(
                     finding=f,
                     project_id=inspection.project_id,
+                    issued_on=issued_on,
                     initial_due_date=f.due_date,
                     due_date=f.due_date,
                     state=ItemState.OPEN,
@@ -343,9 +348,18 @@ def _earliest_step(item: RectificationItem) -> dt.date:
 
 
 def rectification_answer(
-    *, actor: User, item_id: Any, text: Any, documents: Any = None, answered_on: Any = None
+    *,
+    actor: User,
+    item_id: Any,
+    text: Any,
+    documents: Any = None,
+    answered_on: Any = None,
+    upload: UploadedFile | None = None,
+    max_bytes: int = 0,
 ) -> RectificationItem:
-    """The lead department answers an open item with a text and evidence documents of the project."""
+    """The lead department answers an open item with a text and evidence documents of the project;
+    the web form may upload one more evidence file with it (same transaction: a refused answer
+    keeps no document row)."""
     with transaction.atomic():
         item = selectors.item_for(actor, item_id, "rectify", for_update=True)
         project_policies.require(policies.may_answer(actor, item.project), InspectionError.LEAD_ANSWERS_ONLY)
@@ -364,6 +378,18 @@ def rectification_answer(
         docs = _documents(documents, item, errors)
         _refuse(InspectionError.NOT_ANSWERED, errors)
         assert day is not None
+        if upload is not None:
+            docs.append(
+                document_upload(
+                    actor=actor,
+                    project_id=item.project_id,
+                    file=upload,
+                    stage=item.project.stage,
+                    category=Category.RECTIFICATION_EVIDENCE,
+                    title=f"整改证明材料（{item.finding.inspection.reference}第{item.finding.seq}项）",
+                    max_bytes=max_bytes,
+                )
+            )
         event = _append(item, actor, machine.ANSWER, answer, day)
         RectificationEvidence.objects.bulk_create([RectificationEvidence(event=event, document=d) for d in docs])
         old = item.state
