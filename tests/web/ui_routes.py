@@ -153,6 +153,7 @@ TABS: dict[str, tuple[str, str, tuple[Probe, ...]]] = {
     "reports": (READ, "main", ()),
     "security": (READ, "main", ()),
     "archives": (READ, "main", ()),
+    "inspections": (READ, "main", ()),
     # 后评价: the project's file, then NDRC, its departments and its assigned inspectors/evaluators;
     # MoF and archivists 403 (as the API's post-evaluations row)
     "evaluations": ("302  200 200 404 404 200  200 403  404 404 200 404 403 404  404 404 404", "main", ()),
@@ -260,6 +261,8 @@ READS: list[Read] = [
     # 评价指标体系: NDRC manages, the evaluators (inspector role) read
     Read("evaluation_templates", lambda w: reverse("web:evaluation_templates"), TEMPLATE_READ),
     Read("evaluation_template", _evaluation_template, TEMPLATE_READ),
+    # 监督检查: an inspector's own inspections, everyone else's those of the projects they read
+    Read("inspections", lambda w: reverse("web:inspections"), SIGNED_IN),
     Read("messages", lambda w: reverse("web:messages"), SIGNED_IN),
     Read("notification_preferences", lambda w: reverse("web:notification_preferences"), SIGNED_IN),
     Read("done", lambda w: reverse("web:done"), SIGNED_IN),
@@ -298,6 +301,12 @@ POST_ONLY = {
     "security_risk_add",
     "archives_document_archive",
     "archives_acceptance_add",
+    "inspections_open",
+    "inspections_finding_add",
+    "inspections_issue",
+    "rectification_answer",
+    "rectification_close",
+    "rectification_reopen",
     "evaluations_add",
     "message_read",
     "messages_read_all",
