@@ -77,7 +77,18 @@ def assert_no_inline_code(html: str, where: str) -> None:
     assert not JS_URL.search(html), f"{where}: javascript: URL"
 
 
-PAGE_PERSONAS = [None, "staff_a", "staff_p", "ndrc", "mof", "expert_assigned", "archivist_assigned", "audit_admin"]
+PAGE_PERSONAS = [
+    None,
+    "staff_a",
+    "staff_p",
+    "ndrc",
+    "mof",
+    "expert_assigned",
+    "archivist_assigned",
+    "sys_admin",
+    "sec_admin",
+    "audit_admin",
+]
 
 
 @pytest.mark.parametrize("route", READS, ids=lambda r: r.id)
