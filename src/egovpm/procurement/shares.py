@@ -13,6 +13,7 @@ digits — so a share is never rounded up to ``"1"`` when something is not secur
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from decimal import ROUND_DOWN, Decimal, localcontext
 from fractions import Fraction
@@ -118,17 +119,24 @@ def shares(items: Iterable[tuple[str, Decimal, bool]]) -> Shares:
     return from_groups((category, secure, amount, 1) for category, amount, secure in items)
 
 
-def shares_for(projects: QuerySet[Project]) -> Shares:
+def shares_for(projects: QuerySet[Project], as_of: dt.date | None = None) -> Shares:
     """The shares over the procurements of `projects` (a department's, the portfolio's): ONE
-    aggregate query (GROUP BY category, secure_controllable), whatever the number of projects."""
+    aggregate query (GROUP BY category, secure_controllable), whatever the number of projects.
+    With `as_of`, only the contracts dated on or before it."""
     from django.db.models import Count, Sum
 
     from egovpm.procurement.models import Procurement
 
+    qs = Procurement.objects.filter(project__in=projects.values("pk"))
+    if as_of is not None:
+        qs = qs.filter(contract_date__lte=as_of)
     rows: Any = (
-        Procurement.objects.filter(project__in=projects.values("pk"))
-        .order_by()
-        .values_list("category", "secure_controllable")
-        .annotate(total=Sum("amount"), n=Count("id"))
+        qs.order_by().values_list("category", "secure_controllable").annotate(total=Sum("amount"), n=Count("id"))
     )
     return from_groups((category, secure, amount or Decimal(0), count) for category, secure, amount, count in rows)
+
+
+def shares_figure(projects: QuerySet[Project], as_of: dt.date, today: bool) -> Shares:
+    """The cockpit's `procurement_shares` figure (portfolio.figures provider): the shares over
+    the caller's scoped projects, contracts dated on or before `as_of`; one query."""
+    return shares_for(projects, as_of=as_of)
