@@ -42,3 +42,12 @@ class PortfolioConfig(AppConfig):
             )
         )
         register_frame_part(record_views.project_panel)
+        # 自主可控 shares (issue 11): registered from here, not from procurement — portfolio already
+        # depends on procurement (record.py), so the other direction would be an import cycle
+        from django.apps import apps
+
+        if apps.is_installed("egovpm.procurement"):
+            from egovpm.portfolio.figures import register_figure
+            from egovpm.procurement.shares import shares_figure
+
+            register_figure("procurement_shares", shares_figure)
