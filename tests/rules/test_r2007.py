@@ -26,7 +26,6 @@ COMPLETE = ProjectFacts(
 # risk assessments, archive acceptances, inspections, evaluations, expert reviews, filing scope).
 NOT_YET = [
     "C8.1",
-    "C8.2",
 ]
 
 
