@@ -182,10 +182,18 @@ EGOVPM_LOCKOUT_FAILURES = int(os.environ.get("EGOVPM_LOCKOUT_FAILURES", "5"))
 EGOVPM_LOCKOUT_MINUTES = int(os.environ.get("EGOVPM_LOCKOUT_MINUTES", "15"))
 
 # Token lifetime and session idle timeout (accounts/policy.py, the one place that reads them).
-from egovpm.accounts.policy import SESSION_IDLE_MINUTES_BOUNDS, TOKEN_LIFETIME_DAYS_BOUNDS  # noqa: E402
+from egovpm.accounts.policy import (  # noqa: E402
+    PASSWORD_CLASSES_BOUNDS,
+    PASSWORD_MIN_LENGTH_BOUNDS,
+    SESSION_IDLE_MINUTES_BOUNDS,
+    TOKEN_LIFETIME_DAYS_BOUNDS,
+)
 
 EGOVPM_TOKEN_LIFETIME_DAYS = _bounded_int("EGOVPM_TOKEN_LIFETIME_DAYS", 30, TOKEN_LIFETIME_DAYS_BOUNDS)
 EGOVPM_SESSION_IDLE_MINUTES = _bounded_int("EGOVPM_SESSION_IDLE_MINUTES", 30, SESSION_IDLE_MINUTES_BOUNDS)
+# the password rules' defaults until sec_admin saves a security policy (docs/administration.md)
+EGOVPM_PASSWORD_MIN_LENGTH = _bounded_int("EGOVPM_PASSWORD_MIN_LENGTH", 10, PASSWORD_MIN_LENGTH_BOUNDS)
+EGOVPM_PASSWORD_CLASSES = _bounded_int("EGOVPM_PASSWORD_CLASSES", 3, PASSWORD_CLASSES_BOUNDS)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
