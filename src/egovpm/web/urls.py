@@ -16,8 +16,9 @@ urlpatterns = [
     path("", include("egovpm.reviews.urls")),
     path("", include("egovpm.security.urls")),
     path("", include("egovpm.archives.urls")),
-    path("", include("egovpm.inspections.urls")),
+    path("", include("egovpm.procurement.urls")),
     path("", include("egovpm.evaluations.urls")),
+    path("", include("egovpm.inspections.urls")),
     path("", include("egovpm.portfolio.urls")),
     path("", include("egovpm.accounts.admin_urls")),  # the administrators' pages (三员分立)
     path("", include("egovpm.notifications.urls")),
