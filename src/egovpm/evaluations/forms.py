@@ -3,7 +3,7 @@ leaf of the chosen template) and a new indicator template (its tree as indented 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +29,9 @@ class EvaluationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.goals = goals
         self.template = template
-        self.fields["report"].choices = [(str(d.pk), f"{d.title} (v{d.version})") for d in reports]
+        cast(forms.ChoiceField, self.fields["report"]).choices = [
+            (str(d.pk), f"{d.title} (v{d.version})") for d in reports
+        ]
         if template is None:
             for name, label in (
                 ("efficiency_score", _("Operational efficiency (0–100)")),

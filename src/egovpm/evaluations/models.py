@@ -14,9 +14,9 @@ from egovpm.documents.models import Document
 from egovpm.evaluations.choices import Conclusion, GoalRatingChoice
 from egovpm.projects.models import Project, StageEvent
 
-# Scores computed from a template are exact decimals: weights carry at most 2 decimal places and a
-# tree at most MAX_LEVELS levels, so Σ weight-products × score / 100^levels has at most 16.
-SCORE_DIGITS = {"max_digits": 20, "decimal_places": 16}
+# Scores computed from a template are exact decimals (max_digits 20, decimal_places 16): weights
+# carry at most 2 decimal places and a tree at most scoring.MAX_LEVELS (4) levels, so
+# Σ weight-products × score / 100^levels has at most 16.
 
 
 class ApprovedGoals(models.Model):
@@ -66,9 +66,9 @@ class PostEvaluation(models.Model):
     approved_goals = models.ForeignKey(ApprovedGoals, on_delete=models.PROTECT, related_name="+")
     evaluated_on = models.DateField(_("evaluated on"))
     organisation = models.CharField(_("evaluating organisation"), max_length=200)
-    efficiency_score = models.DecimalField(_("operational efficiency"), **SCORE_DIGITS)
-    effect_score = models.DecimalField(_("usage effect"), **SCORE_DIGITS)
-    total_score = models.DecimalField(_("total score"), null=True, blank=True, **SCORE_DIGITS)
+    efficiency_score = models.DecimalField(_("operational efficiency"), max_digits=20, decimal_places=16)
+    effect_score = models.DecimalField(_("usage effect"), max_digits=20, decimal_places=16)
+    total_score = models.DecimalField(_("total score"), null=True, blank=True, max_digits=20, decimal_places=16)
     conclusion = models.CharField(_("conclusion"), max_length=20, choices=Conclusion.choices)
     report = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="+")
     template = models.ForeignKey(

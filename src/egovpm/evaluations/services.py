@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -223,7 +224,7 @@ def post_evaluation_add(
         if computed is not None:
             efficiency, effect, total = computed.efficiency, computed.effect, computed.total
         else:
-            efficiency, effect, total = entered["efficiency_score"], entered["effect_score"], None
+            efficiency, effect, total = Decimal(entered["efficiency_score"]), Decimal(entered["effect_score"]), None
         evaluation = PostEvaluation.objects.create(
             project=project,
             approved_goals=snapshot,
