@@ -166,3 +166,67 @@ def test_remind_notifies_reports_due_in_15_7_1_days_once(project: Any, personas:
     clock.set_now(dt.datetime(2027, 2, 2, 9, 0, tzinfo=clock.BEIJING))  # overdue
     due_notices()
     assert notes.filter(title__startswith="已逾期").exists()
+
+
+def test_adjustment_decision_and_report_acknowledgement_reach_who_asked(project: Any, personas: Any, api: Any) -> None:
+    from decimal import Decimal
+
+    from conftest import advance
+    from egovpm.budgets.models import EstimateLine
+    from egovpm.budgets.services import LineIn, adjustment_create
+    from egovpm.notifications.models import Message
+
+    p = advance(project, personas, "construction", start=dt.date(2025, 1, 6))
+    first, second = EstimateLine.objects.filter(estimate__project=p).order_by("code")[:2]
+    step = (first.amount / 100).quantize(Decimal("0.01"))
+    adjustment = adjustment_create(
+        actor=personas["staff_a"],
+        project_id=p.pk,
+        items=[LineIn(first.code, "", first.amount - step), LineIn(second.code, "", second.amount + step)],
+        goals_unchanged=True,
+        reason="optimization",
+        description="优化技术方案",
+    )
+    r = api("leader_a").post(f"/api/v1/adjustments/{adjustment.pk}/decide", {"decision": "approve"}, format="json")
+    assert r.status_code == 200, r.content
+    decided = Message.objects.get(recipient=personas["staff_a"], kind="decision_made", title__contains="概算调整")
+    assert f"第 {adjustment.number} 号概算调整申请已批准" in decided.title
+    assert not Message.objects.filter(
+        recipient=personas["leader_a"], kind="decision_made", title__contains="概算调整申请"
+    ).exists()  # the deciding leader is not told of their own decision
+    # a report submitted by staff_a and signed for by NDRC
+    sections = {k: "已填写" for k in ("progress", "content", "tendering", "budget_execution", "problems")}
+    url = f"/api/v1/projects/{p.pk}/reports/2025-H1"
+    assert api("staff_a").post(f"{url}/submit", {"sections": sections}, format="json").status_code == 201
+    assert api("ndrc").post(f"{url}/acknowledge").status_code == 200
+    signed = Message.objects.get(recipient=personas["staff_a"], kind="acknowledged")
+    assert "国家发展改革委已签收" in signed.title and "2025-H1" in signed.title
+    assert signed.link == reverse("web:project_reports", kwargs={"pk": p.pk})
+
+
+def test_the_recipient_reads_chinese_whatever_the_actors_language(project: Any, personas: Any) -> None:
+    from django.utils import translation
+
+    from egovpm.notifications.models import Message
+    from egovpm.notifications.services import chase
+
+    with translation.override("en"):
+        chase(actor=personas["ndrc"], project_id=project.pk, to="staff_a", text="please submit")
+    assert Message.objects.get(recipient=personas["staff_a"]).title == f"发改委催办：{project.name}"
+
+
+def test_remind_tells_experts_without_an_opinion_that_it_is_due(
+    na_project: Any, experts: Any, api: Any, clock: Any
+) -> None:
+    from egovpm.notifications.models import Message
+    from egovpm.notifications.reminders import due_notices
+
+    review = form_panel(api, na_project, due="2026-11-22")
+    c = Client()
+    assert c.login(username="ex.a", password=PASSWORD)
+    c.post(reverse("web:review_opinion", kwargs={"pk": review["id"]}), {"recommendation": "approve", "text": "同意"})
+    due_notices()
+    due_notices()
+    due = Message.objects.filter(kind="opinion_due")
+    assert sorted(m.recipient.username for m in due) == ["ex.b", "ex.c"]
+    assert "2026-11-22 到期" in due.first().title  # type: ignore[union-attr]

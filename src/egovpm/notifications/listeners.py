@@ -15,7 +15,7 @@ from egovpm.accounts.models import User
 from egovpm.audit.models import AuditEvent
 from egovpm.notifications import selectors
 from egovpm.notifications.choices import Kind
-from egovpm.notifications.services import in_platform_language, notify
+from egovpm.notifications.services import notify, platform_language
 from egovpm.projects.choices import Action
 from egovpm.projects.models import Project
 
@@ -42,8 +42,8 @@ def _panel_formed(event: AuditEvent) -> None:
     notify(
         experts,
         Kind.PANEL_FORMED,
-        in_platform_language(title),
-        in_platform_language(body),
+        title,
+        body,
         link=reverse("web:review_detail", kwargs={"pk": review.pk}),
         project_id=review.project_id,
     )
@@ -56,52 +56,45 @@ def _review_concluded(event: AuditEvent) -> None:
     notify(
         selectors.department_people(project.lead_department_id),
         Kind.DECISION_MADE,
-        in_platform_language(_("The expert panel concluded on %(project)s") % {"project": project.name}),
-        in_platform_language(_("Read the panel's conclusion; the next step is yours: submit the project proposal.")),
+        _("The expert panel concluded on %(project)s") % {"project": project.name},
+        _("Read the panel's conclusion; the next step is yours: submit the project proposal."),
         link=reverse("web:project_reviews", kwargs={"pk": project.pk}),
         project_id=project.pk,
     )
 
 
-def _adjustment_decided(event: AuditEvent) -> None:
+def _adjustment_notice(event: AuditEvent, whom: str, kind: str, title: str, body: str = "") -> None:
+    """Tell `whom` (a user field of the adjustment: requested_by, filed_by) about it — never the
+    actor themself."""
     from egovpm.budgets.models import Adjustment
 
-    adjustment = Adjustment.objects.select_related("project", "requested_by").filter(pk=event.object_id).first()
-    if adjustment is None or adjustment.requested_by_id == getattr(event, "actor_id", None):
+    adjustment = Adjustment.objects.select_related("project", whom).filter(pk=event.object_id).first()
+    person = getattr(adjustment, whom, None)
+    if adjustment is None or person is None or person.pk == event.actor_id:
         return
-    approved = event.action == "adjustment.approve"
-    title = (
-        _("Adjustment request no. %(number)s of %(project)s was approved")
-        if approved
-        else _("Adjustment request no. %(number)s of %(project)s was rejected")
-    ) % {"number": adjustment.number, "project": adjustment.project.name}
+    params = {"number": adjustment.number, "project": adjustment.project.name}
     notify(
-        [adjustment.requested_by],
-        Kind.DECISION_MADE,
-        in_platform_language(title),
-        adjustment.decision_comment,
+        [person],
+        kind,
+        title % params,
+        body or (adjustment.decision_comment if kind == Kind.DECISION_MADE else ""),
         link=reverse("web:project_budgets", kwargs={"pk": adjustment.project_id}),
         project_id=adjustment.project_id,
     )
+
+
+def _adjustment_decided(event: AuditEvent) -> None:
+    title = (
+        _("Adjustment request no. %(number)s of %(project)s was approved")
+        if event.action == "adjustment.approve"
+        else _("Adjustment request no. %(number)s of %(project)s was rejected")
+    )
+    _adjustment_notice(event, "requested_by", Kind.DECISION_MADE, title)
 
 
 def _adjustment_acknowledged(event: AuditEvent) -> None:
-    from egovpm.budgets.models import Adjustment
-
-    adjustment = Adjustment.objects.select_related("project", "filed_by").filter(pk=event.object_id).first()
-    if adjustment is None or adjustment.filed_by is None:
-        return
-    title = _("NDRC acknowledged the filing of adjustment no. %(number)s of %(project)s") % {
-        "number": adjustment.number,
-        "project": adjustment.project.name,
-    }
-    notify(
-        [adjustment.filed_by],
-        Kind.ACKNOWLEDGED,
-        in_platform_language(title),
-        link=reverse("web:project_budgets", kwargs={"pk": adjustment.project_id}),
-        project_id=adjustment.project_id,
-    )
+    title = _("NDRC acknowledged the filing of adjustment no. %(number)s of %(project)s")
+    _adjustment_notice(event, "filed_by", Kind.ACKNOWLEDGED, title)
 
 
 def _report_acknowledged(event: AuditEvent) -> None:
@@ -114,14 +107,14 @@ def _report_acknowledged(event: AuditEvent) -> None:
     recipient = (event.new or {}).get("recipient", "")
     who = Recipient(recipient).label if recipient in Recipient.values else recipient
     title = _("%(who)s acknowledged the progress report %(period)s of %(project)s") % {
-        "who": in_platform_language(who),
+        "who": str(who),
         "period": submission.period,
         "project": submission.project.name,
     }
     notify(
         [submission.submitted_by],
         Kind.ACKNOWLEDGED,
-        in_platform_language(title),
+        title,
         link=reverse("web:project_reports", kwargs={"pk": submission.project_id}),
         project_id=submission.project_id,
     )
@@ -144,7 +137,7 @@ def _report_reminded(event: AuditEvent) -> None:
     notify(
         people,
         Kind.REPORT_DUE,
-        in_platform_language(title),
+        title,
         link=reverse("web:project_reports", kwargs={"pk": project.pk}),
         project_id=project.pk,
         key=f"remind:{event.object_id}",
@@ -173,7 +166,7 @@ def _stage_decided(event: AuditEvent) -> None:
     notify(
         people,
         Kind.DECISION_MADE,
-        in_platform_language(title),
+        title,
         str((event.new or {}).get("comment") or ""),
         link=_project_url(project.pk),
         project_id=project.pk,
@@ -195,4 +188,6 @@ HANDLERS: dict[str, Handler] = {
 def on_audit_event(event: AuditEvent) -> None:
     handler = HANDLERS.get(event.action)
     if handler is not None:
-        handler(event)
+        # in the platform's language: the recipients read it, not the actor (services.platform_language)
+        with platform_language():
+            handler(event)

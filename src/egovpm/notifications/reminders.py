@@ -16,7 +16,7 @@ from egovpm.accounts.models import User
 from egovpm.core import clock
 from egovpm.notifications import selectors
 from egovpm.notifications.choices import OPINION_DUE_DAYS, REPORT_DUE_DAYS, Kind
-from egovpm.notifications.services import in_platform_language, notify
+from egovpm.notifications.services import notify, platform_language
 
 
 def _bucket(days_left: int) -> str:
@@ -51,7 +51,7 @@ def report_notices(today: dt.date) -> int:
                 notify(
                     people[project.lead_department_id],
                     Kind.REPORT_DUE,
-                    in_platform_language(title),
+                    title,
                     link=reverse("web:report_detail", kwargs={"pk": project.pk, "period": o.code}),
                     project_id=project.pk,
                     key=f"report_due:{project.pk}:{o.code}:{bucket}",
@@ -87,7 +87,7 @@ def opinion_notices(today: dt.date) -> int:
                 notify(
                     missing,
                     Kind.OPINION_DUE,
-                    in_platform_language(title),
+                    title,
                     link=reverse("web:review_detail", kwargs={"pk": review.pk}),
                     project_id=review.project_id,
                     key=f"opinion_due:{review.pk}:{'overdue' if overdue else 'soon'}",
@@ -99,4 +99,5 @@ def opinion_notices(today: dt.date) -> int:
 def due_notices(*, today: dt.date | None = None) -> tuple[int, int]:
     """(report notices, opinion notices) made today."""
     today = today or clock.today()
-    return report_notices(today), opinion_notices(today)
+    with platform_language():  # the recipients' language, not the job's
+        return report_notices(today), opinion_notices(today)

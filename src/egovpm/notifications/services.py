@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from typing import Any
 
 from django.conf import settings
@@ -99,11 +100,11 @@ def _send(messages: list[Message]) -> None:
         log.exception("notifications: %s e-mail(s) not sent", len(mails))
 
 
-def in_platform_language(text: Any) -> str:
-    """Messages are stored in the platform's language (Chinese): the recipient, not the actor,
-    reads them, often later and by e-mail."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(text)
+def platform_language() -> AbstractContextManager[None]:
+    """Write a notice's words inside this: messages are stored in the platform's language
+    (Chinese), for the recipient reads them later, in their own session or by e-mail — not in the
+    language of the actor whose change caused them."""
+    return translation.override(settings.LANGUAGE_CODE)
 
 
 def message_read(*, actor: User, message_id: Any) -> Message:
@@ -195,7 +196,8 @@ def chase(*, actor: User, project_id: Any, to: str, text: str) -> list[Message]:
                 recipients = [person]
         if errors:
             raise InvalidInput(CoreError.INVALID, fields=errors)
-        title = in_platform_language(_("Chase from NDRC: %(project)s") % {"project": project.name})
+        with platform_language():
+            title = _("Chase from NDRC: %(project)s") % {"project": project.name}
         messages = notify(
             recipients,
             Kind.CHASE,
