@@ -1,10 +1,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class InspectionKind(models.TextChoices):
-    INSPECTION = "inspection", _("Inspection")
-    AUDIT = "audit", _("Audit")
+    INSPECTION = "inspection", pgettext_lazy("inspection kind", "Inspection")
+    AUDIT = "audit", pgettext_lazy("inspection kind", "Audit")
 
 
 class Area(models.TextChoices):
@@ -26,18 +27,18 @@ class Severity(models.TextChoices):
 
 
 class InspectionState(models.TextChoices):
-    IN_PROGRESS = "in_progress", _("In progress")
-    REPORT_ISSUED = "report_issued", _("Report issued")
-    CLOSED = "closed", _("Closed")
+    IN_PROGRESS = "in_progress", pgettext_lazy("inspection state", "In progress")
+    REPORT_ISSUED = "report_issued", pgettext_lazy("inspection state", "Report issued")
+    CLOSED = "closed", pgettext_lazy("inspection state", "Closed")
 
 
 class ItemState(models.TextChoices):
-    OPEN = "open", _("Open")
-    SUBMITTED = "submitted", _("Answered")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("rectification state", "Open")
+    SUBMITTED = "submitted", pgettext_lazy("rectification state", "Answered")
+    CLOSED = "closed", pgettext_lazy("rectification state", "Closed")
 
 
 class EventKind(models.TextChoices):
-    ANSWER = "answer", _("Answer")
-    CLOSE = "close", _("Close")
-    REOPEN = "reopen", _("Reopen")
+    ANSWER = "answer", pgettext_lazy("rectification step", "Answer")
+    CLOSE = "close", pgettext_lazy("rectification step", "Close")
+    REOPEN = "reopen", pgettext_lazy("rectification step", "Reopen")
