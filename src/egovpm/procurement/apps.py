@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProcurementConfig(AppConfig):
@@ -6,7 +7,19 @@ class ProcurementConfig(AppConfig):
     label = "procurement"
 
     def ready(self) -> None:
+        from egovpm.procurement import views
         from egovpm.procurement.facts import procurement_facts
         from egovpm.projects.facts import register_fact_provider
+        from egovpm.web.registry import ProjectTab, register_tab
 
         register_fact_provider(procurement_facts)
+        register_tab(
+            ProjectTab(
+                "procurement",
+                _("Procurement"),
+                "web:project_procurement",
+                "procurement/tab.html",
+                55,
+                rules=views.RULES,
+            )
+        )
