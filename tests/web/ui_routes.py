@@ -31,7 +31,7 @@ except ImportError:  # pragma: no cover
 #                archivist_assigned archivist_other sys_admin sec_admin audit_admin
 LOGIN        = "200  302 302 302 302 302  302 302  302 302 302 302 302 302  302 302 302"
 SIGNED_IN    = "302  200 200 200 200 200  200 200  200 200 200 200 200 200  200 200 200"
-INBOX        = "302  200 200 200 200 200  200 200  200 200 200 200 200 200  200 200 302"  # audit_admin → audit log
+INBOX        = "302  200 200 200 200 200  200 200  200 200 200 200 200 200  302 302 302"  # administrators → their home
 DEPT_ONLY    = "302  200 200 200 200 200  403 403  403 403 403 403 403 403  403 403 403"
 AUDIT_ADMIN  = "302  403 403 403 403 403  403 403  403 403 403 403 403 403  403 403 200"
 NDRC_ONLY    = "302  403 403 403 403 403  200 403  403 403 403 403 403 403  403 403 403"
@@ -153,6 +153,7 @@ TABS: dict[str, tuple[str, str, tuple[Probe, ...]]] = {
     "reports": (READ, "main", ()),
     "security": (READ, "main", ()),
     "archives": (READ, "main", ()),
+    "procurement": (READ, "main", ()),
     "inspections": (READ, "main", ()),
     # 后评价: the project's file, then NDRC, its departments and its assigned inspectors/evaluators;
     # MoF and archivists 403 (as the API's post-evaluations row)
@@ -197,7 +198,6 @@ READS: list[Read] = [
     ),
     Read("audit", lambda w: reverse("web:audit"), AUDIT_ADMIN),
     Read("audit_export", lambda w: reverse("web:audit_export"), AUDIT_ADMIN),
-    Read("budgets_queue", lambda w: reverse("web:budgets_queue"), DEPT_NDRC_MOF),
     Read("admin_users", lambda w: reverse("web:admin_users"), SYS_ADMIN),
     Read("admin_user_add", lambda w: reverse("web:admin_user_add"), SYS_ADMIN),
     Read("admin_user_edit", lambda w: reverse("web:admin_user_edit", kwargs={"username": "staff_a"}), SYS_ADMIN),
@@ -208,7 +208,9 @@ READS: list[Read] = [
     Read("admin_locked", lambda w: reverse("web:admin_locked"), SEC_ADMIN),
     Read("admin_policy", lambda w: reverse("web:admin_policy"), SEC_ADMIN),
     Read("admin_audit_home", lambda w: reverse("web:admin_audit_home"), AUDIT_ADMIN),
+    Read("budgets_queue", lambda w: reverse("web:budgets_queue"), DEPT_NDRC_MOF),
     Read("budgets_import_template", _pid("budgets_import_template"), READ),
+    Read("procurement_template", _pid("procurement_template"), READ),
     Read("report_home", lambda w: reverse("web:report_home"), DEPT_NDRC_MOF),
     Read("report_portfolio_export", lambda w: reverse("web:report_portfolio_export"), RECIPIENTS),
     Read("cockpit", lambda w: reverse("web:cockpit"), DEPT_NDRC_MOF),
@@ -258,11 +260,11 @@ READS: list[Read] = [
     ),
     # notifications: the message centre, e-mail choices and 已办 are every signed-in user's own;
     # the chase form is NDRC's, after the project's read scope (404), then 403
+    # 监督检查: an inspector's own inspections, everyone else's those of the projects they read
+    Read("inspections", lambda w: reverse("web:inspections"), SIGNED_IN),
     # 评价指标体系: NDRC manages, the evaluators (inspector role) read
     Read("evaluation_templates", lambda w: reverse("web:evaluation_templates"), TEMPLATE_READ),
     Read("evaluation_template", _evaluation_template, TEMPLATE_READ),
-    # 监督检查: an inspector's own inspections, everyone else's those of the projects they read
-    Read("inspections", lambda w: reverse("web:inspections"), SIGNED_IN),
     Read("messages", lambda w: reverse("web:messages"), SIGNED_IN),
     Read("notification_preferences", lambda w: reverse("web:notification_preferences"), SIGNED_IN),
     Read("done", lambda w: reverse("web:done"), SIGNED_IN),
@@ -272,13 +274,13 @@ READS: list[Read] = [
 # Routes that take no GET (a GET answers 405): forms post here and redisplay their page on error.
 POST_ONLY = {
     "logout",
-    "project_transition",
-    "budgets_estimate",
-    "budgets_preview",
     "admin_user_active",
     "admin_user_password",
     "admin_user_unlock",
     "admin_audit_verify",
+    "project_transition",
+    "budgets_estimate",
+    "budgets_preview",
     "budgets_adjustment_create",
     "budgets_expenditure",
     "budgets_import",
@@ -301,13 +303,18 @@ POST_ONLY = {
     "security_risk_add",
     "archives_document_archive",
     "archives_acceptance_add",
+    "procurement_add",
+    "procurement_edit",
+    "procurement_delete",
+    "procurement_import",
+    "procurement_modes",
+    "evaluations_add",
     "inspections_open",
     "inspections_finding_add",
     "inspections_issue",
     "rectification_answer",
     "rectification_close",
     "rectification_reopen",
-    "evaluations_add",
     "message_read",
     "messages_read_all",
 }
