@@ -37,9 +37,11 @@ class ProcurementForm(forms.Form):
         label=_("Reason for not tendering"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, evidence_choices: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]  # a tuple default: never mutated
+    def __init__(self, *args: Any, evidence_choices: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["evidence"].choices = [("", "—"), *evidence_choices]
+        evidence = self.fields["evidence"]
+        assert isinstance(evidence, forms.ChoiceField)
+        evidence.choices = [("", "—"), *(evidence_choices or [])]
 
     def data_for_service(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
