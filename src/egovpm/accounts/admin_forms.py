@@ -3,7 +3,7 @@ and its refusals are put back on the form (web.errors.attach) with what was type
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -45,8 +45,8 @@ class UserSearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [("", _("All")), *_department_choices()]
-        self.fields["role"].choices = [("", _("All")), ("none", _("No role")), *Role.choices]
+        cast(forms.ChoiceField, self.fields["department"]).choices = [("", _("All")), *_department_choices()]
+        cast(forms.ChoiceField, self.fields["role"]).choices = [("", _("All")), ("none", _("No role")), *Role.choices]
 
 
 class UserCreateForm(forms.Form):
@@ -60,7 +60,7 @@ class UserCreateForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = _department_choices()
+        cast(forms.ChoiceField, self.fields["department"]).choices = _department_choices()
 
 
 class UserEditForm(forms.Form):
@@ -69,7 +69,7 @@ class UserEditForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = _department_choices()
+        cast(forms.ChoiceField, self.fields["department"]).choices = _department_choices()
 
 
 class PasswordResetForm(forms.Form):

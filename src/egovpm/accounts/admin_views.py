@@ -135,7 +135,7 @@ def _account_rows(request: AuthenticatedHttpRequest) -> tuple[UserSearchForm, An
     return search, rows
 
 
-def _with_roles(page: Any) -> list[tuple[User, list[str]]]:
+def _with_roles(page: Any) -> list[tuple[User, list[Any]]]:
     return [(u, [Role(r).label for r in admin_selectors.role_values(u) if r in Role.values]) for u in page.object_list]
 
 
