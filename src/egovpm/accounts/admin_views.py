@@ -74,6 +74,25 @@ def _refused(form: forms.Form, error: DomainError) -> None:
     web_errors.attach(form, error, get_language() or "zh-hans")
 
 
+def _submit(
+    request: AuthenticatedHttpRequest, form: forms.Form, act: Callable[[dict[str, Any]], str], done: str
+) -> tuple[HttpResponse | None, int]:
+    """A form's POST: when valid, `act(cleaned_data)` writes through a service and returns the
+    success message, and the answer is a redirect to `done`; a refusal goes back on the form with
+    its status (what was typed kept). A GET: (None, 200)."""
+    if request.method != "POST":
+        return None, 200
+    if not form.is_valid():
+        return None, 400
+    try:
+        text = act(form.cleaned_data)
+    except DomainError as e:
+        _refused(form, e)
+        return None, e.status
+    messages.success(request, text)
+    return redirect(done), 200
+
+
 # --- sys_admin: departments ----------------------------------------------------------------------
 
 
@@ -82,18 +101,14 @@ def departments(request: AuthenticatedHttpRequest) -> HttpResponse:
     search = DepartmentSearchForm(request.GET)
     q = search.cleaned_data["q"].strip() if search.is_valid() else ""
     form = DepartmentForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            d = admin_services.department_create(actor=request.user, **form.cleaned_data)
-        except DomainError as e:
-            _refused(form, e)
-            status = e.status
-        else:
-            messages.success(request, _("Department %(name)s added.") % {"name": d.name})
-            return redirect("web:admin_departments")
-    elif request.method == "POST":
-        status = 400
+
+    def add(data: dict[str, Any]) -> str:
+        d = admin_services.department_create(actor=request.user, **data)
+        return _("Department %(name)s added.") % {"name": d.name}
+
+    done, status = _submit(request, form, add, "web:admin_departments")
+    if done is not None:
+        return done
     page, query = _page(request, admin_selectors.departments(q=q))
     context = {"search": search, "form": form, "page": page, "query": query}
     return render(request, "accounts/admin/departments.html", context, status=status)
@@ -106,18 +121,14 @@ def department_edit(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
         raise Http404()
     initial = {f: getattr(department, f) for f in ("name", "kind", "division_code", "number")}
     form = DepartmentEditForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            admin_services.department_change(actor=request.user, code=code, **form.cleaned_data)
-        except DomainError as e:
-            _refused(form, e)
-            status = e.status
-        else:
-            messages.success(request, _("Department %(code)s saved.") % {"code": code})
-            return redirect("web:admin_departments")
-    elif request.method == "POST":
-        status = 400
+
+    def save(data: dict[str, Any]) -> str:
+        admin_services.department_change(actor=request.user, code=code, **data)
+        return _("Department %(code)s saved.") % {"code": code}
+
+    done, status = _submit(request, form, save, "web:admin_departments")
+    if done is not None:
+        return done
     return render(
         request, "accounts/admin/department_edit.html", {"department": department, "form": form}, status=status
     )
@@ -150,22 +161,16 @@ def users(request: AuthenticatedHttpRequest) -> HttpResponse:
 @admin_page(Role.SYS_ADMIN)
 def user_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = admin_services.account_create(actor=request.user, **form.cleaned_data)
-        except DomainError as e:
-            _refused(form, e)
-            status = e.status
-        else:
-            messages.success(
-                request,
-                _("Account %(username)s created. The security administrator grants its roles.")
-                % {"username": user.username},
-            )
-            return redirect("web:admin_users")
-    elif request.method == "POST":
-        status = 400
+
+    def create(data: dict[str, Any]) -> str:
+        user = admin_services.account_create(actor=request.user, **data)
+        return _("Account %(username)s created. The security administrator grants its roles.") % {
+            "username": user.username
+        }
+
+    done, status = _submit(request, form, create, "web:admin_users")
+    if done is not None:
+        return done
     return render(request, "accounts/admin/user_add.html", {"form": form}, status=status)
 
 
@@ -267,18 +272,14 @@ def roles(request: AuthenticatedHttpRequest) -> HttpResponse:
 def user_roles(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
     user = _account(username)
     form = RolesForm(request.POST or None, initial={"roles": admin_selectors.role_values(user)})
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            admin_services.roles_set(actor=request.user, username=username, roles=form.cleaned_data["roles"])
-        except DomainError as e:
-            _refused(form, e)
-            status = e.status
-        else:
-            messages.success(request, _("Roles of %(username)s saved.") % {"username": username})
-            return redirect("web:admin_roles")
-    elif request.method == "POST":
-        status = 400
+
+    def grant(data: dict[str, Any]) -> str:
+        admin_services.roles_set(actor=request.user, username=username, roles=data["roles"])
+        return _("Roles of %(username)s saved.") % {"username": username}
+
+    done, status = _submit(request, form, grant, "web:admin_roles")
+    if done is not None:
+        return done
     return render(request, "accounts/admin/user_roles.html", {"account": user, "form": form}, status=status)
 
 
@@ -305,18 +306,14 @@ def user_unlock(request: AuthenticatedHttpRequest, username: str) -> HttpRespons
 @admin_page(Role.SEC_ADMIN)
 def security_policy(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PolicyForm(request.POST or None, initial=policy.current().as_dict())
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            admin_services.policy_change(actor=request.user, values=form.cleaned_data)
-        except DomainError as e:
-            _refused(form, e)
-            status = e.status
-        else:
-            messages.success(request, _("Security policy saved."))
-            return redirect("web:admin_policy")
-    elif request.method == "POST":
-        status = 400
+
+    def save(data: dict[str, Any]) -> str:
+        admin_services.policy_change(actor=request.user, values=data)
+        return _("Security policy saved.")
+
+    done, status = _submit(request, form, save, "web:admin_policy")
+    if done is not None:
+        return done
     return render(request, "accounts/admin/policy.html", {"form": form}, status=status)
 
 
