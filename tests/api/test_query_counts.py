@@ -243,3 +243,47 @@ def test_department_record(persona: str, personas: dict[str, Any], api: Any) -> 
     large = measure(LARGE - SMALL)
     assert small == large, (small, large)
     assert small <= RECORD_MAX, small
+
+
+# Measured 6: token with its user (1) + roles (1) + the project in scope (1) + the page's count (1)
+# + the page (1) + the register's totals (1). The shares: token (2) + project (1) + one GROUP BY (1).
+PROCUREMENTS_MAX = 6
+SHARES_MAX = 4
+
+
+def test_procurement_list_and_shares(project: Any, personas: dict[str, Any], api: Any) -> None:
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    from egovpm.procurement.services import procurement_create
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            procurement_create(
+                actor=personas["staff_a"],
+                project_id=project.pk,
+                data={
+                    "category": ["basic_software", "other", "system_software"][i % 3],
+                    "method": "open_tender",
+                    "subject": f"采购{i}",
+                    "amount": f"{1000 + i}.00",
+                    "supplier": "某公司",
+                    "supplier_credit_code": "91350100M000100Y43",
+                    "contract_no": f"HT-{i}",
+                    "contract_date": "2026-03-15",
+                    "secure_controllable": i % 2 == 0,
+                    "secure_controllable_basis": "名录",
+                },
+            )
+
+    client = api("ndrc")
+    small, _ = _measure(client, reverse("api:procurements", kwargs={"project_id": project.pk}), grow)
+    assert small <= PROCUREMENTS_MAX
+    for path in (
+        reverse("api:procurement-shares", kwargs={"project_id": project.pk}),
+        reverse("api:department-procurement-shares", kwargs={"code": "moa"}),
+    ):
+        client.get(path)
+        with CaptureQueriesContext(db) as ctx:
+            assert client.get(path).status_code == 200
+        assert len(ctx.captured_queries) <= SHARES_MAX, [q["sql"] for q in ctx.captured_queries]
