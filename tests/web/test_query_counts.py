@@ -205,6 +205,7 @@ TABS = {
     "reviews": 33,
     "security": 51,
     "archives": 53,
+    "procurement": 55,  # the frame, C5.1, C5.2, C11.1, the register, totals, shares, modes, evidence
     "evaluations": 50,  # 44 measured on a draft project without the growing world; the archives tab costs 6 more there
 }
 
