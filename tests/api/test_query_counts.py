@@ -287,3 +287,18 @@ def test_procurement_list_and_shares(project: Any, personas: dict[str, Any], api
         with CaptureQueriesContext(db) as ctx:
             assert client.get(path).status_code == 200
         assert len(ctx.captured_queries) <= SHARES_MAX, [q["sql"] for q in ctx.captured_queries]
+
+
+# token with its user and roles (2), the page's count (1), the page (1; the sender joined)
+MESSAGES_MAX = 4
+
+
+def test_message_list(project: Any, personas: dict[str, Any], api: Any) -> None:
+    from egovpm.notifications.services import notify
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            notify([personas["staff_a"]], "chase", f"催办{i}", "请办理", sender=personas["ndrc"], project_id=project.pk)
+
+    small, _ = _measure(api("staff_a"), reverse("api:messages"), grow)
+    assert small <= MESSAGES_MAX
