@@ -334,7 +334,7 @@ def load() -> None:
 
 
 # Domain apps add their demo records in <app>/demo.py with a load() of their own (idempotent).
-DEMO_APPS = ("budgets", "reports", "reviews", "security", "archives", "inspections", "evaluations")
+DEMO_APPS = ("budgets", "reports", "reviews", "security", "archives", "procurement", "inspections", "evaluations")
 
 
 def _load_app_demos() -> None:
