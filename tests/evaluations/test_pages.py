@@ -104,3 +104,19 @@ def test_ndrc_adds_a_template_and_scores_with_it(client: Any, operating: Any, re
     assert "78.3" in html and "85.5" in html and "73.5" in html
     assert PostEvaluation.objects.get().total_score == Decimal("78.3")
     assert "指标 v1" in html
+
+
+def test_evaluator_inbox_until_recorded(client: Any, operating: Any, report: Any, personas: Any) -> None:
+    from django.urls import reverse
+
+    from egovpm.evaluations.services import post_evaluation_add
+
+    from .conftest import body
+
+    _login(client, personas["inspector_assigned"])
+    tab = reverse("web:project_evaluations", kwargs={"pk": operating.pk})
+    assert tab in client.get(reverse("web:inbox")).content.decode()
+    post_evaluation_add(actor=personas["ndrc"], project_id=operating.pk, **body(report))
+    assert tab not in client.get(reverse("web:inbox")).content.decode()
+    _login(client, personas["inspector_other"])
+    assert tab not in client.get(reverse("web:inbox")).content.decode()

@@ -11,7 +11,7 @@ class EvaluationsConfig(AppConfig):
         from egovpm.evaluations.facts import evaluation_facts
         from egovpm.projects.facts import register_fact_provider
         from egovpm.projects.services import register_transition_hook
-        from egovpm.web.registry import NavItem, ProjectTab, register_nav, register_tab
+        from egovpm.web.registry import NavItem, ProjectTab, register_inbox, register_nav, register_tab
 
         register_fact_provider(evaluation_facts)
         register_transition_hook(services.approved_goals_snapshot)
@@ -28,3 +28,4 @@ class EvaluationsConfig(AppConfig):
         register_nav(
             NavItem("evaluation_templates", _("Indicator templates"), "web:evaluation_templates", views.nav_visible, 60)
         )
+        register_inbox(views.inbox_items)

@@ -15,7 +15,8 @@ from egovpm.evaluations import policies
 from egovpm.evaluations.errors import EvaluationError
 from egovpm.evaluations.models import ApprovedGoals, EvaluationTemplate, GoalRating, PostEvaluation
 from egovpm.projects import policies as project_policies
-from egovpm.projects.models import Project
+from egovpm.projects.choices import AssignmentTask, Stage
+from egovpm.projects.models import Assignment, Project
 
 
 def _uuid(value: Any) -> uuid.UUID | None:
@@ -81,3 +82,14 @@ def conclusions_for(projects: Sequence[Project]) -> list[dict[str, Any]]:
         {"project": by_pk[pk], "evaluated_on": day, "conclusion": c, "efficiency": eff, "effect": effect}
         for pk, day, c, eff, effect in rows
     ]
+
+
+def evaluator_todo(*, user: User) -> QuerySet[Assignment]:
+    """待办 of an evaluator: their `evaluator` assignments on projects in operation that have no
+    post-evaluation yet — one query, the longest assigned first. The caller bounds it."""
+    return (
+        Assignment.objects.filter(user=user, task=AssignmentTask.EVALUATOR, project__stage=Stage.IN_OPERATION)
+        .exclude(project_id__in=PostEvaluation.objects.values("project_id"))
+        .select_related("project")
+        .order_by("assigned_at", "pk")
+    )

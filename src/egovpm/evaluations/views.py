@@ -30,6 +30,7 @@ from egovpm.projects import selectors as project_selectors
 from egovpm.projects.choices import Stage
 from egovpm.web import errors, registry
 from egovpm.web.frame import domain_errors, render_tab
+from egovpm.web.registry import InboxItem, more_line
 
 TAB = "evaluations"
 RULES = ("C8.2",)
@@ -223,3 +224,27 @@ def _flatten(tree: list[dict[str, Any]], level: int = 1) -> list[dict[str, Any]]
         out.append({**node, "level": level, "prefix": "　" * (level - 1), "leaf": not node.get("children")})
         out.extend(_flatten(node.get("children") or [], level + 1))
     return out
+
+
+INBOX_LIMIT = 20
+
+
+def inbox_items(user: User) -> list[InboxItem]:
+    """待办 for an assigned evaluator: projects in operation they evaluate that have no
+    post-evaluation yet (C8.2) — the INBOX_LIMIT longest assigned and a line saying how many more."""
+    if not user.has_role(policies.EVALUATOR_ROLE):
+        return []
+    todo = selectors.evaluator_todo(user=user)
+    assigned = list(todo[:INBOX_LIMIT])
+    items = [
+        InboxItem(
+            title=_("Post-evaluation to record (C8.2)"),
+            url=registry.tab_url(a.project, TAB),
+            project=a.project,
+            kind="post_evaluation",
+        )
+        for a in assigned
+    ]
+    count = len(assigned) if len(assigned) < INBOX_LIMIT else todo.count()
+    title = _("…and %(n)s more post-evaluations to record")
+    return items + more_line(count, len(assigned), title, reverse("web:project_list"), "post_evaluation_more")
