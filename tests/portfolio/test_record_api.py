@@ -163,6 +163,7 @@ def test_ndrc_sees_the_record_panel_beside_its_decision(project: Any, personas: 
     page = f"/projects/{waiting.pk}/"
     html = _web(client, personas["ndrc"]).get(page, follow=True).content.decode()
     assert 'id="record-panel"' in html and 'id="lead-department-record"' in html
+    assert 'id="record-panel-project-shares"' not in html  # only beside completion acceptance
     assert PAGE.format(code="moa") in html
     client.logout()
     # MoF reads the record (the link) but takes no decision (no panel); the department sees its link
@@ -185,3 +186,42 @@ def test_ndrc_and_mof_reach_each_departments_record_from_the_cockpit(
     # a department's cockpit shows its own projects' departments without links to their records
     mine = _web(client, personas["staff_p"]).get("/cockpit/").content.decode()
     assert "data-record=" not in mine
+
+
+def test_beside_completion_acceptance_ndrc_also_sees_the_projects_own_shares(
+    project: Any, personas: dict[str, Any], client: Any
+) -> None:
+    from conftest import advance
+    from egovpm.procurement.services import procurement_create
+    from procurement.helpers import body
+
+    accepting = advance(project, personas, "acceptance", start=dt.date(2024, 1, 10))
+    staff = personas["staff_a"]
+    procurement_create(actor=staff, project_id=accepting.pk, data=body(amount="100000.00", secure_controllable=True))
+    procurement_create(
+        actor=staff,
+        project_id=accepting.pk,
+        data=body(amount="300000.00", secure_controllable=False, secure_controllable_basis="", contract_no="HT-9"),
+    )
+    other = make_project(staff, name="甲部委另一项目")
+    procurement_create(actor=staff, project_id=other.pk, data=body(amount="600000.00", contract_no="HT-10"))
+    html = _web(client, personas["ndrc"]).get(f"/projects/{accepting.pk}/", follow=True).content.decode()
+    assert 'id="record-panel"' in html
+    own = html.split('id="record-panel-project-shares"')[1].split("</section>")[0]
+    assert "0.25" in own  # 100,000 of this project's 400,000
+    # the department's key-category share (700,000 of 1,000,000) stays in the panel's summary
+    assert 'data-figure="shares">0.7<' in html
+
+
+def test_the_page_costs_the_same_queries_with_more_projects(personas: dict[str, Any], client: Any) -> None:
+    _web(client, personas["ndrc"])
+    path = PAGE.format(code="moa")
+    counts = []
+    for n in (2, 10):
+        for i in range(n):
+            make_project(personas["staff_a"], name=f"页面项目{n}-{i}")
+        client.get(path)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts

@@ -271,6 +271,16 @@ def procurement_section(scope: RecordScope) -> Any:
     return shares_for(scope.projects)
 
 
+def project_shares(project: Project) -> Any:
+    """One project's 自主可控 shares (shown beside NDRC's completion acceptance); null until
+    procurement is installed."""
+    if not recorded("procurement_shares"):
+        return None
+    from egovpm.procurement.shares import shares_for
+
+    return shares_for(Project.objects.filter(pk=project.pk))
+
+
 def rectifications_section(scope: RecordScope) -> Any:
     """Rectification items of the department's projects (domain.md §11.3) on as_of, judged by the
     dates of their events: `{"open": n, "overdue": n, "overdue_items": [the OVERDUE_SHOWN oldest]}`;

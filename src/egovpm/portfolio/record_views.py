@@ -144,9 +144,15 @@ def project_panel(request: AuthenticatedHttpRequest, project: Project, options: 
     if not record.may_read(user, department):
         return {}
     out: dict[str, Any] = {"department_record_url": record_url(department.code)}
-    if any(o["action"] in NDRC_DECISIONS for o in options) and user.has_role(Role.NDRC_OFFICER):
+    offered = {o["action"] for o in options}
+    if offered & NDRC_DECISIONS and user.has_role(Role.NDRC_OFFICER):
         data = record.record_of(department, only=record.PANEL_SECTIONS)
+        # completion acceptance weighs this project's own procurement too (clause 5)
+        shares = record.project_shares(project) if "pass_completion_acceptance" in offered else None
         out["record_panel"] = {
+            "project_shares": shares,
+            "project_share_rows": share_rows(shares),
+            "shares_block": shares_block() if shares is not None else "",
             "template": "portfolio/record_panel.html",
             "data": data,
             "url": record_url(department.code),
