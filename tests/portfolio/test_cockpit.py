@@ -86,7 +86,7 @@ def test_the_summary_answers_the_api_shape_with_yuan_strings(api: Any, project: 
     assert data["as_of"] == "2026-11-20"
     assert data["projects"]["total"] == 2 and data["projects"]["by_stage"] == {"draft": 2}
     assert data["investment"] == {"baseline": "0.00", "current": "0.00", "spent": "0.00", "by_department": {}}
-    assert data["rectifications"] == {"open": None, "overdue": None}
+    assert data["rectifications"] == {"open": 0, "overdue": 0}  # inspections installed: counted, none yet
     assert data["procurement_shares"]["key_total"]["amount_share"] is None  # no procurement yet: nothing to divide
     assert list(data["rules_by_clause"]) == ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一"]
 

@@ -140,7 +140,8 @@ def test_not_yet_recorded_figures_are_null_never_invented(demo: None) -> None:
     from egovpm.portfolio.selectors import summary
 
     data = summary(user=_user("ndrc.officer"))
-    assert data["rectifications"] == {"open": None, "overdue": None}
+    # inspections are installed (issue 12): the demo's items not closed (one open, one overdue)
+    assert data["rectifications"] == {"open": 2, "overdue": 1}
     # procurement is installed (issue 11): its shares in api.md's shape, never a number invented
     assert set(data["procurement_shares"]) == {"categories", "key_total"}
 
