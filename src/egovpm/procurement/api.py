@@ -57,25 +57,7 @@ class ProcurementOut(serializers.ModelSerializer):
 
     class Meta:
         model = Procurement
-        fields = [
-            "id",
-            "project",
-            "category",
-            "method",
-            "subject",
-            "amount",
-            "supplier",
-            "supplier_credit_code",
-            "contract_no",
-            "contract_date",
-            "estimate_line",
-            "secure_controllable",
-            "secure_controllable_basis",
-            "evidence",
-            "non_tender_reason",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", "project", *services.FIELDS, "created_at", "updated_at"]
 
 
 class TotalsOut(serializers.Serializer):

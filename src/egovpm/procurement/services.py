@@ -163,21 +163,8 @@ def clean(
     return values, errors
 
 
-STORED = (
-    "category",
-    "method",
-    "subject",
-    "amount",
-    "supplier",
-    "supplier_credit_code",
-    "contract_no",
-    "contract_date",
-    "secure_controllable",
-    "secure_controllable_basis",
-    "evidence_id",
-    "estimate_line",
-    "non_tender_reason",
-)
+# the model fields behind FIELDS (evidence is the document's id)
+STORED = tuple("evidence_id" if name == "evidence" else name for name in FIELDS)
 
 
 def as_record(p: Procurement) -> dict[str, Any]:

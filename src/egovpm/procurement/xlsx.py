@@ -27,6 +27,7 @@ from egovpm.core.errors import FieldError, InvalidInput
 from egovpm.core.exports import xlsx_append
 from egovpm.procurement.choices import Category, Method
 from egovpm.procurement.errors import ProcurementError
+from egovpm.procurement.services import REQUIRED
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_UNPACKED = 20 * 1024 * 1024
@@ -50,16 +51,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "secure_controllable_basis": ("自主可控依据", "secure_controllable_basis"),
     "non_tender_reason": ("未招标理由", "non_tender_reason"),
 }
-REQUIRED_COLUMNS = (
-    "category",
-    "method",
-    "subject",
-    "amount",
-    "supplier",
-    "supplier_credit_code",
-    "contract_no",
-    "contract_date",
-)
+REQUIRED_COLUMNS = tuple(name for name in REQUIRED if name != "secure_controllable")  # 自主可控 blank = 否
 HEADER = [aliases[0] for aliases in COLUMNS.values()]
 TRUE = {"是", "true", "yes", "y", "1"}
 FALSE = {"否", "false", "no", "n", "0", ""}
@@ -114,7 +106,7 @@ def _row(
     values: tuple[Any, ...], index: dict[str, int], labels: dict[str, dict[str, str]]
 ) -> tuple[dict[str, Any], dict[str, FieldError]]:
     """One row's values for services.clean, and the errors of reading its cells."""
-    data: dict[str, Any] = {}
+    data: dict[str, Any] = {"secure_controllable": False}  # no 自主可控 column: 否
     errors: dict[str, FieldError] = {}
     for name, i in index.items():
         raw = values[i] if i < len(values) else None
