@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Length, Substr
 
 from egovpm.accounts.choices import Role
@@ -47,6 +47,7 @@ from egovpm.core.errors import FieldError, InvalidInput
 from egovpm.portfolio import figures
 from egovpm.portfolio.errors import PortfolioError
 from egovpm.portfolio.health import Disagreement, disagrees, worst_first
+from egovpm.procurement.models import DeliveryMode
 from egovpm.projects import policies
 from egovpm.projects.choices import Stage
 from egovpm.projects.facts import project_facts_batch
@@ -291,6 +292,10 @@ def adjustments(projects: QuerySet[Project], day: dt.date) -> dict[str, dict[str
 # --- today: the stored rows ------------------------------------------------------------------------
 
 
+def _modes(kind: str) -> QuerySet[DeliveryMode]:
+    return DeliveryMode.objects.filter(project=OuterRef("pk"), mode=kind)
+
+
 def _today(scope: QuerySet[Project], filters: Filters, whole: bool) -> tuple[Tally, QuerySet[Project]]:
     compliance.ensure_fresh(None if whole else scope)
     if filters.stages:
@@ -303,8 +308,8 @@ def _today(scope: QuerySet[Project], filters: Filters, whole: bool) -> tuple[Tal
         .values("lead_department__code", "lead_department__name", "stage", "year")
         .annotate(
             n=Count("pk"),
-            service_outsourcing=Count("pk", filter=Q(service_outsourcing=True)),
-            data_hosting=Count("pk", filter=Q(data_hosting=True)),
+            # the projects with a recorded delivery mode of each kind (procurement.DeliveryMode, issue 11)
+            **{k: Count("pk", filter=Q(Exists(_modes(k)))) for k in ("service_outsourcing", "data_hosting")},
             **health,
         )
     )
@@ -422,8 +427,9 @@ def _past_project(tally: Tally, project: Project, facts: Any, day: dt.date, asse
     tally.by_stage[facts.stage] += 1
     tally.by_department[code] += 1
     tally.by_year[int(project.code[:4])] += 1
+    kinds = {m.mode for m in getattr(facts.procurement, "modes", ())}  # the recorded delivery modes
     for k in ("service_outsourcing", "data_hosting"):
-        tally.delivery[k] += bool(getattr(project, k))
+        tally.delivery[k] += k in kinds
     pack = engine.load_pack(project.regime)
     judged = evaluation(pack, facts, day)
     tally.health[judged.health] += 1
