@@ -130,3 +130,24 @@ def test_inbox_lists_the_departments_items_and_the_inspectors_work(
     listing = web("inspector_assigned").get(reverse("web:inspections")).content.decode()
     assert opened.reference in listing
     assert opened.reference not in web("inspector_other").get(reverse("web:inspections")).content.decode()
+
+
+def test_a_refused_answer_comes_back_at_its_item_with_the_reason(
+    web: Any, clock: Any, project: Any, opened: Any, personas: dict[str, Any]
+) -> None:
+    from tests.inspections.conftest import add_finding
+
+    from egovpm.inspections.models import RectificationItem
+    from egovpm.inspections.services import inspection_issue
+
+    add_finding(opened, personas["inspector_assigned"], due_date="2026-12-31")
+    inspection_issue(actor=personas["inspector_assigned"], inspection_id=opened.pk, ended_on="2026-11-19")
+    item = RectificationItem.objects.get()
+    url = reverse("web:rectification_answer", kwargs={"pk": project.pk, "item_id": item.pk})
+    r = web("staff_a").post(url, {"text": "已整改", "answered_on": "2026-11-18"})  # before the report
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert "不得早于该事项上一步骤的日期" in html and "<details open>" in html
+    item.refresh_from_db()
+    assert item.state == "open" and not item.events.exists()
+    assert "<details open>" not in web("staff_a").get(_tab(project)).content.decode()

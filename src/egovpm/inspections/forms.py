@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from egovpm.core.validators import StrictDateFormField, TextFormField
 from egovpm.inspections.choices import Area, InspectionKind, Severity
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class OpenForm(forms.Form):

@@ -61,10 +61,15 @@ def tab_context(request: AuthenticatedHttpRequest, project: Any, bound: dict[str
         findings = []
         for f in inspection.findings.all():
             item = getattr(f, "item", None)
+            kind = str(bound.get("key", "")).split(":")[0]
+            refused = item is not None and bound.get("key") == f"{kind}:{item.pk}"
             findings.append(
                 {
                     "finding": f,
                     "item": item,
+                    # a refused answer, close or reopen of this item: its form's errors, shown there
+                    "refused": kind if refused else "",
+                    "refused_form": bound.get("form") if refused else None,
                     "overdue": item is not None and machine.is_overdue(item.state, item.due_date, today),
                     "answer": may_answer and item is not None and item.state == machine.OPEN,
                     "decide": mine and item is not None and item.state == machine.SUBMITTED,
@@ -99,8 +104,6 @@ def tab_context(request: AuthenticatedHttpRequest, project: Any, bound: dict[str
         if policies.may_open(user)
         else None,
         "documents": documents,
-        "bound_key": bound.get("key", ""),
-        "bound_form": bound.get("form"),
         "today": today,
     }
 
