@@ -298,3 +298,34 @@ def test_the_audit_administrator_reads_the_administrators_actions(api: Any) -> N
     rows = api("audit_admin").get("/api/v1/audit").json()["results"]
     seen = {(r["actor_username"], r["action"]) for r in rows}
     assert {("sec_admin", "security_policy.set"), ("sys_admin", "user.set")} <= seen
+
+
+@pytest.mark.parametrize("path", ["/api/v1/admin/users", "/api/v1/admin/departments"])
+def test_admin_lists_cost_the_same_for_2_and_20_rows(api: Any, path: str) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from egovpm.accounts import services
+
+    client = api("sys_admin")
+
+    def add(n: int) -> None:
+        start = Department.objects.filter(code__startswith="many").count()
+        for i in range(start, start + n):
+            services.department_add(actor=None, code=f"many{i:03}", name=f"部门{i}", kind="local")
+            services.user_add(
+                actor=None,
+                username=f"many.{i:03}",
+                department_code=f"many{i:03}",
+                roles=["dept_staff"],
+                password=PASSWORD,
+            )
+
+    add(2)
+    client.get(path)  # warm-up
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(path).status_code == 200
+    add(18)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(path).status_code == 200
+    assert len(small.captured_queries) == len(large.captured_queries)
