@@ -187,6 +187,11 @@ def test_adjustment_decision_and_report_acknowledgement_reach_who_asked(project:
         reason="optimization",
         description="优化技术方案",
     )
+    page = reverse("web:project_detail", kwargs={"pk": p.pk})
+    assert (
+        f"等待甲部委负责人：审批第 {adjustment.number} 号概算调整申请" in _client("staff_a").get(page).content.decode()
+    )
+    assert "审批第" not in _client("leader_a").get(page).content.decode()  # it is the leader's to decide
     r = api("leader_a").post(f"/api/v1/adjustments/{adjustment.pk}/decide", {"decision": "approve"}, format="json")
     assert r.status_code == 200, r.content
     decided = Message.objects.get(recipient=personas["staff_a"], kind="decision_made", title__contains="概算调整")
@@ -198,6 +203,12 @@ def test_adjustment_decision_and_report_acknowledgement_reach_who_asked(project:
     sections = {k: "已填写" for k in ("progress", "content", "tendering", "budget_execution", "problems")}
     url = f"/api/v1/projects/{p.pk}/reports/2025-H1"
     assert api("staff_a").post(f"{url}/submit", {"sections": sections}, format="json").status_code == 201
+    waiting = _client("staff_a").get(page).content.decode()
+    assert (
+        "等待国家发展改革委：签收2025年上半年建设情况报告" in waiting
+        or "等待发改委：签收2025年上半年建设情况报告" in waiting
+    )
+    assert "等待财政部：签收2025年上半年建设情况报告" in waiting
     assert api("ndrc").post(f"{url}/acknowledge").status_code == 200
     signed = Message.objects.get(recipient=personas["staff_a"], kind="acknowledged")
     assert "国家发展改革委已签收" in signed.title and "2025-H1" in signed.title

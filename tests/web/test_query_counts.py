@@ -194,19 +194,20 @@ class Files:
 # The project page on each tab (the lead department's staff), measured 2026-11 on SQLite: the frame
 # costs 26 (session, user, roles, the project, the read scope, the stage actions with their rule
 # checks, the timeline); compliance, budgets, security and archives also run the project's
-# compliance check for their rules. Each page's header counts the unread messages (+1, issue 15).
+# compliance check for their rules. Each page's header counts the unread messages (+1, issue 15);
+# the lead department's user reads who the project waits for (adjustments, reports: +3).
 TABS = {
-    "info": 28,
-    "compliance": 48,
-    "documents": 29,
-    "assignments": 28,
-    "budgets": 43,
-    "reports": 30,
-    "reviews": 33,
-    "security": 51,
-    "archives": 53,
-    "procurement": 55,  # the frame, C5.1, C5.2, C11.1, the register, totals, shares, modes, evidence
-    "evaluations": 51,  # C8.2 by the project's compliance check, like archives
+    "info": 31,
+    "compliance": 51,
+    "documents": 32,
+    "assignments": 31,
+    "budgets": 46,
+    "reports": 33,
+    "reviews": 36,
+    "security": 54,
+    "archives": 56,
+    "procurement": 58,  # the frame, C5.1, C5.2, C11.1, the register, totals, shares, modes, evidence
+    "evaluations": 54,  # C8.2 by the project's compliance check, like archives
 }
 
 

@@ -15,8 +15,8 @@ from typing import Any
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
@@ -147,4 +147,69 @@ def _waiting(user: User, project: Project) -> list[str]:
         if project_policies.may_act(user, project, action):
             continue
         lines.append(_("Waiting for %(who)s: %(what)s") % {"who": _who(t.actor, project), "what": Action(action).label})
+    if project_policies.is_lead_member(user, project):
+        # what the lead department handed over and waits for (two queries, a few lines at most)
+        lines += _adjustment_lines(user, project) + _report_lines(project)
+    return lines
+
+
+WAITING_ROWS = 5
+
+
+def _adjustment_lines(user: User, project: Project) -> list[str]:
+    """Budget adjustments waiting for a decision or for NDRC's acknowledgement of their filing."""
+    from egovpm.budgets.choices import AdjustmentStatus, Route
+    from egovpm.budgets.models import Adjustment
+
+    rows = (
+        Adjustment.objects.filter(project=project)
+        .filter(
+            Q(status=AdjustmentStatus.PENDING)
+            | Q(status=AdjustmentStatus.APPROVED, filed_on__isnull=False, acknowledged_at__isnull=True)
+        )
+        .order_by("number")
+        .values("number", "status", "route")[:WAITING_ROWS]
+    )
+    ndrc = pgettext("next actor", "NDRC")
+    leader = pgettext("next actor", "the leader of %(department)s") % {"department": project.lead_department.name}
+    lines = []
+    for a in rows:
+        if a["status"] != AdjustmentStatus.PENDING:
+            what = _("acknowledge the filing of adjustment no. %(number)s") % {"number": a["number"]}
+            lines.append(_("Waiting for %(who)s: %(what)s") % {"who": ndrc, "what": what})
+        elif a["route"] == Route.NDRC_APPROVAL or not project_policies.is_lead_member(user, project, Role.DEPT_LEADER):
+            who = ndrc if a["route"] == Route.NDRC_APPROVAL else leader
+            what = _("decide adjustment request no. %(number)s") % {"number": a["number"]}
+            lines.append(_("Waiting for %(who)s: %(what)s") % {"who": who, "what": what})
+    return lines
+
+
+def _period_label(code: str) -> str:
+    from egovpm.rules import facts_reports as fr
+
+    period = fr.period_from_code(code)
+    return period.label_en if (get_language() or "").startswith("en") else period.label_zh
+
+
+def _report_lines(project: Project) -> list[str]:
+    """Progress reports submitted and not yet signed for by NDRC or MoF."""
+    from egovpm.reports import obligations
+    from egovpm.reports.models import ReportObligation
+
+    obligations.ensure_fresh([project.pk])  # the stored rows follow a submission once refreshed
+    rows = (
+        ReportObligation.objects.filter(project=project)
+        .filter(Q(awaits_ndrc=True) | Q(awaits_mof=True))
+        .order_by("period")
+        .values("period", "awaits_ndrc", "awaits_mof")[:WAITING_ROWS]
+    )
+    lines = []
+    for r in rows:
+        for awaits, who in (
+            (r["awaits_ndrc"], pgettext("next actor", "NDRC")),
+            (r["awaits_mof"], pgettext("next actor", "MoF")),
+        ):
+            if awaits:
+                what = _("sign for the progress report %(period)s") % {"period": _period_label(r["period"])}
+                lines.append(_("Waiting for %(who)s: %(what)s") % {"who": who, "what": what})
     return lines
