@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from .endpoints import NDRC_ONLY, READ, Call, Ctx, Endpoint, _url
+from .endpoints import LEAD_EDIT, NDRC_ONLY, READ, Call, Ctx, Endpoint, _url, hidden_from_experts
 
 # fmt: off
 #  columns:      anon staff_a leader_a staff_b leader_b staff_p ndrc mof
@@ -21,6 +21,9 @@ LEAD_SUBMIT = "401  201 201 404 404 403  403 403  403 404 403 404 403 404  404 4
 RECIPIENTS  = "401  403 403 404 404 403  200 200  403 404 403 404 403 404  404 404 404"
 PORTFOLIO   = "401  403 403 403 403 403  200 200  403 403 403 403 403 403  403 403 403"
 # fmt: on
+# The working copy (issue 15) is the lead department's: others who read the project get 403, those
+# outside its "view" scope (experts too) 404.
+LEAD_DRAFT = hidden_from_experts(LEAD_EDIT)
 
 PERIOD = "2025-H1"
 SECTIONS = {
@@ -60,6 +63,14 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("reports", "get", _build("reports", _in_construction), READ, project_scoped=True),
     Endpoint("report", "get", _build("report", _submitted), READ, project_scoped=True),
     Endpoint("report-prefill", "get", _build("report-prefill", _in_construction), READ, project_scoped=True),
+    Endpoint("report-draft", "get", _build("report-draft", _in_construction), LEAD_DRAFT, project_scoped=True),
+    Endpoint(
+        "report-draft",
+        "put",
+        _build("report-draft", _in_construction, {"sections": SECTIONS}),
+        LEAD_DRAFT,
+        project_scoped=True,
+    ),
     Endpoint(
         "report-submit",
         "post",

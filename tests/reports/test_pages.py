@@ -59,7 +59,7 @@ def test_report_page_is_prefilled_and_submits(building: Any, browser: Any) -> No
     c = browser("staff_a")
     html = c.get(page(building, "2025-H1")).content.decode()
     assert 'name="progress"' in html and "批复初步设计" in html  # pre-filled from the stage events
-    assert "尚未纳入招标采购记录" in html  # procurement is not in the product yet: it says so
+    assert "【待填写：本期招标投标情况" in html  # what only the department knows is a prompt to replace
     assert "报送后不可修改" in html or "不可修改" in html
     # without the confirmation nothing is submitted
     r = c.post(page(building, "2025-H1", "submit"), {**SECTIONS})

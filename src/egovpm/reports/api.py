@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core import clock, validators
+from egovpm.core.errors import Conflict
 from egovpm.projects import policies as project_policies
 from egovpm.reports import policies, rendering, selectors, services
 from egovpm.reports.choices import SECTION_KEYS, ReportKind, ReportStatus, SelfAssessment
@@ -132,6 +133,34 @@ class PrefillOut(serializers.Serializer):
     budget = serializers.JSONField(allow_null=True)
 
 
+class DraftIn(serializers.Serializer):
+    sections = serializers.DictField(
+        child=StrictText(allow_blank=True, trim_whitespace=False),
+        help_text=f"the five sections: {', '.join(SECTION_KEYS)} (blank allowed in a draft)",
+    )
+    self_assessment = serializers.ChoiceField(
+        choices=SelfAssessment.choices, required=False, allow_blank=True, help_text="optional"
+    )
+
+
+class DraftOut(serializers.Serializer):
+    period = serializers.CharField()
+    origin = serializers.ChoiceField(
+        choices=["draft", "returned", "records"],
+        help_text="draft: the saved working copy; returned: what was sent before the return; records: the pre-fill",
+    )
+    sections = SectionsSerializer()
+    self_assessment = serializers.CharField(allow_blank=True)
+    saved_at = serializers.DateTimeField(allow_null=True)
+    saved_by = serializers.CharField(source="saved_by.username", allow_null=True, default=None)
+    budget = serializers.JSONField(allow_null=True)
+    placeholder_sections = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="sections still holding a prompt 【待填写：…】: submission refuses them",
+    )
+    submittable = serializers.BooleanField(help_text="the period has ended: the report can be submitted")
+
+
 class PortfolioRowOut(serializers.Serializer):
     department = serializers.CharField()
     department_name = serializers.CharField()
@@ -245,11 +274,48 @@ class ReportPrefillView(APIView):
         return Response(PrefillOut({"period": o.code, **draft}).data)
 
 
+def _draft_body(project: Any, period: str) -> dict[str, Any]:
+    o = selectors.report_obligation(project=project, period=period)
+    if o.status not in (fr.PENDING, fr.OVERDUE, fr.RETURNED):
+        raise Conflict(ReportError.ALREADY_SUBMITTED, {"period": o.code}, data={"period": o.code, "status": o.status})
+    today = clock.today()
+    copy = selectors.report_working_copy(project=project, obligation=o, today=today)
+    return {**copy, "submittable": o.submittable(today)}
+
+
+class ReportDraftView(APIView):
+    @extend_schema(responses={200: DraftOut, 409: OpenApiResponse(description="already_submitted")})
+    def get(self, request: AuthenticatedRequest, project_id: str, period: str) -> Response:
+        """The lead department's working copy: its saved draft, else what was sent before a return,
+        else the pre-fill from the records (stage, period, estimate and spending, documents)."""
+        project = project_policies.project_for(request.user, project_id)
+        project_policies.require(policies.may_submit(request.user, project), ReportError.DRAFT_LEAD_ONLY)
+        return Response(DraftOut(_draft_body(project, period)).data)
+
+    @extend_schema(request=DraftIn, responses={200: DraftOut, 409: OpenApiResponse(description="already_submitted")})
+    def put(self, request: AuthenticatedRequest, project_id: str, period: str) -> Response:
+        """Save the working copy — also before the period ends; blank sections and prompts are kept.
+        Submitting still waits for the period's end and refuses the prompts."""
+        project = project_policies.project_for(request.user, project_id)
+        project_policies.require(policies.may_submit(request.user, project), ReportError.DRAFT_LEAD_ONLY)
+        data = DraftIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.report_draft_save(
+            actor=request.user,
+            project_id=project.pk,
+            period=period,
+            sections=data.validated_data["sections"],
+            self_assessment=data.validated_data.get("self_assessment") or "",
+        )
+        return Response(DraftOut(_draft_body(project, period)).data)
+
+
 class ReportSubmitView(APIView):
     @extend_schema(
         request=SubmitIn,
         responses={
             201: ObligationDetailOut,
+            400: OpenApiResponse(description="placeholders_left: a section still holds a prompt 【待填写：…】"),
             409: OpenApiResponse(description="period_not_ended, already_submitted"),
         },
     )

@@ -10,6 +10,7 @@ urlpatterns = [
     path(P, api.ReportListView.as_view(), name="reports"),
     path(f"{P}/<str:period>", api.ReportDetailView.as_view(), name="report"),
     path(f"{P}/<str:period>/prefill", api.ReportPrefillView.as_view(), name="report-prefill"),
+    path(f"{P}/<str:period>/draft", api.ReportDraftView.as_view(), name="report-draft"),
     path(f"{P}/<str:period>/submit", api.ReportSubmitView.as_view(), name="report-submit"),
     path(f"{P}/<str:period>/return", api.ReportReturnView.as_view(), name="report-return"),
     path(f"{P}/<str:period>/acknowledge", api.ReportAcknowledgeView.as_view(), name="report-acknowledge"),

@@ -107,7 +107,10 @@ def load() -> None:
                 continue
             p = selectors.period_parse(period)
             draft = selectors.report_prefill(project=project, period=p, today=min(p.due, clock.today()))
-            sections = dict(draft["sections"])
+            # the demo writes its own words where the pre-fill prompts for them (【待填写：…】)
+            sections = {k: selectors.without_placeholders(v) for k, v in draft["sections"].items()}
+            sections["content"] = sections["content"] or f"{p.label_zh}完成业务应用系统开发和联调测试。"
+            sections["budget_execution"] = sections["budget_execution"] or "概预算执行情况见支出台账。"
             sections["progress"] = (
                 PROGRESS[p.kind].format(done="、".join(DONE[: 2 + i % 3])) + "\n" + sections["progress"]
             )

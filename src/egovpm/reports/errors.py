@@ -46,6 +46,9 @@ class ReportError(ErrorCode):
     PAST_AS_OF_TOO_WIDE = "past_as_of_too_wide"
     PAST_AS_OF_NEEDS_DEPARTMENT = "past_as_of_needs_department"
     SELF_ASSESSMENT_INVALID = "self_assessment_invalid"
+    PLACEHOLDERS_LEFT = "placeholders_left"
+    PLACEHOLDER_LEFT = "placeholder_left"
+    DRAFT_LEAD_ONLY = "draft_lead_only"
 
 
 register(
@@ -90,8 +93,8 @@ register(
         ),
         ReportError.PORTFOLIO_NDRC_MOF_ONLY: _("The report portfolio is for NDRC and the Ministry of Finance."),
         ReportError.PDF_UNAVAILABLE: _(
-            "PDF output needs WeasyPrint, which is not installed on this server (pip install 'egovpm[pdf]'); "
-            "the DOCX document is available."
+            "PDF output needs WeasyPrint, which is not installed or not working on this server "
+            "(pip install 'egovpm[pdf]'); the DOCX document is available."
         ),
         ReportError.PAGE_INVALID: _("page and page_size are whole numbers from 1 (page_size at most 500)."),
         ReportError.PAST_AS_OF_TOO_WIDE: _(
@@ -99,6 +102,13 @@ register(
         ),
         ReportError.PAST_AS_OF_NEEDS_DEPARTMENT: _("Choose a department for a date in the past."),
         ReportError.SELF_ASSESSMENT_INVALID: _("%(value)s is not one of on_track, at_risk, off_track."),
+        ReportError.PLACEHOLDERS_LEFT: _(
+            "Replace or delete the pre-filled prompts 【待填写：…】 before submitting; they are still in: %(sections)s."
+        ),
+        ReportError.PLACEHOLDER_LEFT: _(
+            "Still holds a prompt 【待填写：…】 of the pre-fill: write this part yourself."
+        ),
+        ReportError.DRAFT_LEAD_ONLY: _("Only the lead department writes its project's reports."),
     },
     public=[
         ReportError.PERIOD_NOT_ENDED,
@@ -108,6 +118,7 @@ register(
         ReportError.ALREADY_ACKNOWLEDGED,
         ReportError.NO_OBLIGATION,
         ReportError.PDF_UNAVAILABLE,
+        ReportError.PLACEHOLDERS_LEFT,
     ],
     api_codes={ReportError.NOTHING_TO_ACKNOWLEDGE: "not_submitted"},
 )

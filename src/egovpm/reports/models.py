@@ -47,6 +47,28 @@ class ReportSubmission(models.Model):
         return f"{self.project.code} {self.period} v{self.version}"
 
 
+class ReportDraft(models.Model):
+    """The lead department's working copy of a report not submitted yet (one per project and period):
+    saved before the period ends as often as wanted, read back into the form, removed when the report
+    is submitted. Pre-filled from the project's records until first saved (selectors.report_prefill)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="report_drafts")
+    period = models.CharField(max_length=7)
+    sections = models.JSONField()  # the five section keys: text (may be blank, may hold 【待填写：…】 prompts)
+    self_assessment = models.CharField(max_length=10, blank=True, default="")
+    saved_at = models.DateTimeField()
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "period"], name="report_draft_once"),
+            models.CheckConstraint(condition=models.Q(period__regex=PERIOD_REGEX), name="report_draft_period_format"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.period} draft"
+
+
 class ReportReturn(models.Model):
     """NDRC returned a submission for revision, with its reasons."""
 

@@ -9,6 +9,7 @@ on the right."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from typing import Any
 
@@ -224,7 +225,23 @@ def render_docx(ctx: dict[str, Any]) -> bytes:
 # ---------------------------------------------------------------- PDF
 
 
+@functools.cache
+def pdf_available() -> bool:
+    """Can this server render PDF? WeasyPrint importable (it needs pango) and rendering a line of
+    text without an error — checked once per process. The report page shows the PDF link only then,
+    and otherwise says so; the PDF endpoints answer 503 `pdf_unavailable`."""
+    try:
+        from weasyprint import HTML
+
+        HTML(string="<p>egovpm</p>").write_pdf()
+    except Exception:  # noqa: BLE001 -- any failure (import, missing library, font) means "no PDF here"
+        return False
+    return True
+
+
 def render_pdf(ctx: dict[str, Any]) -> bytes:
+    if not pdf_available():
+        raise PdfUnavailable(ReportError.PDF_UNAVAILABLE)
     try:
         # Imported lazily: WeasyPrint needs pango; the rest of egovpm runs without it.
         from weasyprint import HTML

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,12 +29,32 @@ from egovpm.projects.choices import Action, Stage
 from egovpm.projects.models import Project, StageEvent
 from egovpm.reports import obligations
 from egovpm.reports.errors import ReportError
-from egovpm.reports.models import ReportAcknowledgement, ReportObligation, ReportSubmission
+from egovpm.reports.models import ReportAcknowledgement, ReportDraft, ReportObligation, ReportSubmission
 from egovpm.rules import engine
 from egovpm.rules import facts_reports as fr
 
 # Rules whose failures are not construction problems of the period (the report itself).
 OWN_RULES = ("C4.1", "C4.2")
+
+# The pre-fill marks what only the department can write with a prompt in these brackets; a report
+# still holding one is refused at submission (issue 15): the department replaces or deletes it.
+PLACEHOLDER_OPEN = "【待填写："
+PLACEHOLDER = re.compile(r"【待填写：[^】]*】")
+
+
+def prompt(text: str) -> str:
+    """A placeholder of the pre-fill: `text` is what the department must write there."""
+    return f"{PLACEHOLDER_OPEN}{text}】"
+
+
+def placeholder_sections(sections: Mapping[str, str]) -> list[str]:
+    """The section keys whose text still holds a prompt of the pre-fill (in the report's order)."""
+    return [k for k, v in sections.items() if PLACEHOLDER_OPEN in (v or "")]
+
+
+def without_placeholders(text: str) -> str:
+    """The text with the prompts removed (the demo data writes its own words around them)."""
+    return PLACEHOLDER.sub("", text).strip()
 
 
 def pack_params(regime: str = "r2007") -> Mapping[str, Any]:
@@ -313,23 +334,23 @@ def report_prefill(*, project: Project, period: fr.Period, today: dt.date | None
             f"{label}归档文件：" + "；".join(f"《{d.title}》（{_zh(Category, d.category)}）" for d in docs) + "。"
         )
     if not in_period and not docs:
-        content_lines.append(f"{label}无阶段变化，未归档新的文件。请补充本期完成的主要建设内容。")
+        content_lines.append(f"{label}无阶段变化，未归档新的文件。")
+    content_lines.append(prompt("本期完成的主要建设内容、形成的成果；已在上文列明的可删除本提示"))
     content = "\n".join(content_lines)
 
-    # 招标投标: procurement records are not part of the product yet
+    # 招标投标: the tender and contract documents filed in the period; the rest only the department knows
     tender_docs = [d for d in docs if d.category in ("tender_documents", "contract")]
-    tendering = (
-        "本系统尚未纳入招标采购记录（采购管理模块后续上线），"
-        "请据实填写本期招标投标情况：招标项目、招标方式、中标单位、合同金额。"
-    )
+    tendering = prompt("本期招标投标情况：招标项目、招标方式、中标单位、合同金额")
     if tender_docs:
-        tendering += "\n本期已归档的招标和合同文件：" + "；".join(f"《{d.title}》" for d in tender_docs) + "。"
+        tendering = (
+            "本期已归档的招标和合同文件：" + "；".join(f"《{d.title}》" for d in tender_docs) + "。\n" + tendering
+        )
 
     # 概预算执行: the spending ledger at the end of the period
     data = budget_execution_of(project, end)
     table = budget_table(data)
     if table is None:
-        budget = "本项目尚未在系统中录入投资概算（no estimate recorded），请据实填写概预算执行情况。"
+        budget = "本项目尚未在系统中录入投资概算。" + prompt("截至本期末的概算、累计完成投资和执行率")
     else:
         budget = (
             f"截至{cn_date(end)}，"
@@ -348,7 +369,8 @@ def report_prefill(*, project: Project, period: fr.Period, today: dt.date | None
             f"{i}. {r.rule}（第{r.clause}条）{r.message_zh}" for i, r in enumerate(open_items, 1)
         )
     else:
-        problems = "合规检查未发现问题。请补充建设中遇到的其他问题及拟采取的措施。"
+        problems = "合规检查未发现问题。"
+    problems += "\n" + prompt("建设中遇到的其他问题及拟采取的措施；没有则删除本提示")
 
     return {
         "sections": {
@@ -359,6 +381,32 @@ def report_prefill(*, project: Project, period: fr.Period, today: dt.date | None
             "problems": problems,
         },
         "budget": table,
+    }
+
+
+def report_working_copy(*, project: Project, obligation: Obligation, today: dt.date | None = None) -> dict[str, Any]:
+    """Where the lead department's form starts: its saved draft; else, for a returned report, what
+    was sent; else the pre-fill from the records. `origin` says which ("draft", "returned",
+    "records"); `placeholder_sections` the sections still holding a prompt; `budget` the ledger's
+    table as of the period's end (today while it runs)."""
+    today = today or clock.today()
+    prefill = report_prefill(project=project, period=obligation.period, today=today)
+    draft = ReportDraft.objects.filter(project=project, period=obligation.code).select_related("saved_by").first()
+    if draft is not None:
+        sections, assessment, origin = dict(draft.sections), draft.self_assessment, "draft"
+    elif obligation.status == fr.RETURNED and obligation.current is not None:
+        sections, assessment, origin = dict(obligation.current.sections), obligation.current.self_assessment, "returned"
+    else:
+        sections, assessment, origin = prefill["sections"], "", "records"
+    return {
+        "period": obligation.code,
+        "origin": origin,
+        "sections": sections,
+        "self_assessment": assessment,
+        "saved_at": draft.saved_at if draft else None,
+        "saved_by": draft.saved_by if draft else None,
+        "budget": prefill["budget"],
+        "placeholder_sections": placeholder_sections(sections),
     }
 
 

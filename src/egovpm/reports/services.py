@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core import mail
 from django.db import IntegrityError, transaction
+from django.utils.translation import get_language
 
 from egovpm.accounts.models import User
 from egovpm.audit.actions import AuditAction
@@ -22,9 +23,15 @@ from egovpm.core import clock
 from egovpm.core.errors import Conflict, CoreError, FieldError, InvalidInput
 from egovpm.projects import policies as project_policies
 from egovpm.reports import policies, selectors
-from egovpm.reports.choices import SECTION_KEYS, SelfAssessment
+from egovpm.reports.choices import SECTION_KEYS, Section, SelfAssessment
 from egovpm.reports.errors import ReportError
-from egovpm.reports.models import ReminderSent, ReportAcknowledgement, ReportReturn, ReportSubmission
+from egovpm.reports.models import (
+    ReminderSent,
+    ReportAcknowledgement,
+    ReportDraft,
+    ReportReturn,
+    ReportSubmission,
+)
 from egovpm.rules import facts_reports as fr
 
 SECTION_MAX_CHARS = 20_000
@@ -47,7 +54,10 @@ def _instant(value: dt.datetime | str | None) -> dt.datetime | None:
     return value
 
 
-def _sections(sections: Any) -> dict[str, str]:
+def _sections(sections: Any, *, draft: bool = False) -> dict[str, str]:
+    """The five sections, checked: an object with exactly the five keys, each text within the bound.
+    A report to submit must say something and may hold no prompt of the pre-fill (【待填写：…】);
+    a draft may be blank and keep its prompts."""
     if not isinstance(sections, Mapping):
         raise InvalidInput(ReportError.SECTIONS_NOT_OBJECT, fields={"sections": FieldError(ReportError.NOT_AN_OBJECT)})
     unknown = sorted(set(sections) - set(SECTION_KEYS))
@@ -64,9 +74,29 @@ def _sections(sections: Any) -> dict[str, str]:
     if details:
         raise InvalidInput(ReportError.SECTIONS_INVALID, {"sections": ", ".join(SECTION_KEYS)}, fields=details)
     clean = {k: str(sections[k]).strip() for k in SECTION_KEYS}
+    if draft:
+        return clean
     if not any(clean.values()):
         raise InvalidInput(ReportError.REPORT_EMPTY, fields={"sections": FieldError(ReportError.EVERY_SECTION_EMPTY)})
+    if left := selectors.placeholder_sections(clean):
+        raise InvalidInput(
+            ReportError.PLACEHOLDERS_LEFT,
+            {"sections": _list_separator().join(str(Section(k).label) for k in left)},
+            fields={f"sections.{k}": FieldError(ReportError.PLACEHOLDER_LEFT) for k in left},
+            data={"placeholder_sections": left},
+        )
     return clean
+
+
+def _list_separator() -> str:
+    return ", " if (get_language() or "").startswith("en") else "、"
+
+
+def _self_assessment(value: str) -> None:
+    if value not in ("", *SelfAssessment.values):
+        raise InvalidInput(
+            fields={"self_assessment": FieldError(ReportError.SELF_ASSESSMENT_INVALID, {"value": value})}
+        )
 
 
 def _state(s: ReportSubmission) -> dict[str, Any]:
@@ -94,11 +124,10 @@ def report_submit(
     ended (409 period_not_ended); once submitted it is immutable (409 already_submitted) unless NDRC
     returned it, when it is resubmitted as a new version. `submitted_at` records a paper
     submission's real time (never in the future); lateness is judged by the first submission.
-    `self_assessment` is the department's view of the project (choices.SelfAssessment, optional)."""
-    if self_assessment not in ("", *SelfAssessment.values):
-        raise InvalidInput(
-            fields={"self_assessment": FieldError(ReportError.SELF_ASSESSMENT_INVALID, {"value": self_assessment})}
-        )
+    `self_assessment` is the department's view of the project (choices.SelfAssessment, optional).
+    A section still holding a prompt of the pre-fill (【待填写：…】) is refused (400
+    `placeholders_left`, naming the sections); the saved draft, if any, is removed with the submission."""
+    _self_assessment(self_assessment)
     with transaction.atomic():
         # The project row lock serialises two submissions of one report: the second sees the first.
         project = project_policies.project_for(actor, project_id, "report", for_update=True)
@@ -153,6 +182,8 @@ def report_submit(
             self_assessment=self_assessment,
         )
         submission.save()
+        # the working copy has served: a later revision (after a return) starts from what was sent
+        ReportDraft.objects.filter(project=project, period=p.code).delete()
         audit_record(
             actor=actor,
             action=AuditAction.REPORT_RESUBMIT if version > 1 else AuditAction.REPORT_SUBMIT,
@@ -161,6 +192,50 @@ def report_submit(
             new=_state(submission),
         )
     return submission
+
+
+def report_draft_save(
+    *,
+    actor: User,
+    project_id: Any,
+    period: str,
+    sections: Mapping[str, Any],
+    self_assessment: str = "",
+) -> ReportDraft:
+    """Save the lead department's working copy of a report not submitted yet — before the period has
+    ended too (submission waits for the day after it). Blank sections and the pre-fill's prompts are
+    kept as they are; a report already submitted (and not returned) has no draft (409)."""
+    _self_assessment(self_assessment)
+    with transaction.atomic():
+        project = project_policies.project_for(actor, project_id, "report", for_update=True)
+        project_policies.require(policies.may_submit(actor, project), ReportError.DRAFT_LEAD_ONLY)
+        p = selectors.period_parse(period, project.regime)
+        obligation = selectors.report_obligation(project=project, period=p.code, as_of=clock.today())
+        if obligation.status not in (fr.PENDING, fr.OVERDUE, fr.RETURNED):
+            raise Conflict(
+                ReportError.ALREADY_SUBMITTED,
+                {"period": p.code},
+                data={"period": p.code, "status": obligation.status},
+            )
+        clean = _sections(sections, draft=True)
+        draft = ReportDraft.objects.filter(project=project, period=p.code).first()
+        old = {"sections": draft.sections, "self_assessment": draft.self_assessment} if draft else None
+        if draft is None:
+            draft = ReportDraft(project=project, period=p.code)
+        draft.sections = clean
+        draft.self_assessment = self_assessment
+        draft.saved_at = clock.now()
+        draft.saved_by = actor
+        draft.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.REPORT_DRAFT_SAVE,
+            obj=draft,
+            project_id=str(project.pk),
+            old=old,
+            new={"period": p.code, "sections": clean, "self_assessment": self_assessment},
+        )
+    return draft
 
 
 def report_return(*, actor: User, project_id: Any, period: str, comment: str) -> ReportReturn:

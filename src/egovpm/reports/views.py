@@ -38,7 +38,9 @@ from egovpm.web.frame import domain_errors, render_tab
 from egovpm.web.registry import InboxItem, more_line
 
 
-class ReportForm(forms.Form):
+class ReportDraftForm(forms.Form):
+    """The five sections and the self-assessment: what a draft saves (blank allowed)."""
+
     progress = TextFormField(label=Section.PROGRESS.label, required=False, widget=forms.Textarea(attrs={"rows": 6}))
     content = TextFormField(label=Section.CONTENT.label, required=False, widget=forms.Textarea(attrs={"rows": 6}))
     tendering = TextFormField(label=Section.TENDERING.label, required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -46,18 +48,28 @@ class ReportForm(forms.Form):
         label=Section.BUDGET_EXECUTION.label, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     problems = TextFormField(label=Section.PROBLEMS.label, required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    self_assessment = forms.ChoiceField(
+        label=gettext_lazy("Your assessment of the project"),
+        choices=SelfAssessment.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=gettext_lazy("Set beside the compliance health NDRC computes."),
+    )
+
+    def sections(self) -> dict[str, str]:
+        return {k: self.cleaned_data.get(k, "") for k in SECTION_KEYS}
+
+
+class ReportForm(ReportDraftForm):
+    """The draft's fields and what a submission adds: the paper time, the confirmation, the
+    self-assessment required."""
+
     submitted_at = forms.DateTimeField(
         label=gettext_lazy("Submitted on paper at (Beijing time)"),
         required=False,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=gettext_lazy("Only to record a report already delivered on paper; leave empty to submit now."),
-    )
-    self_assessment = forms.ChoiceField(
-        label=gettext_lazy("Your assessment of the project"),
-        choices=SelfAssessment.choices,
-        widget=forms.RadioSelect,
-        help_text=gettext_lazy("Set beside the compliance health NDRC computes."),
     )
     confirm = forms.BooleanField(
         label=gettext_lazy(
@@ -66,8 +78,9 @@ class ReportForm(forms.Form):
         required=True,
     )
 
-    def sections(self) -> dict[str, str]:
-        return {k: self.cleaned_data.get(k, "") for k in SECTION_KEYS}
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["self_assessment"].required = True
 
     def instant(self) -> dt.datetime | None:
         value = self.cleaned_data.get("submitted_at")
@@ -168,28 +181,46 @@ def tab(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
 # ---------------------------------------------------------------- one report
 
 
+WRITABLE = (fr.PENDING, fr.OVERDUE, fr.RETURNED)
+
+
+def _show_section_errors(form: forms.Form, error: DomainError) -> None:
+    """A refusal naming sections (`sections.<key>`, e.g. a prompt of the pre-fill left in) shows
+    under each of those fields; web.errors.attach adds the words naming them above the form."""
+    details = error.details if isinstance(error.details, dict) else {}
+    for key in error.fields:
+        name = key.removeprefix("sections.")
+        if key.startswith("sections.") and name in form.fields:
+            form.add_error(name, str(details[key]))
+
+
 def _report_page(
     request: AuthenticatedHttpRequest,
     project: Project,
     period: str,
     *,
-    form: ReportForm | None = None,
+    form: ReportDraftForm | None = None,
     return_form: ReturnForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
     today = clock.today()
     o = selectors.report_obligation(project=project, period=period)
-    may_submit = policies.may_submit(user, project) and o.submittable(today)
+    lead = policies.may_submit(user, project)
+    # the lead department writes (and saves a draft) while no submission stands — before the period
+    # ends too; it submits only once the period has ended
+    may_write = lead and o.status in WRITABLE
+    may_submit = may_write and o.submittable(today)
     budget = o.current.budget_snapshot if o.current else None
-    if may_submit:
-        draft = selectors.report_prefill(project=project, period=o.period, today=today)
-        budget = draft["budget"]
+    copy: dict[str, Any] = {}
+    if may_write:
+        copy = selectors.report_working_copy(project=project, obligation=o, today=today)
+        budget = copy["budget"]
         if form is None:
-            # a returned report is revised from what was sent; a new one starts from the records
-            initial = dict(o.current.sections) if o.status == fr.RETURNED and o.current else draft["sections"]
-            form = ReportForm(initial=initial)
+            initial = {**copy["sections"], "self_assessment": copy["self_assessment"]}
+            form = ReportForm(initial=initial) if may_submit else ReportDraftForm(initial=initial)
     recipient = policies.recipient_of(user)
+    pdf = rendering.pdf_available()
     ctx = {
         "project": project,
         "o": o,
@@ -197,8 +228,11 @@ def _report_page(
         "status_label": ReportStatus(o.status).label,
         "status_class": STATUS_CLASS[o.status],
         "today": today,
-        "form": form if may_submit else None,
-        "not_ended": policies.may_submit(user, project) and not o.period.ended_by(today),
+        "form": form if may_write else None,
+        "may_submit": may_submit,
+        "copy": copy,
+        "placeholder_labels": [Section(k).label for k in copy.get("placeholder_sections", [])],
+        "not_ended": lead and not o.period.ended_by(today),
         "budget_rows": budget_rows(budget),
         "sections": [(k, Section(k).label, (o.current.sections.get(k, "") if o.current else "")) for k in SECTION_KEYS],
         "history": selectors.report_history(project=project, period=o.code),
@@ -210,7 +244,7 @@ def _report_page(
         and recipient not in o.acknowledgements,
         "acks": o.acknowledgements,
         "docx_url": reverse("api:report-document", kwargs={"project_id": project.pk, "period": o.code}),
-        "pdf_url": reverse("api:report-document-pdf", kwargs={"project_id": project.pk, "period": o.code}),
+        "pdf_url": reverse("web:report_pdf", kwargs={"pk": project.pk, "period": o.code}) if pdf else "",
     }
     return render(request, "reports/report.html", ctx, status=status)
 
@@ -243,12 +277,65 @@ def report_submit(request: AuthenticatedHttpRequest, pk: Any, period: str) -> Ht
                 self_assessment=form.cleaned_data["self_assessment"],
             )
         except DomainError as e:
+            _show_section_errors(form, e)
             errors.attach(form, e, language_of(request))
             status = e.status
         else:
             messages.success(request, _("The report was submitted to NDRC and the Ministry of Finance."))
             return redirect("web:report_detail", pk=project.pk, period=period)
     return _report_page(request, project, period, form=form, status=status)
+
+
+@login_required
+@require_POST
+@domain_errors
+def report_draft(request: AuthenticatedHttpRequest, pk: Any, period: str) -> HttpResponse:
+    """Save the working copy (保存草稿) — before the period ends too; back to the report page."""
+    user = request.user
+    project = project_policies.project_for(user, pk)
+    if not policies.may_submit(user, project):
+        raise PermissionDenied(_("Only the lead department writes its project's reports."))
+    form = ReportDraftForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.report_draft_save(
+                actor=user,
+                project_id=project.pk,
+                period=period,
+                sections=form.sections(),
+                self_assessment=form.cleaned_data.get("self_assessment") or "",
+            )
+        except DomainError as e:
+            _show_section_errors(form, e)
+            errors.attach(form, e, language_of(request))
+            status = e.status
+        else:
+            messages.success(request, _("The draft was saved; it is not submitted yet."))
+            return redirect("web:report_detail", pk=project.pk, period=period)
+    return _report_page(request, project, period, form=form, status=status)
+
+
+@login_required
+@domain_errors
+def report_pdf(request: AuthenticatedHttpRequest, pk: Any, period: str) -> HttpResponse:
+    """The report as PDF for the browser; where this server cannot render PDF, a page that says so
+    in the user's language (503) with the DOCX link — never the API's JSON."""
+    project = project_policies.project_for(request.user, pk)
+    o = selectors.report_obligation(project=project, period=period)
+    ctx = rendering.document_context(project=project, period=o.period, submission=o.current, today=clock.today())
+    try:
+        content = rendering.render_pdf(ctx)
+    except rendering.PdfUnavailable as e:
+        page = {
+            "project": project,
+            "o": o,
+            "title": rendering.report_title(project, o.period),
+            "message": e.message,
+            "docx_url": reverse("api:report-document", kwargs={"project_id": project.pk, "period": o.code}),
+        }
+        return render(request, "reports/pdf_unavailable.html", page, status=e.status)
+    return api.attachment(content, "application/pdf", f"{project.code}-{o.code}-建设情况报告.pdf")
 
 
 @login_required
