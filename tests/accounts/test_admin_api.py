@@ -156,6 +156,17 @@ def test_account_refusals(api: Any) -> None:
     assert User.objects.get(username="sys_admin").is_active
 
 
+@pytest.mark.parametrize("target", ["sec_admin", "audit_admin"])
+def test_sys_admin_cannot_take_over_the_other_administrators(api: Any, target: str) -> None:
+    """三员分立: a password reset would let sys_admin act as the security or audit administrator."""
+    before = _writes()
+    for body in ({"password": NEW_PASSWORD}, {"active": False}, {"full_name": "改名"}):
+        r = api("sys_admin").patch(f"/api/v1/admin/users/{target}", body, format="json")
+        assert r.status_code == 403, r.content
+    assert _writes() == before
+    assert login(api, target, PASSWORD).status_code == 200
+
+
 # --- sec_admin: roles and unlocking ---------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from egovpm.accounts import policy, services
 from egovpm.accounts.choices import Role
 from egovpm.accounts.errors import AccountError
-from egovpm.accounts.models import Department, User
+from egovpm.accounts.models import Department, User, UserRole
 from egovpm.audit.actions import AuditAction
 from egovpm.core.errors import Conflict, Forbidden, NotFound
 
@@ -80,6 +80,10 @@ def account_change(
     require_admin(actor, Role.SYS_ADMIN)
     if active is False and username == actor.username:
         raise Conflict(AccountError.OWN_ACCOUNT_DISABLE)
+    # 三员分立: resetting the security or audit administrator's password would let the system
+    # administrator act as them; their accounts are kept on the server (CLI) instead.
+    if UserRole.objects.filter(user__username=username, role__in=[Role.SEC_ADMIN, Role.AUDIT_ADMIN]).exists():
+        raise Forbidden(AccountError.OTHER_ADMIN_ACCOUNT)
     return services.user_set(
         actor=actor,
         username=username,

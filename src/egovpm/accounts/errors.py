@@ -23,6 +23,7 @@ class AccountError(ErrorCode):
     ADMIN_ONLY = "admin_only"
     OWN_ROLES = "own_roles"
     OWN_ACCOUNT_DISABLE = "own_account_disable"
+    OTHER_ADMIN_ACCOUNT = "other_admin_account"
     NOT_LOCKED = "not_locked"
     NOTHING_TO_CHANGE = "nothing_to_change"
     UNKNOWN_FIELDS = "admin_unknown_fields"
@@ -49,6 +50,10 @@ register(
         AccountError.ADMIN_ONLY: _("Only the %(role)s may do this (三员分立)."),
         AccountError.OWN_ROLES: _("You may not change your own roles: another security administrator does."),
         AccountError.OWN_ACCOUNT_DISABLE: _("You may not disable your own account."),
+        AccountError.OTHER_ADMIN_ACCOUNT: _(
+            "The accounts of the security and audit administrators are not the system administrator's to "
+            "change (三员分立): use egovpm user set on the server."
+        ),
         AccountError.NOT_LOCKED: _("The account %(username)s is not locked."),
         AccountError.NOTHING_TO_CHANGE: _("Nothing to change: give at least one of %(fields)s."),
         AccountError.UNKNOWN_FIELDS: _("These fields cannot be set here: %(fields)s."),
