@@ -34,6 +34,7 @@ def test_tab_shows_goals_and_the_form_for_the_evaluator(
     for goal in APPROVED:
         assert goal in html
     assert 'id="evaluation-form"' in html
+    assert 'class="procurement-shares"' in html  # the project's 自主可控 shares beside the evaluation
     _login(client, personas["staff_a"])
     html = client.get(reverse("web:project_evaluations", kwargs={"pk": operating.pk})).content.decode()
     assert APPROVED[0] in html and 'id="evaluation-form"' not in html

@@ -25,9 +25,11 @@ from egovpm.evaluations import policies, scoring, selectors, services
 from egovpm.evaluations.errors import EvaluationError
 from egovpm.evaluations.forms import EvaluationForm, TemplateForm
 from egovpm.evaluations.models import EvaluationTemplate, PostEvaluation
+from egovpm.procurement.shares import shares_for
 from egovpm.projects import policies as project_policies
 from egovpm.projects import selectors as project_selectors
 from egovpm.projects.choices import Stage
+from egovpm.projects.models import Project
 from egovpm.web import errors, registry
 from egovpm.web.frame import domain_errors, render_tab
 from egovpm.web.registry import InboxItem, more_line
@@ -88,6 +90,8 @@ def tab_context(request: AuthenticatedHttpRequest, project: Any, bound: dict[str
         "may_evaluate": policies.may_evaluate(user, project),
         "in_operation": project.stage == Stage.IN_OPERATION,
         "may_read_templates": policies.may_read_templates(user),
+        # the project's 自主可控 shares (procurement, clause 11) beside what the evaluation judges
+        "shares": shares_for(Project.objects.filter(pk=project.pk)),
     }
     if context["may_evaluate"] and context["in_operation"] and snapshot is not None:
         template = bound.get("template")
