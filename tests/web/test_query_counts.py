@@ -207,7 +207,7 @@ TABS = {
     "security": 54,
     "archives": 56,
     "procurement": 58,  # the frame, C5.1, C5.2, C11.1, the register, totals, shares, modes, evidence
-    "evaluations": 54,  # C8.2 by the project's compliance check, like archives
+    "evaluations": 55,  # C8.2 by the project's compliance check, like archives; the procurement shares (+1)
 }
 
 
