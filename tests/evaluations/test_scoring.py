@@ -186,3 +186,15 @@ def test_too_deep() -> None:
     with pytest.raises(InvalidInput) as refused:
         scoring.validate_tree(tree)
     assert "indicators[0].children[0].children[0].children[0].children" in refused.value.fields
+
+
+def test_json_pasted_in_the_textarea() -> None:
+    text = (
+        '[{"name": "效率", "weight": "40", "dimension": "efficiency"},'
+        ' {"name": "效果", "weight": 60, "dimension": "effect"}]'
+    )
+    tree = scoring.validate_tree(scoring.parse_text_tree(text))
+    assert [n["weight"] for n in tree] == ["40", "60"]
+    with pytest.raises(InvalidInput) as refused:
+        scoring.parse_text_tree("[not json")
+    assert "tree" in refused.value.fields

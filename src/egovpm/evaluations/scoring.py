@@ -14,6 +14,7 @@ a dimension score whose quotient does not terminate (kept to SCORE_PLACES places
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -207,9 +208,17 @@ def display(value: Decimal | None, places: int = 2) -> str:
     return plain(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
-def parse_text_tree(text: str, field: str = "tree") -> list[dict[str, Any]]:
+def parse_text_tree(text: str, field: str = "tree") -> Any:
     """The textarea form of a tree: one indicator a line, "name | weight", a top-level line
-    "name | weight | efficiency|effect", children indented two spaces under their parent."""
+    "name | weight | efficiency|effect", children indented two spaces under their parent — or the
+    API's JSON list of indicators pasted as it is (validate_tree then judges either)."""
+    if text.lstrip().startswith("["):
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise InvalidInput(
+                EvaluationError.TEMPLATE_NOT_ADDED, fields={field: FieldError(EvaluationError.INDICATORS_LIST)}
+            ) from None
     roots: list[dict[str, Any]] = []
     stack: list[tuple[int, list[dict[str, Any]]]] = [(-1, roots)]
     errors: dict[str, FieldError] = {}
