@@ -5,6 +5,7 @@ Thin: reads through selectors, writes through services; out of scope → 404 as 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -256,34 +257,51 @@ def report_detail(request: AuthenticatedHttpRequest, pk: Any, period: str) -> Ht
     return _report_page(request, project, period)
 
 
-@login_required
-@require_POST
-@domain_errors
-def report_submit(request: AuthenticatedHttpRequest, pk: Any, period: str) -> HttpResponse:
+def _write(
+    request: AuthenticatedHttpRequest,
+    pk: Any,
+    period: str,
+    form: ReportDraftForm,
+    write: Callable[[User, Project, ReportDraftForm], object],
+    done: str,
+) -> HttpResponse:
+    """The lead department's POST of the report form (submit or save the draft): 404 outside the
+    scope, 403 for anyone but the lead department, the refusal shown on the form with its status."""
     user = request.user
     project = project_policies.project_for(user, pk)
     if not policies.may_submit(user, project):
-        raise PermissionDenied(_("Only the lead department submits its project's reports."))
-    form = ReportForm(request.POST)
+        raise PermissionDenied(_("Only the lead department writes its project's reports."))
     status = 400
     if form.is_valid():
         try:
-            services.report_submit(
-                actor=user,
-                project_id=project.pk,
-                period=period,
-                sections=form.sections(),
-                submitted_at=form.instant(),
-                self_assessment=form.cleaned_data["self_assessment"],
-            )
+            write(user, project, form)
         except DomainError as e:
             _show_section_errors(form, e)
             errors.attach(form, e, language_of(request))
             status = e.status
         else:
-            messages.success(request, _("The report was submitted to NDRC and the Ministry of Finance."))
+            messages.success(request, done)
             return redirect("web:report_detail", pk=project.pk, period=period)
     return _report_page(request, project, period, form=form, status=status)
+
+
+@login_required
+@require_POST
+@domain_errors
+def report_submit(request: AuthenticatedHttpRequest, pk: Any, period: str) -> HttpResponse:
+    def write(user: User, project: Project, form: ReportDraftForm) -> object:
+        assert isinstance(form, ReportForm)
+        return services.report_submit(
+            actor=user,
+            project_id=project.pk,
+            period=period,
+            sections=form.sections(),
+            submitted_at=form.instant(),
+            self_assessment=form.cleaned_data["self_assessment"],
+        )
+
+    done = _("The report was submitted to NDRC and the Ministry of Finance.")
+    return _write(request, pk, period, ReportForm(request.POST), write, done)
 
 
 @login_required
@@ -291,29 +309,18 @@ def report_submit(request: AuthenticatedHttpRequest, pk: Any, period: str) -> Ht
 @domain_errors
 def report_draft(request: AuthenticatedHttpRequest, pk: Any, period: str) -> HttpResponse:
     """Save the working copy (保存草稿) — before the period ends too; back to the report page."""
-    user = request.user
-    project = project_policies.project_for(user, pk)
-    if not policies.may_submit(user, project):
-        raise PermissionDenied(_("Only the lead department writes its project's reports."))
-    form = ReportDraftForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.report_draft_save(
-                actor=user,
-                project_id=project.pk,
-                period=period,
-                sections=form.sections(),
-                self_assessment=form.cleaned_data.get("self_assessment") or "",
-            )
-        except DomainError as e:
-            _show_section_errors(form, e)
-            errors.attach(form, e, language_of(request))
-            status = e.status
-        else:
-            messages.success(request, _("The draft was saved; it is not submitted yet."))
-            return redirect("web:report_detail", pk=project.pk, period=period)
-    return _report_page(request, project, period, form=form, status=status)
+
+    def write(user: User, project: Project, form: ReportDraftForm) -> object:
+        return services.report_draft_save(
+            actor=user,
+            project_id=project.pk,
+            period=period,
+            sections=form.sections(),
+            self_assessment=form.cleaned_data.get("self_assessment") or "",
+        )
+
+    done = _("The draft was saved; it is not submitted yet.")
+    return _write(request, pk, period, ReportDraftForm(request.POST), write, done)
 
 
 @login_required
