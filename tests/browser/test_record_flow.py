@@ -25,6 +25,15 @@ def test_ndrc_sees_the_record_beside_its_approval_and_opens_it(live_server: Any,
     waiting = make_project(personas["staff_a"], name="待审批的项目建议书")
     waiting = advance(waiting, personas, "proposal", start=dt.date(2026, 10, 1))
     make_project(personas["staff_b"], name="乙部委的项目")
+    from egovpm.procurement.services import procurement_create
+    from procurement.helpers import body
+
+    procurement_create(actor=personas["staff_a"], project_id=earlier.pk, data=body(amount="300000.00"))
+    procurement_create(
+        actor=personas["staff_a"],
+        project_id=earlier.pk,
+        data=body(amount="100000.00", secure_controllable=False, secure_controllable_basis="", contract_no="HT-2"),
+    )
     executable = chromium_path()
     ARTIFACTS.mkdir(exist_ok=True)
     base = live_server.url
@@ -47,6 +56,7 @@ def test_ndrc_sees_the_record_beside_its_approval_and_opens_it(live_server: Any,
             expect(panel).to_contain_text("甲部委 履约档案")
             expect(panel.locator("[data-figure=projects]")).to_have_text("2")
             expect(panel.locator("[data-figure=failing]")).not_to_have_text("0")  # the earlier project fails C2.1
+            expect(panel.locator("[data-figure=shares]")).to_have_text("0.75")  # 300,000 of 400,000 by amount
             expect(page.locator("#lead-department-record")).to_have_text("甲部委")
             shot(page, "01-panel")
             page.click("#record-panel-link")
@@ -56,6 +66,9 @@ def test_ndrc_sees_the_record_beside_its_approval_and_opens_it(live_server: Any,
             expect(page.locator("#record-projects")).to_contain_text(waiting.code)
             expect(page.locator("#record-projects")).not_to_contain_text("乙部委的项目")
             expect(page.locator("#record-rules")).to_contain_text("C2.1")
+            # the department's 自主可控 shares: procurement's table and its ECharts chart, drawn under the CSP
+            expect(page.locator("#record-shares")).to_contain_text("0.75")
+            expect(page.locator("#record-shares .shares-chart canvas")).to_be_visible()
             shot(page, "02-record")
             page.click("#record-rules a[data-rule='C2.1']")
             page.wait_for_url("**/projects/?department=moa&rule=C2.1")
