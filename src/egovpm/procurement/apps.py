@@ -7,12 +7,13 @@ class ProcurementConfig(AppConfig):
     label = "procurement"
 
     def ready(self) -> None:
-        from egovpm.procurement import views
+        from egovpm.procurement import synthetic, views
         from egovpm.procurement.facts import procurement_facts
         from egovpm.projects.facts import register_fact_provider
         from egovpm.web.registry import ProjectTab, register_tab
 
         register_fact_provider(procurement_facts)
+        synthetic.register()
         register_tab(
             ProjectTab(
                 "procurement",
