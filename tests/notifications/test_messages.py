@@ -241,3 +241,22 @@ def test_remind_tells_experts_without_an_opinion_that_it_is_due(
     due = Message.objects.filter(kind="opinion_due")
     assert sorted(m.recipient.username for m in due) == ["ex.b", "ex.c"]
     assert "2026-11-22 到期" in due.first().title  # type: ignore[union-attr]
+
+
+def test_egovpm_remind_also_fills_the_message_centre(project: Any, personas: Any, clock: Any, capsys: Any) -> None:
+    from conftest import advance
+    from egovpm import cli
+    from egovpm.core.channel import current_channel
+    from egovpm.notifications.models import Message
+
+    advance(project, personas, "construction", start=dt.date(2026, 1, 5))
+    clock.set_now(dt.datetime(2027, 1, 30, 9, 0, tzinfo=clock.BEIJING))  # the 2026 report due tomorrow
+    token = current_channel.set("system")
+    try:
+        assert cli.main(["remind", "--days", "14"]) == 0
+        assert cli.main(["remind", "--dry-run"]) == 0
+    finally:
+        current_channel.reset(token)
+    assert "notified" in capsys.readouterr().out
+    titles = list(Message.objects.filter(recipient=personas["staff_a"]).values_list("title", flat=True))
+    assert any(t.startswith("还有 1 天到期") and "2026年度" in t for t in titles), titles
