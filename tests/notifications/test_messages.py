@@ -253,8 +253,9 @@ def test_egovpm_remind_also_fills_the_message_centre(project: Any, personas: Any
     clock.set_now(dt.datetime(2027, 1, 30, 9, 0, tzinfo=clock.BEIJING))  # the 2026 report due tomorrow
     token = current_channel.set("system")
     try:
-        assert cli.main(["remind", "--days", "14"]) == 0
         assert cli.main(["remind", "--dry-run"]) == 0
+        assert not Message.objects.filter(kind="report_due").exists()  # a dry run records nothing
+        assert cli.main(["remind", "--days", "14"]) == 0
     finally:
         current_channel.reset(token)
     assert "notified" in capsys.readouterr().out
