@@ -12,8 +12,6 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -30,16 +28,8 @@ from egovpm.projects.models import Project
 from egovpm.web.frame import domain_errors
 from egovpm.web.templatetags.egovpm_ui import clause_label
 
+# procurement's shares block (table + ECharts chart; context `shares`): shown wherever shares are
 SHARES_BLOCK = "procurement/shares_block.html"
-
-
-def shares_block() -> str:
-    """The procurement module's shares block (table + chart), or "" while it does not exist."""
-    try:
-        get_template(SHARES_BLOCK)
-    except TemplateDoesNotExist:
-        return ""
-    return SHARES_BLOCK
 
 
 def list_link(code: str, **extra: str) -> str:
@@ -74,16 +64,6 @@ def _tables(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def share_rows(shares: dict[str, Any] | None) -> list[tuple[str, Any]]:
-    """The shares by category with the category's words (the table when procurement's own block
-    is not there)."""
-    if shares is None:
-        return []
-    from egovpm.procurement.choices import Category
-
-    return [(str(Category(c).label), figures) for c, figures in shares["categories"].items()]
-
-
 def conclusion_labels(evaluations: dict[str, Any] | None) -> dict[str, str]:
     if evaluations is None:
         return {}
@@ -107,8 +87,7 @@ def department_record(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
         return render(request, "portfolio/record.html", context, status=400)
     context.update(
         data=data,
-        shares_block=shares_block(),
-        share_rows=share_rows(data["procurement_shares"]),
+        shares_block=SHARES_BLOCK,
         conclusions=conclusion_labels(data["post_evaluations"]),
         recorded={name: record.recorded(name) for name in record.MODULES},
         **_tables(data),
@@ -151,8 +130,7 @@ def project_panel(request: AuthenticatedHttpRequest, project: Project, options: 
         shares = record.project_shares(project) if "pass_completion_acceptance" in offered else None
         out["record_panel"] = {
             "project_shares": shares,
-            "project_share_rows": share_rows(shares),
-            "shares_block": shares_block() if shares is not None else "",
+            "shares_block": SHARES_BLOCK,
             "template": "portfolio/record_panel.html",
             "data": data,
             "url": record_url(department.code),
