@@ -9,13 +9,12 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from egovpm.inspections import views
         from egovpm.inspections.facts import inspection_facts
-        from egovpm.inspections.selectors import rectification_figures
-        from egovpm.portfolio.figures import register_figure
         from egovpm.projects.facts import register_fact_provider
         from egovpm.web.registry import NavItem, ProjectTab, register_inbox, register_nav, register_tab
 
         register_fact_provider(inspection_facts)
-        register_figure("rectifications", rectification_figures)
+        # the cockpit's `rectifications` figure is registered by the portfolio app (its apps.py):
+        # portfolio reads this app's department seam, so importing portfolio here would be a cycle
         register_tab(
             ProjectTab(
                 "inspections",

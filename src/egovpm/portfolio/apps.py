@@ -51,3 +51,10 @@ class PortfolioConfig(AppConfig):
             from egovpm.procurement.shares import shares_figure
 
             register_figure("procurement_shares", shares_figure)
+        # rectification items open and overdue (issue 12): from here too, for the same reason
+        # (record.py reads the inspections' department seam)
+        if apps.is_installed("egovpm.inspections"):
+            from egovpm.inspections.selectors import rectification_figures
+            from egovpm.portfolio.figures import register_figure as register_rectifications
+
+            register_rectifications("rectifications", rectification_figures)

@@ -8,9 +8,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, cast
 
-from egovpm.inspections.machine import RectificationFact, becomes_overdue_on
 from egovpm.rules.engine import Verdict, check, earliest, failed, holding_until, not_applicable, passed
 from egovpm.rules.facts import Context, ProjectFacts
+from egovpm.rules.facts_inspections import RectificationFact, becomes_overdue_on
 
 R = "r2007"
 ONE_DAY = dt.timedelta(days=1)
