@@ -13,6 +13,12 @@ from egovpm.security.choices import ClassifiedTier, EvaluationResult, Network, P
 DATE = {"type": "date"}
 
 
+def date_input() -> forms.DateInput:
+    """An <input type="date">: its value must be YYYY-MM-DD whatever the language (Chinese formats
+    a date as 2026/11/20, which the browser drops — the field showed empty, then "required")."""
+    return forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+
+
 class SystemForm(forms.Form):
     name = TextFormField(label=_("System name"), max_length=200)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
@@ -37,17 +43,15 @@ class SystemForm(forms.Form):
         label=_("The preliminary design states the protection requirements"), required=False
     )
     filing_number = TextFormField(label=_("Public-security filing number"), max_length=100, required=False)
-    filing_date = StrictDateFormField(label=_("Filing date"), required=False, widget=forms.DateInput(attrs=DATE))
-    evaluation_date = StrictDateFormField(
-        label=_("Evaluation date"), required=False, widget=forms.DateInput(attrs=DATE)
-    )
+    filing_date = StrictDateFormField(label=_("Filing date"), required=False, widget=date_input())
+    evaluation_date = StrictDateFormField(label=_("Evaluation date"), required=False, widget=date_input())
     evaluation_result = forms.ChoiceField(
         label=_("Evaluation result"), required=False, choices=[("", "—"), *EvaluationResult.choices]
     )
     migration_target_date = StrictDateFormField(
         label=_("Migration to the extranet by"),
         required=False,
-        widget=forms.DateInput(attrs=DATE),
+        widget=date_input(),
         help_text=_("Existing public-service systems not on the extranet: the planned migration date (clause 9)."),
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -63,7 +67,7 @@ class ExceptionForm(forms.Form):
 
 
 class RiskAssessmentForm(forms.Form):
-    assessed_on = StrictDateFormField(label=_("Assessed on"), widget=forms.DateInput(attrs=DATE))
+    assessed_on = StrictDateFormField(label=_("Assessed on"), widget=date_input())
     assessor = TextFormField(label=_("Assessor"), max_length=200)
     summary = TextFormField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}))
     residual_risks = TextFormField(label=_("Residual risks"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
