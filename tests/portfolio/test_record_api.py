@@ -94,21 +94,23 @@ def test_the_query_count_does_not_grow_with_the_projects(as_of: str, personas: d
     assert _queries(client, path) == small
 
 
-def test_the_reviews_seam_answers_the_departments_real_shares(project: Any, personas: dict[str, Any], api: Any) -> None:
+def _buy(personas: dict[str, Any], project: Any, amount: str, secure: bool = True) -> None:
+    """A basic-software procurement of `project` by moa's staff, 自主可控 or not."""
     from egovpm.procurement.services import procurement_create
     from procurement.helpers import body
 
+    basis = {} if secure else {"secure_controllable_basis": ""}
+    data = body(amount=amount, secure_controllable=secure, contract_no=f"HT-{project.code}-{amount}", **basis)
+    procurement_create(actor=personas["staff_a"], project_id=project.pk, data=data)
+
+
+def test_the_reviews_seam_answers_the_departments_real_shares(project: Any, personas: dict[str, Any], api: Any) -> None:
     other = make_project(personas["staff_a"], name="甲部委另一项目")
     empty = api("ndrc").get(f"/api/v1/projects/{project.pk}/department-history").json()
     assert empty["procurement_shares"]["key_total"]["count_total"] == 0
     assert empty["procurement_shares"]["key_total"]["amount_share"] is None
-    staff = personas["staff_a"]
-    procurement_create(actor=staff, project_id=project.pk, data=body(amount="300000.00", secure_controllable=True))
-    procurement_create(
-        actor=staff,
-        project_id=other.pk,
-        data=body(amount="100000.00", secure_controllable=False, secure_controllable_basis="", contract_no="HT-2"),
-    )
+    _buy(personas, project, "300000.00")
+    _buy(personas, other, "100000.00", secure=False)
     seam = api("ndrc").get(f"/api/v1/projects/{project.pk}/department-history").json()["procurement_shares"]
     assert seam["key_total"]["amount_share"] == "0.75" and seam["key_total"]["count_share"] == "0.5"
     record = api("ndrc").get(URL.format(code="moa")).json()["procurement_shares"]
@@ -192,19 +194,11 @@ def test_beside_completion_acceptance_ndrc_also_sees_the_projects_own_shares(
     project: Any, personas: dict[str, Any], client: Any
 ) -> None:
     from conftest import advance
-    from egovpm.procurement.services import procurement_create
-    from procurement.helpers import body
 
     accepting = advance(project, personas, "acceptance", start=dt.date(2024, 1, 10))
-    staff = personas["staff_a"]
-    procurement_create(actor=staff, project_id=accepting.pk, data=body(amount="100000.00", secure_controllable=True))
-    procurement_create(
-        actor=staff,
-        project_id=accepting.pk,
-        data=body(amount="300000.00", secure_controllable=False, secure_controllable_basis="", contract_no="HT-9"),
-    )
-    other = make_project(staff, name="甲部委另一项目")
-    procurement_create(actor=staff, project_id=other.pk, data=body(amount="600000.00", contract_no="HT-10"))
+    _buy(personas, accepting, "100000.00")
+    _buy(personas, accepting, "300000.00", secure=False)
+    _buy(personas, make_project(personas["staff_a"], name="甲部委另一项目"), "600000.00")
     html = _web(client, personas["ndrc"]).get(f"/projects/{accepting.pk}/", follow=True).content.decode()
     assert 'id="record-panel"' in html
     own = html.split('id="record-panel-project-shares"')[1].split("</section>")[0]
