@@ -233,6 +233,8 @@ READS: list[Read] = [
         lambda w: reverse("web:report_detail", kwargs={"pk": w.main.pk, "period": w.period}),
         READ,
     ),
+    # the report as PDF for the browser (issue 15): who reads the report; 503 page without WeasyPrint
+    Read("report_pdf", lambda w: reverse("web:report_pdf", kwargs={"pk": w.main.pk, "period": w.period}), READ),
     Read(
         "review_list",
         lambda w: reverse("web:review_list"),
@@ -286,9 +288,11 @@ POST_ONLY = {
     "budgets_import",
     "budgets_decide",
     "budgets_withdraw",
+    "project_document_withdraw",
     "budgets_file",
     "budgets_acknowledge",
     "report_submit",
+    "report_draft",
     "report_return",
     "report_acknowledge",
     "review_pool_expert",
