@@ -219,3 +219,49 @@ def test_the_page_costs_the_same_queries_with_more_projects(personas: dict[str, 
             assert client.get(path).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_reviews_tab_beside_a_proposal_shows_the_shares_and_links_the_record(
+    project: Any, personas: dict[str, Any], client: Any
+) -> None:
+    from django.urls import reverse
+
+    from conftest import advance
+
+    waiting = advance(project, personas, "proposal", start=dt.date(2026, 10, 1))
+    _buy(personas, make_project(personas["staff_a"], name="甲部委另一项目"), "200000.00")
+    _buy(personas, waiting, "600000.00", secure=False)
+    html = (
+        _web(client, personas["ndrc"]).get(reverse("web:project_reviews", kwargs={"pk": waiting.pk})).content.decode()
+    )
+    shares = html.split('id="history-shares"')[1].split("</p>")[0]
+    assert 'data-share="key-amount">0.25<' in shares and 'data-share="key-count">0.5<' in shares
+    assert f'id="history-record" href="{PAGE.format(code="moa")}"' in html
+
+
+def test_every_demo_department_record_answers_what_the_records_hold(api: Any) -> None:
+    """On the demo data: NDRC reads every central or local department's record, today and on a past
+    date; the projects counted are exactly those the department leads (by stage)."""
+    from collections import Counter
+
+    from egovpm import demo
+    from egovpm.accounts.models import Department
+    from egovpm.projects.models import Project
+
+    demo.load()
+    from rest_framework.test import APIClient
+
+    from egovpm.accounts.auth import token_issue
+    from egovpm.accounts.models import User
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_issue(user=User.objects.get(username='ndrc.officer'))}")
+    departments = list(Department.objects.filter(kind__in=("central", "local")).order_by("code"))
+    assert departments
+    for d in departments:
+        data = client.get(URL.format(code=d.code)).json()
+        stages = Counter(Project.objects.filter(lead_department=d).values_list("stage", flat=True))
+        assert data["projects"]["by_stage"] == dict(stages), d.code
+        past = client.get(URL.format(code=d.code), {"as_of": "2026-06-30"})
+        assert past.status_code == 200, (d.code, past.content[:300])
+        assert past.json()["projects"]["total"] <= data["projects"]["total"]
