@@ -1,5 +1,5 @@
 """The administrators' pages (三员分立, domain.md §14): each administrator lands on the page of
-their work (web.registry.home_url, registered in accounts/apps.py) and their navigation shows only
+their work (web.registry.home_url, registered in administration/apps.py) and their navigation shows only
 their duties. Views shape the input and call accounts/admin_services.py, which checks the role
 (403) and writes through accounts/services.py; refusals are put back on the form."""
 
@@ -22,7 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egovpm.accounts import admin_selectors, admin_services, policy
-from egovpm.accounts.admin_forms import (
+from egovpm.accounts.choices import Role
+from egovpm.accounts.models import Department, User
+from egovpm.accounts.requests import AuthenticatedHttpRequest
+from egovpm.administration.forms import (
     DepartmentEditForm,
     DepartmentForm,
     DepartmentSearchForm,
@@ -33,9 +36,6 @@ from egovpm.accounts.admin_forms import (
     UserEditForm,
     UserSearchForm,
 )
-from egovpm.accounts.choices import Role
-from egovpm.accounts.models import Department, User
-from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.audit import services as audit_services
 from egovpm.audit.actions import AuditAction
 from egovpm.audit.policies import can_read_audit_log
@@ -111,7 +111,7 @@ def departments(request: AuthenticatedHttpRequest) -> HttpResponse:
         return done
     page, query = _page(request, admin_selectors.departments(q=q))
     context = {"search": search, "form": form, "page": page, "query": query}
-    return render(request, "accounts/admin/departments.html", context, status=status)
+    return render(request, "administration/departments.html", context, status=status)
 
 
 @admin_page(Role.SYS_ADMIN)
@@ -130,7 +130,7 @@ def department_edit(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
     if done is not None:
         return done
     return render(
-        request, "accounts/admin/department_edit.html", {"department": department, "form": form}, status=status
+        request, "administration/department_edit.html", {"department": department, "form": form}, status=status
     )
 
 
@@ -155,7 +155,7 @@ def users(request: AuthenticatedHttpRequest) -> HttpResponse:
     search, rows = _account_rows(request)
     page, query = _page(request, rows)
     context = {"search": search, "page": page, "rows": _with_roles(page), "query": query}
-    return render(request, "accounts/admin/users.html", context)
+    return render(request, "administration/users.html", context)
 
 
 @admin_page(Role.SYS_ADMIN)
@@ -171,7 +171,7 @@ def user_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     done, status = _submit(request, form, create, "web:admin_users")
     if done is not None:
         return done
-    return render(request, "accounts/admin/user_add.html", {"form": form}, status=status)
+    return render(request, "administration/user_add.html", {"form": form}, status=status)
 
 
 def _account(username: str) -> User:
@@ -198,7 +198,7 @@ def _user_page(
         ),
         "password_form": password_form or PasswordResetForm(),
     }
-    return render(request, "accounts/admin/user_edit.html", context, status=status)
+    return render(request, "administration/user_edit.html", context, status=status)
 
 
 @admin_page(Role.SYS_ADMIN)
@@ -265,7 +265,7 @@ def roles(request: AuthenticatedHttpRequest) -> HttpResponse:
     page, query = _page(request, rows)
     locked = len(admin_selectors.locked_accounts())
     context = {"search": search, "page": page, "rows": _with_roles(page), "query": query, "locked": locked}
-    return render(request, "accounts/admin/roles.html", context)
+    return render(request, "administration/roles.html", context)
 
 
 @admin_page(Role.SEC_ADMIN)
@@ -280,13 +280,13 @@ def user_roles(request: AuthenticatedHttpRequest, username: str) -> HttpResponse
     done, status = _submit(request, form, grant, "web:admin_roles")
     if done is not None:
         return done
-    return render(request, "accounts/admin/user_roles.html", {"account": user, "form": form}, status=status)
+    return render(request, "administration/user_roles.html", {"account": user, "form": form}, status=status)
 
 
 @admin_page(Role.SEC_ADMIN)
 def locked(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = admin_selectors.locked_accounts()
-    return render(request, "accounts/admin/locked.html", {"rows": rows, "policy": policy.current()})
+    return render(request, "administration/locked.html", {"rows": rows, "policy": policy.current()})
 
 
 @require_POST
@@ -314,7 +314,7 @@ def security_policy(request: AuthenticatedHttpRequest) -> HttpResponse:
     done, status = _submit(request, form, save, "web:admin_policy")
     if done is not None:
         return done
-    return render(request, "accounts/admin/policy.html", {"form": form}, status=status)
+    return render(request, "administration/policy.html", {"form": form}, status=status)
 
 
 # --- audit_admin: the home of the audit log ------------------------------------------------------
@@ -322,7 +322,7 @@ def security_policy(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @admin_page(Role.AUDIT_ADMIN)
 def audit_home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "accounts/admin/audit_home.html", {"report": None})
+    return render(request, "administration/audit_home.html", {"report": None})
 
 
 @require_POST
@@ -344,4 +344,4 @@ def audit_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
             "problems": len(report.problems),
         },
     )
-    return render(request, "accounts/admin/audit_home.html", {"report": report, "problems": report.problems[:50]})
+    return render(request, "administration/audit_home.html", {"report": report, "problems": report.problems[:50]})

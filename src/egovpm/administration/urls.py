@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from egovpm.accounts import admin_views as views
+from egovpm.administration import views
 
 urlpatterns = [
     path("admin/departments/", views.departments, name="admin_departments"),
