@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "egovpm.compliance",
     "egovpm.portfolio",
     "egovpm.notifications",
+    "egovpm.administration",  # the administrators' pages (三员分立), above web
     "egovpm.web",
 ]
 
