@@ -20,6 +20,6 @@ urlpatterns = [
     path("", include("egovpm.evaluations.urls")),
     path("", include("egovpm.inspections.urls")),
     path("", include("egovpm.portfolio.urls")),
-    path("", include("egovpm.accounts.admin_urls")),  # the administrators' pages (三员分立)
+    path("", include("egovpm.administration.urls")),  # the administrators' pages (三员分立)
     path("", include("egovpm.notifications.urls")),
 ]
