@@ -94,9 +94,22 @@ def load() -> None:
             continue
         for data in rows:
             services.procurement_create(actor=actor, project_id=project.pk, data=data)
-    for code, modes in MODES.items():
-        project = Project.objects.filter(code=code).first()
-        actor = _lead_user(project) if project is not None else None
-        if project is None or actor is None or project.delivery_modes.exists():
+    for project in Project.objects.filter(code__in=_demo_codes()).order_by("code"):
+        actor = _lead_user(project)
+        if actor is None or project.delivery_modes.exists():
             continue
-        services.delivery_modes_set(actor=actor, project_id=project.pk, modes=modes)
+        # the two curated projects, and every other demo project whose flags say so (the cockpit
+        # counts recorded modes: a flag without its mode would count nowhere)
+        modes = MODES.get(project.code) or [
+            _mode(kind, "演示服务提供商", "演示范围", "")
+            for kind in ("service_outsourcing", "data_hosting")
+            if getattr(project, kind)
+        ]
+        if modes:
+            services.delivery_modes_set(actor=actor, project_id=project.pk, modes=modes)
+
+
+def _demo_codes() -> set[str]:
+    from egovpm.demo import PROJECTS
+
+    return {p[0] for p in PROJECTS}
