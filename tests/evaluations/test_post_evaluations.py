@@ -297,3 +297,16 @@ def test_a_new_template_version_never_changes_a_recorded_evaluation(api: Any, op
     assert listed["total_score"] == "78.3"
     assert listed["template"]["version"] == 1
     assert api("ndrc").get(f"{TEMPLATES}/{template['id']}").json()["indicators"][0]["weight"] == "40"
+
+
+def test_two_first_versions_at_once_is_409_not_500(api: Any, personas: Any, monkeypatch: Any) -> None:
+    from egovpm.core.errors import Conflict
+    from egovpm.evaluations import services
+    from egovpm.evaluations.models import EvaluationTemplate
+
+    services.template_add(actor=personas["ndrc"], name="并发模板", indicators=SMALL_TREE)
+    # the other writer did not see the first version yet (as if both read before either wrote)
+    monkeypatch.setattr(EvaluationTemplate.objects, "select_for_update", lambda: EvaluationTemplate.objects.none())
+    with pytest.raises(Conflict):
+        services.template_add(actor=personas["ndrc"], name="并发模板", indicators=SMALL_TREE)
+    assert EvaluationTemplate.objects.count() == 1

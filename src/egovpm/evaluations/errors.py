@@ -13,6 +13,7 @@ class EvaluationError(ErrorCode):
     TEMPLATES_NDRC_ONLY = "evaluation_templates_ndrc_only"
     TEMPLATES_NOT_READABLE = "evaluation_templates_not_readable"
     TEMPLATE_NOT_FOUND = "evaluation_template_not_found"
+    TEMPLATE_VERSION_RACE = "evaluation_template_version_race"
     INDICATORS_LIST = "evaluation_indicators_list"
     NODE_SHAPE = "evaluation_node_shape"
     WEIGHT_FORMAT = "evaluation_weight_format"
@@ -50,6 +51,9 @@ register(
         EvaluationError.TEMPLATES_NDRC_ONLY: _("Only NDRC manages indicator templates."),
         EvaluationError.TEMPLATES_NOT_READABLE: _("Only NDRC and evaluators read indicator templates."),
         EvaluationError.TEMPLATE_NOT_FOUND: _("No such indicator template."),
+        EvaluationError.TEMPLATE_VERSION_RACE: _(
+            "Another version of this template was added at the same moment; try again."
+        ),
         EvaluationError.INDICATORS_LIST: _("A non-empty list of indicators."),
         EvaluationError.NODE_SHAPE: _("An indicator has a name, a weight and optionally children."),
         EvaluationError.WEIGHT_FORMAT: _(

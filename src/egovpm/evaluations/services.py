@@ -9,8 +9,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
 
 from egovpm.accounts.models import User
 from egovpm.audit.actions import AuditAction
@@ -68,16 +67,23 @@ def template_add(*, actor: User, name: Any, indicators: Any, description: Any = 
     if errors:
         raise InvalidInput(EvaluationError.TEMPLATE_NOT_ADDED, fields=errors)
     with transaction.atomic():
-        # serialise the versions of one name: lock the rows of that name (none for a new name)
-        latest = EvaluationTemplate.objects.select_for_update().filter(name=name).aggregate(v=Max("version"))["v"]
-        template = EvaluationTemplate.objects.create(
-            name=name,
-            version=(latest or 0) + 1,
-            description=description,
-            tree=tree,
-            created_by=actor,
-            created_at=clock.now(),
+        # serialise the versions of one name: lock the rows of that name (none for a new name; two
+        # first versions at once meet the unique (name, version) constraint: 409, try again)
+        versions = list(
+            EvaluationTemplate.objects.select_for_update().filter(name=name).values_list("version", flat=True)
         )
+        try:
+            with transaction.atomic():
+                template = EvaluationTemplate.objects.create(
+                    name=name,
+                    version=max(versions, default=0) + 1,
+                    description=description,
+                    tree=tree,
+                    created_by=actor,
+                    created_at=clock.now(),
+                )
+        except IntegrityError:
+            raise Conflict(EvaluationError.TEMPLATE_VERSION_RACE) from None
         audit_record(
             actor=actor,
             action=AuditAction.EVALUATION_TEMPLATE_ADD,
