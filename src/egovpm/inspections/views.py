@@ -4,6 +4,7 @@ close and reopen, the lead department answers), the inspector's 监督检查 pag
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -20,10 +21,11 @@ from egovpm.accounts.choices import Role
 from egovpm.accounts.models import Department, User
 from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.core import clock
-from egovpm.core.errors import DomainError
+from egovpm.core.errors import DomainError, NotFound
 from egovpm.core.views import language_of
 from egovpm.documents.models import Document
 from egovpm.inspections import machine, policies, selectors, services
+from egovpm.inspections.errors import InspectionError
 from egovpm.inspections.forms import AnswerForm, CloseForm, FindingForm, IssueForm, OpenForm, ReopenForm
 from egovpm.inspections.models import Inspection, RectificationItem
 from egovpm.projects import selectors as project_selectors
@@ -116,42 +118,50 @@ def tab(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     return render_tab(request, project, TAB, tab_context(request, project))
 
 
-def _refused(request: AuthenticatedHttpRequest, project: Any, key: str, form: Any, e: DomainError) -> HttpResponse:
-    errors.attach(form, e, language_of(request))
-    return render_tab(request, project, TAB, tab_context(request, project, {"key": key, "form": form}), status=e.status)
-
-
-def _invalid(request: AuthenticatedHttpRequest, project: Any, key: str, form: Any) -> HttpResponse:
-    return render_tab(request, project, TAB, tab_context(request, project, {"key": key, "form": form}), status=400)
-
-
-def _back(project: Any) -> HttpResponse:
-    return redirect(registry.tab_url(project, TAB))
+def _submit(
+    request: AuthenticatedHttpRequest,
+    project: Any,
+    key: str,
+    form: Any,
+    write: Callable[[dict[str, Any]], Any],
+    done: str,
+) -> HttpResponse:
+    """The one shape of every form of the tab: an invalid form or a refusal comes back on the tab
+    at its place with the reasons (400/409; 403 and 404 are pages); a success goes back to the tab."""
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except DomainError as e:
+            errors.attach(form, e, language_of(request))
+            status = e.status
+        else:
+            messages.success(request, done)
+            return redirect(registry.tab_url(project, TAB))
+    else:
+        status = 400
+    return render_tab(request, project, TAB, tab_context(request, project, {"key": key, "form": form}), status=status)
 
 
 @login_required
 @require_POST
 @domain_errors
 def inspection_open(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    project = project_selectors.project_detail(user=request.user, project_id=pk)
-    form = _open_form(request.POST)
-    if not form.is_valid():
-        return _invalid(request, project, "open", form)
-    try:
-        inspection = services.inspection_open(actor=request.user, project_id=project.pk, **form.cleaned_data)
-    except DomainError as e:
-        return _refused(request, project, "open", form, e)
-    messages.success(request, _("Inspection %(reference)s was opened.") % {"reference": inspection.reference})
-    return _back(project)
+    user = request.user
+    project = project_selectors.project_detail(user=user, project_id=pk)
+    return _submit(
+        request,
+        project,
+        "open",
+        _open_form(request.POST),
+        lambda data: services.inspection_open(actor=user, project_id=project.pk, **data),
+        _("The inspection was opened."),
+    )
 
 
 def _inspection(request: AuthenticatedHttpRequest, pk: Any, inspection_id: Any) -> tuple[Any, Inspection]:
     project = project_selectors.project_detail(user=request.user, project_id=pk)
     inspection = selectors.inspection_for(request.user, inspection_id)
     if inspection.project_id != project.pk:
-        from egovpm.core.errors import NotFound
-        from egovpm.inspections.errors import InspectionError
-
         raise NotFound(InspectionError.INSPECTION_NOT_FOUND)
     return project, inspection
 
@@ -160,43 +170,38 @@ def _inspection(request: AuthenticatedHttpRequest, pk: Any, inspection_id: Any) 
 @require_POST
 @domain_errors
 def finding_add(request: AuthenticatedHttpRequest, pk: Any, inspection_id: Any) -> HttpResponse:
+    user = request.user
     project, inspection = _inspection(request, pk, inspection_id)
-    key = f"finding:{inspection.pk}"
-    form = FindingForm(request.POST, scope=inspection.scope)
-    if not form.is_valid():
-        return _invalid(request, project, key, form)
-    try:
-        services.finding_add(actor=request.user, inspection_id=inspection.pk, **form.cleaned_data)
-    except DomainError as e:
-        return _refused(request, project, key, form, e)
-    messages.success(request, _("The finding was recorded."))
-    return _back(project)
+    return _submit(
+        request,
+        project,
+        f"finding:{inspection.pk}",
+        FindingForm(request.POST, scope=inspection.scope),
+        lambda data: services.finding_add(actor=user, inspection_id=inspection.pk, **data),
+        _("The finding was recorded."),
+    )
 
 
 @login_required
 @require_POST
 @domain_errors
 def inspection_issue(request: AuthenticatedHttpRequest, pk: Any, inspection_id: Any) -> HttpResponse:
+    user = request.user
     project, inspection = _inspection(request, pk, inspection_id)
-    key = f"issue:{inspection.pk}"
-    form = IssueForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, project, key, form)
-    try:
-        services.inspection_issue(actor=request.user, inspection_id=inspection.pk, **form.cleaned_data)
-    except DomainError as e:
-        return _refused(request, project, key, form, e)
-    messages.success(request, _("The report was issued; the rectification notice can be downloaded."))
-    return _back(project)
+    return _submit(
+        request,
+        project,
+        f"issue:{inspection.pk}",
+        IssueForm(request.POST),
+        lambda data: services.inspection_issue(actor=user, inspection_id=inspection.pk, **data),
+        _("The report was issued; the rectification notice can be downloaded."),
+    )
 
 
 def _item(request: AuthenticatedHttpRequest, pk: Any, item_id: Any) -> tuple[Any, RectificationItem]:
     project = project_selectors.project_detail(user=request.user, project_id=pk)
     item = selectors.item_for(request.user, item_id)
     if item.project_id != project.pk:
-        from egovpm.core.errors import NotFound
-        from egovpm.inspections.errors import InspectionError
-
         raise NotFound(InspectionError.ITEM_NOT_FOUND)
     return project, item
 
@@ -205,61 +210,57 @@ def _item(request: AuthenticatedHttpRequest, pk: Any, item_id: Any) -> tuple[Any
 @require_POST
 @domain_errors
 def item_answer(request: AuthenticatedHttpRequest, pk: Any, item_id: Any) -> HttpResponse:
+    user = request.user
     project, item = _item(request, pk, item_id)
-    key = f"answer:{item.pk}"
     documents = Document.objects.filter(project=project).order_by("-uploaded_at")[:50]
-    form = AnswerForm(request.POST, request.FILES, documents=documents)
-    if not form.is_valid():
-        return _invalid(request, project, key, form)
-    data = form.cleaned_data
-    try:
-        services.rectification_answer(
-            actor=request.user,
+    return _submit(
+        request,
+        project,
+        f"answer:{item.pk}",
+        AnswerForm(request.POST, request.FILES, documents=documents),
+        lambda data: services.rectification_answer(
+            actor=user,
             item_id=item.pk,
             text=data["text"],
             documents=data["documents"],
             answered_on=data["answered_on"],
             upload=data["file"],
             max_bytes=settings.EGOVPM_MAX_UPLOAD_BYTES,
-        )
-    except DomainError as e:
-        return _refused(request, project, key, form, e)
-    messages.success(request, _("The answer was submitted to the inspectors."))
-    return _back(project)
+        ),
+        _("The answer was submitted to the inspectors."),
+    )
 
 
 @login_required
 @require_POST
 @domain_errors
 def item_close(request: AuthenticatedHttpRequest, pk: Any, item_id: Any) -> HttpResponse:
+    user = request.user
     project, item = _item(request, pk, item_id)
-    key = f"close:{item.pk}"
-    form = CloseForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, project, key, form)
-    try:
-        services.rectification_close(actor=request.user, item_id=item.pk, **form.cleaned_data)
-    except DomainError as e:
-        return _refused(request, project, key, form, e)
-    messages.success(request, _("The rectification item was closed."))
-    return _back(project)
+    return _submit(
+        request,
+        project,
+        f"close:{item.pk}",
+        CloseForm(request.POST),
+        lambda data: services.rectification_close(actor=user, item_id=item.pk, **data),
+        _("The rectification item was closed."),
+    )
 
 
 @login_required
 @require_POST
 @domain_errors
 def item_reopen(request: AuthenticatedHttpRequest, pk: Any, item_id: Any) -> HttpResponse:
+    user = request.user
     project, item = _item(request, pk, item_id)
-    key = f"reopen:{item.pk}"
-    form = ReopenForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, project, key, form)
-    try:
-        services.rectification_reopen(actor=request.user, item_id=item.pk, **form.cleaned_data)
-    except DomainError as e:
-        return _refused(request, project, key, form, e)
-    messages.success(request, _("The rectification item was reopened."))
-    return _back(project)
+    return _submit(
+        request,
+        project,
+        f"reopen:{item.pk}",
+        ReopenForm(request.POST),
+        lambda data: services.rectification_reopen(actor=user, item_id=item.pk, **data),
+        _("The rectification item was reopened."),
+    )
 
 
 # ----------------------------------------------------------------------------- the inspector's page
