@@ -234,7 +234,11 @@ READS: list[Read] = [
         READ,
     ),
     # the report as PDF for the browser (issue 15): who reads the report; 503 page without WeasyPrint
-    Read("report_pdf", lambda w: reverse("web:report_pdf", kwargs={"pk": w.main.pk, "period": w.period}), READ),
+    Read(
+        "report_pdf_document",
+        lambda w: reverse("web:report_pdf_document", kwargs={"pk": w.main.pk, "period": w.period}),
+        READ,
+    ),
     Read(
         "review_list",
         lambda w: reverse("web:review_list"),
