@@ -221,7 +221,7 @@ def test_the_form_shows_prompts_left_in_on_their_sections(building: Any, browser
 
 def test_the_pdf_link_only_where_pdf_renders(building: Any, browser: Any, api: Any, monkeypatch: Any) -> None:
     c = browser("ndrc")
-    pdf = page(building, ENDED, "pdf")
+    pdf = page(building, ENDED, "pdf_document")
     if rendering.pdf_available():  # this server renders PDF (WeasyPrint and pango installed)
         html = c.get(page(building, ENDED)).content.decode()
         assert 'id="download-pdf"' in html and pdf in html

@@ -13,7 +13,7 @@ urlpatterns = [
     path(f"{R}/", views.report_detail, name="report_detail"),
     path(f"{R}/submit/", views.report_submit, name="report_submit"),
     path(f"{R}/draft/", views.report_draft, name="report_draft"),
-    path(f"{R}/report.pdf", views.report_pdf, name="report_pdf"),
+    path(f"{R}/report.pdf", views.report_pdf, name="report_pdf_document"),
     path(f"{R}/return/", views.report_return, name="report_return"),
     path(f"{R}/acknowledge/", views.report_acknowledge, name="report_acknowledge"),
 ]

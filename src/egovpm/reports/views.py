@@ -245,7 +245,7 @@ def _report_page(
         and recipient not in o.acknowledgements,
         "acks": o.acknowledgements,
         "docx_url": reverse("api:report-document", kwargs={"project_id": project.pk, "period": o.code}),
-        "pdf_url": reverse("web:report_pdf", kwargs={"pk": project.pk, "period": o.code}) if pdf else "",
+        "pdf_url": reverse("web:report_pdf_document", kwargs={"pk": project.pk, "period": o.code}) if pdf else "",
     }
     return render(request, "reports/report.html", ctx, status=status)
 
