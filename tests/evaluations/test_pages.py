@@ -121,3 +121,26 @@ def test_evaluator_inbox_until_recorded(client: Any, operating: Any, report: Any
     assert tab not in client.get(reverse("web:inbox")).content.decode()
     _login(client, personas["inspector_other"])
     assert tab not in client.get(reverse("web:inbox")).content.decode()
+
+
+def test_form_before_in_operation_says_409(client: Any, project: Any, personas: Any) -> None:
+    from django.urls import reverse
+
+    from egovpm.evaluations.models import PostEvaluation
+
+    from .conftest import upload
+
+    document = upload(personas, project)
+    _login(client, personas["ndrc"])
+    data = {
+        "evaluated_on": "2026-11-10",
+        "organisation": "发改委",
+        "conclusion": "successful",
+        "report": str(document.pk),
+        "efficiency_score": "80",
+        "effect_score": "80",
+    }
+    r = client.post(reverse("web:evaluations_add", kwargs={"pk": project.pk}), data)
+    assert r.status_code == 409
+    assert 'id="evaluation-form"' in r.content.decode()
+    assert not PostEvaluation.objects.exists()

@@ -93,13 +93,14 @@ def tab_context(request: AuthenticatedHttpRequest, project: Any, bound: dict[str
         # the project's 自主可控 shares (procurement, clause 11) beside what the evaluation judges
         "shares": shares_for(Project.objects.filter(pk=project.pk)),
     }
-    if context["may_evaluate"] and context["in_operation"] and snapshot is not None:
-        template = bound.get("template")
-        if "form" not in bound:
-            template = selectors.template_get(request.GET.get("template"))
+    if "form" in bound:  # a refused POST: its form with the reasons, whatever the state now
+        context.update(templates=list(selectors.templates(user=user)), template=bound.get("template"))
+        context["form"] = bound["form"]
+    elif context["may_evaluate"] and context["in_operation"] and snapshot is not None:
+        template = selectors.template_get(request.GET.get("template"))
         context["templates"] = list(selectors.templates(user=user))
         context["template"] = template
-        context["form"] = bound.get("form") or _form(request, project, list(snapshot.goals), template)
+        context["form"] = _form(request, project, list(snapshot.goals), template)
     return context
 
 
