@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -197,17 +198,20 @@ def ndrc_todo(*, user: User) -> QuerySet[ExpertReview]:
 HISTORY_LIMIT = 50
 
 
+# The department's 自主可控 shares come from its record (egovpm.portfolio registers the function:
+# reviews may not import the apps above it, tests/core/test_import_graph.py).
+_department_shares: list[Callable[[Project], Any]] = []
+
+
+def register_department_shares(fn: Callable[[Project], Any]) -> None:
+    _department_shares[:] = [fn]
+
+
 def department_shares(*, project: Project) -> Any:
     """C5.1's seam beside a new proposal: the 自主可控 shares over every procurement of the projects
     the lead department leads — the department record's `procurement_shares` (domain.md §11.1,
-    §11.4; procurement.shares.shares_for, one query); None while procurement is not installed."""
-    from django.apps import apps
-
-    if not apps.is_installed("egovpm.procurement"):
-        return None
-    from egovpm.procurement.shares import shares_for
-
-    return shares_for(Project.objects.filter(lead_department_id=project.lead_department_id))
+    §11.4); None while nothing provides them (procurement not installed)."""
+    return _department_shares[0](project) if _department_shares else None
 
 
 def department_history(
