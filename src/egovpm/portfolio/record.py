@@ -42,6 +42,7 @@ from egovpm.projects.facts import project_facts_batch
 from egovpm.projects.models import Project, StageEvent
 from egovpm.reports.models import ReportObligation
 from egovpm.reports.obligations import bucket_of
+from egovpm.reviews import selectors as reviews
 from egovpm.rules import engine
 from egovpm.rules import facts_reports as fr
 
@@ -271,6 +272,15 @@ def procurement_section(scope: RecordScope) -> Any:
     return shares_for(scope.projects)
 
 
+def department_shares(project: Project) -> Any:
+    """The record's procurement_shares of the project's lead department (the reviews tab's and
+    `GET /projects/{id}/department-history`'s seam, registered below)."""
+    department = project.lead_department
+    return procurement_section(
+        RecordScope(department=department, projects=led_projects(department), as_of=clock.today(), today=True)
+    )
+
+
 def project_shares(project: Project) -> Any:
     """One project's 自主可控 shares (shown beside NDRC's completion acceptance); null until
     procurement is installed."""
@@ -338,6 +348,7 @@ register_section("adjustments", adjustments_section)
 register_section("procurement_shares", procurement_section)
 register_section("rectifications", rectifications_section)
 register_section("post_evaluations", post_evaluations_section)
+reviews.register_department_shares(department_shares)
 
 
 # The module behind each module section: until it is installed the section answers null.
