@@ -149,6 +149,14 @@ class RectificationOut(serializers.Serializer):
     overdue = serializers.BooleanField()
 
 
+class RectificationListOut(serializers.Serializer):
+    as_of = serializers.DateField()
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = RectificationOut(many=True)
+
+
 def _detail(inspection_id: Any) -> dict[str, Any]:
     return dict(InspectionOut(selectors.with_details(Inspection.objects.filter(pk=inspection_id)).get()).data)
 
@@ -247,7 +255,7 @@ def notice_response(inspection: Inspection) -> HttpResponse:
 class RectificationListView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("as_of", str, description="YYYY-MM-DD; today in Beijing when absent")],
-        responses={200: RectificationOut(many=True)},
+        responses={200: RectificationListOut},
     )
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         """The project's rectification items as of a date: status and overdue replayed from the
@@ -281,7 +289,13 @@ class AnswerView(APIView):
     @extend_schema(request=AnswerIn, responses={200: ItemOut})
     def post(self, request: AuthenticatedRequest, item_id: str) -> Response:
         body = _body(request, "text", "documents", "answered_on")
-        item = services.rectification_answer(actor=request.user, item_id=item_id, **body)
+        item = services.rectification_answer(
+            actor=request.user,
+            item_id=item_id,
+            text=body.get("text"),
+            documents=body.get("documents"),
+            answered_on=body.get("answered_on"),
+        )
         return Response(_item(item.pk))
 
 
