@@ -268,6 +268,7 @@ def test_closing_an_item_nobody_answered_is_409(api: Any, issued: Any) -> None:
     ("body", "field"),
     [
         ({"text": ""}, "text"),
+        ({"documents": []}, "text"),  # no text at all
         ({"text": "已整改", "answered_on": "2026-11-21"}, "answered_on"),  # future
         ({"text": "已整改", "answered_on": "2026-06-09"}, "answered_on"),  # before the report was issued
         ({"text": "已整改", "documents": ["not-an-id"]}, "documents"),
