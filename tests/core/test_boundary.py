@@ -5,6 +5,7 @@ invisible or direction-changing characters, unknown API paths under every method
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from typing import Any
@@ -101,6 +102,8 @@ def test_a_body_that_is_not_an_object_is_never_a_500(body: str, project: Any, ap
             for name, value in values.items():
                 for conv in ("str", "int", "uuid"):
                     path = path.replace(f"<{conv}:{name}>", value)
+            # the ids of the later modules (inspection_id, procurement_id, rectification_id …): unknown rows
+            path = re.sub(r"<(?:str|uuid):[a-z_]+_id>", str(uuid.uuid4()), path)
             assert "<" not in path, path
             r = getattr(client, method)(path, body, content_type="application/json")
             assert r.status_code < 500, (persona, method, path, r.status_code)

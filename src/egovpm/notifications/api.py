@@ -42,6 +42,7 @@ class MessageReadView(APIView):
     @extend_schema(request=None, responses={200: MessageOut})
     def post(self, request: AuthenticatedRequest, message_id: str) -> Response:
         """Mark one of the caller's messages read (another's is 404)."""
+        _ = request.data  # no body is needed, but one that is sent must be a JSON object (core/parsers.py)
         return Response(MessageOut(services.message_read(actor=request.user, message_id=message_id)).data)
 
 
@@ -49,6 +50,7 @@ class MessagesReadAllView(APIView):
     @extend_schema(request=None, responses={200: dict})
     def post(self, request: AuthenticatedRequest) -> Response:
         """Mark every unread message of the caller read: {"marked": n}."""
+        _ = request.data  # no body is needed, but one that is sent must be a JSON object (core/parsers.py)
         return Response({"marked": services.messages_read_all(actor=request.user)})
 
 
