@@ -20,7 +20,9 @@ def leaf_field(code: str) -> str:
 
 
 class EvaluationForm(forms.Form):
-    evaluated_on = StrictDateFormField(label=_("Evaluated on"), widget=forms.DateInput(attrs={"type": "date"}))
+    evaluated_on = StrictDateFormField(
+        label=_("Evaluated on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     organisation = TextFormField(label=_("Evaluating organisation"), max_length=200)
     conclusion = forms.ChoiceField(label=_("Conclusion"), choices=Conclusion.choices)
     report = forms.ChoiceField(label=_("Evaluation report"), choices=())
