@@ -118,6 +118,7 @@ def test_inbox_lists_the_departments_items_and_the_inspectors_work(
 
     from egovpm.inspections.services import inspection_issue
 
+    assert "会同部门：财政部" in web("staff_a").get(_tab(project)).content.decode()  # co-organisers by name
     inbox = web("inspector_assigned").get(reverse("web:inbox")).content.decode()
     assert f"登记 {opened.reference} 的发现问题并下发整改通知" in inbox
     add_finding(opened, personas["inspector_assigned"], due_date="2026-06-30")

@@ -54,6 +54,8 @@ def tab_context(request: AuthenticatedHttpRequest, project: Any, bound: dict[str
     today = clock.today()
     inspections = list(selectors.project_inspections(project=project))
     own = policies.own_inspections(user, [i.pk for i in inspections])
+    codes = {c for i in inspections for c in i.co_organisers}
+    names = dict(Department.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
     may_answer = policies.may_answer(user, project)
     documents = list(Document.objects.filter(project=project).order_by("-uploaded_at")[:50]) if may_answer else []
     report = project_selectors.project_compliance(project=project, language=language_of(request))
@@ -81,6 +83,7 @@ def tab_context(request: AuthenticatedHttpRequest, project: Any, bound: dict[str
         rows.append(
             {
                 "inspection": inspection,
+                "co_organisers": [names.get(c, c) for c in inspection.co_organisers],
                 "mine": mine,
                 "findings": findings,
                 "finding_form": (
