@@ -196,6 +196,7 @@ def test_a_document_cited_by_a_record_is_not_withdrawn(project: Any, api: Any) -
     r = withdraw(api, "staff_a", doc.json()["id"])
     assert r.status_code == 409, r.json()
     assert r.json()["code"] == "document_in_use"
+    assert "风险评估" in r.json()["message"]  # the citing record in the user's words
     assert _state() == before
 
 

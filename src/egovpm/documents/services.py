@@ -6,6 +6,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import ForeignObjectRel
+from django.utils.translation import gettext_lazy as _
 
 from egovpm.accounts.models import User
 from egovpm.audit.actions import AuditAction
@@ -285,6 +286,16 @@ def document_archive(*, actor: User, document_id: Any) -> Document:
 
 REASON_MAX = 2000
 
+# The words for the records that cite a document (by model label); another model answers its
+# verbose_name.
+CITING = {
+    "budgets.adjustment": _("budget adjustment"),
+    "security.riskassessment": _("risk assessment"),
+    "procurement.procurement": _("procurement record"),
+    "inspections.rectificationevidence": _("rectification answer"),
+    "evaluations.postevaluation": _("post-evaluation"),
+}
+
 
 def _records_citing(document: Document) -> list[str]:
     """The kinds of record (other apps' rows) that cite the document as their evidence: a filing, a
@@ -298,7 +309,9 @@ def _records_citing(document: Document) -> list[str]:
         if model is None or model is Document or not isinstance(relation, ForeignObjectRel):
             continue
         if model._base_manager.filter(**{relation.field.name: document}).exists():
-            kinds.append(str(model._meta.verbose_name))
+            kind = str(CITING.get(model._meta.label_lower, model._meta.verbose_name))
+            if kind not in kinds:
+                kinds.append(kind)
     return kinds
 
 
