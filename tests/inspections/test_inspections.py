@@ -396,3 +396,21 @@ def test_rectifications_as_of_replays_the_dated_events(api: Any, issued: Any) ->
     assert rows("2026-07-03") == [("2026-06-30", "submitted", False), ("2026-07-31", "open", False)]
     assert rows("2026-08-01") == [("2026-06-30", "submitted", False), ("2026-07-31", "open", True)]
     assert api("staff_a").get(url, {"as_of": "2026-02-30"}).status_code == 400
+
+
+def test_the_lead_department_is_told_of_the_items_and_of_a_reopen(api: Any, issued: Any) -> None:
+    from egovpm.notifications.models import Message
+
+    told = Message.objects.filter(recipient__username="leader_a", kind="rectification")
+    assert [m.title for m in told] == [f"Rectification notice {issued.reference}: 2 items to rectify"]
+    assert not Message.objects.filter(recipient__username="staff_b").exists()
+    first, _ = _items(issued)
+    api("staff_a").post(
+        reverse("api:rectification-answer", kwargs={"item_id": first.pk}), {"text": "已整改"}, format="json"
+    )
+    r = api("inspector_assigned").post(
+        reverse("api:rectification-reopen", kwargs={"item_id": first.pk}), {"comment": "材料不足"}, format="json"
+    )
+    assert r.status_code == 200, r.json()
+    assert told.all().count() == 2
+    assert told.all().order_by("-pk")[0].body.startswith("材料不足")

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import Department, User
@@ -87,6 +89,24 @@ def _names(value: Any, field: str, errors: dict[str, FieldError]) -> list[str]:
 def _refuse(reason: ErrorCode, errors: dict[str, FieldError]) -> None:
     if errors:
         raise InvalidInput(reason, fields=errors)
+
+
+def _tell_lead_department(project_id: Any, title: str, body: str) -> None:
+    """A message to the lead department's people (the message centre, in this transaction)."""
+    from django.apps import apps
+
+    if not apps.is_installed("egovpm.notifications"):
+        return
+    from egovpm.notifications.choices import Kind
+    from egovpm.notifications.selectors import department_people
+    from egovpm.notifications.services import notify
+    from egovpm.projects.models import Project
+
+    project = Project.objects.only("lead_department_id").get(pk=project_id)
+    link = reverse("web:project_inspections", kwargs={"pk": project_id})
+    notify(
+        department_people(project.lead_department_id), Kind.RECTIFICATION, title, body, link=link, project_id=project_id
+    )
 
 
 def _state_conflict(exc: machine.TransitionRefused) -> Conflict:
@@ -302,8 +322,15 @@ def inspection_issue(*, actor: User, inspection_id: Any, ended_on: Any) -> Inspe
                 "items": [{"finding": i.finding.seq, "due_date": i.due_date.isoformat()} for i in items],
             },
         )
-        # Seam for the message centre (egovpm.notifications.services.notify): the lead department
-        # learns of each new item here once that app is installed; its 待办 lists them already.
+        if items:
+            due = min(i.due_date for i in items)
+            _tell_lead_department(
+                inspection.project_id,
+                _("Rectification notice %(reference)s: %(n)s items to rectify")
+                % {"reference": inspection.reference, "n": len(items)},
+                _("The first is due on %(due)s. Answer each item with what was done and its evidence.")
+                % {"due": due.isoformat()},
+            )
     return inspection
 
 
@@ -511,5 +538,10 @@ def rectification_reopen(*, actor: User, item_id: Any, comment: Any, due_date: A
             old=old,
             new={"state": new_state, "due_date": item.due_date.isoformat(), "comment": text},
         )
-        # Seam for the message centre: the lead department learns the item is open again.
+        _tell_lead_department(
+            item.project_id,
+            _("Rectification item %(reference)s no. %(seq)s was reopened")
+            % {"reference": item.finding.inspection.reference, "seq": item.finding.seq},
+            _("%(comment)s — rectify it by %(due)s.") % {"comment": text, "due": item.due_date.isoformat()},
+        )
     return item
