@@ -181,6 +181,9 @@ def test_prompts_in_english(building: Any, api: Any) -> None:
 
 def test_the_not_yet_due_page_shows_the_prefilled_draft_and_saves_it(building: Any, browser: Any) -> None:
     c = browser("staff_a")
+    tab = c.get(reverse("web:project_reports", kwargs={"pk": building.pk})).content.decode()
+    row = tab.split(f'data-period="{RUNNING}"')[1].split("</tr>")[0]
+    assert "起草" in row and page(building, RUNNING) in row  # the tab leads to the draft
     html = c.get(page(building, RUNNING)).content.decode()
     assert "次日起可报送" in html and "根据项目记录预填" in html
     assert 'name="progress"' in html and "批复初步设计" in html  # the promised pre-filled draft is there
