@@ -44,11 +44,11 @@ def test_evaluator_records_and_everyone_with_the_file_reads_it(api: Any, operati
     assert saved["efficiency_score"] == "85" and saved["effect_score"] == "78" and saved["total_score"] is None
     assert [g["goal"] for g in saved["goals"]] == APPROVED
     assert saved["goals"][1]["rating"] == "partly_achieved"
-    for persona in ("staff_a", "leader_a", "staff_p", "ndrc", "inspector_assigned"):
+    for persona in ("staff_a", "leader_a", "staff_p", "ndrc", "mof", "inspector_assigned"):
         listed = api(persona).get(URL.format(operating.pk))
         assert listed.status_code == 200, persona
         assert listed.json()["count"] == 1
-    for persona, status in (("mof", 403), ("archivist_assigned", 403), ("expert_assigned", 404), ("staff_b", 404)):
+    for persona, status in (("archivist_assigned", 403), ("expert_assigned", 404), ("staff_b", 404)):
         assert api(persona).get(URL.format(operating.pk)).status_code == status, persona
 
 

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from egovpm.core.validators import StrictDateFormField, TextFormField
 from egovpm.evaluations import scoring
@@ -99,7 +100,7 @@ TREE_HELP = _(
 
 
 class TemplateForm(forms.Form):
-    name = TextFormField(label=_("Name"), max_length=200)
+    name = TextFormField(label=pgettext_lazy("indicator template", "Name"), max_length=200)
     description = TextFormField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     tree = forms.CharField(
         label=_("Indicators"),

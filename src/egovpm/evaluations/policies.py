@@ -30,9 +30,10 @@ def may_evaluate(user: User, project: Project) -> bool:
 
 
 def may_read(user: User, project: Project) -> bool:
-    """NDRC, the lead and participating departments, and the inspectors/evaluators assigned to the
-    project (inspections cover the goals); MoF, experts and archivists do not (403)."""
-    if is_ndrc(user):
+    """NDRC and MoF (which read every project and see the conclusions in the department record),
+    the lead and participating departments, and the inspectors/evaluators assigned to the project
+    (inspections cover the goals); experts and archivists do not (403)."""
+    if user.has_role(Role.NDRC_OFFICER, Role.MOF_VIEWER):
         return True
     if project_policies.is_lead_member(user, project) or project_policies.is_participant_member(user, project):
         return True
