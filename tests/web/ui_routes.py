@@ -156,8 +156,8 @@ TABS: dict[str, tuple[str, str, tuple[Probe, ...]]] = {
     "procurement": (READ, "main", ()),
     "inspections": (READ, "main", ()),
     # 后评价: the project's file, then NDRC, its departments and its assigned inspectors/evaluators;
-    # MoF and archivists 403 (as the API's post-evaluations row)
-    "evaluations": ("302  200 200 404 404 200  200 403  404 404 200 404 403 404  404 404 404", "main", ()),
+    # archivists 403 (as the API's post-evaluations row); MoF reads, as it reads the record's conclusions
+    "evaluations": ("302  200 200 404 404 200  200 200  404 404 200 404 403 404  404 404 404", "main", ()),
 }
 
 TEMPLATE_READ = "302  403 403 403 403 403  200 403  403 403 200 200 403 403  403 403 403"
