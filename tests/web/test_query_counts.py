@@ -208,6 +208,7 @@ TABS = {
     "archives": 56,
     "procurement": 58,  # the frame, C5.1, C5.2, C11.1, the register, totals, shares, modes, evidence
     "evaluations": 55,  # C8.2 by the project's compliance check, like archives; the procurement shares (+1)
+    "inspections": 53,  # C8.1 by the project's compliance check; the inspections with findings, items, events (5)
 }
 
 
