@@ -191,6 +191,42 @@ def _serve(host: str, port: int, workers: int, threads: int = 0) -> int:
     return 0  # pragma: no cover
 
 
+def _accounts_command(args: argparse.Namespace) -> None:
+    """`egovpm department` and `egovpm user add|set` (docs/administration.md)."""
+    from egovpm.accounts import services as accounts
+
+    if args.command == "department":
+        d = accounts.department_add(
+            actor=None,
+            code=args.code,
+            name=args.name,
+            kind=args.kind,
+            division_code=args.division_code,
+            number=args.number,
+        )
+        print(f"department {d.code} added")
+    elif args.command == "user" and args.subcommand == "add":
+        password = _read_password(args)
+        assert password is not None
+        u = accounts.user_add(
+            actor=None,
+            username=args.username,
+            department_code=args.department,
+            roles=args.role,
+            password=password,
+            display_name=args.display_name,
+            email=args.email,
+        )
+        print(f"user {u.username} added")
+    elif args.command == "user" and args.subcommand == "set":
+        active = False if args.disable else True if args.enable else None
+        password = _read_password(args)
+        if args.role is None and active is None and password is None:
+            raise CliError("nothing to change: give --role, --disable, --enable or --password-stdin")
+        u = accounts.user_set(actor=None, username=args.username, roles=args.role, active=active, password=password)
+        print(f"user {u.username} updated")
+
+
 def run(argv: Sequence[str]) -> int:
     args = _parser().parse_args(argv)
     from django.core.exceptions import ImproperlyConfigured
@@ -201,43 +237,14 @@ def run(argv: Sequence[str]) -> int:
         # a configuration mistake is one line, like any other refusal (api.md)
         sys.stderr.write(f"egovpm: configuration: {exc}\n")
         return 1
-    from egovpm.accounts import services as accounts
     from egovpm.core.errors import DomainError
 
     try:
         if args.command == "migrate":
             _migrate()
             print("database is up to date")
-        elif args.command == "department":
-            d = accounts.department_add(
-                actor=None,
-                code=args.code,
-                name=args.name,
-                kind=args.kind,
-                division_code=args.division_code,
-                number=args.number,
-            )
-            print(f"department {d.code} added")
-        elif args.command == "user" and args.subcommand == "add":
-            password = _read_password(args)
-            assert password is not None
-            u = accounts.user_add(
-                actor=None,
-                username=args.username,
-                department_code=args.department,
-                roles=args.role,
-                password=password,
-                display_name=args.display_name,
-                email=args.email,
-            )
-            print(f"user {u.username} added")
-        elif args.command == "user" and args.subcommand == "set":
-            active = False if args.disable else True if args.enable else None
-            password = _read_password(args)
-            if args.role is None and active is None and password is None:
-                raise CliError("nothing to change: give --role, --disable, --enable or --password-stdin")
-            u = accounts.user_set(actor=None, username=args.username, roles=args.role, active=active, password=password)
-            print(f"user {u.username} updated")
+        elif args.command in ("department", "user"):
+            _accounts_command(args)
         elif args.command == "serve":
             return _serve(args.host, args.port, args.workers, args.threads)
         elif args.command == "demo":
