@@ -143,7 +143,10 @@ class AuditAction(models.TextChoices):
 
     # evaluations: post-evaluation (后评价) and NDRC's indicator templates
     POST_EVALUATION_ADD = "post_evaluation.add", pgettext_lazy("audit action", "Record post-evaluation")
-    EVALUATION_TEMPLATE_ADD = "evaluation_template.add", pgettext_lazy("audit action", "Add evaluation indicator template")
+    EVALUATION_TEMPLATE_ADD = (
+        "evaluation_template.add",
+        pgettext_lazy("audit action", "Add evaluation indicator template"),
+    )
 
     # notifications: NDRC's chase, the message centre, e-mail choices
     NOTIFICATION_CHASE = "notification.chase", pgettext_lazy("audit action", "Send a chase")
