@@ -59,6 +59,7 @@ REDIRECT     = "302  302 302 302 302 302  302 302  302 302 302 302 302 302  302 
 P_SUMMARY    = "0  1 1 0 0 1  1 1  1 0 1 0 1 0  0 0 0"
 P_READ       = "0  1 1 0 0 1  1 1  0 0 1 0 1 0  0 0 0"
 P_REVIEWS    = "0  1 1 0 0 1  1 1  1 0 0 0 0 0  0 0 0"
+CHASE          = "302  403 403 404 404 403  200 403  404 404 403 404 403 404  404 404 404"  # NDRC chases
 # fmt: on
 
 
@@ -274,7 +275,7 @@ READS: list[Read] = [
     Read("messages", lambda w: reverse("web:messages"), SIGNED_IN),
     Read("notification_preferences", lambda w: reverse("web:notification_preferences"), SIGNED_IN),
     Read("done", lambda w: reverse("web:done"), SIGNED_IN),
-    Read("project_chase", _pid("project_chase"), "302  403 403 404 404 403  200 403  404 404 403 404 403 404  404 404 404"),
+    Read("project_chase", _pid("project_chase"), CHASE),
 ]
 
 # Routes that take no GET (a GET answers 405): forms post here and redisplay their page on error.
