@@ -152,3 +152,16 @@ def test_a_refused_answer_comes_back_at_its_item_with_the_reason(
     item.refresh_from_db()
     assert item.state == "open" and not item.events.exists()
     assert "<details open>" not in web("staff_a").get(_tab(project)).content.decode()
+
+
+def test_c81_leads_to_the_tab_and_an_inspector_lands_on_the_inspections_page(personas: dict[str, Any]) -> None:
+    from conftest import PASSWORD
+    from egovpm.web.registry import tab_for_rule
+
+    tab = tab_for_rule("C8.1")
+    assert tab is not None and tab.key == "inspections"
+    c = Client()
+    r = c.post(reverse("web:login"), {"username": "inspector_assigned", "password": PASSWORD})
+    assert r.status_code == 302 and r["Location"] == reverse("web:inspections")
+    r = Client().post(reverse("web:login"), {"username": "staff_a", "password": PASSWORD})
+    assert r["Location"] != reverse("web:inspections")
