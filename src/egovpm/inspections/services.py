@@ -205,9 +205,15 @@ def inspection_open(
     return inspection
 
 
-def _own_inspection(actor: User, inspection_id: Any) -> Inspection:
+def _own_inspection(actor: User, inspection_id: Any, move: str) -> Inspection:
+    """The inspection, locked: 404 outside the scope, 403 unless one of its own inspectors, 409
+    unless `move` is allowed in its state."""
     inspection = selectors.inspection_for(actor, inspection_id, "inspect", for_update=True)
     project_policies.require(policies.is_own_inspector(actor, inspection), InspectionError.OWN_INSPECTORS_ONLY)
+    try:
+        machine.inspection_next(inspection.state, move)
+    except machine.TransitionRefused as exc:
+        raise _state_conflict(exc) from None
     return inspection
 
 
@@ -223,11 +229,7 @@ def finding_add(
 ) -> Finding:
     """One of the inspection's own inspectors records a finding while the inspection is in progress."""
     with transaction.atomic():
-        inspection = _own_inspection(actor, inspection_id)
-        try:
-            machine.inspection_next(inspection.state, machine.ADD_FINDING)
-        except machine.TransitionRefused as exc:
-            raise _state_conflict(exc) from None
+        inspection = _own_inspection(actor, inspection_id, machine.ADD_FINDING)
         errors: dict[str, FieldError] = {}
         if area not in inspection.scope:
             errors["area"] = FieldError(InspectionError.AREA_NOT_IN_SCOPE, {"choices": ", ".join(inspection.scope)})
@@ -272,11 +274,7 @@ def inspection_issue(*, actor: User, inspection_id: Any, ended_on: Any) -> Inspe
     """The inspector issues the report: the findings freeze and each finding that requires
     rectification gets its item. Without any such finding the inspection closes at once."""
     with transaction.atomic():
-        inspection = _own_inspection(actor, inspection_id)
-        try:
-            machine.inspection_next(inspection.state, machine.ISSUE)
-        except machine.TransitionRefused as exc:
-            raise _state_conflict(exc) from None
+        inspection = _own_inspection(actor, inspection_id, machine.ISSUE)
         errors: dict[str, FieldError] = {}
         end = _date(ended_on, "ended_on", errors)
         if end is not None and end < inspection.started_on:
