@@ -127,7 +127,7 @@ def test_procurement_shares_of_the_projects_it_leads(world: dict[str, Any], pers
     assert empty["key_total"]["count_total"] == 0
     assert empty["key_total"]["amount_share"] is None and empty["key_total"]["count_share"] is None
 
-    def buy(project: Any, category: str, amount: str, secure: bool) -> None:
+    def buy(project: Any, category: str, amount: str, secure: bool, day: dt.date = dt.date(2026, 5, 1)) -> None:
         now = clock.now()
         Procurement.objects.create(
             project=project,
@@ -138,7 +138,7 @@ def test_procurement_shares_of_the_projects_it_leads(world: dict[str, Any], pers
             supplier="某公司",
             supplier_credit_code="91110000100000000X",
             contract_no=f"HT-{amount}",
-            contract_date=dt.date(2026, 5, 1),
+            contract_date=day,
             secure_controllable=secure,
             secure_controllable_basis="产品目录" if secure else "",
             created_at=now,
@@ -157,6 +157,13 @@ def test_procurement_shares_of_the_projects_it_leads(world: dict[str, Any], pers
     assert shares["key_total"]["count_share"] == "0.5"
     assert shares["categories"]["basic_software"]["amount_share"] == "1"
     assert shares["categories"]["other"]["count_total"] == 1
+    # on a past date only the contracts signed by then count
+    buy(world["building"], "basic_software", "100000.00", False, day=dt.date(2026, 3, 1))
+    before = _record(dt.date(2026, 4, 30))["procurement_shares"]
+    assert before["key_total"]["amount_total"] == "100000.00"
+    assert before["key_total"]["amount_share"] == "0" and before["key_total"]["count_share"] == "0"
+    assert _record(dt.date(2026, 2, 28))["procurement_shares"]["key_total"]["count_share"] is None
+    assert _record()["procurement_shares"]["key_total"]["amount_share"] == "0.6"  # 300,000 of 500,000
 
 
 def test_sections_of_modules_not_installed_are_null_never_invented(world: dict[str, Any]) -> None:

@@ -264,12 +264,13 @@ def procurement_section(scope: RecordScope) -> Any:
     """自主可控 shares over every procurement of the department's projects (domain.md §11.1):
     `{"categories": {category: {"amount", "count"}}, "key_total": {"amount", "count"}}`, exact
     decimal strings, null where there is nothing to divide; null until procurement is installed.
-    The procurement register is read as stored today (a past date does not remove later contracts)."""
+    On a past date only the contracts dated on or before it count (a contract date is never in the
+    future, so today's answer is the whole register)."""
     if not recorded("procurement_shares"):
         return None
     from egovpm.procurement.shares import shares_for
 
-    return shares_for(scope.projects)
+    return shares_for(scope.projects, as_of=scope.as_of)
 
 
 def department_shares(project: Project) -> Any:
