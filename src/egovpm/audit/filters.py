@@ -17,7 +17,8 @@ from egovpm.audit.models import AuditEvent
 from egovpm.core.clock import BEIJING
 from egovpm.core.validators import StrictDateFormField
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+# ISO in every language: a date input drops a localised value such as 2026/11/20
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class StrictDateFilter(django_filters.Filter):

@@ -53,7 +53,9 @@ class LoginForm(AuthenticationForm):
 
 
 class AsOfForm(forms.Form):
-    as_of = StrictDateFormField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = StrictDateFormField(
+        label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def value(self, default: dt.date) -> dt.date:
         if self.is_bound and not self.is_valid():
