@@ -21,7 +21,6 @@ def test_delivery_modes_and_shares_in_the_summary(api: Any, personas: dict[str, 
 
     from conftest import NOW
     from egovpm.portfolio.selectors import summary
-    from egovpm.projects.services import project_update
 
     modes = [
         {"mode": "service_outsourcing", "provider": "某服务公司", "scope": "运维"},
@@ -30,8 +29,8 @@ def test_delivery_modes_and_shares_in_the_summary(api: Any, personas: dict[str, 
     clock.set_now(dt.datetime(2026, 10, 1, 2, 0, tzinfo=dt.UTC))  # recorded before the past date asked
     project = make_project(personas["staff_a"], name="记录了模式的项目")
     assert api("staff_a").put(url(project, "delivery-modes"), {"modes": modes}, format="json").status_code == 200
-    flagged = make_project(personas["staff_a"], name="只勾选了标志的项目")
-    project_update(actor=personas["staff_a"], project_id=flagged.pk, changes={"data_hosting": True})
+    # declared when created, no mode recorded: the cockpit counts recorded modes only
+    make_project(personas["staff_a"], name="只勾选了标志的项目", data_hosting=True)
     api("staff_a").post(url(project), body(amount="100.00"), format="json")
     api("staff_a").post(url(project), body(amount="300.00", secure_controllable=False), format="json")
     clock.set_now(NOW)

@@ -213,7 +213,7 @@ def test_patch_fields(project: Any, api: Any) -> None:
             "business_unit": "新业务司",
             "responsible_leader": {"name": "王五", "title": "副部长"},
             "participating_departments": [],
-            "service_outsourcing": True,
+            "service_outsourcing": False,  # the current value: accepted (see below for a change)
         },
         format="json",
     )
@@ -223,7 +223,7 @@ def test_patch_fields(project: Any, api: Any) -> None:
     assert data["business_unit"] == "新业务司"
     assert data["responsible_leader"] == {"name": "王五", "title": "副部长"}
     assert data["participating_departments"] == []
-    assert data["service_outsourcing"] is True
+    assert data["service_outsourcing"] is False
     assert data["code"] == project.code
     # prov no longer participates: it no longer sees the project
     assert api("staff_p").get(f"{PROJECTS}/{project.pk}").status_code == 404
@@ -238,6 +238,27 @@ def test_patch_of_read_only_fields_is_400(field: str, project: Any, api: Any) ->
     assert (project.code, project.lead_department.code, project.regime)[
         ["code", "lead_department", "regime"].index(field)
     ] != value
+
+
+@pytest.mark.parametrize("field", ["service_outsourcing", "data_hosting"])
+def test_delivery_mode_flags_follow_the_recorded_modes(project: Any, api: Any, field: str) -> None:
+    """A PATCH cannot set the flags against the recorded delivery modes: 400 naming the field and
+    pointing to delivery-modes, nothing changes; recording a mode sets the flag, and repeating the
+    current value in a PATCH is accepted."""
+    client = api("staff_a")
+    version = client.get(f"{PROJECTS}/{project.pk}").json()["version"]
+    r = client.patch(f"{PROJECTS}/{project.pk}", {"name": "改名", field: True}, format="json")
+    assert r.status_code == 400, r.json()
+    assert "delivery-modes" in r.json()["details"][field]
+    after = client.get(f"{PROJECTS}/{project.pk}").json()
+    assert (after[field], after["name"], after["version"]) == (False, "测试电子政务项目", version)
+    modes = {"modes": [{"mode": field, "provider": "某服务商", "scope": "运维"}]}
+    assert client.put(f"{PROJECTS}/{project.pk}/delivery-modes", modes, format="json").status_code == 200
+    assert client.get(f"{PROJECTS}/{project.pk}").json()[field] is True
+    assert client.patch(f"{PROJECTS}/{project.pk}", {field: True}, format="json").status_code == 200
+    r = client.patch(f"{PROJECTS}/{project.pk}", {field: False}, format="json")
+    assert r.status_code == 400 and field in r.json()["details"]
+    assert client.get(f"{PROJECTS}/{project.pk}").json()[field] is True
 
 
 def test_patch_empty_name_is_400(project: Any, api: Any) -> None:

@@ -116,6 +116,7 @@ LIST_COLUMNS = (
     "lead_department__code",
     *services.EDITABLE_TEXT,
     *services.EDITABLE_BOOL,
+    *services.DERIVED_BOOL,
     "completion_entrusted",
     "version",
     "created_at",

@@ -21,6 +21,7 @@ class ProjectError(ErrorCode):
     CODE_FORMAT = "code_format"
     DUPLICATE_CODE = "duplicate_code"
     READ_ONLY_FIELDS = "read_only_fields"
+    DELIVERY_MODES_DERIVED = "delivery_modes_derived"
     STAGE_READ_ONLY = "stage_read_only"
     LEAD_EDITS_ONLY = "lead_edits_only"
     STALE_VERSION = "project_stale_version"
@@ -67,6 +68,10 @@ register(
         ProjectError.CODE_FORMAT: _("A project code has the form YYYY-RRRRRR-DD-TT-NNNNNN."),
         ProjectError.DUPLICATE_CODE: _("This project code is already in use."),
         ProjectError.READ_ONLY_FIELDS: _("%(fields)s cannot be changed here."),
+        ProjectError.DELIVERY_MODES_DERIVED: _(
+            "Follows the recorded delivery modes: record them with PUT /projects/{id}/delivery-modes "
+            "(the project's Procurement tab)."
+        ),
         ProjectError.STAGE_READ_ONLY: _(
             "%(fields)s cannot be changed here (stages move only through POST /projects/{id}/transition)."
         ),

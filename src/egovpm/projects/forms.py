@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from egovpm.accounts.models import Department
 from egovpm.core.validators import StrictDateFormField, TextFormField
 from egovpm.projects.choices import AssignmentTask
-from egovpm.projects.services import EDITABLE_BOOL, EDITABLE_TEXT
+from egovpm.projects.services import DERIVED_BOOL, EDITABLE_BOOL, EDITABLE_TEXT
 
 
 def department_choices(exclude_id: int | None) -> list[tuple[str, str]]:
@@ -43,10 +43,16 @@ class ProjectForm(forms.Form):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     TEXT = EDITABLE_TEXT  # the fields project_update takes, named once in the service
-    BOOL = EDITABLE_BOOL
+    BOOL = (*EDITABLE_BOOL, *DERIVED_BOOL)
 
-    def __init__(self, *args: Any, lead_department_id: int | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lead_department_id: int | None = None, project: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if project is not None:  # editing: the delivery-mode flags follow the recorded modes
+            for f in DERIVED_BOOL:
+                field = self.fields[f]
+                field.disabled = True
+                field.initial = getattr(project, f)
+                field.help_text = _("Follows the delivery modes recorded on the Procurement tab.")
         cast(forms.ChoiceField, self.fields["participating_departments"]).choices = department_choices(
             lead_department_id
         )

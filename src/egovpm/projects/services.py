@@ -36,7 +36,11 @@ EDITABLE_TEXT = (
     "construction_goals",
     "main_content",
 )
-EDITABLE_BOOL = ("joint_central_local", "service_outsourcing", "data_hosting")
+EDITABLE_BOOL = ("joint_central_local",)
+# Declared when the project is created; afterwards they follow the recorded delivery modes
+# (procurement: PUT /projects/{id}/delivery-modes sets them). A PATCH may repeat the current value;
+# a different one is a 400 naming the field (docs/procurement.md).
+DERIVED_BOOL = ("service_outsourcing", "data_hosting")
 
 
 def project_state(project: Project) -> dict[str, Any]:
@@ -48,7 +52,7 @@ def project_state(project: Project) -> dict[str, Any]:
         "lead_department": project.lead_department.code,
         "participating_departments": sorted(d.code for d in project.participating_departments.all()),
         **{f: getattr(project, f) for f in EDITABLE_TEXT if f != "name"},
-        **{f: getattr(project, f) for f in EDITABLE_BOOL},
+        **{f: getattr(project, f) for f in (*EDITABLE_BOOL, *DERIVED_BOOL)},
         "completion_entrusted": project.completion_entrusted,
     }
 
@@ -94,7 +98,7 @@ def project_create(
         policies.require(False, ProjectError.LEAD_NOT_OWN_DEPARTMENT)
     if not name or not name.strip():
         raise InvalidInput(ProjectError.NAME_REQUIRED, fields={"name": FieldError(ProjectError.NAME_REQUIRED)})
-    unknown_fields = set(fields) - set(EDITABLE_TEXT) - set(EDITABLE_BOOL)
+    unknown_fields = set(fields) - set(EDITABLE_TEXT) - set(EDITABLE_BOOL) - set(DERIVED_BOOL)
     if unknown_fields:
         raise InvalidInput(
             ProjectError.UNKNOWN_FIELDS,
@@ -141,7 +145,7 @@ def project_update(
             {"fields": ", ".join(sorted(forbidden))},
             fields={f: FieldError(CoreError.READ_ONLY) for f in sorted(forbidden)},
         )
-    unknown = set(changes) - set(EDITABLE_TEXT) - set(EDITABLE_BOOL) - {"participating_departments"}
+    unknown = set(changes) - set(EDITABLE_TEXT) - set(EDITABLE_BOOL) - set(DERIVED_BOOL) - {"participating_departments"}
     if unknown:
         raise InvalidInput(
             ProjectError.UNKNOWN_FIELDS,
@@ -153,6 +157,12 @@ def project_update(
         policies.require(policies.may_edit(actor, project), ProjectError.LEAD_EDITS_ONLY)
         if expected_version is not None and expected_version != project.version:
             raise Conflict(ProjectError.STALE_VERSION)
+        derived = [f for f in DERIVED_BOOL if f in changes and bool(changes[f]) != getattr(project, f)]
+        if derived:
+            raise InvalidInput(
+                ProjectError.DELIVERY_MODES_DERIVED,
+                fields={f: FieldError(ProjectError.DELIVERY_MODES_DERIVED) for f in derived},
+            )
         old = project_state(project)
         fields = ["updated_at", "version"]
         for f in EDITABLE_TEXT:

@@ -141,7 +141,7 @@ def project_edit(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     if not policies.may_edit(user, project):
         raise PermissionDenied(_("Only the lead department edits the project."))
     if request.method == "POST":
-        form = ProjectForm(request.POST, lead_department_id=project.lead_department_id)
+        form = ProjectForm(request.POST, lead_department_id=project.lead_department_id, project=project)
         if form.is_valid():
             try:
                 services.project_update(
@@ -159,7 +159,7 @@ def project_edit(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
         initial = {f: getattr(project, f) for f in (*ProjectForm.TEXT, *ProjectForm.BOOL)}
         initial["participating_departments"] = [d.code for d in project.participating_departments.all()]
         initial["version"] = project.version
-        form = ProjectForm(initial=initial, lead_department_id=project.lead_department_id)
+        form = ProjectForm(initial=initial, lead_department_id=project.lead_department_id, project=project)
     status = 400 if form.errors else 200
     return render(request, "projects/form.html", {"form": form, "project": project}, status=status)
 
