@@ -103,3 +103,46 @@ def test_template_and_delivery_modes(personas: dict[str, Any], project: Any) -> 
     project.refresh_from_db()
     assert project.data_hosting and not project.service_outsourcing
     assert "某云" in c.get(tab(project)).content.decode()
+
+
+def test_the_edit_form_shows_the_delivery_mode_flags_as_recorded_and_keeps_them(
+    personas: dict[str, Any], project: Any
+) -> None:
+    """The project's edit form shows 服务外包/数据托管 read-only (they follow the recorded modes); a
+    crafted POST cannot change them, and saving the other fields keeps them."""
+    c = client_for(personas, "staff_a")
+    c.post(
+        f"/projects/{project.pk}/procurement/delivery-modes/",
+        {"data_hosting_on": "on", "data_hosting_provider": "某云", "data_hosting_scope": "托管"},
+    )
+    html = c.get(f"/projects/{project.pk}/edit/").content.decode()
+    hosting = html.split('name="data_hosting"')[1].split(">")[0]
+    assert "disabled" in hosting and "checked" in hosting
+    r = c.post(
+        f"/projects/{project.pk}/edit/",
+        {"name": "改名后的项目", "service_outsourcing": "on"},
+    )
+    assert r.status_code == 302, r.content.decode()[:500]
+    project.refresh_from_db()
+    assert project.name == "改名后的项目"
+    assert project.data_hosting and not project.service_outsourcing
+
+
+def test_the_archives_tab_shows_the_shares_beside_the_completion_acceptance(
+    api: Any, personas: dict[str, Any], project: Any
+) -> None:
+    """Clause 5: NDRC checks 自主可控 at completion acceptance — the archives tab, where the
+    acceptance is recorded, shows the project's shares (table and chart) from the acceptance stage
+    on, and not before."""
+    api("staff_a").post(url(project), body(contract_date="2024-01-05", amount="300.00"), format="json")
+    api("staff_a").post(
+        url(project), body(contract_date="2024-01-06", amount="100.00", secure_controllable=False), format="json"
+    )
+    archives = f"/projects/{project.pk}/archives/"
+    assert 'id="completion-procurement-shares"' not in client_for(personas, "ndrc").get(archives).content.decode()
+    advance(project, personas, "acceptance")
+    for who in ("ndrc", "staff_a"):
+        html = client_for(personas, who).get(archives).content.decode()
+        part = html.split('id="completion-procurement-shares"')[1].split("</section>")[0]
+        assert "0.75" in part and "1 / 2" in part and 'class="shares-chart"' in part
+        assert tab(project) in part  # a link to the register

@@ -3,6 +3,7 @@ archive acceptance, completion-acceptance snapshot, package button) and the 档�
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -32,6 +33,25 @@ from egovpm.web.registry import InboxItem, more_line
 TAB = "archives"
 RULES = ("C7.1", "C7.2")
 
+# What other apps show beside the completion acceptance (procurement registers the project's
+# 自主可控 shares, clause 5): project -> {"template": a template name, **its context} or None. The
+# archives app imports none of them (tests/core/test_import_graph.py); they register in ready().
+CompletionPart = Callable[[Any], dict[str, Any] | None]
+COMPLETION_PARTS: list[CompletionPart] = []
+ACCEPTANCE_STAGES = frozenset({"acceptance", "in_operation"})
+
+
+def register_completion_part(part: CompletionPart) -> None:
+    if part not in COMPLETION_PARTS:
+        COMPLETION_PARTS.append(part)
+
+
+def completion_parts(project: Any, completion: Any) -> list[dict[str, Any]]:
+    """The registered parts, once the project is in completion acceptance or has passed it."""
+    if completion is None and project.stage not in ACCEPTANCE_STAGES:
+        return []
+    return [shown for part in COMPLETION_PARTS if (shown := part(project)) is not None]
+
 
 def tab_context(request: AuthenticatedHttpRequest, project: Any, bound: dict[str, Any] | None = None) -> dict[str, Any]:
     """The tab's content; `bound` holds a refused POST's form or error, shown on the tab."""
@@ -45,6 +65,7 @@ def tab_context(request: AuthenticatedHttpRequest, project: Any, bound: dict[str
         "acceptances": list(selectors.project_acceptances(project=project)),
         "archive_results": [r for r in report["results"] if r.rule in RULES],
         "completion": completion,
+        "completion_parts": completion_parts(project, completion),
         "completion_failing": [r for r in completion.results if r["status"] in ("fail", "error")] if completion else [],
         "may_archive": policies.may_archive(user, project),
         "archive_error": bound.get("archive_error"),

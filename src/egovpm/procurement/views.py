@@ -49,6 +49,16 @@ def _modes_form(project: Any) -> DeliveryModesForm:
     return DeliveryModesForm(initial=initial)
 
 
+def completion_part(project: Any) -> dict[str, Any]:
+    """The archives tab's part beside the completion acceptance (archives.views.COMPLETION_PARTS):
+    the project's 自主可控 shares, which NDRC checks at acceptance (clause 5); one query."""
+    return {
+        "template": "procurement/completion_part.html",
+        "shares": selectors.project_shares(project=project),
+        "url": registry.tab_url(project, TAB),
+    }
+
+
 def tab_context(request: AuthenticatedHttpRequest, project: Any, bound: dict[str, Any] | None = None) -> dict[str, Any]:
     """The tab's content; `bound` holds a refused POST's form or errors, shown on the tab."""
     user = request.user
