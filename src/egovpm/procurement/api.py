@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import RegexValidator
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -16,6 +17,7 @@ from rest_framework.views import APIView
 from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core.api import Pagination
 from egovpm.core.errors import Conflict, CoreError, FieldError, InvalidInput
+from egovpm.core.validators import LongText, ShortText
 from egovpm.procurement import policies, selectors, services, xlsx
 from egovpm.procurement.choices import Category, DeliveryModeKind, Method
 from egovpm.procurement.errors import ProcurementError
@@ -30,17 +32,17 @@ class ProcurementIn(serializers.Serializer):
 
     category = serializers.ChoiceField(choices=Category.choices)
     method = serializers.ChoiceField(choices=Method.choices)
-    subject = serializers.CharField(max_length=300)
-    amount = serializers.RegexField(AMOUNT_PATTERN)
-    supplier = serializers.CharField(max_length=200)
-    supplier_credit_code = serializers.CharField(min_length=18, max_length=18)
-    contract_no = serializers.CharField(max_length=100)
+    subject = ShortText(max_length=300)
+    amount = ShortText(max_length=16, validators=[RegexValidator(AMOUNT_PATTERN)])
+    supplier = ShortText(max_length=200)
+    supplier_credit_code = ShortText(min_length=18, max_length=18)
+    contract_no = ShortText(max_length=100)
     contract_date = serializers.DateField()
     secure_controllable = serializers.BooleanField()
-    secure_controllable_basis = serializers.CharField(required=False, allow_blank=True)
+    secure_controllable_basis = LongText(required=False, allow_blank=True)
     evidence = serializers.UUIDField(required=False, allow_null=True)
-    estimate_line = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    non_tender_reason = serializers.CharField(required=False, allow_blank=True)
+    estimate_line = ShortText(required=False, allow_blank=True, max_length=20)
+    non_tender_reason = LongText(required=False, allow_blank=True)
 
 
 class ProcurementPatch(ProcurementIn):
@@ -103,9 +105,9 @@ class ImportOut(serializers.Serializer):
 
 class ModeIn(serializers.Serializer):
     mode = serializers.ChoiceField(choices=DeliveryModeKind.choices)
-    provider = serializers.CharField(max_length=200)
-    scope = serializers.CharField(max_length=2000)
-    contract_reference = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    provider = ShortText(max_length=200)
+    scope = LongText(max_length=2000)
+    contract_reference = ShortText(max_length=200, required=False, allow_blank=True)
 
 
 class ModesIn(serializers.Serializer):
