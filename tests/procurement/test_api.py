@@ -198,6 +198,33 @@ def test_oversized_and_non_xlsx_files_are_refused(api: Any, project: Any) -> Non
     assert not Procurement.objects.exists()
 
 
+def test_a_zip_bomb_is_refused_before_the_workbook_is_parsed(api: Any, project: Any, monkeypatch: Any) -> None:
+    """The unpacked size is read from the zip directory: openpyxl never opens an oversized workbook."""
+    monkeypatch.setattr(xlsx, "MAX_UNPACKED", 1000)  # a real workbook unpacks to more than this
+
+    def never(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the workbook was parsed")
+
+    monkeypatch.setattr(xlsx, "load_workbook", never)
+    r = api("staff_a").post(url(project, "procurements/import"), {"file": workbook([GOOD_ROW])}, format="multipart")
+    assert r.status_code == 400 and "file" in r.json()["details"], r.json()
+    assert not Procurement.objects.exists()
+
+
+def test_blank_rows_and_slow_files_are_bounded_too(api: Any, project: Any, monkeypatch: Any) -> None:
+    """Blank rows do not count toward the row limit but every cell looked at counts toward MAX_CELLS,
+    and reading stops at MAX_SECONDS: a file of blank filler is refused, not read to its end."""
+    monkeypatch.setattr(xlsx, "MAX_CELLS", 500)
+    filler = [GOOD_ROW, *([[" "] * 12] * 100), GOOD_ROW]
+    r = api("staff_a").post(url(project, "procurements/import"), {"file": workbook(filler)}, format="multipart")
+    assert r.status_code == 400 and "file" in r.json()["details"], r.json()
+    monkeypatch.setattr(xlsx, "MAX_CELLS", 200_000)
+    monkeypatch.setattr(xlsx, "MAX_SECONDS", -1.0)  # already past the deadline at the first row
+    r = api("staff_a").post(url(project, "procurements/import"), {"file": workbook([GOOD_ROW])}, format="multipart")
+    assert r.status_code == 400 and "file" in r.json()["details"], r.json()
+    assert not Procurement.objects.exists()
+
+
 def test_too_many_rows_stops_early_but_blank_rows_do_not_count(api: Any, project: Any, monkeypatch: Any) -> None:
     monkeypatch.setattr(xlsx, "MAX_ROWS", 3)
     blank_heavy = [GOOD_ROW, *([[None] * 12] * 20), GOOD_ROW, GOOD_ROW]
