@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_tables2",
     "egovpm.core",
     "egovpm.accounts",
     "egovpm.audit",
