@@ -3,7 +3,7 @@ labels of routes, states and reasons, and the words of clause 3 behind each fail
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy
 
 from egovpm.budgets.choices import AdjustmentStatus, BaselineSource, Reason, Route
 from egovpm.core.money import wan_yuan
-from egovpm.web.templatetags.egovpm_ui import choice_label
+from egovpm.web.numbers import percent_exact
+from egovpm.web.templatetags.egovpm_ui import choice_label, pct
 
 register = template.Library()
 
@@ -63,22 +64,14 @@ def wan(value: Any) -> str:
 @register.filter
 def percent(ratio: Any) -> str:
     """An exact ratio string as a percentage, exact too ("0.15000001" → "15.000001%")."""
-    d = _decimal(ratio)
-    if d is None:
-        return "—"
-    text = format((d * 100).normalize(), "f")
-    return f"{text}%"
+    return percent_exact(ratio)
 
 
 @register.filter
 def percent_short(ratio: Any) -> str:
     """Two decimals, rounded UP so that a ratio above a limit never reads as within it
-    ("0.15000001" → "15.01%"); the exact value is on hover."""
-    d = _decimal(ratio)
-    if d is None:
-        return "—"
-    short = (d * 100).quantize(Decimal("0.01"), rounding=ROUND_CEILING)
-    return format_html('<span class="amount" title="{}">{}%</span>', percent(ratio), f"{short:.2f}")
+    ("0.15000001" → "15.01%"); the exact value is on hover (web/numbers.py)."""
+    return pct(ratio)
 
 
 @register.filter

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from egovpm.core.roles import Role
 from egovpm.web import registry
+from egovpm.web.numbers import percent_exact, percent_rounded
 
 register = template.Library()
 
@@ -118,3 +120,22 @@ def rule_message(result: Any) -> str:
 @register.filter
 def short_hash(value: str) -> str:
     return f"{value[:12]}…" if value and len(value) > 12 else value
+
+
+def _percent_html(ratio: Any, passes: Any) -> str:
+    short = percent_rounded(ratio, passes)
+    if short == "—":
+        return short
+    return format_html('<span class="pct" title="{}">{}</span>', percent_exact(ratio), short)
+
+
+@register.filter
+def pct(ratio: Any) -> str:
+    """A ratio under a ceiling (lower passes) as a percentage rounded UP, exact on hover."""
+    return _percent_html(ratio, "lower")
+
+
+@register.filter
+def pct_share(ratio: Any) -> str:
+    """A share that must reach a floor (higher passes) as a percentage rounded DOWN, exact on hover."""
+    return _percent_html(ratio, "higher")
