@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from egovpm.audit.api import audit_csv
 from egovpm.audit.filters import AuditFilter
 from egovpm.audit.models import AuditEvent
+from egovpm.audit.objects import with_object_labels
 from egovpm.audit.policies import can_read_audit_log
 from egovpm.audit.selectors import audit_events
 
@@ -35,6 +36,7 @@ def _audit_queryset(request: HttpRequest) -> tuple[Any, Any]:
 def audit(request: HttpRequest) -> HttpResponse:
     form, qs = _audit_queryset(request)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_object_labels(list(page.object_list))
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "audit/list.html", {"form": form, "page": page, "query": params.urlencode()})

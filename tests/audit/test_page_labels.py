@@ -1,0 +1,45 @@
+"""The audit log page shows people's words (issue 15 item 4): action labels, object-type labels
+and each object's own name — not `assignment.add`, `projects.assignment` or "Assignment object (…)"."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+
+def _visible(html: str) -> str:
+    """The page's text without tag attributes (the raw codes stay on hover, in title=)."""
+    return re.sub(r"<[^>]*>", " ", html)
+
+
+def test_audit_page_reads_labels_and_object_names(personas: dict[str, Any], project: Any) -> None:
+    c = Client()
+    c.force_login(personas["audit_admin"])
+    html = c.get(reverse("web:audit"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    text = _visible(html)
+    assert "新建项目" in text and "指派项目人员" in text  # project.create, assignment.add
+    assert "人员指派" in text and "项目" in text  # projects.assignment, projects.project
+    assert project.name in text  # the assignment's own name: its project
+    for code in ("assignment.add", "project.create", "projects.assignment", "projects.project", " object ("):
+        assert code not in text
+    assert 'title="assignment.add"' in html  # the exact code stays on hover
+
+
+def test_audit_page_lookups_do_not_grow_with_rows(personas: dict[str, Any], project: Any) -> None:
+    from egovpm.projects.services import assignment_add
+
+    c = Client()
+    c.force_login(personas["audit_admin"])
+    with CaptureQueriesContext(connection) as few:
+        c.get(reverse("web:audit"))
+    for persona in ("expert_other", "inspector_other"):
+        if persona in personas:
+            assignment_add(actor=personas["ndrc"], project_id=project.pk, username=persona, task=persona.split("_")[0])
+    with CaptureQueriesContext(connection) as more:
+        c.get(reverse("web:audit"))
+    assert len(more) == len(few)
