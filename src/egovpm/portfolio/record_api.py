@@ -20,7 +20,7 @@ NOT_RECORDED = "null: the module holding these records is not installed yet (nev
 SHARE = "an exact decimal string in [0, 1], or null where there is nothing to divide"
 
 
-class DepartmentOut(serializers.Serializer):
+class RecordDepartmentOut(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     kind = serializers.CharField()
@@ -87,13 +87,13 @@ class OverdueItemOut(serializers.Serializer):
     due_date = serializers.DateField()
 
 
-class RectificationsOut(serializers.Serializer):
+class RecordRectificationsOut(serializers.Serializer):
     open = serializers.IntegerField(help_text="items not closed on as_of")
     overdue = serializers.IntegerField(help_text="open items past their due date on as_of")
     overdue_items = OverdueItemOut(many=True, help_text=f"the {record.OVERDUE_SHOWN} oldest overdue items")
 
 
-class EvaluationOut(serializers.Serializer):
+class RecordEvaluationOut(serializers.Serializer):
     project = serializers.CharField()
     project_code = serializers.CharField()
     project_name = serializers.CharField()
@@ -108,11 +108,11 @@ class EvaluationOut(serializers.Serializer):
 class EvaluationsOut(serializers.Serializer):
     count = serializers.IntegerField(help_text="post-evaluations dated by as_of")
     by_conclusion = serializers.DictField(child=serializers.IntegerField(), help_text="conclusion → n")
-    results = EvaluationOut(many=True, help_text=f"the latest {record.EVALUATIONS_SHOWN}")
+    results = RecordEvaluationOut(many=True, help_text=f"the latest {record.EVALUATIONS_SHOWN}")
 
 
 class RecordOut(serializers.Serializer):
-    department = DepartmentOut()
+    department = RecordDepartmentOut()
     as_of = serializers.DateField()
     today = serializers.BooleanField(
         help_text="true: read from the stored verdicts and obligations; false: judged from the records dated by as_of"
@@ -125,7 +125,7 @@ class RecordOut(serializers.Serializer):
         help_text="budget adjustment requests made by as_of: route → state → n",
     )
     procurement_shares = SharesOut(allow_null=True, help_text=f"自主可控 shares (domain.md §11.1); {NOT_RECORDED}")
-    rectifications = RectificationsOut(
+    rectifications = RecordRectificationsOut(
         allow_null=True, help_text=f"rectification items open and overdue (§11.3); {NOT_RECORDED}"
     )
     post_evaluations = EvaluationsOut(allow_null=True, help_text=f"post-evaluation conclusions; {NOT_RECORDED}")

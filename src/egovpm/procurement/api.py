@@ -95,11 +95,11 @@ SharesOut = inline_serializer(
 )
 
 
-class ImportIn(serializers.Serializer):
+class ProcurementImportIn(serializers.Serializer):
     file = serializers.FileField()
 
 
-class ImportOut(serializers.Serializer):
+class ProcurementImportOut(serializers.Serializer):
     created = serializers.IntegerField()
 
 
@@ -169,7 +169,7 @@ class ProcurementImportView(APIView):
 
     parser_classes = [MultiPartParser]
 
-    @extend_schema(request={"multipart/form-data": ImportIn}, responses={200: ImportOut})
+    @extend_schema(request={"multipart/form-data": ProcurementImportIn}, responses={200: ProcurementImportOut})
     def post(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id, "write")
         project_policies.require(policies.may_write(request.user, project), ProcurementError.LEAD_ONLY)
