@@ -214,3 +214,30 @@ def test_a_past_date_too_wide_for_the_page_says_how_to_narrow_it(
     assert "请选择部门、阶段或年度" in answer.content.decode()
     narrowed = _client(personas["ndrc"]).get(reverse("web:cockpit"), {"as_of": "2026-11-20", "department": "moa"})
     assert narrowed.status_code == 200 and 'id="cockpit-past"' in narrowed.content.decode()
+
+
+def test_a_delivery_mode_count_drills_down_to_the_projects_that_record_it(
+    personas: dict[str, Any], project: Any, other_project: Any
+) -> None:
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(personas["staff_b"])
+    modes = {"modes": [{"mode": "data_hosting", "provider": "某云服务商", "scope": "业务数据托管"}]}
+    r = api.put(f"/api/v1/projects/{other_project.pk}/delivery-modes", modes, format="json")
+    assert r.status_code == 200, r.content
+    c = _client(personas["ndrc"])
+    html = c.get(reverse("web:cockpit")).content.decode()
+    link = re.search(r'<a href="([^"]+)" data-delivery="data_hosting">(\d+)</a>', html)
+    assert link is not None and link.group(2) == "1"
+    url = link.group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(url).query) == {"delivery_mode": ["data_hosting"]}
+    listed = c.get(url).content.decode()
+    assert other_project.code in listed and project.code not in listed
+    # the API list takes the same filter; an unknown mode is a 400 naming it
+    ndrc = APIClient()
+    ndrc.force_authenticate(personas["ndrc"])
+    codes = [p["code"] for p in ndrc.get("/api/v1/projects?delivery_mode=data_hosting").json()["results"]]
+    assert codes == [other_project.code]
+    bad = ndrc.get("/api/v1/projects?delivery_mode=cloud")
+    assert bad.status_code == 400 and "delivery_mode" in bad.json()["details"]

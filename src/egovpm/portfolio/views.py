@@ -190,6 +190,7 @@ def cockpit(request: AuthenticatedHttpRequest) -> HttpResponse:
             "adjustment_states": [AdjustmentStatus(s).label for s in STATE_ORDER],
             "totals": [(wan(inv[k]), inv[k]) for k in ("baseline", "current", "spent")],
             "procurement_recorded": figures.recorded("procurement_shares"),
+            "delivery_urls": {m: link(delivery_mode=m) for m in ("service_outsourcing", "data_hosting")},
             "as_of_query": urlencode({"as_of": data["as_of"].isoformat()}),
         }
     )

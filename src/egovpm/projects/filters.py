@@ -14,6 +14,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from egovpm.accounts.models import Department
 from egovpm.core.errors import FieldError, InvalidInput
@@ -74,6 +75,12 @@ def freshen_verdicts(scoped: QuerySet[Project]) -> None:
 VERDICT_FILTERS = ("health", "rule")
 
 
+DELIVERY_MODE_CHOICES = (
+    ("service_outsourcing", _("Service outsourcing")),
+    ("data_hosting", _("Data hosting")),
+)
+
+
 class ProjectFilter(django_filters.FilterSet):
     stage = StageInFilter(choices=Stage.choices, help_text="stage code, or several separated by commas")
     department = django_filters.CharFilter(
@@ -88,6 +95,13 @@ class ProjectFilter(django_filters.FilterSet):
     )
     year = YearFilter(
         method="filter_year", min_value=YEARS[0], max_value=YEARS[1], help_text="the year of the project code"
+    )
+    # the cockpit's delivery-mode counts drill down here; the flags follow the recorded modes
+    # (procurement's PUT delivery-modes keeps them in step, docs/procurement.md)
+    delivery_mode = django_filters.ChoiceFilter(
+        choices=DELIVERY_MODE_CHOICES,
+        method="filter_delivery_mode",
+        help_text="service_outsourcing or data_hosting: projects that record that delivery mode",
     )
 
     class Meta:
@@ -113,6 +127,9 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_year(self, queryset: QuerySet[Project], name: str, value: Any) -> QuerySet[Project]:
         return queryset.filter(year_q(int(value)))
 
+    def filter_delivery_mode(self, queryset: QuerySet[Project], name: str, value: Any) -> QuerySet[Project]:
+        return queryset.filter(**{str(value): True})
+
     def filter_q(self, queryset: QuerySet[Project], name: str, value: Any) -> QuerySet[Project]:
         text = str(value).strip()
         return queryset.filter(Q(name__icontains=text) | Q(code__icontains=text))
@@ -127,7 +144,7 @@ def department_parts(code: str) -> list[Q]:
     return [led, participated & ~led]
 
 
-LIST_PARAMS = ("stage", "department", "q", "health", "rule", "year")
+LIST_PARAMS = ("stage", "department", "q", "health", "rule", "year", "delivery_mode")
 
 
 def list_params(query: Any) -> dict[str, str]:
@@ -152,6 +169,7 @@ def list_params(query: Any) -> dict[str, str]:
         "health": data.get("health") or "",
         "rule": data.get("rule") or "",
         "year": str(year) if year is not None else "",
+        "delivery_mode": data.get("delivery_mode") or "",
     }
 
 
