@@ -2,12 +2,13 @@
 
 from django.urls import include, path
 
-from egovpm.web import views
+from egovpm.web import people, views
 
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("people/search/", people.people_search, name="people_search"),  # the name picker (NDRC)
     path("", include("egovpm.projects.urls")),
     path("", include("egovpm.documents.urls")),
     path("", include("egovpm.audit.urls")),
