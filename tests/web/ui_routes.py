@@ -197,6 +197,7 @@ READS: list[Read] = [
         lambda w: reverse("web:project_tab", kwargs={"pk": w.main.pk, "tab": "budgets"}),
         REDIRECT,
     ),
+    Read("people_search", lambda w: reverse("web:people_search") + "?q=a", NDRC_ONLY),  # the name picker
     Read("audit", lambda w: reverse("web:audit"), AUDIT_ADMIN),
     Read("audit_export", lambda w: reverse("web:audit_export"), AUDIT_ADMIN),
     Read("admin_users", lambda w: reverse("web:admin_users"), SYS_ADMIN),
