@@ -11,6 +11,7 @@ from egovpm.accounts.models import Department
 from egovpm.core.validators import StrictDateFormField, TextFormField
 from egovpm.projects.choices import AssignmentTask
 from egovpm.projects.services import DERIVED_BOOL, EDITABLE_BOOL, EDITABLE_TEXT
+from egovpm.web.people import PersonField
 
 
 def department_choices(exclude_id: int | None) -> list[tuple[str, str]]:
@@ -66,7 +67,7 @@ class ProjectForm(forms.Form):
 
 
 class AssignmentForm(forms.Form):
-    username = TextFormField(label=_("Username"), max_length=150)
+    username = PersonField(label=_("Person"))  # by name (web/people.py); an exact login name works too
     task = forms.ChoiceField(label=_("Task"), choices=AssignmentTask.choices)
 
 

@@ -1,0 +1,141 @@
+"""Choosing people by name (issue 15 item 4): a search over the users an NDRC officer may assign
+(`GET /people/search/?role=archivist&q=林` → an htmx fragment of <option>s for a <datalist>), and a
+form field that takes what was chosen — the person's "name（department）" as listed, a user id, or,
+for compatibility, an exact login name — and hands the service the login name it expects.
+
+Only NDRC assigns people, so only NDRC searches: anyone else gets 403 and learns nothing about the
+users. A search costs two queries, whatever the number of people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from egovpm.accounts.models import User, UserRole
+from egovpm.core.roles import Role
+from egovpm.web.templatetags.egovpm_ui import role_label
+
+ASSIGNABLE_ROLES = (Role.ARCHIVIST.value, Role.INSPECTOR.value, Role.EXPERT.value)
+MAX_RESULTS = 20
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    name: str
+    department: str
+    roles: tuple[str, ...]
+
+    @property
+    def choice(self) -> str:
+        """What the picker puts in the field: the name and the department, never the login name."""
+        return f"{self.name}（{self.department}）" if self.department else self.name
+
+    @property
+    def detail(self) -> str:
+        return "、".join(role_label(r) for r in self.roles)
+
+
+def may_search_people(user: object) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.NDRC_OFFICER))  # type: ignore[attr-defined]
+
+
+def assignable_people(
+    *, roles: tuple[str, ...] = ASSIGNABLE_ROLES, q: str = "", limit: int | None = None
+) -> list[Person]:
+    """Active users holding one of `roles`, matched by name, login name or department
+    (two queries: the people, then their roles)."""
+    qs = User.objects.filter(is_active=True, roles__role__in=roles).select_related("department").distinct()
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(display_name__icontains=q) | Q(username__icontains=q) | Q(department__name__icontains=q))
+    qs = qs.order_by("display_name", "username")
+    users = list(qs[:limit] if limit else qs)
+    wanted = set(roles)
+    role_rows = (
+        {
+            (r["user_id"], r["role"])
+            for r in UserRole.objects.filter(user__in=[u.pk for u in users]).values("user_id", "role")
+        }
+        if users
+        else set()
+    )
+    return [
+        Person(
+            username=u.username,
+            name=u.label(),
+            department=u.department.name if u.department else "",
+            roles=tuple(sorted(r for (uid, r) in role_rows if uid == u.pk and r in wanted)),
+        )
+        for u in users
+    ]
+
+
+def resolve_person(value: str, people: list[Person]) -> str | None:
+    """The login name behind what was typed or chosen: the listed choice, an exact login name, or a
+    name only one listed person has. None when nothing (or more than one) matches."""
+    value = value.strip()
+    for p in people:
+        if value in (p.choice, p.username):
+            return p.username
+    by_name = [p for p in people if p.name == value]
+    return by_name[0].username if len(by_name) == 1 else None
+
+
+class PersonField(forms.CharField):
+    """A text field with the picker's datalist; `clean` gives the chosen person's login name.
+    Unknown input is passed on unchanged so the service answers with its own reason (用户不存在)."""
+
+    def __init__(self, *, role: str = "", datalist_id: str = "people-options", **kwargs: object) -> None:
+        kwargs.setdefault("max_length", 150)
+        kwargs.setdefault("help_text", gettext_lazy("Type a name or a department and choose the person from the list."))
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.role = role
+        self.datalist_id = datalist_id
+        url = reverse_lazy("web:people_search")
+        self.widget.attrs.update(
+            {
+                "list": datalist_id,
+                "autocomplete": "off",
+                "hx-get": format_lazy("{}?role={}", url, role),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": f"#{datalist_id}",
+                "hx-swap": "innerHTML",
+            }
+        )
+
+    def clean(self, value: object) -> str:
+        text = str(super().clean(value)).strip()
+        if not text:
+            return text
+        roles = (self.role,) if self.role in ASSIGNABLE_ROLES else ASSIGNABLE_ROLES
+        people = assignable_people(roles=roles)  # only when a form is submitted: one query
+        if text.isdigit():
+            by_id = User.objects.filter(pk=int(text)).values_list("username", flat=True).first()
+            if by_id and any(p.username == by_id for p in people):
+                return by_id
+        return resolve_person(text, people) or text
+
+
+@login_required
+def people_search(request: HttpRequest) -> HttpResponse:
+    """The picker's options for the signed-in NDRC officer: `role` (one of the assignable roles,
+    optional) and `q` (name, login name or department). Others: 403."""
+    if not may_search_people(request.user):
+        raise PermissionDenied(_("Only NDRC assigns people."))
+    role = request.GET.get("role", "")
+    roles = (role,) if role in ASSIGNABLE_ROLES else ASSIGNABLE_ROLES
+    # htmx sends the input under the form field's own name
+    q = next((v for k, v in request.GET.items() if k != "role" and v), "")
+    people = assignable_people(roles=roles, q=q[:100], limit=MAX_RESULTS)
+    return render(request, "web/_people_options.html", {"people": people})
