@@ -74,7 +74,7 @@ class ExpertProfileForm(forms.Form):
     def __init__(self, *args: Any, users: Sequence[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["user"]).choices = [
-            (u.username, f"{u.label()} · {u.username}（{u.department.name if u.department else '—'}）") for u in users
+            (u.username, f"{u.label()}（{u.department.name if u.department else '—'}）") for u in users
         ]
         cast(forms.ChoiceField, self.fields["specialties"]).choices = _specialty_choices()
 
