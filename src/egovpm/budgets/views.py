@@ -36,7 +36,7 @@ from egovpm.documents.models import Document
 from egovpm.projects import policies as project_policies
 from egovpm.projects.models import Project
 from egovpm.projects.selectors import project_detail
-from egovpm.web import registry
+from egovpm.web import lists, registry
 from egovpm.web.frame import domain_errors, render_tab
 from egovpm.web.registry import InboxItem, more_line
 
@@ -466,6 +466,56 @@ QUEUE_PAGE_SIZE = 50
 INBOX_LIMIT = 20
 
 
+# The queue's sortable columns (`?sort=key` or `-key`, web/lists.py): the date column is the
+# section's own date (requested for pending requests, decided for filings).
+QUEUE_SORTS: dict[str, tuple[str, ...]] = {
+    "project": ("project__name",),
+    "department": ("project__lead_department__name",),
+    "number": ("number",),
+    "moved": ("moved",),
+}
+
+
+def _queue_columns(key: str) -> dict[str, tuple[str, ...]]:
+    return {**QUEUE_SORTS, "date": (selectors.QUEUE_ORDER[key][0],)}
+
+
+def _sorted_queues(request: AuthenticatedHttpRequest, queues: dict[str, Any]) -> dict[str, Any]:
+    value = request.GET.get("sort")
+    return {
+        key: lists.sorted_by(qs, value, _queue_columns(key), selectors.QUEUE_ORDER[key]) for key, qs in queues.items()
+    }
+
+
+def _queue_export(key: str, qs: Any) -> HttpResponse:
+    """One section of the queue as XLSX: the same filtered, scoped, sorted rows (EXPORT_LIMIT)."""
+    decided = key in ("unfiled", "unacknowledged")
+    header = [
+        _("Project"),
+        _("Project code"),
+        _("Department"),
+        _("No."),
+        _("Approved") if decided else _("Requested"),
+        _("Moved (yuan)"),
+        _("Ratio"),
+        _("Cumulative ratio"),
+    ]
+    rows = (
+        [
+            a.project.name,
+            a.project.code,
+            a.project.lead_department.name,
+            a.number,
+            a.decided_on if decided else a.requested_at.astimezone(clock.BEIJING).date(),
+            a.moved,
+            a.ratio,
+            a.cumulative_ratio,
+        ]
+        for a in qs[: lists.EXPORT_LIMIT]
+    )
+    return lists.xlsx_response(f"budget-adjustments-{key}.xlsx", header, rows)
+
+
 def _section(request: AuthenticatedHttpRequest, key: str, qs: Any) -> dict[str, Any]:
     """One list of the queue page, paged on its own (`<key>_page`), with its pager's links."""
     param = f"{key}_page"
@@ -479,7 +529,15 @@ def _section(request: AuthenticatedHttpRequest, key: str, qs: Any) -> dict[str, 
             query = request.GET.copy()
             query[param] = str(number)
             links[name] = f"?{query.urlencode()}#q-{key}"
-    return {"rows": list(page.object_list), "page": page, **links}
+    sort = lists.sort_param(request.GET.get("sort"), _queue_columns(key))
+    return {
+        "rows": list(page.object_list),
+        "page": page,
+        "key": key,
+        "sorts": lists.sort_links(request, _queue_columns(key), sort),
+        "export_url": lists.export_url(request, section=key),
+        **links,
+    }
 
 
 @login_required
@@ -496,10 +554,15 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not params.is_valid():
         raise BadRequest("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in params.errors.items()))
     chosen = {k: v for k, v in params.form.cleaned_data.items() if v}
-    queues = selectors.ndrc_queue(user=user, params=chosen)
+    queues = _sorted_queues(request, selectors.ndrc_queue(user=user, params=chosen))
     is_ndrc = user.has_role(Role.NDRC_OFFICER)
     if is_ndrc:  # NDRC does not decide self-approvals: that section is not shown
         del queues["self_pending"]
+    if request.GET.get("export") == "xlsx":
+        section = request.GET.get("section", "")
+        if section not in queues:
+            raise BadRequest(f"section: {section}")
+        return _queue_export(section, queues[section])
     return render(
         request,
         "budgets/queue.html",
