@@ -29,7 +29,8 @@ def test_clause3_rules_report_in_compliance(built: Any, personas: dict[str, Any]
     )
     decide(personas["leader_a"], request(personas["staff_a"], built, {"01": "480000.00", "02": "420000.00"}))
     results = _compliance(built)
-    assert "0.12" in results["C3.3"].message_zh  # the current cumulative ratio is shown
+    # the current cumulative ratio is shown as a percentage people read, not as 0.12… (issue 15)
+    assert "12.00%" in results["C3.3"].message_zh and "0.12" not in results["C3.3"].message_zh
     assert results["C3.5"].status == "fail"
     assert "第1号" in results["C3.5"].message_zh
     # as of a date before the decision, nothing was self-approved yet

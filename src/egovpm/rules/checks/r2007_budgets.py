@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from egovpm.core.percent import percent_rounded
 from egovpm.rules.engine import Verdict, check, failed, not_applicable, passed
 from egovpm.rules.facts import Context, ProjectFacts
 from egovpm.rules.facts_budgets import (
@@ -109,8 +110,10 @@ def self_approvals_within_limit(facts: ProjectFacts, params: Mapping[str, Any], 
     if bad:
         zh, en = _numbers(bad)
         worst = max(bad, key=lambda a: counted(a) / a.baseline_total)
-        return failed(items=zh, items_en=en, ratio=exact_ratio(counted(worst), worst.baseline_total), limit=limit)
-    return passed(ratio=current, limit=limit, count=len(selfs))
+        return failed(
+            items=zh, items_en=en, ratio=percent_rounded(exact_ratio(counted(worst), worst.baseline_total)), limit=limit
+        )
+    return passed(ratio=percent_rounded(current), limit=limit, count=len(selfs))
 
 
 @check(R, "C3.4")
