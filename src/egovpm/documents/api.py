@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core.api import paginated
 from egovpm.core.errors import NotFound
-from egovpm.core.validators import ShortText
+from egovpm.core.validators import LongText, ShortText
 from egovpm.documents import selectors, services, storage
 from egovpm.documents.errors import DocumentError
 from egovpm.documents.models import Document
@@ -120,7 +120,7 @@ class DocumentArchiveView(APIView):
 
 
 class DocumentWithdrawIn(serializers.Serializer):
-    reason = serializers.CharField(
+    reason = LongText(
         required=False, allow_blank=True, trim_whitespace=False, help_text="why it is withdrawn (required)"
     )
 

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core.api import paginated
+from egovpm.core.validators import LongText, ShortText
 from egovpm.evaluations import scoring, selectors, services
 from egovpm.evaluations.models import EvaluationTemplate, PostEvaluation
 
@@ -49,11 +50,11 @@ class EvaluationIn(serializers.Serializer):
     """The body of api.md (documentation only: the service checks every field and names it)."""
 
     evaluated_on = serializers.DateField()
-    organisation = serializers.CharField()
+    organisation = ShortText()
     efficiency_score = serializers.IntegerField(min_value=0, max_value=100, required=False)
     effect_score = serializers.IntegerField(min_value=0, max_value=100, required=False)
     goals = serializers.ListField(child=serializers.DictField())
-    conclusion = serializers.CharField()
+    conclusion = ShortText()
     report = serializers.UUIDField()
     template = serializers.UUIDField(required=False)
     scores = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=100), required=False)
@@ -96,8 +97,8 @@ class TemplateIn(serializers.Serializer):
     """`indicators`: [{"name", "weight": "25" (string or integer), "dimension": "efficiency|effect"
     (top level only), "children"?: [...]}] — siblings' weights sum to exactly 100."""
 
-    name = serializers.CharField()
-    description = serializers.CharField(required=False)
+    name = ShortText()
+    description = LongText(required=False)
     indicators = serializers.ListField(child=serializers.DictField())
 
 

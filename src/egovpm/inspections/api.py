@@ -15,7 +15,7 @@ from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core import clock
 from egovpm.core.api import Pagination
 from egovpm.core.errors import Conflict
-from egovpm.core.validators import parse_as_of
+from egovpm.core.validators import LongText, ShortText, parse_as_of
 from egovpm.inspections import machine, selectors, services
 from egovpm.inspections.errors import InspectionError
 from egovpm.inspections.models import Finding, Inspection, RectificationEvent, RectificationItem
@@ -29,15 +29,15 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 class OpenIn(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["inspection", "audit"])
-    scope = serializers.ListField(child=serializers.CharField())
-    inspectors = serializers.ListField(child=serializers.CharField())
-    co_organisers = serializers.ListField(child=serializers.CharField(), required=False)
+    scope = serializers.ListField(child=ShortText())
+    inspectors = serializers.ListField(child=ShortText())
+    co_organisers = serializers.ListField(child=ShortText(), required=False)
     started_on = serializers.DateField()
 
 
 class FindingIn(serializers.Serializer):
-    area = serializers.CharField()
-    description = serializers.CharField()
+    area = ShortText()
+    description = LongText()
     severity = serializers.ChoiceField(choices=["minor", "major", "serious"])
     rectification_required = serializers.BooleanField()
     due_date = serializers.DateField(required=False)
@@ -48,17 +48,17 @@ class IssueIn(serializers.Serializer):
 
 
 class AnswerIn(serializers.Serializer):
-    text = serializers.CharField()
+    text = LongText()
     documents = serializers.ListField(child=serializers.UUIDField(), required=False)
     answered_on = serializers.DateField(required=False)
 
 
 class CloseIn(serializers.Serializer):
-    comment = serializers.CharField()
+    comment = LongText()
 
 
 class ReopenIn(serializers.Serializer):
-    comment = serializers.CharField()
+    comment = LongText()
     due_date = serializers.DateField(required=False)
 
 
