@@ -14,7 +14,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.text import format_lazy
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from egovpm.accounts.models import User, UserRole
+from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.core.roles import Role
 from egovpm.web.templatetags.egovpm_ui import role_label
 
@@ -46,8 +47,8 @@ class Person:
         return "、".join(role_label(r) for r in self.roles)
 
 
-def may_search_people(user: object) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.NDRC_OFFICER))  # type: ignore[attr-defined]
+def may_search_people(user: User) -> bool:
+    return bool(user.is_authenticated and user.has_role(Role.NDRC_OFFICER))
 
 
 def assignable_people(
@@ -128,7 +129,7 @@ class PersonField(forms.CharField):
 
 
 @login_required
-def people_search(request: HttpRequest) -> HttpResponse:
+def people_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The picker's options for the signed-in NDRC officer: `role` (one of the assignable roles,
     optional) and `q` (name, login name or department). Others: 403."""
     if not may_search_people(request.user):
@@ -136,6 +137,6 @@ def people_search(request: HttpRequest) -> HttpResponse:
     role = request.GET.get("role", "")
     roles = (role,) if role in ASSIGNABLE_ROLES else ASSIGNABLE_ROLES
     # htmx sends the input under the form field's own name
-    q = next((v for k, v in request.GET.items() if k != "role" and v), "")
+    q = next((str(v) for k, v in request.GET.items() if k != "role" and v), "")
     people = assignable_people(roles=roles, q=q[:100], limit=MAX_RESULTS)
     return render(request, "web/_people_options.html", {"people": people})
