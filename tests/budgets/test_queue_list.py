@@ -3,7 +3,6 @@ shared FilterSet, and exported to XLSX with exactly the rows the page shows, wit
 
 from __future__ import annotations
 
-import io
 import re
 from typing import Any
 
@@ -13,7 +12,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conftest import PASSWORD
+from list_pages import export_rows
+from list_pages import signed_in as login
 
 from .conftest import request
 
@@ -22,25 +22,13 @@ pytestmark = pytest.mark.django_db
 QUEUE = reverse("web:budgets_queue")
 
 
-def login(username: str) -> Client:
-    c = Client()
-    assert c.login(username=username, password=PASSWORD)
-    return c
-
-
 def numbers_on_page(body: str) -> list[int]:
     section = body.split('id="q-self_pending"', 1)[1].split("</section>", 1)[0]
     return [int(n) for n in re.findall(r'<td class="mono">(\d+)</td>', section)]
 
 
 def exported(client: Client, params: dict[str, str]) -> list[tuple[Any, ...]]:
-    from openpyxl import load_workbook
-
-    response = client.get(QUEUE, {**params, "export": "xlsx", "section": "self_pending"})
-    assert response.status_code == 200, response.content[:300]
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
-    return list(sheet.iter_rows(values_only=True))
+    return export_rows(client, QUEUE, {**params, "section": "self_pending"})
 
 
 @pytest.fixture

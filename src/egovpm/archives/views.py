@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +20,7 @@ from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
 from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.archives import policies, selectors, services
+from egovpm.archives.filters import ArchiveProjectFilter
 from egovpm.archives.forms import AcceptanceForm
 from egovpm.core import clock
 from egovpm.core.errors import DomainError
@@ -26,7 +28,7 @@ from egovpm.core.views import language_of
 from egovpm.documents import services as document_services
 from egovpm.projects import policies as project_policies
 from egovpm.projects import selectors as project_selectors
-from egovpm.web import errors, registry
+from egovpm.web import errors, lists, registry
 from egovpm.web.frame import domain_errors, render_tab
 from egovpm.web.registry import InboxItem, more_line
 
@@ -134,9 +136,71 @@ def nav_visible(user: User) -> bool:
 def archive_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """档案: the projects in the user's scope (an archivist: those assigned) with their archive state."""
     user = request.user
-    page = Paginator(selectors.archive_projects(user=user), 20).get_page(request.GET.get("page"))
+    filters = ArchiveProjectFilter(request.GET, queryset=selectors.archive_projects(user=user))
+    if not filters.is_valid():
+        raise BadRequest("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in filters.errors.items()))
+    sort = lists.sort_param(request.GET.get("sort"), ARCHIVE_SORTS)
+    projects = lists.sorted_by(filters.qs, sort, ARCHIVE_SORTS, ARCHIVE_ORDER)
+    if request.GET.get("export") == "xlsx":
+        return _archive_export(user, list(projects[: lists.EXPORT_LIMIT]))
+    page = Paginator(projects, 20).get_page(request.GET.get("page"))
     rows = selectors.archive_index_rows(user=user, projects=list(page.object_list))
-    return render(request, "archives/index.html", {"rows": rows, "page": page})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "archives/index.html",
+        {
+            "rows": rows,
+            "page": page,
+            "filter": filters.form,
+            "sorts": lists.sort_links(request, ARCHIVE_SORTS, sort),
+            "export_url": lists.export_url(request),
+            "page_query": query.urlencode(),
+        },
+    )
+
+
+# The 档案 list's sortable columns (web/lists.py) and its default order (most recently changed).
+ARCHIVE_SORTS: dict[str, tuple[str, ...]] = {
+    "project": ("name",),
+    "code": ("code",),
+    "department": ("lead_department__name",),
+    "stage": ("stage",),
+}
+ARCHIVE_ORDER = ("-updated_at", "code")
+
+
+def _archive_export(user: User, projects: list[Any]) -> HttpResponse:
+    """The 档案 list as XLSX: the filtered, sorted projects of the user's scope (EXPORT_LIMIT)."""
+    from egovpm.projects.choices import Stage
+
+    header = [
+        _("Project"),
+        _("Project code"),
+        _("Lead department"),
+        _("Stage"),
+        _("Archived"),
+        _("Documents"),
+        _("Missing from the filing scope"),
+        _("Latest archive acceptance"),
+        _("Accepted on"),
+    ]
+    rows = (
+        [
+            r["project"].name,
+            r["project"].code,
+            r["project"].lead_department.name,
+            str(Stage(r["project"].stage).label),
+            r["completeness"]["documents_archived"],
+            r["completeness"]["documents"],
+            r["completeness"]["missing"],
+            r["latest"].get_result_display() if r["latest"] else "",
+            r["latest"].accepted_on if r["latest"] else None,
+        ]
+        for r in selectors.archive_index_rows(user=user, projects=projects)
+    )
+    return lists.xlsx_response("archives.xlsx", header, rows)
 
 
 INBOX_LIMIT = 20
