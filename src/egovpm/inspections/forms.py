@@ -25,7 +25,7 @@ class OpenForm(forms.Form):
     def __init__(self, *args: Any, inspectors: Any = (), departments: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["inspectors"]).choices = [
-            (u.username, f"{u.label} ({u.username})") for u in inspectors
+            (u.username, f"{u.label()}（{u.department.name if u.department else '—'}）") for u in inspectors
         ]
         cast(forms.ChoiceField, self.fields["co_organisers"]).choices = [(d.code, d.name) for d in departments]
 

@@ -165,7 +165,11 @@ def inspector_users() -> QuerySet[User]:
     """Active users holding the inspector role (NDRC picks the inspectors among them)."""
     from egovpm.accounts.choices import Role
 
-    return User.objects.filter(is_active=True, roles__role=Role.INSPECTOR).order_by("username")
+    return (
+        User.objects.filter(is_active=True, roles__role=Role.INSPECTOR)
+        .select_related("department")
+        .order_by("display_name", "username")
+    )
 
 
 def department_open_items(*, department_id: Any) -> QuerySet[RectificationItem]:
