@@ -40,7 +40,7 @@ from egovpm.reviews.forms import (
     SpecialtyForm,
 )
 from egovpm.reviews.models import ExpertProfile, ExpertReview
-from egovpm.web import errors, registry
+from egovpm.web import errors, lists, registry
 from egovpm.web.frame import domain_errors, render_tab
 from egovpm.web.registry import InboxItem, more_line
 
@@ -186,7 +186,10 @@ def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not filters.is_valid():
         raise BadRequest("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in filters.errors.items()))
     status = filters.form.cleaned_data.get("status") or ""
-    reviews = selectors.review_list(user=user, status=status)
+    sort = lists.sort_param(request.GET.get("sort"), REVIEW_SORTS)
+    reviews = lists.sorted_by(selectors.review_list(user=user, status=status), sort, REVIEW_SORTS, REVIEW_ORDER)
+    if request.GET.get("export") == "xlsx":
+        return _review_export(user, list(reviews[: lists.EXPORT_LIMIT]))
     page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -200,8 +203,51 @@ def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "status": status,
             "statuses": ReviewStatus.choices,
             "may_manage_pool": policies.may_manage_pool(user),
+            "sort": sort,
+            "sorts": lists.sort_links(request, REVIEW_SORTS, sort),
+            "export_url": lists.export_url(request),
         },
     )
+
+
+# The 专家评议 list's sortable columns (web/lists.py) and its default order (newest panel first).
+REVIEW_SORTS: dict[str, tuple[str, ...]] = {
+    "project": ("project__name",),
+    "formed": ("formed_at",),
+    "status": ("status",),
+    "due": ("due_on",),
+}
+REVIEW_ORDER = ("-formed_at",)
+
+
+def _review_export(user: User, reviews: list[ExpertReview]) -> HttpResponse:
+    """The list as XLSX: the same filtered, sorted reviews the user may read (EXPORT_LIMIT)."""
+    header = [
+        _("Project"),
+        _("Project code"),
+        _("Formed"),
+        _("How"),
+        _("Opinions"),
+        _("Panel size"),
+        _("Status"),
+        _("Conclusion"),
+        _("Opinions due"),
+    ]
+    rows = (
+        [
+            row["review"].project.name,
+            row["review"].project.code,
+            row["review"].formed_at.astimezone(clock.BEIJING).date(),
+            row["review"].get_formed_by_display(),
+            row["given"],
+            row["size"],
+            row["review"].get_status_display(),
+            row["review"].get_conclusion_display() if row["review"].conclusion else "",
+            row["review"].due_on,
+        ]
+        for row in _review_rows(user, reviews)
+    )
+    return lists.xlsx_response("expert-reviews.xlsx", header, rows)
 
 
 def _detail(
