@@ -3,15 +3,17 @@ its scope), the indicator templates, and the conclusions for the department reco
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from egovpm.accounts.models import User
 from egovpm.documents.models import Document
 from egovpm.evaluations import policies
+from egovpm.evaluations.choices import Conclusion
 from egovpm.evaluations.errors import EvaluationError
 from egovpm.evaluations.models import ApprovedGoals, EvaluationTemplate, GoalRating, PostEvaluation
 from egovpm.projects import policies as project_policies
@@ -82,6 +84,22 @@ def conclusions_for(projects: Sequence[Project]) -> list[dict[str, Any]]:
         {"project": by_pk[pk], "evaluated_on": day, "conclusion": c, "efficiency": eff, "effect": effect}
         for pk, day, c, eff, effect in rows
     ]
+
+
+def conclusion_figures(projects: QuerySet[Project], as_of: dt.date, today: bool) -> dict[str, int]:
+    """The cockpit's `post_evaluations` figure (portfolio/figures.py): the post-evaluations of the
+    caller's projects dated on or before `as_of`, by conclusion (every conclusion, 0 when none) —
+    ONE aggregate query, whatever the number of projects. Evaluations are dated records, so
+    `today` changes nothing."""
+    rows = (
+        PostEvaluation.objects.filter(project_id__in=projects.values("pk"), evaluated_on__lte=as_of)
+        .order_by()
+        .values("conclusion")
+        .annotate(n=Count("pk"))
+        .values_list("conclusion", "n")
+    )
+    counts = dict(rows)
+    return {c: int(counts.get(c, 0)) for c in Conclusion.values}
 
 
 def evaluator_todo(*, user: User) -> QuerySet[Assignment]:

@@ -90,6 +90,11 @@ class SummaryOut(serializers.Serializer):
         help_text="the worst 20 of them: code, name, health, bad, warn (red first, more failures first)",
     )
     procurement_shares = serializers.JSONField(allow_null=True, help_text="null: procurement is not recorded yet")
+    post_evaluations = serializers.DictField(
+        child=serializers.IntegerField(),
+        allow_null=True,
+        help_text="post-evaluations dated on or before as_of: conclusion → n; null: not recorded",
+    )
     delivery_modes = DeliveryOut()
 
 
@@ -130,6 +135,7 @@ def summary_body(data: dict[str, Any]) -> dict[str, Any]:
         "health_disagreements",
         "disagreements",
         "procurement_shares",
+        "post_evaluations",
         "delivery_modes",
     )
     return {"as_of": data["as_of"].isoformat(), **{k: data[k] for k in keys}}

@@ -58,3 +58,9 @@ class PortfolioConfig(AppConfig):
             from egovpm.portfolio.figures import register_figure as register_rectifications
 
             register_rectifications("rectifications", rectification_figures)
+        # post-evaluation conclusions (issue 12 item 6): the same direction as the department record
+        if apps.is_installed("egovpm.evaluations"):
+            from egovpm.evaluations.selectors import conclusion_figures
+            from egovpm.portfolio.figures import register_figure as register_conclusions
+
+            register_conclusions("post_evaluations", conclusion_figures)

@@ -13,7 +13,8 @@ QuerySet of Project (never iterate it: aggregate over it, a fixed number of quer
 size); `as_of` the date asked for; `today` whether that is today (stored rows may serve) or not
 (the records dated on or before `as_of` must). Its value must be JSON-serialisable (Decimals as
 strings), the same shape every time: `rectifications` is {"open": n, "overdue": n};
-`procurement_shares` is {category: {"amount": "0.4500", "count": "0.5000"}}."""
+`procurement_shares` is {category: {"amount": "0.4500", "count": "0.5000"}}; `post_evaluations`
+is {conclusion: n} (the evaluations dated on or before `as_of`, every conclusion present)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ FigureProvider = Callable[[QuerySet[Project], dt.date, bool], Any]
 PENDING: dict[str, Any] = {
     "rectifications": {"open": None, "overdue": None},
     "procurement_shares": None,
+    "post_evaluations": None,
 }
 _providers: dict[str, FigureProvider] = {}
 

@@ -190,11 +190,22 @@ def cockpit(request: AuthenticatedHttpRequest) -> HttpResponse:
             "adjustment_states": [AdjustmentStatus(s).label for s in STATE_ORDER],
             "totals": [(wan(inv[k]), inv[k]) for k in ("baseline", "current", "spent")],
             "procurement_recorded": figures.recorded("procurement_shares"),
+            "conclusion_rows": conclusion_rows(data["post_evaluations"]),
             "delivery_urls": {m: link(delivery_mode=m) for m in ("service_outsourcing", "data_hosting")},
             "as_of_query": urlencode({"as_of": data["as_of"].isoformat()}),
         }
     )
     return render(request, "portfolio/cockpit.html", context)
+
+
+def conclusion_rows(counts: dict[str, int] | None) -> list[tuple[str, int]]:
+    """The cockpit's post-evaluation table: (conclusion label, n) in the choices' order; empty
+    when evaluations are not recorded."""
+    if counts is None:
+        return []
+    from egovpm.evaluations.choices import Conclusion
+
+    return [(str(c.label), counts.get(c.value, 0)) for c in Conclusion]
 
 
 @login_required
