@@ -41,6 +41,10 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
+    # Not columns: the audit page sets them on the rows it shows (audit.objects.with_object_labels).
+    object_type_label: str
+    object_name: str
+
     class Meta:
         ordering = ["-seq"]
         # serves the audit page's default order and its date filter

@@ -101,6 +101,6 @@ def with_object_labels(events: list[AuditEvent]) -> list[AuditEvent]:
     """Sets `object_type_label` and `object_name` on each event of a page (bounded queries)."""
     names = object_names(events)
     for e in events:
-        e.object_type_label = object_type_label(e.object_type)  # type: ignore[attr-defined]
-        e.object_name = names.get(e.seq, "")  # type: ignore[attr-defined]
+        e.object_type_label = object_type_label(e.object_type)
+        e.object_name = names.get(e.seq, "")
     return events

@@ -9,6 +9,7 @@ users. A search costs two queries, whatever the number of people."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -97,10 +98,10 @@ class PersonField(forms.CharField):
     """A text field with the picker's datalist; `clean` gives the chosen person's login name.
     Unknown input is passed on unchanged so the service answers with its own reason (用户不存在)."""
 
-    def __init__(self, *, role: str = "", datalist_id: str = "people-options", **kwargs: object) -> None:
+    def __init__(self, *, role: str = "", datalist_id: str = "people-options", **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 150)
         kwargs.setdefault("help_text", gettext_lazy("Type a name or a department and choose the person from the list."))
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
         self.role = role
         self.datalist_id = datalist_id
         url = reverse_lazy("web:people_search")
