@@ -63,6 +63,21 @@ def parse_date(value: object) -> dt.date:
     return day
 
 
+def date_field(value: Any, field: str, errors: dict[str, FieldError], *, required: bool = True) -> dt.date | None:
+    """A service's date input (a `date` or a `parse_date` string): the date, or None with the
+    field's error added to `errors` (REQUIRED when empty and required, else INVALID_DATE) — the
+    services collect every field's error before one 400."""
+    if value in (None, ""):
+        if required:
+            errors[field] = FieldError(CoreError.REQUIRED)
+        return None
+    try:
+        return parse_date(value)
+    except ValueError:
+        errors[field] = DATE_ERROR
+        return None
+
+
 def parse_as_of(raw: str | None, field: str = "as_of") -> dt.date | None:
     """The `as_of` query parameter of every API endpoint: None when absent or empty, else a date
     of `parse_date`; anything else is a 400 naming the parameter."""

@@ -16,7 +16,7 @@ from egovpm.audit.actions import AuditAction
 from egovpm.audit.services import audit_record
 from egovpm.core import clock
 from egovpm.core.errors import Conflict, CoreError, FieldError, Forbidden, InvalidInput, NotFound
-from egovpm.core.validators import DATE_ERROR, parse_date, text_error
+from egovpm.core.validators import date_field, text_error
 from egovpm.documents.choices import Category
 from egovpm.documents.models import Document
 from egovpm.evaluations import policies, scoring, selectors
@@ -105,22 +105,6 @@ def template_for(user: User, template_id: Any) -> EvaluationTemplate:
 # ------------------------------------------------------------------ post-evaluation
 
 
-def _date(value: Any, field: str, errors: dict[str, FieldError]) -> dt.date | None:
-    if value in (None, ""):
-        errors[field] = FieldError(CoreError.REQUIRED)
-        return None
-    if isinstance(value, dt.datetime):
-        errors[field] = DATE_ERROR
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return parse_date(value)
-    except ValueError:
-        errors[field] = DATE_ERROR
-        return None
-
-
 def _text(value: Any, field: str, errors: dict[str, FieldError], *, required: bool, limit: int) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if value is not None and not isinstance(value, str):
@@ -201,7 +185,7 @@ def post_evaluation_add(
         if snapshot is None:
             raise Conflict(EvaluationError.NO_APPROVED_GOALS)
         errors: dict[str, FieldError] = {}
-        day = _date(evaluated_on, "evaluated_on", errors)
+        day = date_field(evaluated_on, "evaluated_on", errors)
         since = _in_operation_since(project)
         if day is not None and day > clock.today():
             errors["evaluated_on"] = FieldError(CoreError.DATE_IN_FUTURE)

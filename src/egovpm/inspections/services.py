@@ -20,7 +20,7 @@ from egovpm.audit.actions import AuditAction
 from egovpm.audit.services import audit_record
 from egovpm.core import clock
 from egovpm.core.errors import Conflict, CoreError, ErrorCode, FieldError, InvalidInput
-from egovpm.core.validators import DATE_ERROR, parse_date, text_error
+from egovpm.core.validators import date_field, text_error
 from egovpm.documents.choices import Category
 from egovpm.documents.models import Document
 from egovpm.documents.services import document_upload
@@ -42,23 +42,6 @@ from egovpm.projects.models import Assignment
 from egovpm.projects.services import assignment_add
 
 # ------------------------------------------------------------------------------------ input checks
-
-
-def _date(value: Any, field: str, errors: dict[str, FieldError], *, required: bool = True) -> dt.date | None:
-    if value in (None, ""):
-        if required:
-            errors[field] = FieldError(CoreError.REQUIRED)
-        return None
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
-        errors[field] = DATE_ERROR
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return parse_date(value)
-    except ValueError:
-        errors[field] = DATE_ERROR
-        return None
 
 
 def _text(value: Any, field: str, errors: dict[str, FieldError], *, multiline: bool = True) -> str:
@@ -163,7 +146,7 @@ def inspection_open(
             if codes and len(known) < len(codes):
                 missing = [c for c in codes if c not in known]
                 errors["co_organisers"] = FieldError(InspectionError.UNKNOWN_DEPARTMENTS, {"codes": ", ".join(missing)})
-        start = _date(started_on, "started_on", errors)
+        start = date_field(started_on, "started_on", errors)
         _refuse(InspectionError.NOT_OPENED, errors)
         assert start is not None
         now = clock.now()
@@ -237,7 +220,7 @@ def finding_add(
         severity = _choice(severity, "severity", Severity.values, errors)
         if not isinstance(rectification_required, bool):
             errors["rectification_required"] = FieldError(InspectionError.NOT_A_BOOLEAN)
-        due = _date(due_date, "due_date", errors, required=rectification_required is True)
+        due = date_field(due_date, "due_date", errors, required=rectification_required is True)
         if due is not None and due < inspection.started_on:
             errors["due_date"] = FieldError(InspectionError.BEFORE_START, {"date": inspection.started_on.isoformat()})
         _refuse(InspectionError.FINDING_NOT_RECORDED, errors)
@@ -276,7 +259,7 @@ def inspection_issue(*, actor: User, inspection_id: Any, ended_on: Any) -> Inspe
     with transaction.atomic():
         inspection = _own_inspection(actor, inspection_id, machine.ISSUE)
         errors: dict[str, FieldError] = {}
-        end = _date(ended_on, "ended_on", errors)
+        end = date_field(ended_on, "ended_on", errors)
         if end is not None and end < inspection.started_on:
             errors["ended_on"] = FieldError(InspectionError.BEFORE_START, {"date": inspection.started_on.isoformat()})
         elif end is not None and end > clock.today():
@@ -391,7 +374,7 @@ def rectification_answer(
         new_state = _move(item, machine.ANSWER)
         errors: dict[str, FieldError] = {}
         answer = _text(text, "text", errors)
-        day = _date(answered_on, "answered_on", errors, required=False)
+        day = date_field(answered_on, "answered_on", errors, required=False)
         if day is None and "answered_on" not in errors:
             day = clock.today()
         if day is not None and day > clock.today():
@@ -518,7 +501,7 @@ def rectification_reopen(*, actor: User, item_id: Any, comment: Any, due_date: A
         new_state = _move(item, machine.REOPEN)
         errors: dict[str, FieldError] = {}
         text = _text(comment, "comment", errors)
-        due = _date(due_date, "due_date", errors, required=False)
+        due = date_field(due_date, "due_date", errors, required=False)
         if due is not None and due < clock.today():
             errors["due_date"] = FieldError(InspectionError.DATE_IN_PAST)
         _refuse(InspectionError.NOT_CHANGED, errors)
