@@ -205,7 +205,14 @@ def test_two_servers_share_one_database_and_one_object_store(tmp_path: Path) -> 
             for name in ("a", "b"):
                 assert not list((tmp_path / name / "media").rglob(sha256))
 
-            # the same content uploaded again through B keeps the one object
+            # the same content filed again through B (as another category: the same category and stage
+            # would be refused as a duplicate) keeps the one object
+            form, content_type = multipart(
+                {"stage": "needs_analysis", "category": "other", "title": "需求分析报告（副本）"},
+                "file",
+                "需求分析报告.pdf",
+                CONTENT,
+            )
             status, _, again = api(
                 b, "POST", f"/api/v1/projects/{project['id']}/documents", token, form, content_type=content_type
             )
