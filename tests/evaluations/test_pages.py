@@ -144,3 +144,27 @@ def test_form_before_in_operation_says_409(client: Any, project: Any, personas: 
     assert r.status_code == 409
     assert 'id="evaluation-form"' in r.content.decode()
     assert not PostEvaluation.objects.exists()
+
+
+def test_ndrc_is_asked_to_organise_the_post_evaluation_until_an_evaluator_is_assigned(
+    client: Any, personas: Any
+) -> None:
+    """Clause 8: NDRC organises post-evaluation. A project in operation with neither a
+    post-evaluation nor an evaluator is in NDRC's 待办; assigning an evaluator hands it over."""
+    from django.urls import reverse
+
+    from conftest import advance, make_project
+    from egovpm.projects.services import assignment_add
+
+    project = advance(make_project(personas["staff_a"], construction_goals="目标一"), personas, "in_operation")
+    draft = make_project(personas["staff_a"], name="尚未运行的项目")
+    _login(client, personas["ndrc"])
+    page = client.get(reverse("web:inbox")).content.decode()
+    tab = reverse("web:project_evaluations", kwargs={"pk": project.pk})
+    assert tab in page and "组织后评价" in page
+    assert reverse("web:project_evaluations", kwargs={"pk": draft.pk}) not in page
+    assignment_add(actor=personas["ndrc"], project_id=project.pk, username="inspector_assigned", task="evaluator")
+    assert tab not in client.get(reverse("web:inbox")).content.decode()
+    # the department is not asked to organise anything
+    _login(client, personas["staff_a"])
+    assert "组织后评价" not in client.get(reverse("web:inbox")).content.decode()

@@ -102,6 +102,17 @@ def conclusion_figures(projects: QuerySet[Project], as_of: dt.date, today: bool)
     return {c: int(counts.get(c, 0)) for c in Conclusion.values}
 
 
+def ndrc_todo() -> QuerySet[Project]:
+    """待办 of NDRC, which organises post-evaluation (clause 8): projects in operation with neither a
+    post-evaluation nor an evaluator assigned yet — one query (two subqueries), by code. The caller bounds it."""
+    return (
+        Project.objects.filter(stage=Stage.IN_OPERATION)
+        .exclude(pk__in=PostEvaluation.objects.values("project_id"))
+        .exclude(pk__in=Assignment.objects.filter(task=AssignmentTask.EVALUATOR).values("project_id"))
+        .order_by("code", "pk")
+    )
+
+
 def evaluator_todo(*, user: User) -> QuerySet[Assignment]:
     """待办 of an evaluator: their `evaluator` assignments on projects in operation that have no
     post-evaluation yet — one query, the longest assigned first. The caller bounds it."""

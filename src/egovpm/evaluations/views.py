@@ -236,7 +236,11 @@ INBOX_LIMIT = 20
 
 def inbox_items(user: User) -> list[InboxItem]:
     """待办 for an assigned evaluator: projects in operation they evaluate that have no
-    post-evaluation yet (C8.2) — the INBOX_LIMIT longest assigned and a line saying how many more."""
+    post-evaluation yet (C8.2) — the INBOX_LIMIT longest assigned and a line saying how many more.
+    For NDRC, which organises post-evaluation: projects in operation with neither a post-evaluation
+    nor an evaluator — assign one (the 指派 tab) or record it itself (the 后评价 tab)."""
+    if policies.is_ndrc(user):
+        return _ndrc_inbox_items()
     if not user.has_role(policies.EVALUATOR_ROLE):
         return []
     todo = selectors.evaluator_todo(user=user)
@@ -253,3 +257,21 @@ def inbox_items(user: User) -> list[InboxItem]:
     count = len(assigned) if len(assigned) < INBOX_LIMIT else todo.count()
     title = _("…and %(n)s more post-evaluations to record")
     return items + more_line(count, len(assigned), title, reverse("web:project_list"), "post_evaluation_more")
+
+
+def _ndrc_inbox_items() -> list[InboxItem]:
+    todo = selectors.ndrc_todo()
+    projects = list(todo[:INBOX_LIMIT])
+    items = [
+        InboxItem(
+            title=_("Organise the post-evaluation (C8.2)"),
+            url=registry.tab_url(p, TAB),
+            project=p,
+            kind="post_evaluation_organise",
+        )
+        for p in projects
+    ]
+    count = len(projects) if len(projects) < INBOX_LIMIT else todo.count()
+    title = _("…and %(n)s more projects in operation whose post-evaluation is to organise")
+    url = reverse("web:project_list") + "?stage=in_operation"
+    return items + more_line(count, len(projects), title, url, "post_evaluation_organise_more")
