@@ -107,7 +107,7 @@ LISTS = {
     ("ndrc", "report_home"): 7,
     # reports: which verdicts are stale (1), the 20 most urgent rows and their count
     ("staff_a", "inbox"): 14,
-    ("ndrc", "inbox"): 14,
+    ("ndrc", "inbox"): 15,  # + the projects in operation whose post-evaluation NDRC is to organise
     ("staff_a", "archives"): 9,
     ("archivist_assigned", "archives"): 10,
 }
@@ -300,7 +300,7 @@ def test_inbox_sections_bounded_with_the_rest_counted(personas: dict[str, Any], 
 
 # ---------------------------------------------------------------- hand-offs and messages (issue 15)
 
-HANDOFF_PAGES = {("ndrc", "inbox"): 14, ("staff_a", "messages"): 5, ("staff_a", "done"): 6}
+HANDOFF_PAGES = {("ndrc", "inbox"): 15, ("staff_a", "messages"): 5, ("staff_a", "done"): 6}
 
 
 def test_handoff_and_message_pages_query_budgets(personas: dict[str, Any]) -> None:
