@@ -146,3 +146,21 @@ def test_the_archives_tab_shows_the_shares_beside_the_completion_acceptance(
         part = html.split('id="completion-procurement-shares"')[1].split("</section>")[0]
         assert "0.75" in part and "1 / 2" in part and 'class="shares-chart"' in part
         assert tab(project) in part  # a link to the register
+
+
+def test_an_import_by_someone_who_may_not_record_is_refused_before_the_file_is_read(
+    personas: dict[str, Any], project: Any, monkeypatch: Any
+) -> None:
+    """MoF and the participating department read the project but do not record procurements: 403,
+    and the workbook is never opened (parsing costs CPU); another department's staff get 404."""
+    from egovpm.procurement import xlsx
+
+    def never(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the workbook was read before the role was checked")
+
+    monkeypatch.setattr(xlsx, "read_procurements", never)
+    for persona, status in (("mof", 403), ("staff_p", 403), ("staff_b", 404)):
+        c = client_for(personas, persona)
+        r = c.post(f"/projects/{project.pk}/procurement/import/", {"file": workbook([GOOD_ROW])})
+        assert r.status_code == status, persona
+    assert not Procurement.objects.exists()

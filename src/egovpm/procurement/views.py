@@ -19,6 +19,7 @@ from egovpm.core.views import language_of
 from egovpm.documents.choices import Category as DocumentCategory
 from egovpm.documents.models import Document
 from egovpm.procurement import policies, selectors, services, xlsx
+from egovpm.procurement.errors import ProcurementError
 from egovpm.procurement.forms import DeliveryModesForm, ImportForm, ProcurementForm
 from egovpm.procurement.models import Procurement
 from egovpm.projects import policies as project_policies
@@ -179,6 +180,8 @@ def import_file(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     """XLSX import: all rows or none; the refused rows are listed on the tab with every error."""
     user = request.user
     project = project_selectors.project_detail(user=user, project_id=pk)
+    # the role before the file is read, as the API does (reading a workbook costs CPU)
+    project_policies.require(policies.may_write(user, project), ProcurementError.LEAD_ONLY)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return render_tab(
