@@ -13,6 +13,10 @@ class InspectionsConfig(AppConfig):
         from egovpm.web.registry import NavItem, ProjectTab, register_inbox, register_nav, register_tab
 
         register_fact_provider(inspection_facts)
+        from egovpm.inspections.reminders import rectification_notices
+        from egovpm.notifications.reminders import register_reminder
+
+        register_reminder("rectification", rectification_notices)  # `egovpm remind`
         # the cockpit's `rectifications` figure is registered by the portfolio app (its apps.py):
         # portfolio reads this app's department seam, so importing portfolio here would be a cycle
         register_tab(

@@ -13,10 +13,6 @@ def run(args: argparse.Namespace) -> int:
         return 0
     reports, opinions = reminders.due_notices()
     print(f"notified {reports} report reminder(s) and {opinions} opinion reminder(s) in the message centre")
-    from django.apps import apps
-
-    if apps.is_installed("egovpm.inspections"):
-        from egovpm.inspections.reminders import rectification_notices
-
-        print(f"notified {rectification_notices()} rectification reminder(s) in the message centre")
+    for label, fn in reminders.extra_reminders():  # registered by the apps above (inspections)
+        print(f"notified {fn()} {label} reminder(s) in the message centre")
     return 0

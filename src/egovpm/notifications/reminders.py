@@ -6,6 +6,7 @@ notice once per recipient and threshold (Message.key), so a second run the same 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -17,6 +18,19 @@ from egovpm.core import clock
 from egovpm.notifications import selectors
 from egovpm.notifications.choices import OPINION_DUE_DAYS, REPORT_DUE_DAYS, Kind
 from egovpm.notifications.services import notify, platform_language
+
+# Reminders of the apps above this one (inspections: rectification items due or overdue), run by
+# `egovpm remind` after the reports' and opinions': (label, () -> number of notices). The apps
+# register them from their AppConfig.ready(), so this app imports none of them.
+_extra: list[tuple[str, Callable[[], int]]] = []
+
+
+def register_reminder(label: str, fn: Callable[[], int]) -> None:
+    _extra.append((label, fn))
+
+
+def extra_reminders() -> list[tuple[str, Callable[[], int]]]:
+    return list(_extra)
 
 
 def _bucket(days_left: int) -> str:
