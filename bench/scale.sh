@@ -11,6 +11,7 @@
 #   bench/scale.sh                                  2,000 projects, 3 s per request
 #   BENCH_PROJECTS=100000 BENCH_DURATION=10s bench/scale.sh
 #   BENCH_ENFORCE=0 bench/scale.sh                  report only: exit 0 even when a target misses
+#   BENCH_ONLY='ui tab|api project ' bench/scale.sh   only the requests whose name matches
 #
 # Exits 1 when a request answers anything but 200 (always), and when a target misses (unless
 # BENCH_ENFORCE=0); a request that does not answer at all within 120 s (the page that never
@@ -42,7 +43,12 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 unset EGOVPM_NOW
-export EGOVPM_DEBUG=1 EGOVPM_VAR_DIR="$WORK" EGOVPM_LOG_LEVEL=WARNING BENCH_ALLOW_TIMEOUTS=1
+# Production mode, as deployed (no query log, cached templates, collected static files), with keys
+# made for this run only; like bench/load.py.
+EGOVPM_SECRET_KEY="$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(50))')"
+EGOVPM_AUDIT_KEY="$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(48))')"
+export EGOVPM_DEBUG="" EGOVPM_SECRET_KEY EGOVPM_AUDIT_KEY
+export EGOVPM_VAR_DIR="$WORK" EGOVPM_LOG_LEVEL=WARNING BENCH_ALLOW_TIMEOUTS=1
 PASSWORD="Bench-$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(12))')"
 egovpm() { (cd "$WORK" && "$BIN/egovpm" "$@"); }
 
@@ -125,6 +131,8 @@ n=0
 printf '\n%-44s %9s %10s %9s %7s  %s\n' request "req/s" "latency" "×healthz" target result
 printf '%-44s %9.1f %10s %9s %7s  %s\n' "GET /healthz" "$H_RPS" "$H_LAT" "1.000" "" ""
 while IFS=$'\t' read -r name path who target; do
+  # BENCH_ONLY=regex measures only the requests whose name matches (a quick check of one page)
+  [ -z "${BENCH_ONLY:-}" ] || grep -Eq -- "$BENCH_ONLY" <<<"$name" || continue
   path=${path//DEEP/$DEEP}
   n=$((n + 1))
   if ! probe "$path" "${HEADER[$who]}"; then
@@ -153,7 +161,7 @@ for pid in $(pgrep -P "$SERVER_PID"); do
   [ "$result" = PASS ] || FAILED=$((FAILED + 1))
   printf '%-44s %9s %10s %9s %7s  %s\n' "worker $pid resident memory (MB)" "$rss" "" "" "≤$MEMORY_TARGET" "$result"
 done
-echo "(PostgreSQL, $PROJECTS synthetic projects seeded in $SEED_SECONDS s, EGOVPM_DEBUG=1, loopback; $FAILED target(s) missed)"
+echo "(PostgreSQL, $PROJECTS synthetic projects seeded in $SEED_SECONDS s, production mode, loopback; $FAILED target(s) missed)"
 
 if [ "$BROKEN" -gt 0 ]; then
   echo "bench: $BROKEN request(s) never answered — a page that does not load is a defect, not a slow figure" >&2
