@@ -44,7 +44,7 @@ def _instant(value: Any) -> dt.datetime | None:
 
 
 @receiver(user_logged_in, dispatch_uid="egovpm.accounts.session_start")
-def _session_start(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def _session_start(sender: object, request: HttpRequest | None, user: object, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         now = clock.now().isoformat()
         request.session[AUTH_AT] = now

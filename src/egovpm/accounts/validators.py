@@ -4,8 +4,6 @@ set through Django's validate_password (the CLI, the API, the browser) obeys wha
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,7 +14,7 @@ from egovpm.accounts import policy
 class PolicyMinimumLengthValidator:
     """At least the policy's password_min_length characters (10 unless sec_admin sets another)."""
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: object = None) -> None:
         length = policy.password_min_length()
         if len(password) < length:
             raise ValidationError(
@@ -38,7 +36,7 @@ class CharacterClassValidator:
     """Password policy: at least the policy's password_classes (3 by default) of lower case, upper
     case, digits and symbols (GB/T 22239 asks for complexity on systems of level 2 and above)."""
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: object = None) -> None:
         classes = [
             any(c.islower() for c in password),
             any(c.isupper() for c in password),

@@ -7,12 +7,13 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from egovpm.accounts.models import User
 from egovpm.core.roles import ADMIN_ROLES
 from egovpm.notifications import selectors
 
 
 def unread(request: HttpRequest) -> dict[str, Any]:
-    user: Any = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or (user.role_set and user.role_set <= ADMIN_ROLES):
+    user = getattr(request, "user", None)
+    if not isinstance(user, User) or (user.role_set and user.role_set <= ADMIN_ROLES):
         return {}
     return {"messages_link": True, "unread_messages": selectors.unread_count(user=user)}

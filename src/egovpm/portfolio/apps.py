@@ -1,16 +1,21 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from egovpm.accounts.models import User
 
-def _nav_visible(user: Any) -> bool:
+
+def _nav_visible(user: User) -> bool:
     from egovpm.portfolio.selectors import may_view
 
     return may_view(user)
 
 
-def _home(user: Any) -> bool:
+def _home(user: User) -> bool:
     """NDRC and MoF land on the cockpit after signing in (ui.md: their home)."""
     from egovpm.portfolio.selectors import is_whole_portfolio_reader
 
@@ -42,6 +47,11 @@ class PortfolioConfig(AppConfig):
             )
         )
         register_frame_part(record_views.project_panel)
+        # the project list's drill-down on a past date (`as_of`): the summary's per-project facts
+        from egovpm.portfolio.selectors import select_as_of
+        from egovpm.projects.filters import register_past_selector
+
+        register_past_selector(select_as_of)
         # 自主可控 shares (issue 11): registered from here, not from procurement — portfolio already
         # depends on procurement (record.py), so the other direction would be an import cycle
         from django.apps import apps

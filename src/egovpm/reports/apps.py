@@ -1,10 +1,15 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from egovpm.accounts.models import User
 
-def _nav_visible(user: Any) -> bool:
+
+def _nav_visible(user: User) -> bool:
     from egovpm.reports import policies
 
     return policies.may_view_portfolio(user) or policies.may_see_own_obligations(user)

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from egovpm.accounts.models import User
 from egovpm.core.roles import ADMIN_ROLES, Role
 from egovpm.web import registry
 
@@ -23,8 +24,8 @@ COMING = {
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    user: Any = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    user = getattr(request, "user", None)
+    if not isinstance(user, User):
         return {}
     path = request.path
     items: list[dict[str, Any]] = []

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.core.errors import Forbidden, NotFound
 from egovpm.web import registry
+
+if TYPE_CHECKING:
+    from egovpm.accounts.models import User
 
 
 def domain_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -34,7 +38,7 @@ def domain_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRe
     return wrapper
 
 
-def visible_tabs(user: Any, project: Any, *, full: bool | None = None) -> list[registry.ProjectTab]:
+def visible_tabs(user: User, project: Any, *, full: bool | None = None) -> list[registry.ProjectTab]:
     """The tabs the user sees: all of them with the read scope, else the summary's."""
     if full is None:
         full = registry.project_frame().reads_file(user, project)
@@ -42,7 +46,7 @@ def visible_tabs(user: Any, project: Any, *, full: bool | None = None) -> list[r
 
 
 def render_tab(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     project: Any,
     key: str,
     content: dict[str, Any],
@@ -53,7 +57,7 @@ def render_tab(
     """Render the project page frame with the tab `key` showing `content` (its template's context).
     An htmx request for the tab panel gets the panel alone. A tab the user may not read is a 404
     (a refused form re-displayed must not show a tab outside the read scope either)."""
-    user: Any = request.user
+    user = request.user
     frame = registry.project_frame()
     full = frame.reads_file(user, project)
     tabs = visible_tabs(user, project, full=full)

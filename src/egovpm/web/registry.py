@@ -12,9 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.urls import reverse
+
+if TYPE_CHECKING:
+    from egovpm.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ def register_nav(item: NavItem) -> None:
     NAV[item.key] = item
 
 
-def home_url(user: Any) -> str | None:
+def home_url(user: User) -> str | None:
     """The page `user` lands on after signing in when a navigation item claims it (else 待办)."""
     for nav in sorted(NAV.values(), key=lambda n: n.order):
         if nav.home is not None and nav.visible(user) and nav.home(user):
@@ -120,7 +123,7 @@ def register_waiting(provider: Callable[[Any, Any], list[dict[str, str]]]) -> No
         WAITING.append(provider)
 
 
-def waiting(user: Any, project: Any) -> list[dict[str, str]]:
+def waiting(user: User, project: Any) -> list[dict[str, str]]:
     """Who the project waits for, and for what, as the registered providers say."""
     return [line for provider in WAITING for line in provider(user, project)]
 

@@ -9,9 +9,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from egovpm.accounts.models import User
+from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.core import clock
 from egovpm.core.roles import ADMIN_ROLES
 from egovpm.web import registry
@@ -29,7 +31,9 @@ class LoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self) -> str:
         """Without a `next`, a navigation item may claim the user's home (NDRC and MoF: the cockpit)."""
-        return registry.home_url(self.request.user) or super().get_default_redirect_url()
+        user = self.request.user  # signed in by now: LoginView redirects after form_valid's login()
+        home = registry.home_url(user) if isinstance(user, User) else None
+        return home or super().get_default_redirect_url()
 
 
 class LogoutView(auth_views.LogoutView):
@@ -37,8 +41,8 @@ class LogoutView(auth_views.LogoutView):
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if user.role_set and user.role_set <= ADMIN_ROLES:
         # an administrator has no 待办 of projects: their home is the page of their duties (三员分立)
         return redirect(registry.home_url(user) or "web:audit")
