@@ -26,6 +26,8 @@ class AuditAction(models.TextChoices):
     DEPARTMENT_SET = "department.set", pgettext_lazy("audit action", "Change department")
     USER_ROLES_SET = "user.roles_set", pgettext_lazy("audit action", "Grant or revoke roles")
     USER_UNLOCK = "user.unlock", pgettext_lazy("audit action", "Unlock account")
+    # the user chooses their own password (after an administrator's temporary one, docs/security.md)
+    USER_PASSWORD_CHANGE = "user.password_change", pgettext_lazy("audit action", "Change own password")
     SECURITY_POLICY_SET = "security_policy.set", pgettext_lazy("audit action", "Change security policy")
     AUDIT_VERIFY = "audit.verify", pgettext_lazy("audit action", "Verify audit chain")
 
