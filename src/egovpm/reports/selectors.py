@@ -24,6 +24,7 @@ from django.utils import translation
 from egovpm.accounts.models import Department, User
 from egovpm.core import clock
 from egovpm.core.errors import DomainError, FieldError, InvalidInput, NotFound
+from egovpm.core.percent import percent_rounded
 from egovpm.projects import policies as project_policies
 from egovpm.projects.choices import Action, Stage
 from egovpm.projects.models import Project, StageEvent
@@ -279,9 +280,10 @@ def wan(value: str | Decimal | None) -> str:
 
 
 def percent(rate: str | Decimal | None) -> str:
-    if rate in (None, ""):
-        return "—"
-    return f"{(Decimal(str(rate)) * 100).quantize(Decimal('0.01'))}%"
+    """An execution rate as a percentage with two decimals, rounded UP (spending over the approved
+    amount, C3.6, passes only at or under 100 %: 100.001 % reads 100.01 %, never 100.00 %) — the
+    text of the report, its DOCX/PDF and the screen (exact value on hover there: `percent_exact`)."""
+    return percent_rounded(rate, "lower")
 
 
 def _stage_at(events: Iterable[StageEvent], day: dt.date) -> str:

@@ -26,6 +26,7 @@ from egovpm.accounts.models import User
 from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.core import clock
 from egovpm.core.errors import DomainError
+from egovpm.core.percent import percent_exact
 from egovpm.core.validators import DATE_MESSAGE, StrictDateFormField, TextFormField
 from egovpm.core.views import language_of
 from egovpm.projects import policies as project_policies
@@ -136,6 +137,7 @@ def budget_rows(table: dict[str, Any] | None) -> list[dict[str, Any]]:
             "current": money(i["current_amount"]),
             "spent": money(i["spent"]),
             "rate": selectors.percent(i["execution_rate"]),
+            "rate_exact": percent_exact(i["execution_rate"]),
             "total": False,
         }
         for i in table["items"]
@@ -148,6 +150,7 @@ def budget_rows(table: dict[str, Any] | None) -> list[dict[str, Any]]:
             "current": money(table["total_current"]),
             "spent": money(table["total_spent"]),
             "rate": selectors.percent(table["execution_rate"]),
+            "rate_exact": percent_exact(table["execution_rate"]),
             "total": True,
         }
     )

@@ -76,8 +76,9 @@ def percent_short(ratio: Any) -> str:
 
 @register.filter
 def rate(value: Any) -> str:
-    d = _decimal(value)
-    return "—" if d is None else f"{(d * 100):.2f}%"
+    """An execution rate (spent / current amount): two decimals rounded UP, since spending passes
+    only at or under the approved amount (C3.6) — 100.001 % never reads 100.00 %; exact on hover."""
+    return pct(value)
 
 
 @register.filter
