@@ -116,7 +116,7 @@ def test_import_and_see_the_shares_chart(
             expect(page.locator("#procurements tbody tr")).to_have_count(3)
             expect(page.locator(".shares-table")).to_contain_text("基础软件")
             expect(page.locator(".shares-table")).to_contain_text("300000.00 / 400000.00")
-            expect(page.locator(".shares-table")).to_contain_text("0.75")
+            expect(page.locator(".shares-table")).to_contain_text("75.00%")
             chart = page.locator(".shares-chart canvas, .shares-chart svg")
             expect(chart.first).to_be_visible()
             shot(page, "3-shares")

@@ -202,9 +202,9 @@ def test_beside_completion_acceptance_ndrc_also_sees_the_projects_own_shares(
     html = _web(client, personas["ndrc"]).get(f"/projects/{accepting.pk}/", follow=True).content.decode()
     assert 'id="record-panel"' in html
     own = html.split('id="record-panel-project-shares"')[1].split("</section>")[0]
-    assert "0.25" in own  # 100,000 of this project's 400,000
+    assert 'title="25%">25.00%<' in own  # 100,000 of this project's 400,000, as a percentage
     # the department's key-category share (700,000 of 1,000,000) stays in the panel's summary
-    assert 'data-figure="shares">0.7<' in html
+    assert 'data-figure="shares"><span class="pct" title="70%">70.00%</span><' in html
 
 
 # The page as NDRC, measured 16 on SQLite (2026-11-30): the session, the user and the page's header
@@ -242,7 +242,9 @@ def test_the_reviews_tab_beside_a_proposal_shows_the_shares_and_links_the_record
         _web(client, personas["ndrc"]).get(reverse("web:project_reviews", kwargs={"pk": waiting.pk})).content.decode()
     )
     shares = html.split('id="history-shares"')[1].split("</p>")[0]
-    assert 'data-share="key-amount">0.25<' in shares and 'data-share="key-count">0.5<' in shares
+    assert 'data-share="key-amount"><span class="pct" title="25%">25.00%</span><' in shares
+    assert 'data-share="key-count"><span class="pct" title="50%">50.00%</span><' in shares
+    assert "0.25" not in shares  # a percentage, never the raw ratio
     assert f'id="history-record" href="{PAGE.format(code="moa")}"' in html
 
 
