@@ -83,8 +83,8 @@ def test_c52_and_c51_without_procurement_say_so() -> None:
 def test_c51_shows_the_shares() -> None:
     result = judge("C5.1", item("100.00", secure=True), item("300.00"), item("50.00", category="other", secure=True))
     assert result.status == "pass" and result.severity == "info"
-    assert "基础软件 金额 100.00/400.00 元（0.25），数量 1/2 项（0.5）" in result.message_zh
-    assert "the five together: amount 100.00/400.00 yuan (0.25)" in result.message_en
+    assert "基础软件 金额 100.00/400.00 元（25.00%），数量 1/2 项（50.00%）" in result.message_zh
+    assert "the five together: amount 100.00/400.00 yuan (25.00%)" in result.message_en
 
 
 def test_c111_lists_modes_with_providers() -> None:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, cast
 
+from egovpm.core.percent import percent_rounded
 from egovpm.rules.checks.r2007 import delivery_modes as flags_only
 from egovpm.rules.engine import Verdict, check, failed, not_applicable, passed
 from egovpm.rules.facts import Context, ProjectFacts
@@ -21,8 +22,9 @@ def _name(params: Mapping[str, Any], table: str, code: str, language: str) -> st
 
 
 def _share_text(params: Mapping[str, Any], figures: Mapping[str, Any], label: str, language: str) -> str:
-    amount = figures["amount_share"] if figures["amount_share"] is not None else "—"
-    count = figures["count_share"] if figures["count_share"] is not None else "—"
+    # shares pass when high enough: rounded down (percent_rounded gives "—" when nothing divides)
+    amount = percent_rounded(figures["amount_share"], "higher")
+    count = percent_rounded(figures["count_share"], "higher")
     if language == "zh":
         return (
             f"{label} 金额 {figures['amount_secure']}/{figures['amount_total']} 元（{amount}），"
