@@ -43,17 +43,14 @@ def archive_index_rows(*, user: User, projects: list[Project]) -> list[dict[str,
     user records its acceptance (policies.may_record_acceptance, answered for all at once)."""
     ids = [p.pk for p in projects]
     documents: dict[Any, list[Document]] = {pk: [] for pk in ids}
-    for d in archive_register_of(ids):
+    # only the columns the completeness reads (_completeness): no uploader, no stage events' gate results
+    for d in archive_register_of(ids).select_related(None).only(*_COMPLETENESS_DOCUMENT):
         documents[d.project_id].append(d)
     events: dict[Any, list[StageEvent]] = {pk: [] for pk in ids}
-    for e in StageEvent.objects.filter(project_id__in=ids).order_by("seq"):
+    for e in StageEvent.objects.filter(project_id__in=ids).order_by("seq").only(*_COMPLETENESS_EVENT):
         events[e.project_id].append(e)
     latest: dict[Any, ArchiveAcceptance] = {}
-    for a in (
-        ArchiveAcceptance.objects.filter(project_id__in=ids)
-        .select_related("recorded_by", "recorded_by__department")
-        .order_by("accepted_on", "recorded_at")
-    ):
+    for a in ArchiveAcceptance.objects.filter(project_id__in=ids).order_by("accepted_on", "recorded_at"):
         latest[a.project_id] = a  # the last one in the order of project_acceptances wins
     recordable = archive_policies.may_record_acceptance_of(user, projects)
     return [
@@ -65,6 +62,10 @@ def archive_index_rows(*, user: User, projects: list[Project]) -> list[dict[str,
         }
         for p in projects
     ]
+
+
+_COMPLETENESS_DOCUMENT = ("id", "project_id", "stage", "category", "uploaded_at", "archived")
+_COMPLETENESS_EVENT = ("id", "project_id", "action", "from_stage", "to_stage", "effective_date", "approval_reference")
 
 
 def archive_register_of(project_ids: list[Any]) -> QuerySet[Document]:
