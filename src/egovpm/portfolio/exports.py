@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 
 from egovpm.accounts.models import User
 from egovpm.core import clock
+from egovpm.core.api import KeysetPagination
 from egovpm.core.exports import write_only_row
 from egovpm.projects import policies
 from egovpm.projects.choices import Stage
 from egovpm.projects.filters import freshen_verdicts
 from egovpm.projects.models import Participation, Project
-from egovpm.projects.selectors import LIST_ORDER, project_list_rows
+from egovpm.projects.selectors import list_order, project_list_rows
 
 CHUNK = 2000
 COLUMNS = (
@@ -42,19 +43,21 @@ COLUMNS = (
 )
 
 
-def _chunks(qs: QuerySet[Project]) -> Iterator[list[dict[str, Any]]]:
-    """The rows in the list's order (newest first, then code), CHUNK at a time, by keyset."""
-    last: tuple[Any, str] | None = None
+def _chunks(qs: QuerySet[Project], ordering: tuple[str, ...]) -> Iterator[list[dict[str, Any]]]:
+    """The rows in `ordering` (the list's: newest first, then code; or the page's sort, ending in
+    the unique code), CHUNK at a time, by keyset (core.api.KeysetPagination's condition)."""
+    keyset = KeysetPagination(ordering)
+    names = [name for name, _desc in keyset.fields]
+    last: list[Any] | None = None
     while True:
-        page = qs
+        page = qs.order_by(*ordering)
         if last is not None:
-            created, code = last
-            page = page.filter(created_at__lte=created).exclude(created_at=created, code__lte=code)
+            page = page.filter(keyset._after(last, backwards=False))
         rows = list(page.values("pk", *COLUMNS)[:CHUNK])
         if not rows:
             return
         yield rows
-        last = (rows[-1]["created_at"], rows[-1]["code"])
+        last = [rows[-1][name] for name in names]
         if len(rows) < CHUNK:
             return
 
@@ -70,13 +73,15 @@ def _participants(pks: list[Any]) -> dict[Any, list[str]]:
     return out
 
 
-def export_rows(*, user: User, **params: str) -> Iterable[list[Any]]:
-    """Every row of the filtered list, as the cells of the sheet."""
-    qs = project_list_rows(user=user, **params).order_by(*LIST_ORDER)
+def export_rows(*, user: User, sort: str = "", **params: str) -> Iterable[list[Any]]:
+    """Every row of the filtered list, as the cells of the sheet, in the list page's order for
+    `sort` (selectors.list_order: the default newest first)."""
+    ordering = list_order(sort)
+    qs = project_list_rows(user=user, **params)
     freshen_verdicts(qs)  # the health columns are the stored verdicts: fresh first
     health = {"red": _("Red"), "amber": _("Amber"), "green": _("Green")}
     yes = _("Yes")
-    for rows in _chunks(qs):
+    for rows in _chunks(qs, ordering):
         pks = [r["pk"] for r in rows]
         participants = _participants(pks)
         # The verdict columns are part of a project's file, not of its summary: an expert assigned

@@ -210,9 +210,11 @@ def conclusion_rows(counts: dict[str, int] | None) -> list[tuple[str, int]]:
 
 @login_required
 def project_export(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The list page's 导出 XLSX: the rows the page lists (all of them), with its filters."""
+    """The list page's 导出 XLSX: the rows the page lists (all of them), with its filters and its
+    sort (an unknown `sort` is the default order, as on the page)."""
     try:
         params = list_params(request.GET)
     except DomainError as error:
         raise BadRequest(error.message) from None
-    return xlsx_attachment(exports.render_xlsx(exports.export_rows(user=request.user, **params)))
+    rows = exports.export_rows(user=request.user, sort=request.GET.get("sort", ""), **params)
+    return xlsx_attachment(exports.render_xlsx(rows))

@@ -55,6 +55,9 @@ class Project(models.Model):
             models.Index(models.F("created_at").desc(), "code", name="project_newest_first"),
             # A department's own projects in the list's order (policies.scope_q: the lead half).
             models.Index("lead_department", models.F("created_at").desc(), "code", name="project_lead_newest"),
+            # The list page's sort by name (selectors.LIST_SORTS), either direction: `code`
+            # (unique) orders equal names; the sort by code reads the unique index on `code`.
+            models.Index(fields=["name", "code"], name="project_name_code"),
         ]
         # On PostgreSQL, migration 0002 also adds trigram indexes for the list's `q` (name and
         # code, ILIKE '%…%'): they live in that migration only, SQLite has no such index type.

@@ -28,7 +28,7 @@ from egovpm.projects.choices import Stage
 from egovpm.projects.filters import list_params
 from egovpm.projects.forms import AssignmentForm, ProjectForm, TransitionForm
 from egovpm.projects.models import Project
-from egovpm.web import errors, registry
+from egovpm.web import errors, lists, registry
 from egovpm.web.forms import AsOfForm
 from egovpm.web.frame import domain_errors, render_tab
 from egovpm.web.templatetags.egovpm_ui import CLAUSES, action_label, stage_label
@@ -77,7 +77,9 @@ def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     except DomainError as error:
         raise BadRequest("; ".join(f"{k}: {v}" for k, v in (error.details or {}).items())) from None
     stage, department, q = filters["stage"], filters["department"], filters["q"]
-    qs = selectors.project_list(user=request.user, **filters)
+    # the header's sort (selectors.LIST_SORTS, ADR 0018): an unknown value is the default order
+    sort = lists.sort_param(request.GET.get("sort"), selectors.LIST_SORTS)
+    qs = selectors.project_list(user=request.user, sort=sort, **filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     language = language_of(request)
     # The list is the summary scope (an assigned expert finds the project of their review); the
@@ -101,6 +103,8 @@ def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "stages": Stage.choices,
         "departments": Department.objects.order_by("kind", "code"),
         "query": params.urlencode(),
+        "sort": sort,
+        "sorts": lists.sort_links(request, selectors.LIST_SORTS, sort),
         "may_create": request.user.has_role(*policies.DEPT_ROLES),
     }
     template = "projects/_table.html" if request.htmx and not request.htmx.boosted else "projects/list.html"

@@ -7,6 +7,7 @@ deterministic order, and the XLSX export of exactly the rows a page shows.
   between pages. Sorting adds no query.
 - `sort_links(request, columns, current)`: per column the URL that sorts by it (ascending, or
   descending when it already sorts ascending), keeping the filters and dropping the page numbers.
+- `filtered(filters)`: a FilterSet's `.qs`, or a 400 naming the fields it refused.
 - `xlsx_response(filename, header, rows)`: a formula-safe write-only workbook
   (core/exports.write_only_row) of at most EXPORT_LIMIT rows; the caller passes the same filtered,
   scoped, sorted queryset the page pages.
@@ -27,6 +28,16 @@ EXPORT_LIMIT = 5000  # rows in one export; a list longer than this is narrowed w
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 M = TypeVar("M", bound=Model)
+
+
+def filtered(filters: Any) -> Any:
+    """A bound FilterSet's `.qs`, or a 400 (django's BadRequest: the 400 page shows its words)
+    naming each field it refused and why."""
+    from django.core.exceptions import BadRequest
+
+    if not filters.is_valid():
+        raise BadRequest("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in filters.errors.items()))
+    return filters.qs
 
 
 def sort_param(value: str | None, columns: Mapping[str, Sequence[str]]) -> str:
