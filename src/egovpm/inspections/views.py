@@ -26,10 +26,11 @@ from egovpm.core.views import language_of
 from egovpm.documents.models import Document
 from egovpm.inspections import machine, policies, selectors, services
 from egovpm.inspections.errors import InspectionError
+from egovpm.inspections.filters import InspectionFilter
 from egovpm.inspections.forms import AnswerForm, CloseForm, FindingForm, IssueForm, OpenForm, ReopenForm
 from egovpm.inspections.models import Inspection, RectificationItem
 from egovpm.projects import selectors as project_selectors
-from egovpm.web import errors, registry
+from egovpm.web import errors, lists, registry
 from egovpm.web.frame import domain_errors, render_tab
 from egovpm.web.registry import InboxItem, more_line
 
@@ -282,8 +283,15 @@ def nav_home(user: User) -> bool:
 
 @login_required
 def inspection_index(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """监督检查: an inspector's own inspections; for everyone else those of the projects they read."""
-    page = Paginator(selectors.visible_inspections(user=request.user), 20).get_page(request.GET.get("page"))
+    """监督检查: an inspector's own inspections; for everyone else those of the projects they read —
+    filtered (InspectionFilter: a refused value is a 400 naming it), sorted by a header
+    (INSPECTION_SORTS), paged, and exported as shown (`export=xlsx`, web/lists.py)."""
+    filters = InspectionFilter(request.GET, queryset=selectors.visible_inspections(user=request.user))
+    sort = lists.sort_param(request.GET.get("sort"), INSPECTION_SORTS)
+    inspections = lists.sorted_by(lists.filtered(filters), sort, INSPECTION_SORTS, INSPECTION_ORDER)
+    if request.GET.get("export") == "xlsx":
+        return _inspection_export(inspections)
+    page = Paginator(inspections, 20).get_page(request.GET.get("page"))
     open_items = []
     if request.user.has_role(Role.DEPT_STAFF, Role.DEPT_LEADER) and request.user.department_id:
         today = clock.today()
@@ -291,7 +299,57 @@ def inspection_index(request: AuthenticatedHttpRequest) -> HttpResponse:
             (i, machine.is_overdue(i.state, i.due_date, today))
             for i in selectors.department_open_items(department_id=request.user.department_id)[:200]
         ]
-    return render(request, "inspections/index.html", {"page": page, "open_items": open_items})
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "open_items": open_items,
+        "filter": filters.form,
+        "sort": sort,
+        "sorts": lists.sort_links(request, INSPECTION_SORTS, sort),
+        "export_url": lists.export_url(request),
+        "page_query": query.urlencode(),
+    }
+    return render(request, "inspections/index.html", context)
+
+
+# The 监督检查 list's sortable columns (web/lists.py) and its default order (latest started first).
+INSPECTION_SORTS: dict[str, tuple[str, ...]] = {
+    "reference": ("reference",),
+    "project": ("project__name",),
+    "kind": ("kind",),
+    "started": ("started_on",),
+    "state": ("state",),
+}
+INSPECTION_ORDER = ("-started_on", "-opened_at")
+
+
+def _inspection_export(inspections: Any) -> HttpResponse:
+    """The list as XLSX: the filtered, sorted inspections of the user's scope (lists.EXPORT_LIMIT)."""
+    header = [
+        _("Reference"),
+        _("Project"),
+        _("Project code"),
+        _("Lead department"),
+        _("Kind"),
+        _("Started on"),
+        _("Ended on"),
+        _("State"),
+    ]
+    rows = (
+        [
+            i.reference,
+            i.project.name,
+            i.project.code,
+            i.project.lead_department.name,
+            i.get_kind_display(),
+            i.started_on,
+            i.ended_on,
+            i.get_state_display(),
+        ]
+        for i in inspections.select_related("project__lead_department")[: lists.EXPORT_LIMIT]
+    )
+    return lists.xlsx_response("inspections.xlsx", header, rows)
 
 
 # ------------------------------------------------------------------------------------------- 待办
