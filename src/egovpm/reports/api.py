@@ -15,7 +15,7 @@ from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core import clock, validators
 from egovpm.core.errors import Conflict
 from egovpm.projects import policies as project_policies
-from egovpm.reports import policies, rendering, selectors, services
+from egovpm.reports import filters, policies, rendering, selectors, services
 from egovpm.reports.choices import SECTION_KEYS, ReportKind, ReportStatus, SelfAssessment
 from egovpm.reports.errors import ReportError
 from egovpm.rules import facts_reports as fr
@@ -406,6 +406,13 @@ PORTFOLIO_PARAMS = [
     AS_OF,
     OpenApiParameter("department", str, description="drill down: lead department code"),
     OpenApiParameter("period", str, description="drill down: period code"),
+    OpenApiParameter("status", str, enum=ReportStatus.values, description="drill down: the obligation's status"),
+    OpenApiParameter(
+        "sort",
+        str,
+        enum=[*selectors.DRILL_SORTS, *(f"-{k}" for k in selectors.DRILL_SORTS)],
+        description="drill-down order: a column, `-` for descending (default: department, project, period)",
+    ),
 ]
 PAGE_PARAMS = [
     OpenApiParameter("page", int, description="page of the drill-down (from 1)"),
@@ -417,15 +424,9 @@ PAGE_PARAMS = [
 
 def _portfolio_args(request: AuthenticatedRequest) -> dict[str, Any]:
     project_policies.require(policies.may_view_portfolio(request.user), ReportError.PORTFOLIO_NDRC_MOF_ONLY)
-    period = request.query_params.get("period", "")
-    if period:
-        selectors.period_parse(period)
-    return {
-        "user": request.user,
-        "as_of": parse_as_of(request),
-        "department": request.query_params.get("department", ""),
-        "period": period,
-    }
+    # the list's one FilterSet (reports/filters.py), also the 建设情况报告 page's
+    chosen = filters.validated(request.query_params)
+    return {"user": request.user, "as_of": parse_as_of(request), **chosen, "sort": request.query_params.get("sort", "")}
 
 
 def _page_url(request: AuthenticatedRequest, number: int | None) -> str | None:

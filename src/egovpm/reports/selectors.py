@@ -571,19 +571,55 @@ def obligations_of_rows(rows: Iterable[ReportObligation], as_of: dt.date) -> lis
     return [found[(r.project_id, r.period)] for r in rows if (r.project_id, r.period) in found]
 
 
+# The drill-down's sortable columns (web/lists.py), stored columns of ReportObligation, and its
+# default order (department, project, period: the index report_oblig_drill).
+DRILL_SORTS: dict[str, tuple[str, ...]] = {
+    "department": ("department_code",),
+    "project": ("project_code",),
+    "period": ("period",),
+    "due": ("due",),
+    "status": ("status",),
+}
+DRILL_ORDER = ("department_code", "project_code", "period")
+# The same columns on a computed Obligation (a past as_of is computed, not read from the rows).
+_OBLIGATION_KEYS: dict[str, Any] = {
+    "department": lambda o: o.project.lead_department.code,
+    "project": lambda o: o.project.code,
+    "period": lambda o: o.code,
+    "due": lambda o: o.due,
+    "status": lambda o: o.status,
+}
+
+
+def _sorted_obligations(items: list[Obligation], sort: str, default: Any, newest: bool = False) -> list[Obligation]:
+    """`items` in `default` order (descending if `newest`), then (stable) by the whitelisted column
+    `sort` names."""
+    from egovpm.web import lists
+
+    items = sorted(items, key=default, reverse=newest)
+    chosen = lists.sort_param(sort, DRILL_SORTS)
+    if chosen:
+        items.sort(key=_OBLIGATION_KEYS[chosen.lstrip("-")], reverse=chosen.startswith("-"))
+    return items
+
+
 def report_portfolio(
     *,
     user: User,
     as_of: dt.date | None = None,
     department: str = "",
     period: str = "",
+    status: str = "",
+    sort: str = "",
     page: int = 1,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
     """Departments × periods with counts on time / late / overdue / pending (a returned report counts
     by its first submission, and also under `returned`), and one page of the obligations behind them
-    for the drill-down (filtered by `department` and `period`, ordered by department, project and
-    period; `count` is the drill-down's total). Scoped by projects.policies.restrict.
+    for the drill-down (filtered by `department`, `period` and `status` through the FilterSet
+    reports.filters.ReportObligationFilter, ordered by the whitelisted column `sort` — DRILL_SORTS —
+    then by department, project and period; `count` is the drill-down's total). Scoped by
+    projects.policies.restrict.
 
     Today: the stored rows (a GROUP BY, cached for the whole portfolio) and the records of the page's
     projects. A date in the past: computed from the records of every project in scope (of the
@@ -591,7 +627,7 @@ def report_portfolio(
     today = clock.today()
     as_of = as_of or today
     if as_of != today:
-        return _past_portfolio(user, as_of, department, period, page, page_size)
+        return _past_portfolio(user, as_of, department, period, page, page_size, status=status, sort=sort)
     obligations.ensure_fresh()
     key = matrix_key(user, as_of)
     counts = _matrix_counts(user, key)
@@ -600,16 +636,25 @@ def report_portfolio(
     if key:  # what a cached rendering of the matrix depends on beyond the counts: the names
         names = sorted((d.pk, d.code, d.name, d.kind) for d in departments.values())
         data["cache_key"] = f"{key}:{hashlib.sha256(repr(names).encode()).hexdigest()[:16]}"
-    qs = _drill_rows(user, department, period)
+    qs = _drill_rows(user, department, period, status)
     start = (page - 1) * page_size
-    rows = qs.order_by("department_code", "project_code", "period")[start : start + page_size] if page_size else []
+    rows = _drill_sorted(qs, sort)[start : start + page_size] if page_size else []
     drill = obligations_of_rows(rows, as_of)
-    count = _drill_count(data["cells"], department, period)
+    # the matrix's cells count department × period; a status filter is counted from the rows
+    count = qs.count() if status and page_size else _drill_count(data["cells"], department, period)
     return {"as_of": as_of, **data, "obligations": drill, "page": Page(drill, count, page, page_size)}
 
 
 def _past_portfolio(
-    user: User, as_of: dt.date, department: str, period: str, page: int, page_size: int
+    user: User,
+    as_of: dt.date,
+    department: str,
+    period: str,
+    page: int,
+    page_size: int,
+    *,
+    status: str = "",
+    sort: str = "",
 ) -> dict[str, Any]:
     qs = project_policies.restrict(user, "view")
     if department:
@@ -634,28 +679,46 @@ def _past_portfolio(
         cell["total"] += 1
         cell["returned"] += o.status == fr.RETURNED
     data = _matrix(departments, list(counts.values()))
-    drill = [o for o in everything if not period or o.code == period]
-    drill.sort(key=lambda o: (o.project.lead_department.code, o.project.code, o.code))
+    drill = [o for o in everything if (not period or o.code == period) and (not status or o.status == status)]
+    drill = _sorted_obligations(drill, sort, lambda o: (o.project.lead_department.code, o.project.code, o.code))
     start = (page - 1) * page_size
     shown = drill[start : start + page_size]
     return {"as_of": as_of, **data, "obligations": shown, "page": Page(shown, len(drill), page, page_size)}
 
 
-def _drill_rows(user: User, department: str, period: str) -> QuerySet[ReportObligation]:
-    qs = stored_obligations(user)
-    if department:
-        qs = qs.filter(department_code=department)
-    if period:
-        qs = qs.filter(period=period)
-    return qs
+def _drill_rows(user: User, department: str, period: str, status: str = "") -> QuerySet[ReportObligation]:
+    """The stored obligations of the user's scope narrowed by the list's one FilterSet (its `.qs`);
+    the values were validated by the caller (reports.filters.validated)."""
+    from egovpm.reports.filters import ReportObligationFilter
+
+    params = {"department": department, "period": period, "status": status}
+    return ReportObligationFilter(params, queryset=stored_obligations(user)).qs
+
+
+def _drill_sorted(qs: QuerySet[ReportObligation], sort: str) -> QuerySet[ReportObligation]:
+    from egovpm.web import lists
+
+    return lists.sorted_by(qs, sort, DRILL_SORTS, DRILL_ORDER)
 
 
 EXPORT_CHUNK = 500
 
 
-def _stream_obligations(qs: QuerySet[ReportObligation], as_of: dt.date) -> Iterator[Obligation]:
+def _stream_obligations(qs: QuerySet[ReportObligation], as_of: dt.date, sort: str = "") -> Iterator[Obligation]:
     """Every obligation of `qs` in drill-down order, EXPORT_CHUNK rows at a time (keyset pages:
-    no offset, no list of every row in memory)."""
+    no offset, no list of every row in memory); sorted by a column, in that order, EXPORT_CHUNK
+    rows of one streamed query at a time."""
+    from egovpm.web import lists
+
+    if lists.sort_param(sort, DRILL_SORTS):
+        batch: list[ReportObligation] = []
+        for row in _drill_sorted(qs, sort).iterator(chunk_size=EXPORT_CHUNK):
+            batch.append(row)
+            if len(batch) == EXPORT_CHUNK:
+                yield from obligations_of_rows(batch, as_of)
+                batch = []
+        yield from obligations_of_rows(batch, as_of)
+        return
     last: tuple[str, str, str] | None = None
     while True:
         page = qs
@@ -674,7 +737,13 @@ def _stream_obligations(qs: QuerySet[ReportObligation], as_of: dt.date) -> Itera
 
 
 def portfolio_export(
-    *, user: User, as_of: dt.date | None = None, department: str = "", period: str = ""
+    *,
+    user: User,
+    as_of: dt.date | None = None,
+    department: str = "",
+    period: str = "",
+    status: str = "",
+    sort: str = "",
 ) -> dict[str, Any]:
     """The portfolio for the XLSX export: the matrix, and under `obligations` the whole drill-down
     as an iterator (today: streamed from the stored rows; a past date: bounded as in
@@ -682,31 +751,53 @@ def portfolio_export(
     today = clock.today()
     as_of = as_of or today
     if as_of != today:
-        return _past_portfolio(user, as_of, department, period, 1, 10**9)
+        return _past_portfolio(user, as_of, department, period, 1, 10**9, status=status, sort=sort)
     data = report_portfolio(user=user, as_of=as_of, department=department, period=period, page=1, page_size=0)
-    data["obligations"] = _stream_obligations(_drill_rows(user, department, period), as_of)
+    data["obligations"] = _stream_obligations(_drill_rows(user, department, period, status), as_of, sort)
     return data
 
 
+OWN_ORDER = ("-due", "-project_code")  # the department's list: newest due date first
+
+
 def department_obligations(
-    *, user: User, as_of: dt.date | None = None, page: int = 1, page_size: int = PAGE_SIZE
+    *,
+    user: User,
+    as_of: dt.date | None = None,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+    period: str = "",
+    status: str = "",
+    sort: str = "",
 ) -> Page:
-    """One page of the obligations of the projects the user's department leads, newest due date
-    first: the stored rows today, the records of the department's projects for a past date."""
+    """One page of the obligations of the projects the user's department leads, narrowed by the
+    list's FilterSet (`period`, `status`), ordered by the whitelisted column `sort` (DRILL_SORTS)
+    and then newest due date first: the stored rows today, the records of the department's
+    projects for a past date. `page_size` 0: every row (the export, at most lists.EXPORT_LIMIT)."""
+    from egovpm.reports.filters import ReportObligationFilter
+    from egovpm.web import lists
+
     today = clock.today()
     as_of = as_of or today
-    number, size = page, page_size
+    number, size = page, page_size or lists.EXPORT_LIMIT
     if not user.department_id:
         return Page([], 0, number, size)
     start = (number - 1) * size
     if as_of != today:
         qs = Project.objects.filter(lead_department_id=user.department_id)
-        out = obligations_across(projects_with_obligations(qs), as_of)
-        out.sort(key=lambda o: (o.due, o.project.code), reverse=True)
+        out = [
+            o
+            for o in obligations_across(projects_with_obligations(qs), as_of)
+            if (not period or o.code == period) and (not status or o.status == status)
+        ]
+        out = _sorted_obligations(out, sort, lambda o: (o.due, o.project.code), newest=True)
         return Page(out[start : start + size], len(out), number, size)
     obligations.ensure_fresh(Project.objects.filter(lead_department_id=user.department_id))
-    rows = ReportObligation.objects.filter(department_id=user.department_id)
-    page_rows = rows.order_by("-due", "-project_code")[start : start + size]
+    rows = ReportObligationFilter(
+        {"period": period, "status": status},
+        queryset=ReportObligation.objects.filter(department_id=user.department_id),
+    ).qs
+    page_rows = lists.sorted_by(rows, sort, DRILL_SORTS, OWN_ORDER)[start : start + size]
     return Page(obligations_of_rows(page_rows, as_of), rows.count(), number, size)
 
 

@@ -32,10 +32,11 @@ from egovpm.core.views import language_of
 from egovpm.projects import policies as project_policies
 from egovpm.projects.models import Project
 from egovpm.projects.selectors import project_detail
-from egovpm.reports import api, policies, rendering, selectors, services
+from egovpm.reports import api, filters, policies, rendering, selectors, services
 from egovpm.reports.choices import SECTION_KEYS, STATUS_CLASS, ReportStatus, Section, SelfAssessment
+from egovpm.reports.models import ReportObligation
 from egovpm.rules import facts_reports as fr
-from egovpm.web import errors
+from egovpm.web import errors, lists
 from egovpm.web.frame import domain_errors, render_tab
 from egovpm.web.registry import InboxItem, more_line
 
@@ -432,6 +433,28 @@ def _pager(request: AuthenticatedHttpRequest, page: selectors.Page) -> dict[str,
     }
 
 
+def _list_filters(request: AuthenticatedHttpRequest) -> dict[str, str]:
+    """The list's filters through its one FilterSet (reports/filters.py, the API's too): a refused
+    value is the 400 page naming the field."""
+    try:
+        return filters.validated(request.GET)
+    except DomainError as e:
+        shown = e.details if isinstance(e.details, dict) else {}
+        raise BadRequest("; ".join(f"{k}: {v}" for k, v in shown.items()) or e.message) from None
+
+
+def _list_context(request: AuthenticatedHttpRequest, chosen: dict[str, str]) -> dict[str, Any]:
+    """The filter form, the header sort links and the export link, each keeping the others."""
+    sort = lists.sort_param(request.GET.get("sort"), selectors.DRILL_SORTS)
+    return {
+        "filter": filters.ReportObligationFilter(request.GET, queryset=ReportObligation.objects.none()).form,
+        "sort": sort,
+        "sorts": lists.sort_links(request, selectors.DRILL_SORTS, sort),
+        "export_url": lists.export_url(request),
+        **chosen,
+    }
+
+
 @login_required
 @domain_errors
 def report_home(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -439,19 +462,14 @@ def report_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     as_of = AsOfForm(request.GET or None).value()
     today = clock.today()
     if policies.may_view_portfolio(user):
-        department = request.GET.get("department", "")
-        period = request.GET.get("period", "")
-        try:
-            if period:
-                selectors.period_parse(period)
-        except DomainError:
-            period = ""
-        drilled = bool(department or period)
+        chosen = _list_filters(request)
+        sort = request.GET.get("sort", "")
+        drilled = any(chosen.values())
         data = selectors.report_portfolio(
             user=user,
             as_of=as_of,
-            department=department,
-            period=period,
+            **chosen,
+            sort=sort,
             page=_page_of(request) if drilled else 1,
             page_size=selectors.PAGE_SIZE if drilled else 0,
         )
@@ -461,22 +479,62 @@ def report_home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "portfolio": data,
             "matrix_html": _matrix_html(data, as_of),
             "drill": status_rows(data["obligations"], today) if drilled else None,
-            "department": department,
-            "period": period,
             "as_of": as_of,
             "today": today,
             "export_query": query.urlencode(),
+            **_list_context(request, chosen),
             **(_pager(request, data["page"]) if drilled else {}),
         }
         return render(request, "reports/portfolio.html", ctx)
     if policies.may_see_own_obligations(user):
-        page = selectors.department_obligations(user=user, as_of=as_of, page=_page_of(request))
+        chosen = _list_filters(request)
+        period, status, sort = chosen["period"], chosen["status"], request.GET.get("sort", "")
+        if request.GET.get("export") == "xlsx":
+            rows = selectors.department_obligations(
+                user=user, as_of=as_of, page_size=0, period=period, status=status, sort=sort
+            ).items
+            return _obligations_xlsx(rows, today)
+        page = selectors.department_obligations(
+            user=user, as_of=as_of, page=_page_of(request), period=period, status=status, sort=sort
+        )
         return render(
             request,
             "reports/department.html",
-            {"rows": status_rows(page.items, today), "as_of": as_of, "today": today, **_pager(request, page)},
+            {
+                "rows": status_rows(page.items, today),
+                "as_of": as_of,
+                "today": today,
+                **_list_context(request, chosen),
+                **_pager(request, page),
+            },
         )
     raise PermissionDenied(_("Progress reports are for departments, NDRC and the Ministry of Finance."))
+
+
+def _obligations_xlsx(rows: list[selectors.Obligation], today: dt.date) -> HttpResponse:
+    """The department's own list as XLSX: the filtered, sorted obligations it shows, unpaged."""
+    header = [
+        _("Department"),
+        _("Project"),
+        _("Project code"),
+        _("Period"),
+        _("Due"),
+        _("Status"),
+        _("First submitted"),
+    ]
+    body = (
+        [
+            r["o"].project.lead_department.name,
+            r["o"].project.name,
+            r["o"].project.code,
+            r["period_label"],
+            r["o"].due,
+            str(r["status_label"]),
+            rendering._instant_zh(r["o"].first_submitted_at),
+        ]
+        for r in status_rows(rows, today)
+    )
+    return lists.xlsx_response("progress-reports.xlsx", header, body)
 
 
 @login_required
@@ -486,9 +544,8 @@ def report_portfolio_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policies.may_view_portfolio(user):
         raise PermissionDenied(_("The report portfolio is for NDRC and the Ministry of Finance."))
     as_of = AsOfForm(request.GET or None).value()
-    data = selectors.portfolio_export(
-        user=user, as_of=as_of, department=request.GET.get("department", ""), period=request.GET.get("period", "")
-    )
+    chosen = _list_filters(request)
+    data = selectors.portfolio_export(user=user, as_of=as_of, **chosen, sort=request.GET.get("sort", ""))
     return api.attachment(
         rendering.render_portfolio_xlsx(data), api.XLSX, f"建设情况报告报送情况-{as_of.isoformat()}.xlsx"
     )
