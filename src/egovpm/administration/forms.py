@@ -14,10 +14,6 @@ from egovpm.accounts.models import Department
 from egovpm.core.validators import TextFormField
 
 
-class DepartmentSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-
-
 class DepartmentForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=40, help_text=_("Short identifier, never changed later."))
     name = TextFormField(label=_("Name"), max_length=200)
@@ -36,17 +32,6 @@ class DepartmentEditForm(DepartmentForm):
 
 def _department_choices() -> list[tuple[str, str]]:
     return [(d.code, f"{d.name} ({d.code})") for d in Department.objects.order_by("code")]
-
-
-class UserSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    department = forms.ChoiceField(label=_("Department"), required=False)
-    role = forms.ChoiceField(label=_("Role"), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["department"]).choices = [("", _("All")), *_department_choices()]
-        cast(forms.ChoiceField, self.fields["role"]).choices = [("", _("All")), ("none", _("No role")), *Role.choices]
 
 
 class UserCreateForm(forms.Form):

@@ -25,22 +25,22 @@ from egovpm.accounts import admin_selectors, admin_services, policy
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import Department, User
 from egovpm.accounts.requests import AuthenticatedHttpRequest
+from egovpm.administration.filters import AccountFilter, DepartmentFilter
 from egovpm.administration.forms import (
     DepartmentEditForm,
     DepartmentForm,
-    DepartmentSearchForm,
     PasswordResetForm,
     PolicyForm,
     RolesForm,
     UserCreateForm,
     UserEditForm,
-    UserSearchForm,
 )
 from egovpm.audit import services as audit_services
 from egovpm.audit.actions import AuditAction
 from egovpm.audit.policies import can_read_audit_log
 from egovpm.core.errors import DomainError
 from egovpm.web import errors as web_errors
+from egovpm.web import lists
 from egovpm.web.frame import domain_errors
 
 PAGE_SIZE = 50
@@ -61,6 +61,34 @@ def admin_page(role: Role) -> Callable[[View], View]:
         return login_required(domain_errors(wrapper))
 
     return decorate
+
+
+# The lists' sortable columns (web/lists.py, ADR 0018) and their default orders.
+ACCOUNT_SORTS: dict[str, tuple[str, ...]] = {
+    "username": ("username",),
+    "name": ("display_name",),
+    "department": ("department__name",),
+    "status": ("is_active",),
+}
+ACCOUNT_ORDER = ("username",)
+DEPARTMENT_SORTS: dict[str, tuple[str, ...]] = {
+    "code": ("code",),
+    "name": ("name",),
+    "kind": ("kind",),
+    "accounts": ("user_count",),
+}
+DEPARTMENT_ORDER = ("code",)
+LOCKED_SORTS: dict[str, tuple[str, ...]] = {"username": ("username",), "until": ("until",)}
+
+
+def _listed(
+    request: AuthenticatedHttpRequest, filters: Any, sorts: dict[str, tuple[str, ...]], default: tuple[str, ...]
+) -> tuple[Any, dict[str, Any]]:
+    """The FilterSet's rows (a refused value: a 400 naming it) in the header's sort, and the
+    template's `search` form, `sort` and `sorts` (the header links)."""
+    sort = lists.sort_param(request.GET.get("sort"), sorts)
+    rows = lists.sorted_by(lists.filtered(filters), sort, sorts, default)
+    return rows, {"search": filters.form, "sort": sort, "sorts": lists.sort_links(request, sorts, sort)}
 
 
 def _page(request: AuthenticatedHttpRequest, rows: Any) -> tuple[Any, str]:
@@ -98,8 +126,6 @@ def _submit(
 
 @admin_page(Role.SYS_ADMIN)
 def departments(request: AuthenticatedHttpRequest) -> HttpResponse:
-    search = DepartmentSearchForm(request.GET)
-    q = search.cleaned_data["q"].strip() if search.is_valid() else ""
     form = DepartmentForm(request.POST or None)
 
     def add(data: dict[str, Any]) -> str:
@@ -109,8 +135,10 @@ def departments(request: AuthenticatedHttpRequest) -> HttpResponse:
     done, status = _submit(request, form, add, "web:admin_departments")
     if done is not None:
         return done
-    page, query = _page(request, admin_selectors.departments(q=q))
-    context = {"search": search, "form": form, "page": page, "query": query}
+    filters = DepartmentFilter(request.GET, queryset=admin_selectors.departments())
+    rows, listing = _listed(request, filters, DEPARTMENT_SORTS, DEPARTMENT_ORDER)
+    page, query = _page(request, rows)
+    context = {**listing, "form": form, "page": page, "query": query}
     return render(request, "administration/departments.html", context, status=status)
 
 
@@ -137,13 +165,12 @@ def department_edit(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
 # --- sys_admin: accounts -------------------------------------------------------------------------
 
 
-def _account_rows(request: AuthenticatedHttpRequest) -> tuple[UserSearchForm, Any]:
-    search = UserSearchForm(request.GET)
-    values = search.cleaned_data if search.is_valid() else {}
-    rows = admin_selectors.accounts(
-        q=(values.get("q") or "").strip(), department=values.get("department") or "", role=values.get("role") or ""
+def _account_rows(request: AuthenticatedHttpRequest) -> tuple[Any, dict[str, Any]]:
+    """The accounts of the 用户 and 角色 pages: AccountFilter (search, department, role, status),
+    sorted by a header (ACCOUNT_SORTS), roles prefetched."""
+    return _listed(
+        request, AccountFilter(request.GET, queryset=admin_selectors.accounts()), ACCOUNT_SORTS, ACCOUNT_ORDER
     )
-    return search, rows
 
 
 def _with_roles(page: Any) -> list[tuple[User, list[Any]]]:
@@ -152,10 +179,35 @@ def _with_roles(page: Any) -> list[tuple[User, list[Any]]]:
 
 @admin_page(Role.SYS_ADMIN)
 def users(request: AuthenticatedHttpRequest) -> HttpResponse:
-    search, rows = _account_rows(request)
+    rows, listing = _account_rows(request)
+    if request.GET.get("export") == "xlsx":
+        return _accounts_export(rows)
     page, query = _page(request, rows)
-    context = {"search": search, "page": page, "rows": _with_roles(page), "query": query}
+    context = {
+        **listing,
+        "page": page,
+        "rows": _with_roles(page),
+        "query": query,
+        "export_url": lists.export_url(request),
+    }
     return render(request, "administration/users.html", context)
+
+
+def _accounts_export(rows: Any) -> HttpResponse:
+    """The 用户 list as XLSX: the filtered, sorted accounts (lists.EXPORT_LIMIT). No business data;
+    not audited, as no other list export is (the audit log records changes, not reads)."""
+    header = [_("Username"), _("Full name"), _("Department"), _("Roles"), _("Status")]
+    cells = (
+        [
+            u.username,
+            u.display_name,
+            u.department.name if u.department else "",
+            "、".join(str(Role(r).label) for r in admin_selectors.role_values(u) if r in Role.values),
+            _("active") if u.is_active else _("disabled"),
+        ]
+        for u in rows[: lists.EXPORT_LIMIT]
+    )
+    return lists.xlsx_response("accounts.xlsx", header, cells)
 
 
 @admin_page(Role.SYS_ADMIN)
@@ -261,10 +313,10 @@ def user_password(request: AuthenticatedHttpRequest, username: str) -> HttpRespo
 
 @admin_page(Role.SEC_ADMIN)
 def roles(request: AuthenticatedHttpRequest) -> HttpResponse:
-    search, rows = _account_rows(request)
+    rows, listing = _account_rows(request)
     page, query = _page(request, rows)
     locked = len(admin_selectors.locked_accounts())
-    context = {"search": search, "page": page, "rows": _with_roles(page), "query": query, "locked": locked}
+    context = {**listing, "page": page, "rows": _with_roles(page), "query": query, "locked": locked}
     return render(request, "administration/roles.html", context)
 
 
@@ -285,8 +337,17 @@ def user_roles(request: AuthenticatedHttpRequest, username: str) -> HttpResponse
 
 @admin_page(Role.SEC_ADMIN)
 def locked(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # the lockout's usernames (not a query): sorted by a header here, username or until, then paged
+    sort = lists.sort_param(request.GET.get("sort"), LOCKED_SORTS)
     rows = admin_selectors.locked_accounts()
-    return render(request, "administration/locked.html", {"rows": rows, "policy": policy.current()})
+    if sort:
+        column = 1 if sort.lstrip("-") == "until" else 0
+        rows.sort(key=lambda row: (row[column], row[0]), reverse=sort.startswith("-"))
+    page, query = _page(request, rows)
+    context = {"page": page, "query": query, "policy": policy.current(), "sort": sort}
+    return render(
+        request, "administration/locked.html", {**context, "sorts": lists.sort_links(request, LOCKED_SORTS, sort)}
+    )
 
 
 @require_POST

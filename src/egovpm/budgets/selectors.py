@@ -287,6 +287,36 @@ QUEUE_ORDER = {
 }
 
 
+# What the queue page, its export and 待办 show of a row: the adjustment's figures and dates, the
+# project's name and code, its lead department (the long texts of either are not read).
+QUEUE_COLUMNS = (
+    "id",
+    "project_id",
+    "number",
+    "status",
+    "route",
+    "moved",
+    "ratio",
+    "cumulative_ratio",
+    "failed",
+    "requested_at",
+    "decided_at",
+    "decided_on",
+    "filed_on",
+    "filed_at",
+    "acknowledged_at",
+    "project__id",
+    "project__code",
+    "project__name",
+    "project__stage",
+    "project__regime",
+    "project__lead_department_id",
+    "project__lead_department__id",
+    "project__lead_department__code",
+    "project__lead_department__name",
+)
+
+
 def ndrc_queue(*, user: User, params: dict[str, Any] | None = None) -> dict[str, QuerySet[Adjustment]]:
     """Across the user's projects: NDRC-route requests waiting for a decision, self-approvals
     waiting for the department's leader, approved self-approvals not yet filed, and filings not yet
@@ -295,9 +325,9 @@ def ndrc_queue(*, user: User, params: dict[str, Any] | None = None) -> dict[str,
     thousands); each is answered by a partial index of its own."""
     projects = policies.restrict(user)
     base = filters.apply(
-        Adjustment.objects.filter(project__in=projects).select_related(
-            "project", "project__lead_department", "requested_by"
-        ),
+        Adjustment.objects.filter(project__in=projects)
+        .select_related("project", "project__lead_department")
+        .only(*QUEUE_COLUMNS),
         params,
     )
     parts = {
@@ -329,6 +359,7 @@ def inbox_queues(*, user: User) -> dict[str, QuerySet[Adjustment]]:
     return {
         "decide": pending.filter(decide)
         .select_related("project", "project__lead_department")
+        .only(*QUEUE_COLUMNS)
         .order_by(*QUEUE_ORDER["ndrc_pending"]),
         "file": queues["unfiled"].filter(own) if own is not None and user.has_role(*policies.DEPT_ROLES) else none,
         "acknowledge": queues["unacknowledged"] if ndrc else none,

@@ -462,7 +462,7 @@ def may_see_queue(user: User) -> bool:
     return bool(user.has_role(Role.NDRC_OFFICER, Role.MOF_VIEWER, Role.DEPT_STAFF, Role.DEPT_LEADER))
 
 
-QUEUE_PAGE_SIZE = 50
+QUEUE_PAGE_SIZE = 20  # rows a section shows, as on the project list: a national queue holds thousands
 INBOX_LIMIT = 20
 
 
