@@ -12,6 +12,7 @@ class ComplianceConfig(AppConfig):
         from egovpm.compliance import selectors, services
         from egovpm.projects.filters import register_verdict_freshener
         from egovpm.projects.models import Project
+        from egovpm.projects.stored import register_stored_compliance
         from egovpm.projects.views import register_badge_source
 
         # every audited change of a project's records makes its stored verdict stale, in the same
@@ -22,3 +23,4 @@ class ComplianceConfig(AppConfig):
         post_save.connect(services.project_created, sender=Project, dispatch_uid="compliance.project_created")
         register_badge_source(selectors.list_badges)  # the project list reads the stored bad/warn
         register_verdict_freshener(selectors.ensure_fresh)  # before ?health= / ?rule= filter on them
+        register_stored_compliance(selectors.stored_report)  # a project's compliance today (API)

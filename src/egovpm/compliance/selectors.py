@@ -150,3 +150,38 @@ def stored_results(verdict: ProjectVerdict, regime: str, language: str = "zh") -
         rule = pack.rule(r["rule"])
         out.append(engine.render(rule, engine.Verdict(r["status"], r["key"], r["args"]), language))
     return out
+
+
+def is_fresh(verdict: ProjectVerdict, today: Any, pack_sha256: str) -> bool:
+    """The freshness of ADR 0013 for one row: computed from the records as they are
+    (evaluated_generation = generation), for a date that still holds today (evaluated_on ≤ today ≤
+    valid_until, or no valid_until), with the current pack."""
+    return (
+        verdict.evaluated_generation == verdict.generation
+        and verdict.evaluated_on is not None
+        and verdict.evaluated_on <= today
+        and (verdict.valid_until is None or verdict.valid_until >= today)
+        and verdict.pack_sha256 == pack_sha256
+    )
+
+
+def stored_report(project: Project, language: str) -> dict[str, Any] | None:
+    """Today's compliance report of one project (what projects.selectors.project_compliance answers
+    for today: the same rules in pack order, statuses and messages) from its stored verdict — one
+    query when it is fresh; a stale or missing one is refreshed first (this project only). None when
+    it could not be had fresh (a change in flight held the row): the caller evaluates in full."""
+    today = clock.today()
+    pack = engine.load_pack(project.regime)
+    verdict = ProjectVerdict.objects.filter(pk=project.pk).first()
+    if verdict is None or not is_fresh(verdict, today, pack.sha256):
+        services.refresh(project_ids=[project.pk], as_of=today)
+        verdict = ProjectVerdict.objects.filter(pk=project.pk).first()
+        if verdict is None or not is_fresh(verdict, today, pack.sha256):
+            return None
+    return {
+        "regime": pack.regime,
+        "pack_version": pack.version,
+        "pack_sha256": pack.sha256,
+        "as_of": today.isoformat(),
+        "results": stored_results(verdict, project.regime, language),
+    }
