@@ -198,6 +198,11 @@ READS: list[Read] = [
         REDIRECT,
     ),
     Read("people_search", lambda w: reverse("web:people_search") + "?q=a", NDRC_ONLY),  # the name picker
+    Read(  # a list of people to tick, searched (the experts of a panel, an inspection's inspectors)
+        "people_choices",
+        lambda w: reverse("web:people_choices", kwargs={"source": "expert_pool"}) + "?field=experts&q=a",
+        NDRC_ONLY,
+    ),
     Read("audit", lambda w: reverse("web:audit"), AUDIT_ADMIN),
     Read("audit_export", lambda w: reverse("web:audit_export"), AUDIT_ADMIN),
     Read("admin_users", lambda w: reverse("web:admin_users"), SYS_ADMIN),

@@ -13,6 +13,14 @@ class InspectionsConfig(AppConfig):
         from egovpm.web.registry import NavItem, ProjectTab, register_inbox, register_nav, register_tab
 
         register_fact_provider(inspection_facts)
+        from egovpm.inspections import policies, selectors
+        from egovpm.inspections.forms import INSPECTOR_ROLES
+        from egovpm.web.people import PeopleSource, register_people_source
+
+        # the inspectors NDRC ticks when it opens an inspection (web/_people_picker.html)
+        register_people_source(
+            "inspectors", PeopleSource(selectors.inspector_users, policies.may_open, INSPECTOR_ROLES)
+        )
         from egovpm.inspections.reminders import rectification_notices
         from egovpm.notifications.reminders import register_reminder
 

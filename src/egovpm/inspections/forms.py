@@ -7,8 +7,12 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from egovpm.core.roles import Role
 from egovpm.core.validators import StrictDateFormField, TextFormField
 from egovpm.inspections.choices import Area, InspectionKind, Severity
+from egovpm.web.people import PeopleMultipleField, people_of
+
+INSPECTOR_ROLES = (Role.INSPECTOR.value,)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -16,7 +20,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class OpenForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=InspectionKind.choices)
     scope = forms.MultipleChoiceField(label=_("Scope"), choices=Area.choices, widget=forms.CheckboxSelectMultiple)
-    inspectors = forms.MultipleChoiceField(label=_("Inspectors"), choices=(), widget=forms.CheckboxSelectMultiple)
+    inspectors = PeopleMultipleField(source="inspectors", label=_("Inspectors"))
     co_organisers = forms.MultipleChoiceField(
         label=_("Co-organising departments"), choices=(), required=False, widget=forms.SelectMultiple
     )
@@ -24,9 +28,8 @@ class OpenForm(forms.Form):
 
     def __init__(self, *args: Any, inspectors: Any = (), departments: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["inspectors"]).choices = [
-            (u.username, f"{u.label()}（{u.department.name if u.department else '—'}）") for u in inspectors
-        ]
+        # by name, department and role, with a search (web/_people_picker.html)
+        cast(PeopleMultipleField, self.fields["inspectors"]).load(people_of(list(inspectors), INSPECTOR_ROLES))
         cast(forms.ChoiceField, self.fields["co_organisers"]).choices = [(d.code, d.name) for d in departments]
 
 

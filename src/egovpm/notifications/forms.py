@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egovpm.notifications.choices import CHASE_DEPARTMENT, Kind
 from egovpm.notifications.services import CHASE_TEXT_LIMIT
+from egovpm.web.people import people_of
 
 
 class PreferencesForm(forms.Form):
@@ -29,7 +30,8 @@ class ChaseForm(forms.Form):
     def __init__(self, *args: Any, people: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices: list[tuple[str, str]] = [(CHASE_DEPARTMENT, str(_("The lead department (its staff and leaders)")))]
-        choices += [(u.username, f"{u.label()} · {u.department.name if u.department else ''}") for u in people or []]
+        # by name, department and role — never the login name (one query for the roles)
+        choices += [(p.username, f"{p.choice} · {p.detail}" if p.detail else p.choice) for p in people_of(people or [])]
         to = self.fields["to"]
         assert isinstance(to, forms.ChoiceField)
         to.choices = choices

@@ -22,6 +22,20 @@ class ReviewsConfig(AppConfig):
         from egovpm.web import registry
 
         register_fact_provider(review_facts)
+        from egovpm.accounts.models import User
+        from egovpm.core.roles import Role
+        from egovpm.reviews import policies
+        from egovpm.web.people import PeopleSource, register_people_source
+
+        # the experts NDRC names for a panel: the active pool (web/_people_picker.html)
+        register_people_source(
+            "expert_pool",
+            PeopleSource(
+                users=lambda: User.objects.filter(is_active=True, expert_profile__active=True),
+                may_choose=policies.may_organise,
+                roles=(Role.EXPERT.value,),
+            ),
+        )
         registry.register_tab(
             registry.ProjectTab(
                 "reviews",

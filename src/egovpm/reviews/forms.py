@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from egovpm.core.validators import StrictDateFormField, TextFormField
 from egovpm.reviews.choices import Recommendation
-from egovpm.reviews.models import ExpertProfile, Specialty
+from egovpm.reviews.models import Specialty
+from egovpm.web.people import PeopleMultipleField
 
 
 def _specialty_choices() -> list[tuple[str, str]]:
@@ -24,7 +25,7 @@ class PanelForm(forms.Form):
     specialties = forms.MultipleChoiceField(
         label=_("Specialties (any of)"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    experts = forms.MultipleChoiceField(label=_("Experts"), required=False, widget=forms.CheckboxSelectMultiple)
+    experts = PeopleMultipleField(source="expert_pool", label=_("Experts"), required=False)
     due_on = StrictDateFormField(
         label=_("Opinions due"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -33,13 +34,7 @@ class PanelForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["size"].initial = min_size
         cast(forms.ChoiceField, self.fields["specialties"]).choices = _specialty_choices()
-        pool = ExpertProfile.objects.filter(active=True, user__is_active=True).select_related(
-            "user", "user__department"
-        )
-        cast(forms.ChoiceField, self.fields["experts"]).choices = [
-            (p.user.username, f"{p.user.label()}（{p.user.department.name if p.user.department else '—'}）")
-            for p in pool.prefetch_related("specialties").order_by("user__username")
-        ]
+        cast(PeopleMultipleField, self.fields["experts"]).load()  # the active pool, by name
 
 
 class OpinionForm(forms.Form):

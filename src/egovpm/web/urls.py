@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("people/search/", people.people_search, name="people_search"),  # the name picker (NDRC)
+    path("people/choices/<slug:source>/", people.people_choices, name="people_choices"),  # lists to tick
     path("", include("egovpm.projects.urls")),
     path("", include("egovpm.documents.urls")),
     path("", include("egovpm.audit.urls")),
