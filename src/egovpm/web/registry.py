@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from django.urls import reverse
 
+from egovpm.web.links import pk_url
+
 if TYPE_CHECKING:
     from egovpm.accounts.models import User
 
@@ -33,7 +35,7 @@ class ProjectTab:
     rules: tuple[str, ...] = ()  # rule ids or clauses ("C3", "C10.1") whose records live on this tab
 
     def url(self, project: Any) -> str:
-        return reverse(self.url_name, kwargs={"pk": project.pk})
+        return pk_url(self.url_name, project.pk)  # reverse(), once per tab: 待办 and lists link many
 
 
 @dataclass(frozen=True)
