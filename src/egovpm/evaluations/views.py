@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +31,7 @@ from egovpm.projects import policies as project_policies
 from egovpm.projects import selectors as project_selectors
 from egovpm.projects.choices import Stage
 from egovpm.projects.models import Project
-from egovpm.web import errors, registry
+from egovpm.web import errors, lists, registry
 from egovpm.web.frame import domain_errors, render_tab
 from egovpm.web.registry import InboxItem, more_line
 
@@ -208,11 +209,31 @@ def template_index(request: AuthenticatedHttpRequest) -> HttpResponse:
             status = 400
     elif request.method == "POST":
         raise Forbidden(EvaluationError.TEMPLATES_NDRC_ONLY)
-    rows = [
-        {"t": t, "leaves": len(list(scoring.leaves(t.tree))), "top": len(t.tree)}
-        for t in selectors.templates(user=user)
-    ]
-    return render(request, "evaluations/templates.html", {"rows": rows, "form": form}, status=status)
+    # sorted by a header (TEMPLATE_SORTS, web/lists.py) and paged, PAGE_SIZE versions a page
+    sort = lists.sort_param(request.GET.get("sort"), TEMPLATE_SORTS)
+    versions = lists.sorted_by(selectors.templates(user=user), sort, TEMPLATE_SORTS, TEMPLATE_ORDER)
+    page = Paginator(versions, TEMPLATE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"t": t, "leaves": len(list(scoring.leaves(t.tree))), "top": len(t.tree)} for t in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "rows": rows,
+        "form": form,
+        "page": page,
+        "page_query": query.urlencode(),
+        "sorts": lists.sort_links(request, TEMPLATE_SORTS, sort),
+    }
+    return render(request, "evaluations/templates.html", context, status=status)
+
+
+# The 评价指标体系 list's sortable columns and default order (a name's newest version first).
+TEMPLATE_SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("name",),
+    "version": ("version",),
+    "added": ("created_at",),
+}
+TEMPLATE_ORDER = ("name", "-version")
+TEMPLATE_PAGE_SIZE = 20
 
 
 @login_required
