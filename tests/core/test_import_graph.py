@@ -123,3 +123,29 @@ def test_the_scan_sees_function_level_and_relative_imports(
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text)
     assert (find_cycle(app_graph(root)) is not None) is cycle_expected
+
+
+def private_imports(root: Path = SRC) -> list[str]:
+    """`from egovpm.<other app>… import _name`: a private name of another app (issue 10 item 1)."""
+    found: list[str] = []
+    for path in sorted(root.rglob("*.py")):
+        app = path.relative_to(root).parts[0].removesuffix(".py")
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom) or node.level or not (node.module or "").startswith("egovpm."):
+                continue
+            target = (node.module or "").split(".")[1]
+            private = [a.name for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+            if target != app and private:
+                found.append(f"{path.relative_to(root.parent)}:{node.lineno} imports {private} from {node.module}")
+    return found
+
+
+def test_no_app_imports_a_private_name_of_another_app() -> None:
+    assert private_imports() == []
+
+
+def test_the_private_name_scan_sees_one(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "m.py").write_text("from egovpm.b.x import _hidden, shown\nfrom egovpm.a.y import _own\n")
+    assert private_imports(tmp_path) == [f"{tmp_path.name}/a/m.py:1 imports ['_hidden'] from egovpm.b.x"]

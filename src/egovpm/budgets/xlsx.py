@@ -31,11 +31,11 @@ HEADER = ["单项工程编码", "支出日期", "金额（元）", "凭证号", 
 MAX_ROWS = 5000
 
 
-class _DateWithTime(ValueError):
+class DateWithTime(ValueError):
     """A date cell that holds a time of day too."""
 
 
-def _amount(value: Any) -> Decimal:
+def cell_amount(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise ValueError("not an amount")
     if isinstance(value, int):
@@ -49,10 +49,10 @@ def _amount(value: Any) -> Decimal:
     return parse_amount(str(value).strip() if value is not None else value)
 
 
-def _date(value: Any) -> dt.date:
+def cell_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         if value.time() != dt.time(0):
-            raise _DateWithTime
+            raise DateWithTime
         return parse_date(value.date())
     if isinstance(value, dt.date):
         return parse_date(value)  # the range of core/validators.py
@@ -105,14 +105,14 @@ def read_expenditures(upload: Any) -> list[tuple[int, ExpenditureIn | dict[str, 
             errors["line"] = FieldError(CoreError.REQUIRED)
         spent_on = dt.date.min
         try:
-            spent_on = _date(cell("spent_on"))
-        except _DateWithTime:
+            spent_on = cell_date(cell("spent_on"))
+        except DateWithTime:
             errors["spent_on"] = FieldError(BudgetError.DATE_WITHOUT_TIME)
         except ValueError:
             errors["spent_on"] = DATE_ERROR
         amount = Decimal(0)
         try:
-            amount = _amount(cell("amount"))
+            amount = cell_amount(cell("amount"))
         except ValueError:
             errors["amount"] = FieldError(BudgetError.NOT_AN_AMOUNT)
         for key in ("line", "voucher", "note"):  # the text rule of every form (core/validators.py)

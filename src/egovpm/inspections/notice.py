@@ -13,7 +13,7 @@ from egovpm.accounts.models import Department
 from egovpm.core.clock import BEIJING
 from egovpm.inspections.choices import Area, InspectionKind, Severity
 from egovpm.inspections.models import Inspection
-from egovpm.reviews.docx import FONT, _day, _para
+from egovpm.reviews.docx import FONT, cn_day, paragraph
 
 AREA_ZH = {
     Area.PROGRESS: "建设进度",
@@ -37,15 +37,15 @@ def notice_docx(inspection: Inspection) -> bytes:
     style = doc.styles["Normal"]
     style.font.name = FONT
     style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
-    _para(doc, "整改通知书", size=22, bold=True, center=True)
-    _para(doc, inspection.reference, center=True)
-    _para(doc, f"{project.lead_department.name}：", bold=True)
+    paragraph(doc, "整改通知书", size=22, bold=True, center=True)
+    paragraph(doc, inspection.reference, center=True)
+    paragraph(doc, f"{project.lead_department.name}：", bold=True)
     kind = KIND_ZH.get(InspectionKind(inspection.kind), inspection.kind)
     scope = "、".join(AREA_ZH.get(Area(a), a) for a in inspection.scope)
     ended = inspection.ended_on.isoformat() if inspection.ended_on else None
-    _para(
+    paragraph(
         doc,
-        f"{_day(inspection.started_on.isoformat())}至{_day(ended)}，"
+        f"{cn_day(inspection.started_on.isoformat())}至{cn_day(ended)}，"
         f"{ISSUER}{'会同' + '、'.join(co) if co else ''}对你单位牵头建设的“{project.name}”（项目代码 {project.code}）"
         f"开展了{kind}，范围：{scope}。发现以下问题，请按期整改并报送整改情况及证明材料：",
     )
@@ -53,14 +53,14 @@ def notice_docx(inspection: Inspection) -> bytes:
     for i, f in enumerate(findings, start=1):
         area = AREA_ZH.get(Area(f.area), f.area)
         severity = SEVERITY_ZH.get(Severity(f.severity), f.severity)
-        due = f"整改期限：{_day(f.due_date.isoformat())}前" if f.rectification_required and f.due_date else "无需整改"
-        _para(doc, f"{i}. 【{area}｜{severity}】{f.description}（{due}）")
+        due = f"整改期限：{cn_day(f.due_date.isoformat())}前" if f.rectification_required and f.due_date else "无需整改"
+        paragraph(doc, f"{i}. 【{area}｜{severity}】{f.description}（{due}）")
     if not findings:
-        _para(doc, "本次检查未发现问题。")
+        paragraph(doc, "本次检查未发现问题。")
     issuer = ISSUER + ("、" + "、".join(co) if co else "")
-    _para(doc, issuer, center=False)
+    paragraph(doc, issuer, center=False)
     issued = inspection.issued_at.astimezone(BEIJING).date().isoformat() if inspection.issued_at else None
-    _para(doc, _day(issued))
+    paragraph(doc, cn_day(issued))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

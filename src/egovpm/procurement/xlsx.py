@@ -22,7 +22,7 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from egovpm.budgets.xlsx import _amount, _date, _DateWithTime
+from egovpm.budgets.xlsx import DateWithTime, cell_amount, cell_date
 from egovpm.core.errors import FieldError, InvalidInput
 from egovpm.core.exports import xlsx_append
 from egovpm.procurement.choices import Category, Method
@@ -115,13 +115,13 @@ def _row(
             data[name] = labels[name].get(text, text) if isinstance(text, str) else text
         elif name == "amount":
             try:
-                data[name] = f"{_amount(raw):.2f}"
+                data[name] = f"{cell_amount(raw):.2f}"
             except ValueError:
                 errors[name] = FieldError(ProcurementError.AMOUNT)
         elif name == "contract_date":
             try:
-                data[name] = _date(raw)
-            except _DateWithTime:
+                data[name] = cell_date(raw)
+            except DateWithTime:
                 errors[name] = FieldError(ProcurementError.DATE_WITHOUT_TIME)
             except ValueError:
                 data[name] = raw if isinstance(raw, str) else "?"  # services.clean names the error
