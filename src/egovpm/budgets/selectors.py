@@ -197,7 +197,10 @@ def spent_by_lines(
     return out
 
 
-def budget_execution(*, project: Project, as_of: dt.date | None = None) -> dict[str, Any]:
+_UNSET: Any = object()
+
+
+def budget_execution(*, project: Project, as_of: dt.date | None = None, state: Any = _UNSET) -> dict[str, Any]:
     """概预算执行 of one project: per sub-project the amount in the baseline in force (0 for a
     line added after it; None before the preliminary design is approved), the effective amount,
     the spending dated on or before `as_of` (all of it when None) and spent / current quantized
@@ -205,8 +208,10 @@ def budget_execution(*, project: Project, as_of: dt.date | None = None) -> dict[
 
     {"items": [{"code","name","baseline_amount","current_amount","spent","execution_rate"}, ...],
      "total_baseline", "total_current", "total_spent", "execution_rate"} — Decimals throughout;
-    total_baseline is None before the preliminary design is approved; no estimate → no items."""
-    state = estimate_state(project=project, as_of=as_of)
+    total_baseline is None before the preliminary design is approved; no estimate → no items.
+    `state`: the caller's estimate_state(project=project, as_of=as_of), when it has it already."""
+    if state is _UNSET:
+        state = estimate_state(project=project, as_of=as_of)
     spent = spent_by_line(project=project, as_of=as_of)
     items: list[dict[str, Any]] = []
     total_current = total_spent = ZERO

@@ -111,7 +111,7 @@ def _estimate_part(user: User, project: Project, bound: dict[str, Any]) -> dict[
         "estimate": selectors.estimate_of(project),
         "state": state,
         "approved": approved,
-        "execution": selectors.budget_execution(project=project),
+        "execution": selectors.budget_execution(project=project, state=state),
         "limit_percent": limit,
         "lines_sum": sum((li.current_amount for li in state.lines), Decimal(0)) if state else Decimal(0),
     }

@@ -9,7 +9,8 @@ class ComplianceConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from egovpm.audit.services import register_change_listener
-        from egovpm.compliance import selectors, services
+        from egovpm.compliance import generation, selectors, services
+        from egovpm.projects.facts import register_generation_source
         from egovpm.projects.filters import register_verdict_freshener
         from egovpm.projects.models import Project
         from egovpm.projects.stored import register_stored_compliance
@@ -24,3 +25,4 @@ class ComplianceConfig(AppConfig):
         register_badge_source(selectors.list_badges)  # the project list reads the stored bad/warn
         register_verdict_freshener(selectors.ensure_fresh)  # before ?health= / ?rule= filter on them
         register_stored_compliance(selectors.stored_report)  # a project's compliance today (API)
+        register_generation_source(generation.generation)  # the facts kept against it (the project page)

@@ -9,9 +9,12 @@ one, so the gates, the compliance page and the stored verdicts share one impleme
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
+
+from django.db import connection
 
 from egovpm.accounts.models import Department
 from egovpm.projects.models import Participation, Project, StageEvent
@@ -80,9 +83,79 @@ def project_facts_batch(*, projects: Sequence[Project], as_of: dt.date) -> dict[
     return out
 
 
+# --- the facts of one project, kept against its compliance generation (issue 13) ----------------
+#
+# The project page gathers one project's facts for its stage gates and, on several tabs, for the
+# compliance check (about 20 queries each time). The facts are a function of the project's records
+# and of `as_of`; every change of those records bumps the project's compliance generation in the
+# same transaction (ADR 0013: the audit listener of the `compliance` app, which registers its reader
+# here — it imports `projects`, not the other way). So facts gathered after reading generation G
+# are the facts of every later reader that still reads G: kept under (project, generation, the
+# project row's version, as_of), they are always right — no time-to-live. Only facts read outside
+# a transaction are kept across requests (_outside_transaction; inside one, a rolled-back change
+# could have bumped the generation to a number a later change reuses); within one request the
+# Project instance keeps its own, so the frame and the tab gather once.
+
+GenerationSource = Callable[[Any], "int | None"]
+_generation_sources: list[GenerationSource] = []
+CACHE_SIZE = 256  # projects' facts per process (a few kB each)
+_cache: OrderedDict[tuple[Any, ...], ProjectFacts] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def register_generation_source(source: GenerationSource) -> None:
+    """`source(project pk)` → the project's compliance generation (None: unknown, nothing kept)."""
+    if source not in _generation_sources:
+        _generation_sources.append(source)
+
+
+def clear_facts_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _cache_key(project: Project, as_of: dt.date) -> tuple[Any, ...] | None:
+    if not _generation_sources:
+        return None
+    generation = _generation_sources[0](project.pk)
+    if generation is None:
+        return None
+    return (project.pk, generation, project.version, project.lead_department_id, as_of)
+
+
+def _outside_transaction() -> bool:
+    """No transaction of the application's own is open (a test case's wrapping transaction does not
+    count, as for Django's durable atomic blocks: nothing inside it rolls back before it ends, and
+    the projects it made never come back)."""
+    return all(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
 def project_facts(*, project: Project, as_of: dt.date) -> ProjectFacts:
-    """The project's records whose own dates lie on or before `as_of` (domain.md §4)."""
-    return project_facts_batch(projects=[project], as_of=as_of)[project.pk]
+    """The project's records whose own dates lie on or before `as_of` (domain.md §4) — from the
+    facts kept against its compliance generation when they are there (one query), else gathered."""
+    key = _cache_key(project, as_of)
+    if key is None:
+        return project_facts_batch(projects=[project], as_of=as_of)[project.pk]
+    memo: dict[tuple[Any, ...], ProjectFacts] = project.__dict__.setdefault("_facts_memo", {})
+    facts = memo.get(key)
+    if facts is not None:
+        return facts
+    shared = _outside_transaction()
+    if shared:
+        with _cache_lock:
+            facts = _cache.get(key)
+            if facts is not None:
+                _cache.move_to_end(key)
+    if facts is None:
+        facts = project_facts_batch(projects=[project], as_of=as_of)[project.pk]
+        if shared:
+            with _cache_lock:
+                _cache[key] = facts
+                while len(_cache) > CACHE_SIZE:
+                    _cache.popitem(last=False)
+    memo.clear()  # one entry: a new generation or date replaces the old one
+    memo[key] = facts
+    return facts
 
 
 def _gather(projects: list[Project], as_of: dt.date) -> dict[Any, ProjectFacts]:
