@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
@@ -76,11 +77,18 @@ def clause_label(clause: str) -> str:
     return f"第{clause}条"
 
 
+def _status_severity(result: Any) -> tuple[Any, Any]:
+    """A verdict's status and severity: a result object, a stored verdict (a dict, as the archived
+    completion report keeps them) or a bare status."""
+    if isinstance(result, Mapping):
+        return result.get("status"), result.get("severity", "")
+    return getattr(result, "status", result), getattr(result, "severity", "")
+
+
 @register.filter
 def status_class(result: Any) -> str:
     """The one colour code: red fail/error, amber warning, green pass, grey not applicable."""
-    status = getattr(result, "status", result)
-    severity = getattr(result, "severity", "")
+    status, severity = _status_severity(result)
     if status == "pass":
         return "ok"
     if status == "not_applicable":
@@ -92,8 +100,7 @@ def status_class(result: Any) -> str:
 
 @register.filter
 def status_label(result: Any) -> str:
-    status = getattr(result, "status", result)
-    severity = getattr(result, "severity", "")
+    status, severity = _status_severity(result)
     if status == "pass":
         return _("Passed")
     if status == "not_applicable":
