@@ -20,11 +20,13 @@ from egovpm.documents.choices import Category as DocumentCategory
 from egovpm.documents.models import Document
 from egovpm.procurement import policies, selectors, services, xlsx
 from egovpm.procurement.errors import ProcurementError
+from egovpm.procurement.filters import ProcurementFilter
 from egovpm.procurement.forms import DeliveryModesForm, ImportForm, ProcurementForm
 from egovpm.procurement.models import Procurement
+from egovpm.procurement.templatetags.procurement_ui import procurement_category, procurement_method
 from egovpm.projects import policies as project_policies
 from egovpm.projects import selectors as project_selectors
-from egovpm.web import errors, registry
+from egovpm.web import errors, lists, registry
 from egovpm.web.frame import domain_errors, render_tab
 
 TAB = "procurement"
@@ -68,7 +70,7 @@ def tab_context(request: AuthenticatedHttpRequest, project: Any, bound: dict[str
     may_write = policies.may_write(user, project)
     frozen = policies.is_frozen(project)
     context: dict[str, Any] = {
-        "procurements": list(selectors.procurement_list(project=project)),
+        **_register(request, project),
         "totals": selectors.procurement_totals(project=project),
         "shares": selectors.project_shares(project=project),
         "modes": selectors.delivery_modes(project=project),
@@ -88,6 +90,73 @@ def tab_context(request: AuthenticatedHttpRequest, project: Any, bound: dict[str
     return context
 
 
+# The register's sortable columns (web/lists.py, ADR 0018) and its default order (by contract).
+REGISTER_SORTS: dict[str, tuple[str, ...]] = {
+    "subject": ("subject",),
+    "category": ("category",),
+    "method": ("method",),
+    "amount": ("amount",),
+    "supplier": ("supplier",),
+    "contract": ("contract_date",),
+    "secure": ("secure_controllable",),
+}
+REGISTER_ORDER = ("contract_date", "created_at")
+
+
+def register_rows(request: AuthenticatedHttpRequest, project: Any) -> tuple[Any, ProcurementFilter, str]:
+    """The register as the tab shows it: filtered by category (a refused value: a 400 naming it)
+    and sorted by a header; the XLSX export reads the same rows."""
+    filters = ProcurementFilter(request.GET, queryset=selectors.procurement_list(project=project))
+    sort = lists.sort_param(request.GET.get("sort"), REGISTER_SORTS)
+    return lists.sorted_by(lists.filtered(filters), sort, REGISTER_SORTS, REGISTER_ORDER), filters, sort
+
+
+def _register(request: AuthenticatedHttpRequest, project: Any) -> dict[str, Any]:
+    rows, filters, sort = register_rows(request, project)
+    return {
+        "procurements": list(rows),
+        "register_filter": filters.form,
+        "register_sort": sort,
+        "sorts": lists.sort_links(request, REGISTER_SORTS, sort),
+        "export_url": lists.export_url(request) + "#procurements",
+    }
+
+
+def _register_export(request: AuthenticatedHttpRequest, project: Any) -> HttpResponse:
+    """The register as XLSX: the rows the tab shows, in its filter and sort (text never a formula)."""
+    rows, _filters, _sort = register_rows(request, project)
+    header = [
+        _("Subject"),
+        _("Sub-project"),
+        _("Category"),
+        _("Method"),
+        _("Amount (yuan)"),
+        _("Supplier"),
+        _("Unified social credit code"),
+        _("Contract number"),
+        _("Contract date"),
+        _("Secure and controllable"),
+        _("Basis"),
+    ]
+    cells = (
+        [
+            p.subject,
+            p.estimate_line,
+            procurement_category(p.category),
+            procurement_method(p.method),
+            p.amount,
+            p.supplier,
+            p.supplier_credit_code,
+            p.contract_no,
+            p.contract_date,
+            _("yes") if p.secure_controllable else _("no"),
+            p.secure_controllable_basis,
+        ]
+        for p in rows[: lists.EXPORT_LIMIT]
+    )
+    return lists.xlsx_response(f"procurement-{project.code}.xlsx", header, cells)
+
+
 def _back(project: Any) -> HttpResponse:
     return redirect(registry.tab_url(project, TAB))
 
@@ -97,6 +166,8 @@ def _back(project: Any) -> HttpResponse:
 def tab(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     """The project tab 采购; `?edit=<id>` opens a procurement's correction form."""
     project = project_selectors.project_detail(user=request.user, project_id=pk)
+    if request.GET.get("export") == "xlsx":
+        return _register_export(request, project)
     bound: dict[str, Any] = {}
     edit = request.GET.get("edit")
     if edit and policies.may_write(request.user, project) and not policies.is_frozen(project):
