@@ -191,24 +191,25 @@ class Files:
             )
 
 
-# The project page on each tab (the lead department's staff), measured 2026-11 on SQLite: the frame
-# costs 26 (session, user, roles, the project, the read scope, the stage actions with their rule
-# checks, the timeline); compliance, budgets, security and archives also run the project's
-# compliance check for their rules. Each page's header counts the unread messages (+1, issue 15);
-# the lead department's user reads who the project waits for (adjustments, reports: +3).
+# The project page on each tab (the lead department's staff), measured 2026-11-30 on SQLite, the
+# page seen once before (issue 13): the frame costs 11 (session, user, roles, the project, the read
+# scope, the stage events, the compliance generation under which the project's facts are kept for
+# the stage gates and the tabs' compliance checks — projects.facts.project_facts —, the unread
+# messages, who the project waits for). The first page after a change of the project's records
+# gathers its facts once more (≈ 20 queries, flat in rows too).
 TABS = {
-    "info": 31,
-    "compliance": 51,
-    "documents": 32,
-    "assignments": 31,
-    "budgets": 46,
-    "reports": 33,
-    "reviews": 36,
-    "security": 54,
-    "archives": 56,
-    "procurement": 58,  # the frame, C5.1, C5.2, C11.1, the register, totals, shares, modes, evidence
-    "evaluations": 55,  # C8.2 by the project's compliance check, like archives; the procurement shares (+1)
-    "inspections": 53,  # C8.1 by the project's compliance check; the inspections with findings, items, events (5)
+    "info": 11,
+    "compliance": 11,
+    "documents": 12,
+    "assignments": 11,
+    "budgets": 22,
+    "reports": 13,
+    "reviews": 16,
+    "security": 14,
+    "archives": 16,
+    "procurement": 18,  # the frame, the register, totals, shares, modes, evidence
+    "evaluations": 15,
+    "inspections": 13,  # the inspections with findings, items, events
 }
 
 
