@@ -22,7 +22,7 @@ from egovpm.audit.models import AuditEvent
 from egovpm.audit.objects import with_object_labels
 from egovpm.audit.policies import can_read_audit_log
 from egovpm.audit.selectors import audit_events
-from egovpm.web import lists
+from egovpm.core import lists
 
 PAGE_SIZE = 50
 
