@@ -13,6 +13,7 @@ from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
 from egovpm.core import clock
 from egovpm.core.api import slice_from_nearer_end
+from egovpm.core.lists import sort_param
 from egovpm.projects import policies
 from egovpm.projects.choices import TRANSITIONS, AssignmentTask
 from egovpm.projects.facts import project_facts
@@ -20,7 +21,6 @@ from egovpm.projects.filters import VERDICT_FILTERS, ProjectFilter, department_p
 from egovpm.projects.models import Assignment, Participation, Project, StageEvent
 from egovpm.rules import engine
 from egovpm.rules.facts import Context
-from egovpm.web.lists import sort_param
 
 # The project list's order: newest first, then by code (unique: every row has one place, which
 # keyset pages need). The index project_newest_first serves it (and project_lead_newest inside a
