@@ -53,6 +53,8 @@ def test_sorting_by_a_column_changes_the_order_shown_and_exported(three: Any) ->
     assert [str(r[5]) for r in rows[1:]] == ["70000", "80000", "90000"]
     assert [r[3] for r in rows[1:]] == [3, 2, 1]
     assert rows[1][0] == three.name and rows[1][1] == three.code
+    # ratios as the screen shows them: percentages rounded up, never the raw ratio (issue 15 item 4)
+    assert rows[0][6] == "占概算总投资比例" and [r[6] for r in rows[1:]] == ["7.00%", "8.00%", "9.00%"]
 
 
 def test_an_unknown_sort_is_ignored_not_an_error(three: Any) -> None:

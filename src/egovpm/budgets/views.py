@@ -31,6 +31,7 @@ from egovpm.budgets.xlsx import read_expenditures, template_bytes
 from egovpm.core import clock
 from egovpm.core.errors import DomainError, Forbidden, NotFound
 from egovpm.core.errors import render as render_error
+from egovpm.core.percent import percent_rounded
 from egovpm.documents.choices import Category
 from egovpm.documents.models import Document
 from egovpm.projects import policies as project_policies
@@ -508,8 +509,8 @@ def _queue_export(key: str, qs: Any) -> HttpResponse:
             a.number,
             a.decided_on if decided else a.requested_at.astimezone(clock.BEIJING).date(),
             a.moved,
-            a.ratio,
-            a.cumulative_ratio,
+            percent_rounded(a.ratio),  # as on the screen: rounded up, 15.000001 % reads 15.01 %
+            percent_rounded(a.cumulative_ratio),
         ]
         for a in qs[: lists.EXPORT_LIMIT]
     )
