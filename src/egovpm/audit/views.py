@@ -1,5 +1,5 @@
 """The audit log page (审计日志) and its exports: the audit administrator's (三员分立). The page
-sorts by its columns (web/lists.py whitelist), pages, filters through the FilterSet the API shares
+sorts by its columns (core/lists.py whitelist), pages, filters through the FilterSet the API shares
 (audit/filters.py) and exports what it shows as CSV (`export.csv`) or XLSX (`?export=xlsx`)."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from egovpm.core import lists
 
 PAGE_SIZE = 50
 
-# The audit log's sortable columns (web/lists.py); the default order is the log's: newest first.
+# The audit log's sortable columns (core/lists.py); the default order is the log's: newest first.
 AUDIT_SORTS: dict[str, tuple[str, ...]] = {
     "seq": ("seq",),
     "at": ("at",),

@@ -22,7 +22,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import translation
 
 from egovpm.accounts.models import Department, User
-from egovpm.core import clock
+from egovpm.core import clock, lists
 from egovpm.core.errors import DomainError, FieldError, InvalidInput, NotFound
 from egovpm.core.percent import percent_rounded
 from egovpm.projects import policies as project_policies
@@ -561,8 +561,13 @@ def _drill_count(cells: Mapping[tuple[str, str], Mapping[str, int]], department:
 
 def obligations_of_rows(rows: Iterable[ReportObligation], as_of: dt.date) -> list[Obligation]:
     """The Obligation (with its submissions, return and 签收) of each stored row, in the rows'
-    order: the records of the rows' projects only, in a fixed number of queries."""
+    order: the records of the rows' projects only, in a fixed number of queries. Rows computed for
+    `as_of` (fresh: ADR 0015) stand for their periods, so only those periods' submissions are read
+    and judged (rules.facts_reports.report_state: a status depends on its period's records alone);
+    rows of another day recompute their projects' obligations from all their records."""
     rows = list(rows)
+    if all(r.computed_on == as_of for r in rows):
+        return _obligations_of_fresh_rows(rows, as_of)
     projects = _with_report_records(Project.objects.filter(pk__in={r.project_id for r in rows}))
     found: dict[tuple[Any, str], Obligation] = {}
     for p in projects:
@@ -571,7 +576,48 @@ def obligations_of_rows(rows: Iterable[ReportObligation], as_of: dt.date) -> lis
     return [found[(r.project_id, r.period)] for r in rows if (r.project_id, r.period) in found]
 
 
-# The drill-down's sortable columns (web/lists.py), stored columns of ReportObligation, and its
+def _obligations_of_fresh_rows(rows: list[ReportObligation], as_of: dt.date) -> list[Obligation]:
+    """obligations_of_rows for rows computed for `as_of`: three queries (projects, the rows'
+    periods' submissions with their returns and 签收), no stage events, no other period's records."""
+    if not rows:
+        return []
+    projects = {
+        p.pk: p for p in Project.objects.filter(pk__in={r.project_id for r in rows}).select_related("lead_department")
+    }
+    wanted = {(r.project_id, r.period) for r in rows}
+    made: dict[tuple[Any, str], list[ReportSubmission]] = {}
+    for s in (
+        ReportSubmission.objects.filter(
+            project_id__in={r.project_id for r in rows}, period__in={r.period for r in rows}
+        )
+        .select_related("returned", "submitted_by")
+        .prefetch_related("acknowledgements")
+        .order_by("period", "version")
+    ):
+        if (s.project_id, s.period) in wanted:
+            made.setdefault((s.project_id, s.period), []).append(s)
+    out = []
+    for r in rows:
+        project = projects[r.project_id]
+        period = fr.period_from_code(r.period, pack_params(project.regime))
+        submissions = made.get((r.project_id, r.period), [])
+        facts = [
+            fr.ReportSubmissionFact(
+                s.period, s.version, s.submitted_at, s.returned.returned_at if _returned(s) else None
+            )
+            for s in submissions
+        ]
+        state = fr.report_state(period, facts, as_of)
+        shown = [s for s in submissions if s.submitted_at.astimezone(clock.BEIJING).date() <= as_of]
+        out.append(Obligation(project=project, state=state, as_of=as_of, submissions=shown))
+    return out
+
+
+def _returned(submission: ReportSubmission) -> bool:
+    return getattr(submission, "returned", None) is not None
+
+
+# The drill-down's sortable columns (core/lists.py), stored columns of ReportObligation, and its
 # default order (department, project, period: the index report_oblig_drill).
 DRILL_SORTS: dict[str, tuple[str, ...]] = {
     "department": ("department_code",),
@@ -594,8 +640,6 @@ _OBLIGATION_KEYS: dict[str, Any] = {
 def _sorted_obligations(items: list[Obligation], sort: str, default: Any, newest: bool = False) -> list[Obligation]:
     """`items` in `default` order (descending if `newest`), then (stable) by the whitelisted column
     `sort` names."""
-    from egovpm.web import lists
-
     items = sorted(items, key=default, reverse=newest)
     chosen = lists.sort_param(sort, DRILL_SORTS)
     if chosen:
@@ -696,8 +740,6 @@ def _drill_rows(user: User, department: str, period: str, status: str = "") -> Q
 
 
 def _drill_sorted(qs: QuerySet[ReportObligation], sort: str) -> QuerySet[ReportObligation]:
-    from egovpm.web import lists
-
     return lists.sorted_by(qs, sort, DRILL_SORTS, DRILL_ORDER)
 
 
@@ -708,8 +750,6 @@ def _stream_obligations(qs: QuerySet[ReportObligation], as_of: dt.date, sort: st
     """Every obligation of `qs` in drill-down order, EXPORT_CHUNK rows at a time (keyset pages:
     no offset, no list of every row in memory); sorted by a column, in that order, EXPORT_CHUNK
     rows of one streamed query at a time."""
-    from egovpm.web import lists
-
     if lists.sort_param(sort, DRILL_SORTS):
         batch: list[ReportObligation] = []
         for row in _drill_sorted(qs, sort).iterator(chunk_size=EXPORT_CHUNK):
@@ -775,7 +815,6 @@ def department_obligations(
     and then newest due date first: the stored rows today, the records of the department's
     projects for a past date. `page_size` 0: every row (the export, at most lists.EXPORT_LIMIT)."""
     from egovpm.reports.filters import ReportObligationFilter
-    from egovpm.web import lists
 
     today = clock.today()
     as_of = as_of or today
