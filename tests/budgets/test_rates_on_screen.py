@@ -1,6 +1,7 @@
 """Execution rates read as percentages rounded away from passing (issue 15 item 4): spending passes
 only at or under the approved amount (C3.6), so a rate is rounded UP — 100.001 % never reads
-100.00 % — with the exact value on hover, on the budgets tab and in the reports (screen, DOCX, PDF)."""
+100.00 % — with the exact value on hover, on the budgets tab and in the reports (screen, DOCX, PDF);
+and the spending ledger shows amounts in 元, the unit the expenditure form takes."""
 
 from __future__ import annotations
 
@@ -82,3 +83,19 @@ def test_budgets_tab_shows_the_rate_as_a_percentage(built: Any, personas: dict[s
     # 200 000 / 600 000: the selector keeps four decimals of the ratio (0.3333, as the API gives it)
     assert '<span class="pct" title="33.33%">33.33%</span>' in body
     assert '<span class="pct" title="20%">20.00%</span>' in body  # the total: 200 000 / 1 000 000
+
+
+def test_the_spending_ledger_shows_amounts_in_the_unit_they_are_typed_in(built: Any, personas: dict[str, Any]) -> None:
+    from egovpm.budgets.services import ExpenditureIn, expenditure_add
+
+    expenditure_add(
+        actor=personas["staff_a"],
+        project_id=built.pk,
+        row=ExpenditureIn(line="01", spent_on=dt.date(2025, 1, 10), amount=D("123456.78"), voucher="记-002"),
+    )
+    c = Client()
+    c.force_login(personas["staff_a"])
+    body = c.get(reverse("web:project_budgets", kwargs={"pk": built.pk})).content.decode()
+    ledger = body.split('aria-label="近期支出"', 1)[1].split("</table>", 1)[0]
+    assert "金额（元）" in ledger and "万元" not in ledger  # the form's unit (金额（元）), named
+    assert ">123,456.78<" in ledger
