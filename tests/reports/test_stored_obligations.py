@@ -318,3 +318,52 @@ def test_the_cached_matrix_follows_every_change(building: Any, personas: Any, ap
     assert moa_h1() == ["0", "1", "0", "0"]
     Department.objects.filter(code="moa").update(name="改名后的部委")
     assert "改名后的部委" in c.get(reverse("web:report_home")).content.decode()
+
+
+def _shown(o: Any) -> tuple[Any, ...]:
+    """What a list row of an obligation shows or exports, and the records behind it."""
+    return (
+        o.project.pk,
+        o.project.lead_department.name,
+        o.code,
+        o.due,
+        o.status,
+        o.first_submitted_at,
+        o.timeliness,
+        o.state.latest_version,
+        [s.pk for s in o.submissions],
+        o.return_record.pk if o.return_record else None,
+        sorted((r, a.pk) for r, a in o.acknowledgements.items()),
+    )
+
+
+def test_the_rows_obligations_read_only_their_periods_and_equal_the_full_computation(clock: Any) -> None:
+    """obligations_of_rows reads a fresh row's own period's submissions alone (no stage events, no
+    other period): the same obligations, records, return and 签收 as computing every obligation of
+    the rows' projects from all their records — on several days, returned and acknowledged reports
+    included."""
+    from egovpm import demo
+    from egovpm.projects.models import Project
+    from egovpm.reports import selectors
+    from egovpm.reports.models import ReportObligation
+    from egovpm.reports.obligations import ensure_fresh
+
+    demo.load()
+    seen: set[str] = set()
+    acknowledged = 0
+    for day in (clock.today(), dt.date(2027, 2, 1), dt.date(2027, 8, 1)):
+        _set_day(clock, day)
+        ensure_fresh()
+        rows = list(ReportObligation.objects.order_by("department_code", "project_code", "period"))
+        assert rows
+        full = {}
+        projects = selectors._with_report_records(Project.objects.filter(pk__in={r.project_id for r in rows}))
+        for p in projects:
+            for o in selectors._obligations(p, day, selectors.pack_params(p.regime)):
+                full[(p.pk, o.code)] = _shown(o)
+        fast = [_shown(o) for o in selectors.obligations_of_rows(rows, day)]
+        assert fast == [full[(r.project_id, r.period)] for r in rows], day
+        seen |= {o[4] for o in fast}
+        acknowledged += sum(1 for o in fast if o[-1])
+    assert {"returned", "submitted_on_time", "submitted_late", "overdue", "pending"} <= seen
+    assert acknowledged, "some reports were acknowledged"
