@@ -131,3 +131,28 @@ def test_inspectors_are_listed_and_searched_by_name(personas: dict[str, Any], pr
     assert inspector.username not in picker
     found = _text(_choices(c, "inspectors", field="inspectors", q="王").content.decode())
     assert "王检查" in found and inspector.username not in found
+
+
+def test_the_pool_form_takes_an_expert_by_name(personas: dict[str, Any]) -> None:
+    from conftest import PASSWORD
+    from egovpm.accounts.services import user_add
+    from egovpm.reviews.models import ExpertProfile
+
+    newcomer = user_add(actor=None, username="ex.new", department_code="agency", roles=["expert"], password=PASSWORD)
+    newcomer.display_name = "冯新"
+    newcomer.save(update_fields=["display_name"])
+    c = _client(personas, "ndrc")
+    html = c.get(reverse("web:review_pool")).content.decode()
+    field = html.split('name="user"', 1)[1].split(">", 1)[0]
+    assert 'list="expert-options"' in field and "role=expert" in field  # the search picker, not a list of logins
+    assert '<datalist id="expert-options">' in html
+    found = c.get(reverse("web:people_search"), {"role": "expert", "q": "冯"}).content.decode()
+    assert f'value="冯新（{newcomer.department.name}）"' in found and "ex.new" not in found
+    r = c.post(
+        reverse("web:review_pool_expert"),
+        {"user": f"冯新（{newcomer.department.name}）", "specialties": ["gov_apps"], "title": "", "active": "on"},
+    )
+    assert r.status_code == 302, r.content.decode()[:1500]
+    assert ExpertProfile.objects.filter(user=newcomer, active=True).exists()
+    bad = c.post(reverse("web:review_pool_expert"), {"user": "无此人", "specialties": ["gov_apps"], "active": "on"})
+    assert bad.status_code == 400 and "无此人" in bad.content.decode()

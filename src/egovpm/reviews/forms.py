@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from egovpm.core.validators import StrictDateFormField, TextFormField
 from egovpm.reviews.choices import Recommendation
 from egovpm.reviews.models import Specialty
-from egovpm.web.people import PeopleMultipleField
+from egovpm.web.people import PeopleMultipleField, PersonField
 
 
 def _specialty_choices() -> list[tuple[str, str]]:
@@ -61,16 +61,14 @@ class CoAuthorsForm(forms.Form):
 
 
 class ExpertProfileForm(forms.Form):
-    user = forms.ChoiceField(label=_("Expert (user with the expert role)"))
+    # typed by name with the search picker (web/people.py), never a list of login names
+    user = PersonField(role="expert", datalist_id="expert-options", label=_("Expert (user with the expert role)"))
     title = TextFormField(label=_("Professional title"), required=False, max_length=100)
     specialties = forms.MultipleChoiceField(label=_("Specialties"), widget=forms.CheckboxSelectMultiple)
     active = forms.BooleanField(label=_("Active in the pool"), required=False, initial=True)
 
-    def __init__(self, *args: Any, users: Sequence[Any] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["user"]).choices = [
-            (u.username, f"{u.label()}（{u.department.name if u.department else '—'}）") for u in users
-        ]
         cast(forms.ChoiceField, self.fields["specialties"]).choices = _specialty_choices()
 
 

@@ -187,7 +187,9 @@ def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise BadRequest("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in filters.errors.items()))
     status = filters.form.cleaned_data.get("status") or ""
     sort = lists.sort_param(request.GET.get("sort"), REVIEW_SORTS)
-    reviews = lists.sorted_by(selectors.review_list(user=user, status=status), sort, REVIEW_SORTS, REVIEW_ORDER)
+    reviews = lists.sorted_by(
+        selectors.listed(selectors.review_list(user=user, status=status)), sort, REVIEW_SORTS, REVIEW_ORDER
+    )
     if request.GET.get("export") == "xlsx":
         return _review_export(user, list(reviews[: lists.EXPORT_LIMIT]))
     page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -465,7 +467,7 @@ def pool(request: AuthenticatedHttpRequest, **forms: Any) -> HttpResponse:
         {
             "profiles": profiles,
             "outside": [u for u in users if u.pk not in in_pool],
-            "expert_form": forms.get("expert_form") or ExpertProfileForm(users=users, initial={"active": True}),
+            "expert_form": forms.get("expert_form") or ExpertProfileForm(initial={"active": True}),
             "specialty_form": forms.get("specialty_form") or SpecialtyForm(),
             "specialties": selectors.specialties(),
         },
@@ -479,7 +481,7 @@ def pool_expert(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not policies.may_manage_pool(user):
         raise PermissionDenied(_("Only NDRC manages the expert pool."))
-    form = ExpertProfileForm(request.POST, users=_expert_users())
+    form = ExpertProfileForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
