@@ -72,6 +72,34 @@ def review_list(*, user: User, project_id: Any = None, status: str = "") -> Quer
     return _with_panel(filters.qs).order_by("-formed_at")
 
 
+# What the 专家评议 list and its export do not show of a review and its project.
+_NOT_LISTED = (
+    "draw_specialties",
+    "draw_candidates",
+    "draw_excluded",
+    "conclusion_text",
+    "record",
+    "project__construction_goals",
+    "project__main_content",
+)
+
+
+def listed(qs: QuerySet[ExpertReview]) -> QuerySet[ExpertReview]:
+    """`qs` (review_list) for the 专家评议 list and its export, which show the panel's size, how many
+    of its experts gave an opinion and whether the reader's own is given: the panel members' and
+    opinions' expert ids alone (no users, no opinion texts), no draw lists nor record."""
+    return (
+        qs.select_related(None)
+        .select_related("project")
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch("members", queryset=PanelMember.objects.only("id", "review_id", "expert_id")),
+            Prefetch("opinions", queryset=Opinion.objects.only("id", "review_id", "expert_id")),
+        )
+        .defer(*_NOT_LISTED)
+    )
+
+
 def review_for(*, user: User, review_id: Any) -> ExpertReview:
     """A review the user may read, in the order of domain.md §4: scope 404 (an expert who is not on
     the panel gets 404 too), then role 403."""
