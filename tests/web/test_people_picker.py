@@ -65,3 +65,14 @@ def test_assigning_by_the_listed_choice_and_by_login_name(personas: dict[str, An
     inspector = personas["inspector_other"]
     assert c.post(url, {"username": inspector.username, "task": "inspector"}).status_code == 302
     assert Assignment.objects.filter(project=project, user__in=[expert, inspector]).count() == 2
+
+
+def test_the_assignments_list_names_people_without_their_login(personas: dict[str, Any], project: Any) -> None:
+    archivist = personas["archivist_other"]
+    c = _client(personas, "ndrc")
+    url = reverse("web:project_assignments", kwargs={"pk": project.pk})
+    assert c.post(url, {"username": archivist.label(), "task": "archivist"}).status_code == 302
+    html = c.get(url).content.decode()
+    table = html.split("<table", 1)[1].split("</table>", 1)[0]
+    assert "林档案" in table and archivist.department.name in table
+    assert archivist.username not in table
