@@ -66,6 +66,19 @@ class ClauseOut(serializers.Serializer):
     rules = serializers.DictField(child=serializers.IntegerField())
 
 
+class BehindOut(serializers.Serializer):
+    reports = ReportsOut(help_text="projects with at least one obligation due, overdue, late: `?report=`")
+    adjustments = serializers.DictField(
+        child=serializers.DictField(child=serializers.IntegerField()),
+        help_text="route → state → projects with at least one such request: `?adjustment=route:state`",
+    )
+    post_evaluations = serializers.DictField(
+        child=serializers.IntegerField(),
+        allow_null=True,
+        help_text="conclusion → projects so evaluated by as_of: `?post_evaluation=`; null: not recorded",
+    )
+
+
 class SummaryOut(serializers.Serializer):
     as_of = serializers.DateField()
     projects = ProjectsOut()
@@ -96,6 +109,9 @@ class SummaryOut(serializers.Serializer):
         help_text="post-evaluations dated on or before as_of: conclusion → n; null: not recorded",
     )
     delivery_modes = DeliveryOut()
+    projects_behind = BehindOut(
+        help_text="for the figures that count records: the projects behind each, the rows of its drill-down"
+    )
 
 
 PARAMS = [
@@ -137,6 +153,7 @@ def summary_body(data: dict[str, Any]) -> dict[str, Any]:
         "procurement_shares",
         "post_evaluations",
         "delivery_modes",
+        "projects_behind",
     )
     return {"as_of": data["as_of"].isoformat(), **{k: data[k] for k in keys}}
 
@@ -146,7 +163,9 @@ class SummaryView(APIView):
     def get(self, request: AuthenticatedRequest) -> Response:
         """The cockpit's figures (domain.md §13), scoped to the caller: NDRC and MoF see every project,
         a department its own (lead or participating). Each figure is a filter of the project list
-        (`GET /projects?health=red`, `?rule=C4.1`, `?stage=&department=&year=`)."""
+        (`GET /projects?health=red`, `?rule=C4.1`, `?stage=&lead_department=&year=`, `?report=overdue`,
+        `?adjustment=route:state`, `?post_evaluation=`; on a past date with the same `as_of`) whose
+        rows are exactly the projects it counts (`projects_behind` for the figures that count records)."""
         return Response(summary_body(selectors.summary(**summary_args(request))))
 
 

@@ -138,6 +138,7 @@ class Tally:
     delivery: Counter[str] = field(default_factory=Counter)
     money: dict[str, dict[str, Decimal]] = field(default_factory=lambda: defaultdict(dict))
     reports: Counter[str] = field(default_factory=Counter)
+    report_projects: Counter[str] = field(default_factory=Counter)  # due | overdue | late → projects
     rules: Counter[str] = field(default_factory=Counter)
     names: dict[str, str] = field(default_factory=dict)
     disagreements: list[Disagreement] = field(default_factory=list)  # worst first, at most DISAGREEMENTS_SHOWN
@@ -200,6 +201,7 @@ def _summary(user: User, filters: Filters, today: dt.date, day: dt.date, whole_s
     else:
         tally, selected = _past(scope, filters, day)
     rules = dict(sorted(tally.rules.items(), key=lambda kv: _rule_order(kv[0])))
+    requests, adjusted = adjustment_figures(selected, day)
     return {
         "as_of": day,
         "today": day == today,
@@ -214,7 +216,14 @@ def _summary(user: User, filters: Filters, today: dt.date, day: dt.date, whole_s
         "investment": _investment(tally.money),
         "reports": {k: tally.reports[k] for k in ("due", "overdue", "late")},
         **figures.pending_figures(selected, day, day == today),
-        "adjustments": adjustments(selected, day),
+        "adjustments": requests,
+        # the figures that count records (obligations, requests, evaluations) and the number of
+        # projects behind each: the rows of its drill-down (docs/portfolio.md "Drill-down")
+        "projects_behind": {
+            "reports": {k: tally.report_projects[k] for k in ("due", "overdue", "late")},
+            "adjustments": adjusted,
+            "post_evaluations": evaluated_projects(selected, day),
+        },
         "rules_failing": rules,
         "rules_by_clause": _by_clause(rules),
         "health": {h: tally.health[h] for h in HEALTH},
@@ -269,24 +278,65 @@ def end_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), clock.BEIJING)
 
 
-def adjustments(projects: QuerySet[Project], day: dt.date) -> dict[str, dict[str, int]]:
-    """Budget adjustment requests by route and state (domain.md §13), one GROUP BY: the requests
-    made by the end of `day`; one decided after it counts as pending then (its route is the
-    latest computed: a re-route is not dated apart)."""
+def dated_adjustments(day: dt.date) -> QuerySet[Any]:  # annotated with `state`
+    """The budget adjustment requests made by the end of `day`, each with its `state` then: one
+    decided after it was pending then (its route is the latest computed: a re-route is not dated
+    apart)."""
     end = end_of(day)
-    out = {r: dict.fromkeys(AdjustmentStatus.values, 0) for r in Route.values}
+    return Adjustment.objects.filter(requested_at__lt=end).annotate(
+        state=Case(When(decided_at__gte=end, then=Value(AdjustmentStatus.PENDING.value)), default=F("status"))
+    )
+
+
+def adjustments(projects: QuerySet[Project], day: dt.date) -> dict[str, dict[str, int]]:
+    """Budget adjustment requests by route and state made by the end of `day` (the department
+    record's figure)."""
+    return adjustment_figures(projects, day)[0]
+
+
+def adjustment_figures(
+    projects: QuerySet[Project], day: dt.date
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """Budget adjustment requests by route and state (domain.md §13), one GROUP BY: how many
+    requests, and how many projects have at least one (the drill-down `adjustment=route:state`
+    lists those projects)."""
+    requests = {r: dict.fromkeys(AdjustmentStatus.values, 0) for r in Route.values}
+    behind = {r: dict.fromkeys(AdjustmentStatus.values, 0) for r in Route.values}
     rows = (
-        Adjustment.objects.filter(project__in=projects.values("pk"), requested_at__lt=end)
-        .annotate(
-            state=Case(When(decided_at__gte=end, then=Value(AdjustmentStatus.PENDING.value)), default=F("status"))
-        )
+        dated_adjustments(day)
+        .filter(project__in=projects.values("pk"))
         .values_list("route", "state")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), p=Count("project", distinct=True))
         .order_by()
     )
-    for route, state, n in rows:
-        out[route][state] += n
-    return out
+    for route, state, n, p in rows:
+        requests[route][state] += n
+        behind[route][state] += p
+    return requests, behind
+
+
+def _evaluations(day: dt.date) -> QuerySet[Any]:
+    """The post-evaluations dated on or before `day` (evaluations.PostEvaluation)."""
+    from egovpm.evaluations.models import PostEvaluation
+
+    return PostEvaluation.objects.filter(evaluated_on__lte=day)
+
+
+def evaluated_projects(projects: QuerySet[Project], day: dt.date) -> dict[str, int] | None:
+    """Conclusion → the projects with at least one post-evaluation so concluded by `day` (the
+    drill-down `post_evaluation=`); None when evaluations are not recorded. One query."""
+    if not figures.recorded("post_evaluations"):
+        return None
+    from egovpm.evaluations.choices import Conclusion
+
+    rows = dict(
+        _evaluations(day)
+        .filter(project__in=projects.values("pk"))
+        .values_list("conclusion")
+        .annotate(n=Count("project", distinct=True))
+        .order_by()
+    )
+    return {c: int(rows.get(c, 0)) for c in Conclusion.values}
 
 
 # --- today: the stored rows ------------------------------------------------------------------------
@@ -335,13 +385,14 @@ def _today(scope: QuerySet[Project], filters: Filters, whole: bool) -> tuple[Tal
     ):
         for code, amount in by_department.annotate(s=total):
             tally.add_money(kind, code, amount)
-    tally.reports.update(
-        ReportObligation.objects.filter(project__in=pks).aggregate(
-            due=Count("pk", filter=Q(bucket="pending")),
-            overdue=Count("pk", filter=Q(bucket="overdue")),
-            late=Count("pk", filter=Q(bucket="late")),
-        )
+    buckets = {"due": "pending", "overdue": "overdue", "late": "late"}
+    counted = ReportObligation.objects.filter(project__in=pks).aggregate(
+        **{k: Count("pk", filter=Q(bucket=b)) for k, b in buckets.items()},
+        **{f"{k}_projects": Count("project", distinct=True, filter=Q(bucket=b)) for k, b in buckets.items()},
     )
+    for k in buckets:
+        tally.reports[k] = counted[k]
+        tally.report_projects[k] = counted[f"{k}_projects"]
     tally.rules.update(
         dict(RuleFailure.objects.filter(project__in=pks).values_list("rule").annotate(n=Count("pk")).order_by())
     )
@@ -380,8 +431,26 @@ def _today_disagreements(tally: Tally, scope: QuerySet[Project]) -> None:
 # --- another date: from the records ----------------------------------------------------------------
 
 
-def _past(scope: QuerySet[Project], filters: Filters, day: dt.date) -> tuple[Tally, QuerySet[Project]]:
-    """The figures as they stood at the end of `day`, from the records dated on or before it."""
+@dataclass
+class PastProject:
+    """One project as it stood at the end of a past day: what the summary counts and the project
+    list's drill-down (`as_of`) filters by — one computation for both."""
+
+    project: Project
+    stage: str
+    health: str
+    bad: int
+    warn: int
+    failing: frozenset[str]
+    reports: Counter[str]  # due | overdue | late → obligations
+    delivery: frozenset[str]  # the recorded delivery modes
+    assessed: str | None  # the latest self-assessment submitted by then
+
+
+def past_projects(scope: QuerySet[Project], day: dt.date) -> list[PastProject]:
+    """The projects of `scope` that existed at the end of `day`, each with its facts then — from the
+    records dated on or before it. At most PAST_AS_OF_MAX_PROJECTS: beyond, a 400
+    `portfolio_past_as_of_too_wide` naming how to narrow (a department, stage or year)."""
     # a project counts from its creation, or from its first stage event when its history was
     # recorded later (a project registered with its past: the records' own dates decide)
     started = StageEvent.objects.filter(effective_date__lte=day).values("project_id")
@@ -395,19 +464,48 @@ def _past(scope: QuerySet[Project], filters: Filters, day: dt.date) -> tuple[Tal
         )
     projects = list(existing.select_related("lead_department").order_by("pk"))
     facts = project_facts_batch(projects=projects, as_of=day)
-    if filters.stages:
-        projects = [p for p in projects if facts[p.pk].stage in filters.stages]
-    tally = Tally()
     assessed = dict(
         Project.objects.filter(pk__in=[p.pk for p in projects])
         .annotate(assessed=_latest_self_assessment(end_of(day)))
         .values_list("pk", "assessed")
     )
-    for p in projects:
-        _past_project(tally, p, facts[p.pk], day, assessed.get(p.pk))
+    return [_past_project(p, facts[p.pk], day, assessed.get(p.pk)) for p in projects]
+
+
+def _past_project(project: Project, facts: Any, day: dt.date, assessed: str | None) -> PastProject:
+    pack = engine.load_pack(project.regime)
+    judged = evaluation(pack, facts, day)
+    reports = getattr(facts, "reports", None)
+    submissions = getattr(reports, "submissions", ()) if reports is not None else ()
+    buckets: Counter[str] = Counter()
+    for state in fr.report_obligations(facts.events, submissions, day, pack.rule("C4.1").params):
+        bucket = bucket_of(state)
+        buckets["due" if bucket == "pending" else bucket] += 1
+    return PastProject(
+        project=project,
+        stage=facts.stage,
+        health=judged.health,
+        bad=judged.bad,
+        warn=judged.warn,
+        failing=frozenset(rule for rule, _clause, _severity, _status in judged.failures),
+        reports=buckets,
+        delivery=frozenset(m.mode for m in getattr(facts.procurement, "modes", ())),
+        assessed=assessed,
+    )
+
+
+def _past(scope: QuerySet[Project], filters: Filters, day: dt.date) -> tuple[Tally, QuerySet[Project]]:
+    """The figures as they stood at the end of `day`, from the records dated on or before it."""
+    rows = past_projects(scope, day)
+    if filters.stages:
+        rows = [r for r in rows if r.stage in filters.stages]
+    tally = Tally()
+    for r in rows:
+        _tally_past(tally, r)
     tally.disagreements = worst_first(tally.disagreements)
     tally.disagreement_count = len(tally.disagreements)
     del tally.disagreements[DISAGREEMENTS_SHOWN:]
+    projects = [r.project for r in rows]
     states = estimate_states(projects=projects, as_of=day)
     spent = spent_by_lines(projects=projects, as_of=day)
     for p in projects:
@@ -421,25 +519,55 @@ def _past(scope: QuerySet[Project], filters: Filters, day: dt.date) -> tuple[Tal
     return tally, Project.objects.filter(pk__in=[p.pk for p in projects])
 
 
-def _past_project(tally: Tally, project: Project, facts: Any, day: dt.date, assessed: str | None) -> None:
+def _tally_past(tally: Tally, r: PastProject) -> None:
+    project = r.project
     code = project.lead_department.code
     tally.names[code] = project.lead_department.name
-    tally.by_stage[facts.stage] += 1
+    tally.by_stage[r.stage] += 1
     tally.by_department[code] += 1
     tally.by_year[int(project.code[:4])] += 1
-    kinds = {m.mode for m in getattr(facts.procurement, "modes", ())}  # the recorded delivery modes
     for k in ("service_outsourcing", "data_hosting"):
-        tally.delivery[k] += k in kinds
-    pack = engine.load_pack(project.regime)
-    judged = evaluation(pack, facts, day)
-    tally.health[judged.health] += 1
-    if disagrees(judged.health, assessed):
-        tally.disagreements.append(
-            Disagreement(project.code, project.name, judged.health, judged.bad, judged.warn, assessed or "")
-        )
-    tally.rules.update(rule for rule, _clause, _severity, _status in judged.failures)
-    reports = getattr(facts, "reports", None)
-    submissions = getattr(reports, "submissions", ()) if reports is not None else ()
-    for state in fr.report_obligations(facts.events, submissions, day, pack.rule("C4.1").params):
-        bucket = bucket_of(state)
-        tally.reports["due" if bucket == "pending" else bucket] += 1
+        tally.delivery[k] += k in r.delivery
+    tally.health[r.health] += 1
+    if disagrees(r.health, r.assessed):
+        tally.disagreements.append(Disagreement(project.code, project.name, r.health, r.bad, r.warn, r.assessed or ""))
+    tally.rules.update(r.failing)
+    tally.reports.update(r.reports)
+    tally.report_projects.update(k for k, n in r.reports.items() if n)
+
+
+# --- the project list's drill-down on a past date (projects.filters.select_as_of) ------------------
+
+
+def _past_match(r: PastProject, params: Mapping[str, str]) -> bool:
+    stages = [s for s in (params.get("stage") or "").split(",") if s]
+    checks = (
+        (stages, lambda: r.stage in stages),
+        (params.get("health"), lambda: r.health == params["health"]),
+        (params.get("rule"), lambda: params["rule"] in r.failing),
+        (params.get("delivery_mode"), lambda: params["delivery_mode"] in r.delivery),
+        (params.get("report"), lambda: r.reports[params["report"]] > 0),
+    )
+    return all(check() for wanted, check in checks if wanted)
+
+
+def select_as_of(scoped: QuerySet[Project], day: dt.date, params: Mapping[str, str]) -> QuerySet[Project]:
+    """The projects of `scoped` as they stood at the end of `day` that the date-dependent filters
+    select (projects.filters.PAST_FILTERS): the same PastProject facts the summary counts on that
+    date, and the adjustments and post-evaluations dated by then — so that a past cockpit's figure
+    and the list at its link agree. Cached like the summary (records_stamp: only while no record
+    has changed)."""
+    key = ":".join((str(scoped.query), day.isoformat(), clock.today().isoformat(), records_stamp()))
+    key = "portfolio:as_of:" + hashlib.sha256(key.encode()).hexdigest()
+    rows = cache.get(key)
+    if rows is None:  # the projects of the scope then, once for every filter of the drill-down
+        rows = past_projects(scoped, day)
+        cache.set(key, rows, CACHE_SECONDS)
+    qs = Project.objects.filter(pk__in=[r.project.pk for r in rows if _past_match(r, params)])
+    if params.get("adjustment"):
+        route, state = params["adjustment"].split(":")
+        having = dated_adjustments(day).filter(route=route, state=state)
+        qs = qs.filter(pk__in=having.values("project_id"))
+    if params.get("post_evaluation"):
+        qs = qs.filter(pk__in=_evaluations(day).filter(conclusion=params["post_evaluation"]).values("project_id"))
+    return qs

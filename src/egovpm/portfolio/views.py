@@ -36,10 +36,12 @@ def wan(amount: str) -> str:
 
 
 class Links:
-    """The project list's URL for the cockpit's filters plus one figure's own."""
+    """The project list's URL for the cockpit's filters plus one figure's own: exactly the projects
+    behind the figure (docs/portfolio.md "Drill-down"), on a past date with its `as_of` (the list
+    then selects the projects as they stood at the end of that day)."""
 
-    def __init__(self, base: dict[str, str]) -> None:
-        self.base = base
+    def __init__(self, base: dict[str, str], as_of: str = "") -> None:
+        self.base = {**base, **({"as_of": as_of} if as_of else {})}
         self.url = reverse("web:project_list")
 
     def __str__(self) -> str:
@@ -64,7 +66,7 @@ def _charts(data: dict[str, Any], link: Links) -> dict[str, Any]:
                     "label": names.get(code, code),
                     "values": [float(wan(m[k]).replace(",", "")) for k in ("baseline", "current", "spent")],
                     "yuan": [m[k] for k in ("baseline", "current", "spent")],
-                    "url": link(department=code),
+                    "url": link(lead_department=code),
                 }
                 for code, m in money.items()
             ],
@@ -73,8 +75,9 @@ def _charts(data: dict[str, Any], link: Links) -> dict[str, Any]:
             {
                 "label": clause_label(c),
                 "value": v["failures"],
-                # the bar drills into the clause's most failed rule; the table lists each rule
-                "url": link(rule=max(v["rules"], key=v["rules"].get)) if v["rules"] else "",
+                # a bar counts failures (a project failing two of its rules twice): no list has
+                # exactly those rows — the table below links each rule to the projects failing it
+                "url": "",
             }
             for c, v in data["rules_by_clause"].items()
         ],
@@ -121,8 +124,9 @@ def cockpit(request: AuthenticatedHttpRequest) -> HttpResponse:
             raise
         context["error"] = error.message
         return render(request, "portfolio/cockpit.html", context, status=400)
-    link = Links(data["filters"].query())
+    link = Links(data["filters"].query(), "" if data["today"] else data["as_of"].isoformat())
     inv = data["investment"]
+    behind = data["projects_behind"]
     context.update(
         {
             "data": data,
@@ -143,15 +147,17 @@ def cockpit(request: AuthenticatedHttpRequest) -> HttpResponse:
                     "key": "red",
                 },
                 {
-                    "label": _("Overdue reports"),
-                    "value": data["reports"]["overdue"],
-                    "url": link(rule="C4.1"),
+                    "label": _("Projects with an overdue report"),
+                    "value": behind["reports"]["overdue"],
+                    "url": link(report="overdue"),
                     "cls": "warn",
+                    "key": "report-overdue",
                 },
                 {
+                    # items, not projects: no drill-down yet (docs/portfolio.md "Drill-down")
                     "label": _("Overdue rectifications"),
                     "value": data["rectifications"]["overdue"],
-                    "url": link(rule="C8.1") if figures.recorded("rectifications") else "",
+                    "url": "",
                 },
             ],
             "charts": _charts(data, link),
@@ -160,37 +166,43 @@ def cockpit(request: AuthenticatedHttpRequest) -> HttpResponse:
                     "code": code,
                     "name": data["departments"].get(code, code),
                     "cells": [(wan(m[k]), m[k]) for k in ("baseline", "current", "spent")],
-                    "url": link(department=code),
+                    "url": link(lead_department=code),
                 }
                 for code, m in inv["by_department"].items()
             ],
             # NDRC's and MoF's way into each department's record (履约档案)
             "department_rows": [
-                (code, data["departments"].get(code, code), n, link(department=code))
+                (code, data["departments"].get(code, code), n, link(lead_department=code))
                 for code, n in data["projects"]["by_department"].items()
             ],
-            "disagreements": [
-                {**d, "url": link(q=d["code"]), "label": _("Red") if d["health"] == "red" else _("Amber")}
-                for d in data["disagreements"]
-            ],
+            "disagreements": disagreement_rows(data["disagreements"]),
             "rule_rows": [
                 {"clause": clause_label(c), "rule": r, "value": n, "url": link(rule=r)}
                 for c, v in data["rules_by_clause"].items()
                 for r, n in v["rules"].items()
             ],
             "report_rows": [
-                (_("Due, not yet submitted"), data["reports"]["due"], ""),
-                (_("Overdue"), data["reports"]["overdue"], link(rule="C4.1")),
-                (_("Submitted late"), data["reports"]["late"], link(rule="C4.2")),
+                (label, data["reports"][k], behind["reports"][k], link(report=k))
+                for k, label in (
+                    ("due", _("Due, not yet submitted")),
+                    ("overdue", _("Overdue")),
+                    ("late", _("Submitted late")),
+                )
             ],
             "adjustment_rows": [
-                (Route(route).label, [n for _s, n in sorted(states.items(), key=lambda kv: STATE_ORDER.index(kv[0]))])
+                (
+                    Route(route).label,
+                    [
+                        (states[s], behind["adjustments"][route][s], link(adjustment=f"{route}:{s}"))
+                        for s in STATE_ORDER
+                    ],
+                )
                 for route, states in data["adjustments"].items()
             ],
             "adjustment_states": [AdjustmentStatus(s).label for s in STATE_ORDER],
             "totals": [(wan(inv[k]), inv[k]) for k in ("baseline", "current", "spent")],
             "procurement_recorded": figures.recorded("procurement_shares"),
-            "conclusion_rows": conclusion_rows(data["post_evaluations"]),
+            "conclusion_rows": conclusion_rows(data["post_evaluations"], behind["post_evaluations"], link),
             "delivery_urls": {m: link(delivery_mode=m) for m in ("service_outsourcing", "data_hosting")},
             "as_of_query": urlencode({"as_of": data["as_of"].isoformat()}),
         }
@@ -198,14 +210,35 @@ def cockpit(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "portfolio/cockpit.html", context)
 
 
-def conclusion_rows(counts: dict[str, int] | None) -> list[tuple[str, int]]:
-    """The cockpit's post-evaluation table: (conclusion label, n) in the choices' order; empty
-    when evaluations are not recorded."""
-    if counts is None:
+def conclusion_rows(
+    counts: dict[str, int] | None, projects: dict[str, int] | None, link: Links
+) -> list[tuple[str, int, int, str]]:
+    """The cockpit's post-evaluation table: (conclusion label, evaluations, projects, the projects'
+    list) in the choices' order; empty when evaluations are not recorded."""
+    if counts is None or projects is None:
         return []
     from egovpm.evaluations.choices import Conclusion
 
-    return [(str(c.label), counts.get(c.value, 0)) for c in Conclusion]
+    return [
+        (str(c.label), counts.get(c.value, 0), projects.get(c.value, 0), link(post_evaluation=c.value))
+        for c in Conclusion
+    ]
+
+
+def disagreement_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The "红灯但自评正常" panel: each row links to its project's page (one query for the rows'
+    ids: the rows are the caller's scope already)."""
+    from egovpm.projects.models import Project
+
+    ids = dict(Project.objects.filter(code__in=[d["code"] for d in rows]).values_list("code", "pk")) if rows else {}
+    return [
+        {
+            **d,
+            "url": reverse("web:project_detail", args=[ids[d["code"]]]) if d["code"] in ids else "",
+            "label": _("Red") if d["health"] == "red" else _("Amber"),
+        }
+        for d in rows
+    ]
 
 
 @login_required

@@ -172,6 +172,36 @@ LIST_FILTER_PARAMS = [
     OpenApiParameter("health", str, enum=["red", "amber", "green"], description="stored compliance health"),
     OpenApiParameter("rule", str, description="a rule id of the packs (e.g. C4.1): the projects failing it"),
     OpenApiParameter("year", int, description="the year of the project code (YYYY-…)"),
+    OpenApiParameter(
+        "delivery_mode",
+        str,
+        enum=["service_outsourcing", "data_hosting"],
+        description="the projects that record that delivery mode",
+    ),
+    OpenApiParameter("lead_department", str, description="lead department code (not a participating one)"),
+    OpenApiParameter(
+        "report",
+        str,
+        enum=["due", "overdue", "late"],
+        description="the projects with at least one report obligation in that state (the stored obligations)",
+    ),
+    OpenApiParameter(
+        "adjustment",
+        str,
+        description="`route:state` (e.g. `ndrc_review:pending`): the projects with at least one budget adjustment so",
+    ),
+    OpenApiParameter(
+        "post_evaluation",
+        str,
+        description="a conclusion: the projects with at least one post-evaluation so concluded (dated by as_of)",
+    ),
+    OpenApiParameter(
+        "as_of",
+        str,
+        description="YYYY-MM-DD: the projects that existed at the end of that day, the filters stage, health, "
+        "rule, delivery_mode, report, adjustment and post_evaluation as they stood then (another date than today: "
+        "at most 2,000 projects in scope, else 400 portfolio_past_as_of_too_wide)",
+    ),
 ]
 
 

@@ -1,22 +1,28 @@
 """The project list's one FilterSet (django-filter): the API list (projects/api.py) validates its
 query parameters with it, the UI list (projects/views.py) too, and the selector
 (selectors.project_list) applies its `.qs` inside the user's scope — one definition of what
-`stage`, `department`, `q`, `health`, `rule` and `year` mean, wherever the list is asked for
-(the cockpit's figures link here with the same parameters: portfolio/selectors.py)."""
+`stage`, `department`, `q`, `health`, `rule`, `year` and the other drill-down filters mean,
+wherever the list is asked for (the cockpit's figures link here with the same parameters:
+portfolio/selectors.py, docs/portfolio.md "Drill-down"). With `as_of` (a past date) the filters
+that depend on the date select the projects as they stood at the end of that day (PAST_FILTERS,
+`select_as_of`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import django_filters
 from django import forms
+from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from egovpm.accounts.models import Department
+from egovpm.core import clock
 from egovpm.core.errors import FieldError, InvalidInput
 from egovpm.projects.choices import Stage
 from egovpm.projects.errors import ProjectError
@@ -72,7 +78,63 @@ def freshen_verdicts(scoped: QuerySet[Project]) -> None:
         fn(scoped)
 
 
-VERDICT_FILTERS = ("health", "rule")
+# `report` reads the stored report obligations (ADR 0015), rebuilt with the verdicts: fresh first too
+VERDICT_FILTERS = ("health", "rule", "report")
+
+# The filters whose answer depends on the date: with a past `as_of` they are not applied to today's
+# rows but by the registered past selector (portfolio registers selectors.select_as_of from its
+# AppConfig.ready(): the same per-project facts its summary counts on that date). The others
+# (department, lead_department, q, year) do not change with the date and are applied as today.
+PAST_FILTERS = ("stage", "health", "rule", "delivery_mode", "report", "adjustment", "post_evaluation")
+PastSelector = Callable[[QuerySet[Project], dt.date, Mapping[str, str]], QuerySet[Project]]
+_past_selectors: list[PastSelector] = []
+
+
+def register_past_selector(fn: PastSelector) -> None:
+    if fn not in _past_selectors:
+        _past_selectors.append(fn)
+
+
+def select_as_of(scoped: QuerySet[Project], day: dt.date, params: Mapping[str, str]) -> QuerySet[Project]:
+    """The projects of `scoped` that existed at the end of `day` and matched the PAST_FILTERS in
+    `params` then (a 400 `portfolio_past_as_of_too_wide` beyond the portfolio's bound)."""
+    if not _past_selectors:
+        raise RuntimeError("no past selector registered (egovpm.portfolio is not installed)")
+    for fn in _past_selectors:
+        scoped = fn(scoped, day, params)
+    return scoped
+
+
+REPORT_CHOICES = (("due", "due"), ("overdue", "overdue"), ("late", "late"))
+# the report buckets of the stored obligations (reports.ReportObligation.bucket) behind each value
+REPORT_BUCKETS = {"due": "pending", "overdue": "overdue", "late": "late"}
+
+
+def _field_values(app_label: str, model: str, field: str) -> list[str]:
+    """The choices of another app's model field, read from the app registry (projects may not
+    import the apps above it: tests/core/test_import_graph.py)."""
+    return [str(v) for v, _label in apps.get_model(app_label, model)._meta.get_field(field).choices or ()]
+
+
+@functools.cache
+def adjustment_choices() -> tuple[tuple[str, str], ...]:
+    """`route:state` for every route and state of a budget adjustment (budgets.Adjustment)."""
+    routes = _field_values("budgets", "Adjustment", "route")
+    states = _field_values("budgets", "Adjustment", "status")
+    return tuple((f"{r}:{s}", f"{r}:{s}") for r in routes for s in states)
+
+
+@functools.cache
+def conclusion_choices() -> tuple[tuple[str, str], ...]:
+    return tuple((c, c) for c in _field_values("evaluations", "PostEvaluation", "conclusion"))
+
+
+class AsOfFilter(django_filters.DateFilter):
+    """`as_of=YYYY-MM-DD`: validated here (a bad date is a 400 naming `as_of`); applied by
+    selectors.project_list_rows through select_as_of, not as a condition on a field."""
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        return qs
 
 
 DELIVERY_MODE_CHOICES = (
@@ -103,6 +165,25 @@ class ProjectFilter(django_filters.FilterSet):
         method="filter_delivery_mode",
         help_text="service_outsourcing or data_hosting: projects that record that delivery mode",
     )
+    lead_department = django_filters.CharFilter(
+        field_name="lead_department__code", help_text="lead department code (the cockpit's by-department figures)"
+    )
+    report = django_filters.ChoiceFilter(
+        choices=REPORT_CHOICES,
+        method="filter_report",
+        help_text="due, overdue or late: projects with at least one report obligation in that state",
+    )
+    adjustment = django_filters.ChoiceFilter(
+        choices=adjustment_choices,
+        method="filter_adjustment",
+        help_text="route:state (e.g. ndrc_review:pending): projects with at least one budget adjustment so",
+    )
+    post_evaluation = django_filters.ChoiceFilter(
+        choices=conclusion_choices,
+        method="filter_post_evaluation",
+        help_text="a post-evaluation conclusion: projects with at least one post-evaluation concluding so",
+    )
+    as_of = AsOfFilter(help_text="YYYY-MM-DD: the date-dependent filters as the projects stood at the end of it")
 
     class Meta:
         model = Project
@@ -130,6 +211,21 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_delivery_mode(self, queryset: QuerySet[Project], name: str, value: Any) -> QuerySet[Project]:
         return queryset.filter(**{str(value): True})
 
+    def filter_report(self, queryset: QuerySet[Project], name: str, value: Any) -> QuerySet[Project]:
+        bucket = REPORT_BUCKETS[str(value)]
+        return queryset.filter(pk__in=Project.objects.filter(report_obligations__bucket=bucket).values("pk"))
+
+    def filter_adjustment(self, queryset: QuerySet[Project], name: str, value: Any) -> QuerySet[Project]:
+        route, state = str(value).split(":")
+        having = Project.objects.filter(adjustments__route=route, adjustments__status=state)
+        return queryset.filter(pk__in=having.values("pk"))
+
+    def filter_post_evaluation(self, queryset: QuerySet[Project], name: str, value: Any) -> QuerySet[Project]:
+        having = Project.objects.filter(
+            post_evaluations__conclusion=value, post_evaluations__evaluated_on__lte=clock.today()
+        )
+        return queryset.filter(pk__in=having.values("pk"))
+
     def filter_q(self, queryset: QuerySet[Project], name: str, value: Any) -> QuerySet[Project]:
         text = str(value).strip()
         return queryset.filter(Q(name__icontains=text) | Q(code__icontains=text))
@@ -144,7 +240,20 @@ def department_parts(code: str) -> list[Q]:
     return [led, participated & ~led]
 
 
-LIST_PARAMS = ("stage", "department", "q", "health", "rule", "year", "delivery_mode")
+LIST_PARAMS = (
+    "stage",
+    "department",
+    "q",
+    "health",
+    "rule",
+    "year",
+    "delivery_mode",
+    "lead_department",
+    "report",
+    "adjustment",
+    "post_evaluation",
+    "as_of",
+)
 
 
 def list_params(query: Any) -> dict[str, str]:
@@ -162,6 +271,7 @@ def list_params(query: Any) -> dict[str, str]:
         )
     data = filters.form.cleaned_data
     year = data.get("year")
+    as_of = data.get("as_of")
     return {
         "stage": ",".join(data.get("stage") or []),
         "department": data.get("department") or "",
@@ -170,6 +280,12 @@ def list_params(query: Any) -> dict[str, str]:
         "rule": data.get("rule") or "",
         "year": str(year) if year is not None else "",
         "delivery_mode": data.get("delivery_mode") or "",
+        "lead_department": (data.get("lead_department") or "").strip(),
+        "report": data.get("report") or "",
+        "adjustment": data.get("adjustment") or "",
+        "post_evaluation": data.get("post_evaluation") or "",
+        # today's date is today's list (the stored rows); another date goes through select_as_of
+        "as_of": as_of.isoformat() if as_of is not None and as_of != clock.today() else "",
     }
 
 

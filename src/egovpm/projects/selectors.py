@@ -17,7 +17,14 @@ from egovpm.core.lists import sort_param
 from egovpm.projects import policies
 from egovpm.projects.choices import TRANSITIONS, AssignmentTask
 from egovpm.projects.facts import project_facts
-from egovpm.projects.filters import VERDICT_FILTERS, ProjectFilter, department_parts, freshen_verdicts
+from egovpm.projects.filters import (
+    PAST_FILTERS,
+    VERDICT_FILTERS,
+    ProjectFilter,
+    department_parts,
+    freshen_verdicts,
+    select_as_of,
+)
 from egovpm.projects.models import Assignment, Participation, Project, StageEvent
 from egovpm.rules import engine
 from egovpm.rules.facts import Context
@@ -47,8 +54,22 @@ def list_order(sort: str) -> tuple[str, ...]:
 
 def list_scope(params: dict[str, str]) -> str:
     """The scope of the list: the summary (what an assigned expert may find), or the full file
-    when a filter reads the stored verdicts."""
-    return "view" if any(params.get(name) for name in VERDICT_FILTERS) else "summary"
+    when a filter reads the stored verdicts or a past date is asked (the cockpit's scope)."""
+    return "view" if params.get("as_of") or any(params.get(name) for name in VERDICT_FILTERS) else "summary"
+
+
+def _as_of_rows(user: User, params: dict[str, str]) -> QuerySet[Project]:
+    """`as_of` (a past date, validated by the caller): the filters that do not depend on the
+    date applied as today, then filters.select_as_of — the projects that existed at the end of
+    that day, selected by their stage, health, failing rules, reports, adjustments, delivery modes
+    and post-evaluations as they stood then (the portfolio's per-project facts of that date)."""
+    day = dt.date.fromisoformat(params["as_of"])
+    qs = policies.restrict(user, "view")
+    static = {k: v for k, v in params.items() if v and k not in PAST_FILTERS and k != "as_of"}
+    if static:
+        filters = ProjectFilter(static, queryset=qs)
+        qs = filters.qs if filters.is_valid() else qs.none()
+    return select_as_of(qs, day, {k: params.get(k, "") for k in PAST_FILTERS})
 
 
 def project_list_rows(*, user: User, **params: str) -> QuerySet[Project]:
@@ -61,6 +82,8 @@ def project_list_rows(*, user: User, **params: str) -> QuerySet[Project]:
     never lists a project by a verdict that no longer holds. A project's verdict is part of its
     file, not of its summary: a verdict filter lists only the projects the user may read in full
     (an expert assigned to a review finds its project in the list, never its health)."""
+    if params.get("as_of"):
+        return _as_of_rows(user, params).order_by(*LIST_ORDER)
     qs = policies.restrict(user, list_scope(params))
     if not any(params.values()):
         return qs.order_by(*LIST_ORDER)  # no filter: no FilterSet (its form costs more than the query)
@@ -80,6 +103,8 @@ def project_list_count(*, user: User, **params: str) -> int:
     (filters.department_parts) are split into disjoint parts and the parts' counts added, `SELECT
     (SELECT COUNT(*) …) + (SELECT COUNT(*) …)`. The OR of them, as the list itself filters, makes
     PostgreSQL scan every project to count a department's 2,000 (issue 13)."""
+    if params.get("as_of"):
+        return _as_of_rows(user, params).count()  # a past date: at most PAST_AS_OF_MAX_PROJECTS in scope
     department = params.pop("department", "")
     scope = policies.scope_parts(user, list_scope(params))
     if scope is None and not department and not any(params.values()):

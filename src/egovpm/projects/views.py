@@ -68,6 +68,19 @@ def _compliance_badges(projects: list[Project], language: str) -> dict[Any, dict
     return {p.pk: _compliance_counts(p, language) for p in projects}
 
 
+# the cockpit's drill-down filters (projects/filters.py) that the list's form carries unseen
+HIDDEN_FILTERS = (
+    "health",
+    "rule",
+    "delivery_mode",
+    "lead_department",
+    "report",
+    "adjustment",
+    "post_evaluation",
+    "as_of",
+)
+
+
 @login_required
 def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # The list's FilterSet, the same as the API's (filters.list_params): a value it refuses is a
@@ -79,8 +92,11 @@ def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     stage, department, q = filters["stage"], filters["department"], filters["q"]
     # the header's sort (selectors.LIST_SORTS, ADR 0018): an unknown value is the default order
     sort = lists.sort_param(request.GET.get("sort"), selectors.LIST_SORTS)
-    qs = selectors.project_list(user=request.user, sort=sort, **filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    try:
+        qs = selectors.project_list(user=request.user, sort=sort, **filters)
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    except DomainError as error:  # a past date over too many projects: how to narrow it
+        raise BadRequest(error.message) from None
     language = language_of(request)
     # The list is the summary scope (an assigned expert finds the project of their review); the
     # compliance badges are part of the project's file: only for the rows the user reads in full.
@@ -100,6 +116,9 @@ def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "health": filters["health"],
         "rule": filters["rule"],
         "year": filters["year"],
+        "as_of": filters["as_of"],
+        # the drill-down filters the form does not show, kept as the form changes the others
+        "hidden_filters": [(k, filters[k]) for k in HIDDEN_FILTERS if filters[k]],
         "stages": Stage.choices,
         "departments": Department.objects.order_by("kind", "code"),
         "query": params.urlencode(),
