@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -19,6 +20,16 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from egovpm.core.errors import CoreError, DomainError, FieldError, InvalidInput, NotFound
+
+
+def iso_datetime(value: dt.datetime | None, zone: dt.tzinfo) -> str | None:
+    """DRF's DateTimeField.to_representation (ISO 8601 in the current time zone, +00:00 as Z, None
+    stays None) without its per-value time-zone lookups: for lists that build their rows as plain
+    dicts (`zone` = django.utils.timezone.get_current_timezone(), looked up once a page)."""
+    if value is None:
+        return None
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class Pagination(PageNumberPagination):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Any
 
@@ -16,7 +15,7 @@ from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
 from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core import clock
-from egovpm.core.api import KeysetPagination, paginated
+from egovpm.core.api import KeysetPagination, iso_datetime, paginated
 from egovpm.core.errors import NotFound
 from egovpm.core.validators import LongText, ShortText, StrictDate, parse_as_of
 from egovpm.core.views import language_of
@@ -126,13 +125,6 @@ LIST_COLUMNS = (
 )
 
 
-def _when(value: dt.datetime, zone: dt.tzinfo) -> str:
-    """DRF's DateTimeField.to_representation (ISO 8601 in the current time zone, +00:00 as Z)
-    without its per-value time-zone lookups: the list formats two per row."""
-    text = value.astimezone(zone).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
 def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The page's rows exactly as ProjectOut renders them (tests/projects/test_list_scale.py
     compares the two), built from .values() rows: a serializer per row cost more than the query."""
@@ -156,8 +148,8 @@ def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "data_hosting": r["data_hosting"],
             "completion_entrusted": r["completion_entrusted"],
             "version": r["version"],
-            "created_at": _when(r["created_at"], zone),
-            "updated_at": _when(r["updated_at"], zone),
+            "created_at": iso_datetime(r["created_at"], zone),
+            "updated_at": iso_datetime(r["updated_at"], zone),
         }
         for r in rows
     ]

@@ -3,9 +3,11 @@ pool, the needs-analysis co-authors. Views translate; services and selectors dec
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import FileResponse, HttpResponse
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -14,7 +16,7 @@ from rest_framework.views import APIView
 
 from egovpm.accounts.choices import Role
 from egovpm.accounts.requests import AuthenticatedRequest
-from egovpm.core.api import paginated
+from egovpm.core.api import Pagination, iso_datetime, paginated
 from egovpm.core.errors import Conflict, FieldError, InvalidInput, NotFound, template
 from egovpm.core.parsers import JSONParser
 from egovpm.core.validators import LongText, ShortText, StrictDate
@@ -122,6 +124,64 @@ class ReviewOut(serializers.Serializer):
         return r.concluded_by.username if r.concluded_by else None
 
 
+def _opinion_data(o: Opinion, zone: dt.tzinfo) -> dict[str, Any]:
+    """OpinionOut's output without the serializer."""
+    return {
+        "expert": o.expert.username,
+        "recommendation": o.recommendation,
+        "text": o.text,
+        "given_at": iso_datetime(o.given_at, zone),
+        "updated_at": iso_datetime(o.updated_at, zone),
+        "attachment": {
+            "name": o.attachment_name,
+            "size": o.attachment_size,
+            "sha256": o.attachment_sha256,
+            "sm3": o.attachment_sm3,
+        }
+        if o.attachment_sha256
+        else None,
+    }
+
+
+def review_rows(reviews: list[ExpertReview], user: Any) -> list[dict[str, Any]]:
+    """A page of reviews exactly as ReviewOut renders them, as plain dicts: the serializer built a
+    nested OpinionOut (a deep copy of its fields) for every row and cost more than the queries
+    (tests/reviews/test_review_rows.py compares the two for every role and state)."""
+    zone = timezone.get_current_timezone()
+    out = ReviewOut(context={"user": user})  # its get_experts / get_draw decide who sees what
+    rows = []
+    for r in reviews:
+        rows.append(
+            {
+                "id": str(r.id),
+                "project": str(r.project_id),
+                "project_code": r.project.code,
+                "status": r.status,
+                "formed_by": r.formed_by,
+                "formed_at": iso_datetime(r.formed_at, zone),
+                "organised_by": r.organised_by.username,
+                "due_on": r.due_on.isoformat() if r.due_on else None,
+                "panel_size": out.get_panel_size(r),
+                "experts": out.get_experts(r),
+                "draw": out.get_draw(r),
+                "opinions": [_opinion_data(o, zone) for o in selectors.visible_opinions(user=user, review=r)],
+                "conclusion": r.conclusion,
+                "conclusion_text": r.conclusion_text,
+                "concluded_by": out.get_concluded_by(r),
+                "concluded_at": iso_datetime(r.concluded_at, zone),
+                "record_sha256": r.record_sha256,
+            }
+        )
+    return rows
+
+
+def _review_page(request: AuthenticatedRequest, view: APIView, reviews: Any) -> Response:
+    """A page of reviews in api.md's list shape, the rows by review_rows."""
+    paginator = Pagination()
+    page = paginator.paginate_queryset(reviews, request, view=view) or []
+    return paginator.get_paginated_response(review_rows(list(page), request.user))
+
+
 def _review_out(request: AuthenticatedRequest, review: ExpertReview, code: int = 200) -> Response:
     fresh = selectors.review_for(user=request.user, review_id=review.pk)
     return Response(ReviewOut(fresh, context={"user": request.user}).data, status=code)
@@ -151,7 +211,7 @@ class ProjectReviewsView(APIView):
     @extend_schema(responses={200: ReviewOut(many=True)})
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         reviews = selectors.review_list(user=request.user, project_id=project_id)
-        return paginated(request, self, reviews, ReviewOut, context={"user": request.user})
+        return _review_page(request, self, reviews)
 
     @extend_schema(
         request=ReviewIn,
@@ -195,7 +255,7 @@ class ReviewListView(APIView):
                 fields={k: FieldError(ProjectError.FILTER_VALUE, p) for k, p in problems.items()},
             )
         reviews = selectors.review_list(user=request.user, status=params.form.cleaned_data.get("status") or "")
-        return paginated(request, self, reviews, ReviewOut, context={"user": request.user})
+        return _review_page(request, self, reviews)
 
 
 class ReviewDetailView(APIView):
