@@ -43,3 +43,21 @@ def test_audit_page_lookups_do_not_grow_with_rows(personas: dict[str, Any], proj
     with CaptureQueriesContext(connection) as more:
         c.get(reverse("web:audit"))
     assert len(more) == len(few)
+
+
+def test_audit_page_names_the_actor_and_the_channel(personas: dict[str, Any], project: Any) -> None:
+    """The actor by name (the login name on hover), the channel by its label (网页, 接口 …)."""
+    from egovpm.projects.services import assignment_add
+
+    ndrc = personas["ndrc"]
+    ndrc.display_name = "发改委周处长"
+    ndrc.save(update_fields=["display_name"])
+    assignment_add(actor=ndrc, project_id=project.pk, username="inspector_other", task="inspector")
+    c = Client()
+    c.force_login(personas["audit_admin"])
+    html = c.get(reverse("web:audit"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    row = next(r for r in html.split("<tr>") if "指派项目人员" in r)
+    cells = [_visible(td).strip() for td in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+    assert cells[2] == "发改委周处长" and f'title="{ndrc.username}"' in row
+    assert cells[3] == "系统"  # written outside a request: the system channel
+    assert ">system<" not in html and ">ui<" not in html

@@ -4,8 +4,17 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 from egovpm.audit.actions import action_label
+
+# What people read for the channel a write came through (core/channel.py: api | ui | cli | system)
+CHANNELS: dict[str, Any] = {
+    "ui": pgettext_lazy("audit channel", "Web"),
+    "api": pgettext_lazy("audit channel", "API"),
+    "cli": pgettext_lazy("audit channel", "Command line"),
+    "system": pgettext_lazy("audit channel", "System"),
+}
 
 # How many independent chains the audit trail is split into (docs/audit.md, ADR 0008). Writers
 # append to a free chain, so up to this many transactions write audit rows at the same time.
@@ -44,6 +53,7 @@ class AuditEvent(models.Model):
     # Not columns: the audit page sets them on the rows it shows (audit.objects.with_object_labels).
     object_type_label: str
     object_name: str
+    actor_label: str
 
     class Meta:
         ordering = ["-seq"]
@@ -67,6 +77,11 @@ class AuditEvent(models.Model):
     def action_label(self) -> str:
         """What people read for the action (its label in the request's language)."""
         return action_label(self.action)
+
+    @property
+    def channel_label(self) -> str:
+        label = CHANNELS.get(self.channel)
+        return str(label) if label is not None else self.channel
 
 
 class AuditHead(models.Model):

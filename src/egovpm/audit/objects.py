@@ -10,10 +10,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import pgettext_lazy
 
-from egovpm.audit.models import AuditEvent
+from egovpm.audit.models import CHANNELS, AuditEvent
 
 _T = "audit object"
 OBJECT_TYPES: dict[str, Any] = {
@@ -97,10 +98,24 @@ def object_names(events: Iterable[AuditEvent]) -> dict[int, str]:
     return names
 
 
+def actor_names(events: Iterable[AuditEvent]) -> dict[Any, str]:
+    """actor id → the person's name (their login name when they have none): one query for the page."""
+    ids = {e.actor_id for e in events if e.actor_id}
+    if not ids:
+        return {}
+    rows = get_user_model()._default_manager.filter(pk__in=ids).values_list("pk", "display_name", "username")
+    return {pk: display or username for pk, display, username in rows}
+
+
 def with_object_labels(events: list[AuditEvent]) -> list[AuditEvent]:
-    """Sets `object_type_label` and `object_name` on each event of a page (bounded queries)."""
+    """Sets `object_type_label`, `object_name` and `actor_label` (the actor's name) on each event
+    of a page (two queries: the projects, the actors)."""
     names = object_names(events)
+    actors = actor_names(events)
     for e in events:
         e.object_type_label = object_type_label(e.object_type)
         e.object_name = names.get(e.seq, "")
+        e.actor_label = actors.get(e.actor_id) or (
+            str(CHANNELS["system"]) if e.actor_id is None and e.actor_username == "system" else e.actor_username
+        )
     return events
