@@ -16,6 +16,8 @@ from list_pages import signed_in as login
 
 pytestmark = pytest.mark.django_db
 
+QUERIES = 5  # the sorted, filtered page, measured 2026-11 on SQLite; the same at 2 rows and at 20
+
 LIST = reverse("web:evaluation_templates")
 TREE = [
     {"name": "运行效率", "weight": "40", "dimension": "efficiency"},
@@ -82,4 +84,4 @@ def test_the_sorted_page_costs_the_same_queries_at_2_versions_and_at_20(personas
         with CaptureQueriesContext(connection) as ctx:
             assert len(shown(ndrc.get(LIST, {"sort": "-version"}).content.decode())) == n
         counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1], counts
+    assert counts == [QUERIES, QUERIES], counts

@@ -17,6 +17,8 @@ from list_pages import signed_in as login
 
 pytestmark = pytest.mark.django_db
 
+QUERIES = 5  # the sorted, filtered page, measured 2026-11 on SQLite; the same at 2 rows and at 20
+
 LIST = reverse("web:inspections")
 
 
@@ -102,4 +104,4 @@ def test_the_sorted_filtered_list_costs_the_same_queries_at_2_rows_and_at_20(
             body = ndrc.get(LIST, {"sort": "-project", "kind": "inspection"}).content.decode()
         assert len(shown(body)) == n
         counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1], counts
+    assert counts == [QUERIES, QUERIES], counts

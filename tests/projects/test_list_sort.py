@@ -19,6 +19,8 @@ from list_pages import signed_in as login
 
 pytestmark = pytest.mark.django_db
 
+QUERIES = 10  # the sorted, filtered page, measured 2026-11 on SQLite; the same at 2 rows and at 20
+
 LIST = reverse("web:project_list")
 EXPORT = reverse("web:project_export")
 
@@ -88,4 +90,4 @@ def test_a_sorted_page_costs_the_same_queries_at_2_rows_and_at_20(personas: dict
             body = staff.get(LIST, {"sort": "-name"}).content.decode()
         assert len(shown_codes(body)) == n
         counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1], counts
+    assert counts == [QUERIES, QUERIES], counts
