@@ -348,26 +348,39 @@ def inbox_queues(*, user: User) -> dict[str, QuerySet[Adjustment]]:
     """待办 of the budgets app, as querysets the caller bounds (the oldest first): the requests this
     user decides (NDRC: the NDRC route; the lead department's leader: its self-approvals), the
     self-approvals their department must file with NDRC, and (NDRC) the filings to acknowledge —
-    budgets.policies.may_decide / may_file / may_acknowledge of each row, as filters."""
+    budgets.policies.may_decide / may_file / may_acknowledge of each row, as filters. A list the
+    user has no part in is empty without a query (nor a queryset built for it)."""
     from egovpm.accounts.choices import Role
 
-    queues = ndrc_queue(user=user)
     ndrc = user.has_role(Role.NDRC_OFFICER)
     own = Q(project__lead_department_id=user.department_id) if user.department_id else None
-    decide = Q(pk__in=[])
-    if ndrc:
-        decide |= Q(route=Route.NDRC_APPROVAL)
+    decide: Q | None = Q(route=Route.NDRC_APPROVAL) if ndrc else None
     if own is not None and user.has_role(Role.DEPT_LEADER):
-        decide |= Q(route=Route.SELF_APPROVAL) & own
-    pending = Adjustment.objects.filter(project__in=policies.restrict(user), status=AdjustmentStatus.PENDING)
+        mine = Q(route=Route.SELF_APPROVAL) & own
+        decide = mine if decide is None else decide | mine
+    files = own is not None and user.has_role(*policies.DEPT_ROLES)
     none = Adjustment.objects.none()
-    return {
-        "decide": pending.filter(decide)
+    if decide is None and not files and not ndrc:
+        return {"decide": none, "file": none, "acknowledge": none}
+    base = (
+        Adjustment.objects.filter(project__in=policies.restrict(user))
         .select_related("project", "project__lead_department")
         .only(*QUEUE_COLUMNS)
-        .order_by(*QUEUE_ORDER["ndrc_pending"]),
-        "file": queues["unfiled"].filter(own) if own is not None and user.has_role(*policies.DEPT_ROLES) else none,
-        "acknowledge": queues["unacknowledged"] if ndrc else none,
+    )
+    return {
+        "decide": none
+        if decide is None
+        else base.filter(decide, status=AdjustmentStatus.PENDING).order_by(*QUEUE_ORDER["ndrc_pending"]),
+        "file": base.filter(
+            own, status=AdjustmentStatus.APPROVED, route=Route.SELF_APPROVAL, filed_on__isnull=True
+        ).order_by(*QUEUE_ORDER["unfiled"])
+        if files
+        else none,
+        "acknowledge": base.filter(filed_on__isnull=False, acknowledged_at__isnull=True).order_by(
+            *QUEUE_ORDER["unacknowledged"]
+        )
+        if ndrc
+        else none,
     }
 
 

@@ -29,6 +29,7 @@ from egovpm.budgets.forms import AdjustmentForm, DecideForm, EstimateForm, Expen
 from egovpm.budgets.models import Adjustment
 from egovpm.budgets.xlsx import read_expenditures, template_bytes
 from egovpm.core import clock
+from egovpm.core.bounded import bounded
 from egovpm.core.errors import DomainError, Forbidden, NotFound
 from egovpm.core.errors import render as render_error
 from egovpm.core.percent import percent_rounded
@@ -597,10 +598,9 @@ def inbox_items(user: User) -> list[Any]:
     )
     items: list[InboxItem] = []
     for key, kind, more in kinds:
-        rows = list(queues[key][:INBOX_LIMIT])
+        rows, count = bounded(queues[key], INBOX_LIMIT)
         for a in rows:
             items.append(InboxItem(title=_inbox_title(kind, a), url=tab_url(a.project), project=a.project, kind=kind))
-        count = len(rows) if len(rows) < INBOX_LIMIT else queues[key].count()
         items += _more(count, len(rows), more)
     return items
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from egovpm.accounts.models import User
 from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.core import clock
+from egovpm.core.bounded import bounded
 from egovpm.core.errors import DomainError, Forbidden, InvalidInput
 from egovpm.core.views import language_of
 from egovpm.documents.choices import Category
@@ -264,8 +265,7 @@ def inbox_items(user: User) -> list[InboxItem]:
         return _ndrc_inbox_items()
     if not user.has_role(policies.EVALUATOR_ROLE):
         return []
-    todo = selectors.evaluator_todo(user=user)
-    assigned = list(todo[:INBOX_LIMIT])
+    assigned, count = bounded(selectors.evaluator_todo(user=user), INBOX_LIMIT)
     items = [
         InboxItem(
             title=_("Post-evaluation to record (C8.2)"),
@@ -275,14 +275,12 @@ def inbox_items(user: User) -> list[InboxItem]:
         )
         for a in assigned
     ]
-    count = len(assigned) if len(assigned) < INBOX_LIMIT else todo.count()
     title = _("…and %(n)s more post-evaluations to record")
     return items + more_line(count, len(assigned), title, reverse("web:project_list"), "post_evaluation_more")
 
 
 def _ndrc_inbox_items() -> list[InboxItem]:
-    todo = selectors.ndrc_todo()
-    projects = list(todo[:INBOX_LIMIT])
+    projects, count = bounded(selectors.ndrc_todo(), INBOX_LIMIT)
     items = [
         InboxItem(
             title=_("Organise the post-evaluation (C8.2)"),
@@ -292,7 +290,6 @@ def _ndrc_inbox_items() -> list[InboxItem]:
         )
         for p in projects
     ]
-    count = len(projects) if len(projects) < INBOX_LIMIT else todo.count()
     title = _("…and %(n)s more projects in operation whose post-evaluation is to organise")
     url = reverse("web:project_list") + "?stage=in_operation"
     return items + more_line(count, len(projects), title, url, "post_evaluation_organise_more")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
+from egovpm.core.bounded import bounded
 from egovpm.notifications import policies, selectors
 from egovpm.projects import policies as project_policies
 from egovpm.projects.choices import TRANSITIONS, Action, Actor, Stage
@@ -53,8 +54,7 @@ def panel_inbox(user: User) -> list[InboxItem]:
     """NDRC's 待办: 组织专家组 for each project waiting for a panel."""
     if not user.has_role(Role.NDRC_OFFICER):
         return []
-    qs = panel_needed(user=user)
-    projects = list(qs.select_related("lead_department")[:INBOX_LIMIT])
+    projects, count = bounded(panel_needed(user=user).select_related("lead_department"), INBOX_LIMIT)
     items = [
         InboxItem(
             title=_("Organise the expert panel for the needs-analysis report"),
@@ -64,7 +64,6 @@ def panel_inbox(user: User) -> list[InboxItem]:
         )
         for p in projects
     ]
-    count = len(projects) if len(projects) < INBOX_LIMIT else qs.count()
     url = reverse("web:project_list") + "?" + urlencode({"stage": Stage.NEEDS_ANALYSIS})
     title = _("…and %(n)s more projects waiting for an expert panel")
     return items + more_line(count, len(projects), title, url, "panel_needed_more")

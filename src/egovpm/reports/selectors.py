@@ -23,6 +23,7 @@ from django.utils import translation
 
 from egovpm.accounts.models import Department, User
 from egovpm.core import clock, lists
+from egovpm.core.bounded import bounded
 from egovpm.core.errors import DomainError, FieldError, InvalidInput, NotFound
 from egovpm.core.percent import percent_rounded
 from egovpm.projects import policies as project_policies
@@ -860,9 +861,8 @@ def inbox_obligations(*, user: User, horizon: int, limit: int | None = None) -> 
     qs = ReportObligation.objects.filter(department_id=user.department_id).filter(
         Q(status__in=(fr.OVERDUE, fr.RETURNED)) | Q(status=fr.PENDING, due__lte=today + dt.timedelta(days=horizon))
     )
-    rows = qs.select_related("project").order_by("due", "project_code", "period")[:limit]
-    items = [_light_obligation(r, today) for r in rows]
-    return Page(items, qs.count(), 1, limit)
+    rows, count = bounded(qs.select_related("project").order_by("due", "project_code", "period"), limit)
+    return Page([_light_obligation(r, today) for r in rows], count, 1, limit)
 
 
 def unacknowledged(*, user: User, recipient: str, limit: int | None = None) -> Page:
@@ -873,9 +873,8 @@ def unacknowledged(*, user: User, recipient: str, limit: int | None = None) -> P
     limit = limit or INBOX_LIMIT
     obligations.ensure_fresh()
     qs = stored_obligations(user).filter(**{f"awaits_{recipient}": True})
-    rows = qs.select_related("project").order_by("due", "project_code", "period")[:limit]
-    items = [_light_obligation(r, today) for r in rows]
-    return Page(items, qs.count(), 1, limit)
+    rows, count = bounded(qs.select_related("project").order_by("due", "project_code", "period"), limit)
+    return Page([_light_obligation(r, today) for r in rows], count, 1, limit)
 
 
 def reminders_due(*, days: int, today: dt.date | None = None) -> list[tuple[Obligation, str]]:

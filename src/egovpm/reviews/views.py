@@ -19,6 +19,7 @@ from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
 from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.core import clock
+from egovpm.core.bounded import bounded
 from egovpm.core.errors import DomainError, Forbidden, NotFound
 from egovpm.core.errors import render as render_error
 from egovpm.core.views import language_of
@@ -88,10 +89,8 @@ def _more(count: int, shown: int, title: str) -> list[InboxItem]:
 
 
 def _bounded(qs: Any) -> tuple[list[ExpertReview], int]:
-    """The INBOX_LIMIT first rows of `qs` and how many there are in all (counted only when the
-    page is full)."""
-    rows = list(qs[:INBOX_LIMIT])
-    return rows, (len(rows) if len(rows) < INBOX_LIMIT else qs.count())
+    """The INBOX_LIMIT first rows of `qs` and how many there are in all, in one query."""
+    return bounded(qs, INBOX_LIMIT)
 
 
 def inbox_items(user: User) -> list[InboxItem]:
