@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
+from egovpm.core.percent import percent_rounded
 from egovpm.procurement.choices import Category, DeliveryModeKind, Method
 from egovpm.procurement.shares import CATEGORIES
 
@@ -44,11 +45,14 @@ def share_rows(shares: Any) -> list[dict[str, Any]]:
 @register.filter
 def share_chart(shares: Any) -> dict[str, Any]:
     """What the chart draws (procurement/shares.js): per category and the five together, the shares
-    as the exact strings of the answer (null where nothing divides)."""
+    as the exact strings of the answer (null where nothing divides), and what its tooltip reads:
+    percentages rounded down (a share passes when high enough), as the table beside it."""
     rows = share_rows(shares)
     return {
         "labels": [r["label"] for r in rows],
         "amount": [r["f"]["amount_share"] for r in rows],
         "count": [r["f"]["count_share"] for r in rows],
+        "amount_pct": [percent_rounded(r["f"]["amount_share"], "higher") for r in rows],
+        "count_pct": [percent_rounded(r["f"]["count_share"], "higher") for r in rows],
         "series": [_("by amount"), _("by count")],
     }

@@ -19,10 +19,21 @@
     var chart = window.echarts.init(holder, null, { renderer: "canvas" });
     chart.setOption({
       grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
-      tooltip: { trigger: "axis" },
+      tooltip: {
+        trigger: "axis",
+        // the percentages the table shows (rounded down), not the raw ratios
+        formatter: function (items) {
+          var lines = [items.length ? items[0].name : ""];
+          items.forEach(function (p) {
+            var texts = p.seriesIndex === 0 ? d.amount_pct : d.count_pct;
+            lines.push(p.marker + p.seriesName + "：" + texts[p.dataIndex]);
+          });
+          return lines.join("<br>");
+        }
+      },
       legend: { top: 0 },
       xAxis: { type: "category", data: d.labels, axisLabel: { interval: 0, rotate: 30 } },
-      yAxis: { type: "value", min: 0, max: 1 },
+      yAxis: { type: "value", min: 0, max: 1, axisLabel: { formatter: function (v) { return Math.round(v * 100) + "%"; } } },
       series: [
         { name: d.series[0], type: "bar", data: d.amount.map(num) },
         { name: d.series[1], type: "bar", data: d.count.map(num) }
