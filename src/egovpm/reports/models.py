@@ -143,6 +143,9 @@ class ReportObligation(models.Model):
             models.Index(fields=["department_code", "project_code", "period"], name="report_oblig_drill"),
             models.Index(fields=["period", "department_code", "project_code"], name="report_oblig_period"),
             models.Index(fields=["status", "due"], name="report_oblig_status_due"),
+            # the drill-down sorted by due date or by project (ADR 0018), at national scale
+            models.Index(fields=["due", "department_code", "project_code"], name="report_oblig_due"),
+            models.Index(fields=["project_code", "period"], name="report_oblig_project"),
             # 待办 of NDRC / MoF: the oldest submissions awaiting their 签收, and how many
             models.Index(
                 fields=["due", "project_code", "period"], condition=models.Q(awaits_ndrc=True), name="report_oblig_ndrc"
