@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
 from egovpm.accounts.requests import AuthenticatedHttpRequest
+from egovpm.core import clock
 from egovpm.core.views import language_of
 from egovpm.projects import policies, selectors, services
 from egovpm.projects.choices import TRANSITIONS, Stage
@@ -78,6 +79,7 @@ def _options(
 ) -> list[dict[str, Any]]:
     user = request.user
     may_edit = policies.may_edit(user, project)
+    today = clock.today()
     options = []
     for option in services.action_options(actor=user, project=project, language=language_of(request)):
         t = TRANSITIONS[option.action]
@@ -85,7 +87,7 @@ def _options(
         form = (
             transition_form
             if bound and transition_form is not None
-            else TransitionForm(initial={"action": option.action})
+            else TransitionForm(initial={"action": option.action, "effective_date": today})  # the likely date
         )
         options.append(
             {
