@@ -33,6 +33,7 @@ def _postgres_only() -> None:
         ("due", "report_oblig_due"),
         ("-due", "report_oblig_due"),
         ("project", "report_oblig_project"),
+        ("status", "report_oblig_status_due"),
     ],
 )
 def test_a_sorted_page_of_the_whole_portfolio_reads_an_index(sort: str, index: str, personas: dict[str, Any]) -> None:

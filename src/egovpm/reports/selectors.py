@@ -625,7 +625,7 @@ DRILL_SORTS: dict[str, tuple[str, ...]] = {
     "project": ("project_code",),
     "period": ("period",),
     "due": ("due",),
-    "status": ("status",),
+    "status": ("status", "due"),  # the index report_oblig_status_due
 }
 DRILL_ORDER = ("department_code", "project_code", "period")
 # The same columns on a computed Obligation (a past as_of is computed, not read from the rows).
@@ -634,7 +634,7 @@ _OBLIGATION_KEYS: dict[str, Any] = {
     "project": lambda o: o.project.code,
     "period": lambda o: o.code,
     "due": lambda o: o.due,
-    "status": lambda o: o.status,
+    "status": lambda o: (o.status, o.due),
 }
 
 
