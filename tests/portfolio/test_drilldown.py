@@ -165,3 +165,56 @@ def test_a_past_date_over_too_many_projects_is_refused_naming_how_to_narrow(
     assert body["code"] == "portfolio_past_as_of_too_wide"
     assert "department" in body["details"]
     assert c.get(reverse("web:project_list"), {"as_of": PAST.isoformat()}).status_code == 400
+
+
+# --- query counts: the drill-down filters do not grow with the projects ------------------------------
+
+DRILLDOWN_QUERIES = [
+    "report=due",
+    "adjustment=ndrc_approval:pending",
+    "post_evaluation=successful",
+    "lead_department=moa&health=red",
+    "as_of={yesterday}&stage=draft",
+    "as_of={yesterday}&report=overdue&adjustment=ndrc_approval:pending",
+]
+# Measured 4 today: token and user (1) + roles (1) + the filtered count (1) + the page (1) — the
+# verdicts' freshness check answers from the stamp when fresh. 26 on a past date (measured 24 and
+# 26): the records stamp, the scope's count, its facts as of the day (projects.facts.
+# project_facts_batch: a fixed number of queries whatever the projects), the self-assessments,
+# then the page and its count from the selected ids.
+DRILLDOWN_MAX_TODAY = 4
+DRILLDOWN_MAX_PAST = 26
+
+
+@pytest.mark.parametrize("persona", ["ndrc", "staff_a"])
+@pytest.mark.parametrize("query", DRILLDOWN_QUERIES)
+def test_the_drill_down_list_needs_the_same_queries_at_2_and_20_projects(
+    persona: str, query: str, personas: dict[str, Any], api: Any
+) -> None:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conftest import make_project
+    from egovpm.core import clock
+    from egovpm.projects.models import Project
+
+    yesterday = clock.today() - dt.timedelta(days=1)
+    path = "/api/v1/projects?" + query.format(yesterday=yesterday.isoformat())
+    client = api(persona)
+    counts = []
+    for total in (2, 20):
+        for i in range(total - Project.objects.count()):
+            make_project(personas["staff_a"], name=f"项目{i}", participating_departments=["prov"])
+        # registered before the day asked for (the records' own dates decide)
+        Project.objects.update(created_at=clock.now() - dt.timedelta(days=3))
+        client.get(path)  # warm-up: per-process caches (packs, content types)
+        cache.clear()  # the past path's cache: measure the computation, not a hit
+        with CaptureQueriesContext(connection) as ctx:
+            answer = client.get(path)
+        assert answer.status_code == 200, answer.content[:300]
+        if "stage=draft" in query:  # the drafts existed then: every one of them is listed
+            assert answer.json()["count"] == total
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= (DRILLDOWN_MAX_PAST if "as_of" in query else DRILLDOWN_MAX_TODAY), counts

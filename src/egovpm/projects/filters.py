@@ -176,7 +176,7 @@ class ProjectFilter(django_filters.FilterSet):
     adjustment = django_filters.ChoiceFilter(
         choices=adjustment_choices,
         method="filter_adjustment",
-        help_text="route:state (e.g. ndrc_review:pending): projects with at least one budget adjustment so",
+        help_text="route:state (e.g. ndrc_approval:pending): projects with at least one budget adjustment so",
     )
     post_evaluation = django_filters.ChoiceFilter(
         choices=conclusion_choices,
