@@ -156,3 +156,14 @@ def test_the_pool_form_takes_an_expert_by_name(personas: dict[str, Any]) -> None
     assert ExpertProfile.objects.filter(user=newcomer, active=True).exists()
     bad = c.post(reverse("web:review_pool_expert"), {"user": "无此人", "specialties": ["gov_apps"], "active": "on"})
     assert bad.status_code == 400 and "无此人" in bad.content.decode()
+
+
+def test_a_refused_expert_is_named_by_name(
+    named_pool: dict[str, Any], na_project: Any, personas: dict[str, Any]
+) -> None:
+    url = reverse("web:review_form", kwargs={"pk": na_project.pk})
+    r = _client(personas, "ndrc").post(url, {"mode": "named", "experts": ["ex.a", "ex.b", "ex.lead"]})
+    assert r.status_code == 400
+    errorbox = r.content.decode().split('class="errorbox"', 1)[1].split("</div>", 1)[0]
+    assert f"吴六（{named_pool['ex.lead'].department.name}）：" in errorbox and "利益冲突" in errorbox
+    assert "ex.lead" not in errorbox

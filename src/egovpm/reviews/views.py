@@ -61,9 +61,11 @@ def _attach(form: Any, error: DomainError, language: str) -> None:
     if isinstance(error, Forbidden):
         raise PermissionDenied(error.message)
     experts = error.fields.get("experts")
-    if isinstance(experts, dict):  # one reason per expert, each rendered from its code
+    if isinstance(experts, dict):  # one reason per expert, each rendered from its code, by name
+        listed = getattr(form.fields.get("experts"), "people", [])
+        names = {p.username: p.choice for p in listed}
         for username, reason in experts.items():
-            form.add_error(None, f"{username}：{reason.render()}")
+            form.add_error(None, f"{names.get(username, username)}：{reason.render()}")
         return
     if error.reason in (ReviewError.PANEL_TOO_SMALL, ReviewError.POOL_TOO_SMALL, ReviewError.OPINIONS_MISSING):
         form.add_error(None, error.message)
