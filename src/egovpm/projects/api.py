@@ -180,7 +180,7 @@ LIST_FILTER_PARAMS = [
     OpenApiParameter(
         "adjustment",
         str,
-        description="`route:state` (e.g. `ndrc_review:pending`): the projects with at least one budget adjustment so",
+        description="`route:state` (e.g. `ndrc_approval:pending`): the projects with at least one budget adjustment so",
     ),
     OpenApiParameter(
         "post_evaluation",
