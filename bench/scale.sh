@@ -27,6 +27,7 @@ ENFORCE="${BENCH_ENFORCE:-1}"
 SEED="${BENCH_SEED:-13}"
 REFRESH_TARGET=2000  # projects/s
 MEMORY_TARGET=300    # MB resident per worker
+SUMMARY_P95_TARGET=300  # ms, GET /portfolio/summary as NDRC (issue 14)
 
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
@@ -148,6 +149,13 @@ while IFS=$'\t' read -r name path who target; do
   [ "$timeouts" = 0 ] || result="$result ($timeouts timeouts > ${BENCH_TIMEOUT:-5s})"
   awk -v r="$rps" 'BEGIN{exit !(r == 0)}' && result="$result (no answer within $DURATION)"
   printf '%-44s %9.1f %10s %9s %7s  %s\n' "$name" "$rps" "$lat" "$ratio" "≥$target" "$result"
+  if [ "$name" = "api portfolio/summary (NDRC)" ]; then  # issue 14: its p95 (wrk --latency, bench/p95.lua)
+    p95=$(timeout 120 wrk -t 2 -c "$CONNECTIONS" -d "$DURATION" --timeout "${BENCH_TIMEOUT:-5s}" --latency \
+      -s "$ROOT/bench/p95.lua" -H "${HEADER[$who]}" "$BASE$path" | awk '/^p95 / {printf "%.1f", $2 / 1000}')
+    result=$(awk -v p="$p95" -v t="$SUMMARY_P95_TARGET" 'BEGIN{print (p != "" && p + 0 <= t ? "PASS" : "FAIL")}')
+    [ "$result" = PASS ] || FAILED=$((FAILED + 1))
+    printf '%-44s %9s %10s %9s %7s  %s\n' "  its p95 latency" "" "${p95}ms" "" "≤${SUMMARY_P95_TARGET}ms" "$result"
+  fi
 done < <(tail -n +2 "$WORK/plan.tsv")
 
 if [ -n "$REFRESH_RATE" ]; then
