@@ -167,3 +167,21 @@ def test_a_refused_expert_is_named_by_name(
     errorbox = r.content.decode().split('class="errorbox"', 1)[1].split("</div>", 1)[0]
     assert f"吴六（{named_pool['ex.lead'].department.name}）：" in errorbox and "利益冲突" in errorbox
     assert "ex.lead" not in errorbox
+
+
+def test_the_draw_record_names_people(named_pool: dict[str, Any], na_project: Any, personas: dict[str, Any]) -> None:
+    """The draw record lists the candidates, the excluded and the replay by name; the login name (the
+    replay's input) is on hover only."""
+    c = _client(personas, "ndrc")
+    r = c.post(
+        reverse("web:review_form", kwargs={"pk": na_project.pk}),
+        {"mode": "draw", "size": "3", "specialties": ["gov_apps"]},
+    )
+    assert r.status_code == 302, r.content.decode()[:1500]
+    html = c.get(r.url).content.decode()
+    record = html.split("抽取记录", 1)[1].split("</details>", 1)[0]
+    text = _text(record)
+    assert "赵一" in text and "吴六" in text  # a candidate; the lead department's expert, excluded
+    assert 'title="ex.a"' in record
+    for username in NAMES:
+        assert username not in text

@@ -253,6 +253,22 @@ def _review_export(user: User, reviews: list[ExpertReview]) -> HttpResponse:
     return lists.xlsx_response("expert-reviews.xlsx", header, rows)
 
 
+def _name_the_draw(context: dict[str, Any], review: ExpertReview) -> None:
+    """The draw record by people's names (the login name, the replay's input, on hover): one query."""
+    replay = context["replay"]
+    usernames = {*review.draw_candidates, *(x["expert"] for x in context["excluded"])}
+    usernames |= set(replay.replayed) if replay else set()
+    names = dict(User.objects.filter(username__in=usernames).values_list("username", "display_name"))
+
+    def person(username: str) -> dict[str, str]:
+        return {"username": username, "name": names.get(username) or username}
+
+    context["draw_candidates"] = [person(u) for u in review.draw_candidates]
+    context["draw_replayed"] = [person(u) for u in replay.replayed] if replay else []
+    for x in context["excluded"]:
+        x["name"] = person(x["expert"])["name"]
+
+
 def _detail(
     request: AuthenticatedHttpRequest, review: ExpertReview, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
@@ -278,6 +294,8 @@ def _detail(
         ],
         "today": clock.today(),
     }
+    if context["show_draw"]:
+        _name_the_draw(context, review)
     if review.status == ReviewStatus.OPEN:
         if member:
             mine = selectors.opinion_of(review=review, expert_id=user.pk)
