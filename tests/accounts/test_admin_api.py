@@ -102,7 +102,9 @@ def test_sys_admin_creates_an_account_without_roles_that_sec_admin_then_grants(a
     r = api("sec_admin").put("/api/v1/admin/users/li.si/roles", {"roles": ["dept_staff"]}, format="json")
     assert r.status_code == 200, r.content
     assert r.json()["roles"] == ["dept_staff"]
-    assert login(api, "li.si", "Strong-Passw0rd-1").status_code == 200
+    # the password sys_admin chose is temporary: no token until li.si has chosen their own
+    r = login(api, "li.si", "Strong-Passw0rd-1")
+    assert r.status_code == 403 and r.json()["code"] == "password_change_required"
     (grant,) = _audit("user.roles_set")
     assert grant.actor_username == "sec_admin" and grant.old["roles"] == [] and grant.new["roles"] == ["dept_staff"]
     assert _audit("user.add")[-1].actor_username == "sys_admin"
@@ -120,7 +122,8 @@ def test_sys_admin_edits_disables_enables_and_resets(api: Any, personas: dict[st
     assert sys.patch("/api/v1/admin/users/staff_p", {"active": True}, format="json").status_code == 200
     assert sys.patch("/api/v1/admin/users/staff_p", {"password": NEW_PASSWORD}, format="json").status_code == 200
     assert login(api, "staff_p", PASSWORD).status_code == 401
-    assert login(api, "staff_p", NEW_PASSWORD).status_code == 200
+    r = login(api, "staff_p", NEW_PASSWORD)  # temporary: staff_p chooses their own first
+    assert r.status_code == 403 and r.json()["code"] == "password_change_required"
     assert token  # the first token was revoked with the account
     changes = _audit("user.set")
     assert [c.actor_username for c in changes] == ["sys_admin"] * 4

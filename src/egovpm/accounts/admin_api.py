@@ -73,6 +73,8 @@ class DepartmentPatch(serializers.Serializer):
 class AdminDepartmentListView(APIView):
     """GET the departments (search `q` in code and name); POST adds one. sys_admin only."""
 
+    administrators_allowed = True  # the administrators' own duties (accounts/permissions.py)
+
     @extend_schema(
         parameters=[OpenApiParameter("q", str, description="part of the code or the name")],
         responses={200: AdminDepartmentOut(many=True)},
@@ -91,6 +93,8 @@ class AdminDepartmentListView(APIView):
 
 
 class AdminDepartmentView(APIView):
+    administrators_allowed = True  # the administrators' own duties (accounts/permissions.py)
+
     @extend_schema(request=DepartmentPatch, responses={200: AdminDepartmentOut})
     def patch(self, request: AuthenticatedRequest, code: str) -> Response:
         """Change the name, kind, division code or number (the code never changes). sys_admin only."""
@@ -145,6 +149,8 @@ class AdminUserListView(APIView):
     """GET the accounts with their roles (sys_admin, and sec_admin who grants the roles); POST
     creates an account without roles (sys_admin)."""
 
+    administrators_allowed = True  # the administrators' own duties (accounts/permissions.py)
+
     @extend_schema(
         parameters=[
             OpenApiParameter("q", str, description="part of the username or the name"),
@@ -176,6 +182,8 @@ class AdminUserListView(APIView):
 
 
 class AdminUserView(APIView):
+    administrators_allowed = True  # the administrators' own duties (accounts/permissions.py)
+
     @extend_schema(request=UserPatch, responses={200: AdminUserOut})
     def patch(self, request: AuthenticatedRequest, username: str) -> Response:
         """Edit the name or the department, disable/enable (`active`), reset the password — no
@@ -189,6 +197,8 @@ class AdminUserView(APIView):
 
 
 class AdminUserRolesView(APIView):
+    administrators_allowed = True  # the administrators' own duties (accounts/permissions.py)
+
     @extend_schema(request=RolesIn, responses={200: AdminUserOut})
     def put(self, request: AuthenticatedRequest, username: str) -> Response:
         """The user's roles afterwards are exactly `roles` (grant and revoke in one). An
@@ -200,6 +210,8 @@ class AdminUserRolesView(APIView):
 
 
 class AdminUserUnlockView(APIView):
+    administrators_allowed = True  # the administrators' own duties (accounts/permissions.py)
+
     @extend_schema(request=None, responses={200: AdminUserOut})
     def post(self, request: AuthenticatedRequest, username: str) -> Response:
         """End a login lockout now (409 when the account is not locked). sec_admin only."""
@@ -239,6 +251,8 @@ def _policy_out(values: policy.PolicyValues) -> dict[str, Any]:
 
 
 class AdminSecurityPolicyView(APIView):
+    administrators_allowed = True  # the administrators' own duties (accounts/permissions.py)
+
     @extend_schema(responses={200: PolicyOut})
     def get(self, request: AuthenticatedRequest) -> Response:
         """The policy in force and each value's safe bounds. sec_admin only."""

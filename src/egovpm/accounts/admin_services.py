@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from egovpm.accounts import policy, services
-from egovpm.accounts.choices import Role
+from egovpm.accounts.choices import ADMIN_ROLES, Role
 from egovpm.accounts.errors import AccountError
 from egovpm.accounts.models import Department, User, UserRole
 from egovpm.audit.actions import AuditAction
-from egovpm.core.errors import Conflict, Forbidden, NotFound
+from egovpm.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 
 
 def require_admin(actor: User, role: Role) -> None:
@@ -53,7 +53,8 @@ def department_change(
 def account_create(
     *, actor: User, username: str, full_name: str, department: str, password: str, email: str = ""
 ) -> User:
-    """A new account without roles: sec_admin grants them."""
+    """A new account without roles: sec_admin grants them. Its password is temporary: the user
+    chooses their own at the first sign-in (sys_admin must not know a password that works)."""
     require_admin(actor, Role.SYS_ADMIN)
     return services.user_add(
         actor=actor,
@@ -64,6 +65,7 @@ def account_create(
         display_name=full_name,
         email=email,
         allow_no_role=True,
+        temporary_password=True,
     )
 
 
@@ -76,7 +78,9 @@ def account_change(
     active: bool | None = None,
     password: str | None = None,
 ) -> User:
-    """Edit the name or department, disable or enable, reset the password (the API tokens end)."""
+    """Edit the name or department, disable or enable, reset the password. A reset password is
+    temporary (the user must choose their own at the next sign-in, and no API token is issued until
+    then); the user's API tokens and browser sessions end."""
     require_admin(actor, Role.SYS_ADMIN)
     if active is False and username == actor.username:
         raise Conflict(AccountError.OWN_ACCOUNT_DISABLE)
@@ -92,15 +96,29 @@ def account_change(
         display_name=full_name,
         department_code=department,
         missing=NotFound,
+        temporary_password=True,
     )
 
 
 def roles_set(*, actor: User, username: str, roles: Iterable[str]) -> User:
-    """Grant and revoke: the user holds exactly `roles` afterwards (an empty list revokes all). An
-    administrator role is never combined with another (400); nobody changes their own roles (403)."""
+    """Grant and revoke business roles: the user holds exactly `roles` afterwards (an empty list
+    revokes all). Nobody changes their own roles (403). The administrator roles are the operator's
+    (the CLI, `egovpm user set --role`): none is granted here (400 `admin_role_cli_only`) and an
+    administrator's account keeps its role (409 `admin_account_roles`) — else the security
+    administrator could make themselves a second system or audit administrator (三员分立)."""
     require_admin(actor, Role.SEC_ADMIN)
     if username == actor.username:
         raise Forbidden(AccountError.OWN_ROLES)
+    roles = list(roles)
+    admin = [r for r in roles if r in ADMIN_ROLES]
+    if admin:
+        raise InvalidInput(
+            AccountError.ADMIN_ROLE_CLI_ONLY,
+            {"role": admin[0]},
+            fields={"roles": FieldError(AccountError.ADMIN_ROLE_CLI_ONLY, {"role": admin[0]})},
+        )
+    if UserRole.objects.filter(user__username=username, role__in=ADMIN_ROLES).exists():
+        raise Conflict(AccountError.ADMIN_ACCOUNT_ROLES, {"username": username})
     return services.user_set(
         actor=actor,
         username=username,

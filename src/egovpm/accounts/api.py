@@ -15,9 +15,11 @@ from rest_framework.views import APIView
 from egovpm.accounts import lockout
 from egovpm.accounts.auth import BearerTokenAuthentication, token_issue, token_revoke
 from egovpm.accounts.backends import LockedOut
+from egovpm.accounts.errors import AccountError
 from egovpm.accounts.models import ApiToken, Department
 from egovpm.accounts.requests import AuthenticatedRequest
 from egovpm.core.api import error_response, paginated
+from egovpm.core.errors import Forbidden
 from egovpm.core.schema import errors
 from egovpm.core.validators import LongText, ShortText
 
@@ -48,10 +50,16 @@ class TokenView(APIView):
         responses={
             200: inline_serializer("TokenOut", {"token": serializers.CharField()}),
             401: OpenApiResponse(description="invalid_credentials: wrong username or password"),
-            403: OpenApiResponse(description="locked_out: too many failed logins, try again later"),
+            403: OpenApiResponse(
+                description="locked_out: too many failed logins, try again later; password_change_required: "
+                "the password was set by an administrator (a new account or a reset) and is temporary — the "
+                "user chooses their own in the web interface first"
+            ),
         },
         description="Exchange a username and password for a Bearer token. The token expires after the "
-        "security policy's token lifetime (EGOVPM_TOKEN_LIFETIME_DAYS, 30 days by default): then 401.",
+        "security policy's token lifetime (EGOVPM_TOKEN_LIFETIME_DAYS, 30 days by default): then 401. A "
+        "password an administrator set is temporary: 403 password_change_required until the user has chosen "
+        "their own at the web interface's sign-in.",
     )
     @errors(400, 401, 403, 415)
     def post(self, request: Request) -> Response:
@@ -77,6 +85,10 @@ class TokenView(APIView):
             )
         if user is None:
             return error_response(401, "invalid_credentials", "wrong username or password")
+        if user.password_change_required:
+            # an administrator set this password (a new account or a reset): it is temporary, and a
+            # token would let whoever knows it act as the user (docs/security.md)
+            raise Forbidden(AccountError.PASSWORD_CHANGE_REQUIRED)
         return Response({"token": token_issue(user=user)})
 
     @extend_schema(
@@ -97,6 +109,8 @@ class TokenView(APIView):
 
 
 class MeView(APIView):
+    administrators_allowed = True  # every signed-in user's (accounts/permissions.py)
+
     @extend_schema(
         responses={
             200: inline_serializer(
@@ -129,6 +143,8 @@ class DepartmentOut(serializers.Serializer):
 
 class DepartmentListView(APIView):
     """Department directory (names and kinds are not confidential): for pickers and integrators."""
+
+    administrators_allowed = True  # every signed-in user's (accounts/permissions.py)
 
     @extend_schema(responses={200: DepartmentOut(many=True)})
     @errors(401, 404)

@@ -24,6 +24,13 @@ class AccountError(ErrorCode):
     OWN_ROLES = "own_roles"
     OWN_ACCOUNT_DISABLE = "own_account_disable"
     OTHER_ADMIN_ACCOUNT = "other_admin_account"
+    ADMIN_ROLE_CLI_ONLY = "admin_role_cli_only"
+    ADMIN_ACCOUNT_ROLES = "admin_account_roles"
+    # a password an administrator set is temporary; the administrators read no business data
+    PASSWORD_CHANGE_REQUIRED = "password_change_required"
+    ADMINISTRATOR_NO_BUSINESS = "administrator_no_business"
+    WRONG_PASSWORD = "wrong_password"
+    SAME_PASSWORD = "same_password"
     NOT_LOCKED = "not_locked"
     NOTHING_TO_CHANGE = "nothing_to_change"
     UNKNOWN_FIELDS = "admin_unknown_fields"
@@ -54,11 +61,36 @@ register(
             "The accounts of the security and audit administrators are not the system administrator's to "
             "change (三员分立): use egovpm user set on the server."
         ),
+        AccountError.ADMIN_ROLE_CLI_ONLY: _(
+            "%(role)s is an administrator role: only the operator gives it, with egovpm user set on the server "
+            "(三员分立)."
+        ),
+        AccountError.ADMIN_ACCOUNT_ROLES: _(
+            "%(username)s is an administrator: its role is changed only by the operator, with egovpm user set on "
+            "the server (三员分立)."
+        ),
+        AccountError.PASSWORD_CHANGE_REQUIRED: _(
+            "Your password was set by an administrator and is temporary: sign in to the web interface and "
+            "choose your own password first."
+        ),
+        AccountError.ADMINISTRATOR_NO_BUSINESS: _(
+            "Administrators do not read or change business data (三员分立): this is not part of your duties."
+        ),
+        AccountError.WRONG_PASSWORD: _("The current password is wrong."),
+        AccountError.SAME_PASSWORD: _("The new password must differ from the current one."),
         AccountError.NOT_LOCKED: _("The account %(username)s is not locked."),
         AccountError.NOTHING_TO_CHANGE: _("Nothing to change: give at least one of %(fields)s."),
         AccountError.UNKNOWN_FIELDS: _("These fields cannot be set here: %(fields)s."),
         AccountError.OUT_OF_BOUNDS: _("Must be a whole number from %(low)s to %(high)s."),
         AccountError.POLICY_INVALID: _("The security policy was not changed: %(fields)s outside the safe bounds."),
     },
-    public=[AccountError.DEPARTMENT_EXISTS, AccountError.USER_EXISTS],
+    public=[
+        AccountError.DEPARTMENT_EXISTS,
+        AccountError.USER_EXISTS,
+        # clients must tell these apart from the generic refusals (docs/security.md)
+        AccountError.PASSWORD_CHANGE_REQUIRED,
+        AccountError.ADMINISTRATOR_NO_BUSINESS,
+        AccountError.ADMIN_ROLE_CLI_ONLY,
+        AccountError.ADMIN_ACCOUNT_ROLES,
+    ],
 )

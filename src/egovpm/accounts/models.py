@@ -40,6 +40,11 @@ class User(AbstractUser):
 
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="users", null=True)
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    # A password an administrator set (the initial one of an account sys_admin created, or a reset)
+    # is temporary: until the user chooses their own, the browser shows only the change-password
+    # page and the API refuses a token (403 password_change_required). Else an administrator who
+    # resets a password could sign in as the user (docs/security.md).
+    password_change_required = models.BooleanField(default=False)
 
     objects: ClassVar[UserManager[Self]] = UserManager()
 

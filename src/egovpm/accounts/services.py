@@ -137,9 +137,11 @@ def user_add(
     display_name: str = "",
     email: str = "",
     allow_no_role: bool = False,
+    temporary_password: bool = False,
 ) -> User:
     """A new account. The CLI gives its roles; sys_admin creates it without (allow_no_role) and
-    sec_admin grants them (三员分立)."""
+    sec_admin grants them (三员分立). A `temporary_password` (one an administrator chose in the
+    browser or the API) must be changed by the user at the first sign-in."""
     role_list = _check_roles(roles, allow_empty=allow_no_role)
     department = Department.objects.filter(code=department_code).first()
     if department is None:
@@ -150,21 +152,22 @@ def user_add(
         )
     if not username or User.objects.filter(username=username).exists():
         raise Conflict(AccountError.USER_EXISTS, {"username": username})
-    user = User(username=username, department=department, display_name=display_name, email=email)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        reasons = " ".join(exc.messages)
-        raise InvalidInput(
-            AccountError.PASSWORD_REJECTED,
-            {"reasons": reasons},
-            fields={"password": FieldError(AccountError.PASSWORD_REJECTED, {"reasons": reasons})},
-        )
+    user = User(
+        username=username,
+        department=department,
+        display_name=display_name,
+        email=email,
+        password_change_required=temporary_password,
+    )
+    _check_password(password, user)
     user.set_password(password)
     with transaction.atomic():
         user.save()
         UserRole.objects.bulk_create(UserRole(user=user, role=r) for r in role_list)
-        audit_record(actor=actor, action=AuditAction.USER_ADD, obj=user, new=_user_state(user))
+        new = _user_state(user)
+        if temporary_password:
+            new["password_change_required"] = True
+        audit_record(actor=actor, action=AuditAction.USER_ADD, obj=user, new=new)
     return user
 
 
@@ -180,9 +183,12 @@ def user_set(
     allow_no_role: bool = False,
     missing: type[InvalidInput] | type[NotFound] = InvalidInput,
     action: AuditAction = AuditAction.USER_SET,
+    temporary_password: bool = False,
 ) -> User:
     """Change an account: roles, active, password, name, department — each checked before anything
-    is written. `missing` is the refusal of an unknown username (the CLI's 400, the API's 404)."""
+    is written. `missing` is the refusal of an unknown username (the CLI's 400, the API's 404). A
+    new password is `temporary_password` when an administrator chose it in the browser or the API
+    (the user changes it at the next sign-in); the operator's (CLI) is final."""
     user = User.objects.filter(username=username).select_related("department").first()
     if user is None:
         raise missing(AccountError.UNKNOWN_USER, {"username": username})
@@ -197,15 +203,7 @@ def user_set(
                 fields={"department": FieldError(CoreError.UNKNOWN, {"value": department_code})},
             )
     if password is not None:
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            reasons = " ".join(exc.messages)
-            raise InvalidInput(
-                AccountError.PASSWORD_REJECTED,
-                {"reasons": reasons},
-                fields={"password": FieldError(AccountError.PASSWORD_REJECTED, {"reasons": reasons})},
-            )
+        _check_password(password, user)
     with transaction.atomic():
         user = User.objects.select_for_update(of=("self",)).select_related("department").get(pk=user.pk)
         old = _user_state(user)
@@ -219,7 +217,8 @@ def user_set(
             fields.append("is_active")
         if password is not None:
             user.set_password(password)
-            fields.append("password")
+            user.password_change_required = temporary_password
+            fields += ["password", "password_change_required"]
         if display_name is not None:
             user.display_name = display_name
             fields.append("display_name")
@@ -237,11 +236,67 @@ def user_set(
         new = _user_state(user)
         if password is not None:
             new["password"] = "reset"  # never the password itself
+            new["password_change_required"] = temporary_password
         if revoked:
             new["tokens_revoked"] = revoked
         audit_record(actor=actor, action=action, obj=user, old=old, new=new)
     if role_list is not None:
         user._role_cache = frozenset(role_list)
+    return user
+
+
+def _check_password(password: str, user: User) -> None:
+    """The password rules of the security policy (validate_password), or a 400 naming `password`."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        reasons = " ".join(exc.messages)
+        raise InvalidInput(
+            AccountError.PASSWORD_REJECTED,
+            {"reasons": reasons},
+            fields={"password": FieldError(AccountError.PASSWORD_REJECTED, {"reasons": reasons})},
+        )
+
+
+def password_change(*, user: User, old_password: str, new_password: str) -> User:
+    """The user chooses their own password (after an administrator's temporary one, or whenever
+    they like): the current one must be right (400 on `old_password`), the new one must obey the
+    policy and differ from it (400 on `new_password`). Their API tokens end; the caller keeps the
+    browser session it changed from (update_session_auth_hash), every other session ends."""
+    if not user.check_password(old_password):
+        raise InvalidInput(
+            AccountError.WRONG_PASSWORD, fields={"old_password": FieldError(AccountError.WRONG_PASSWORD)}
+        )
+    if new_password == old_password:
+        raise InvalidInput(AccountError.SAME_PASSWORD, fields={"new_password": FieldError(AccountError.SAME_PASSWORD)})
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        reasons = " ".join(exc.messages)
+        raise InvalidInput(
+            AccountError.PASSWORD_REJECTED,
+            {"reasons": reasons},
+            fields={"new_password": FieldError(AccountError.PASSWORD_REJECTED, {"reasons": reasons})},
+        )
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        was_temporary = locked.password_change_required
+        locked.set_password(new_password)
+        locked.password_change_required = False
+        locked.save(update_fields=["password", "password_change_required"])
+        revoked, _ = locked.api_tokens.all().delete()
+        new: dict[str, object] = {"password": "changed by the user", "password_change_required": False}
+        if revoked:
+            new["tokens_revoked"] = revoked
+        audit_record(
+            actor=locked,
+            action=AuditAction.USER_PASSWORD_CHANGE,
+            obj=locked,
+            old={"password_change_required": was_temporary},
+            new=new,
+        )
+    user.password = locked.password
+    user.password_change_required = False
     return user
 
 

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from egovpm.accounts import policy
-from egovpm.accounts.choices import DepartmentKind, Role
+from egovpm.accounts.choices import ADMIN_ROLES, DepartmentKind, Role
 from egovpm.accounts.models import Department
 from egovpm.core.validators import TextFormField
 
@@ -61,13 +61,33 @@ class PasswordResetForm(forms.Form):
     password = forms.CharField(label=_("New password"), widget=forms.PasswordInput, strip=False, max_length=128)
 
 
+class PasswordChangeForm(forms.Form):
+    """The user's own new password (accounts.services.password_change checks the rest)."""
+
+    old_password = forms.CharField(label=_("Current password"), widget=forms.PasswordInput, strip=False, max_length=128)
+    new_password = forms.CharField(label=_("New password"), widget=forms.PasswordInput, strip=False, max_length=128)
+    new_password_again = forms.CharField(
+        label=_("New password again"), widget=forms.PasswordInput, strip=False, max_length=128
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new_password") and data.get("new_password_again") not in (None, data["new_password"]):
+            self.add_error("new_password_again", _("The two new passwords differ."))
+        return data
+
+
 class RolesForm(forms.Form):
     roles = forms.MultipleChoiceField(
         label=_("Roles"),
-        choices=Role.choices,
+        # the administrator roles are the operator's (egovpm user set on the server), never granted here
+        choices=[(value, label) for value, label in Role.choices if value not in ADMIN_ROLES],
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("An administrator role is held alone (三员分立). No role: the account can do nothing."),
+        help_text=_(
+            "Administrator roles are given only by the operator on the server (三员分立). No role: the account "
+            "can do nothing."
+        ),
     )
 
 

@@ -5,6 +5,8 @@ from django.urls import path
 from egovpm.administration import views
 
 urlpatterns = [
+    # every user's own password (after an administrator's temporary one, administration/middleware.py)
+    path("account/password/", views.password_change, name="password_change"),
     path("admin/departments/", views.departments, name="admin_departments"),
     path("admin/departments/<slug:code>/", views.department_edit, name="admin_department_edit"),
     path("admin/users/", views.users, name="admin_users"),

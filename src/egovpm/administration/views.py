@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -21,14 +22,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from egovpm.accounts import admin_selectors, admin_services, policy
-from egovpm.accounts.choices import Role
+from egovpm.accounts import admin_selectors, admin_services, policy, services
+from egovpm.accounts.choices import ADMIN_ROLES, Role
 from egovpm.accounts.models import Department, User
 from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.administration.filters import AccountFilter, DepartmentFilter
 from egovpm.administration.forms import (
     DepartmentEditForm,
     DepartmentForm,
+    PasswordChangeForm,
     PasswordResetForm,
     PolicyForm,
     RolesForm,
@@ -40,7 +42,7 @@ from egovpm.audit.actions import AuditAction
 from egovpm.audit.policies import can_read_audit_log
 from egovpm.core.errors import DomainError
 from egovpm.web import errors as web_errors
-from egovpm.web import lists
+from egovpm.web import lists, registry
 from egovpm.web.frame import domain_errors
 
 PAGE_SIZE = 50
@@ -308,6 +310,35 @@ def user_password(request: AuthenticatedHttpRequest, username: str) -> HttpRespo
     return redirect("web:admin_user_edit", username=username)
 
 
+# --- everyone: their own password ----------------------------------------------------------------
+
+
+@login_required
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Choose one's own password. After an administrator set it (a new account, a reset) every page
+    leads here until this is done (administration/middleware.py); anyone may come here any time."""
+    form = PasswordChangeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                user = services.password_change(
+                    user=request.user,
+                    old_password=form.cleaned_data["old_password"],
+                    new_password=form.cleaned_data["new_password"],
+                )
+            except DomainError as e:
+                _refused(form, e)
+                status = e.status
+            else:
+                update_session_auth_hash(request, user)  # this session stays; the others end
+                messages.success(request, _("Your password has been changed."))
+                return redirect(registry.home_url(user) or "web:inbox")
+    context = {"form": form, "required": request.user.password_change_required}
+    return render(request, "administration/password_change.html", context, status=status)
+
+
 # --- sec_admin: roles, locked accounts, the policy -----------------------------------------------
 
 
@@ -332,7 +363,9 @@ def user_roles(request: AuthenticatedHttpRequest, username: str) -> HttpResponse
     done, status = _submit(request, form, grant, "web:admin_roles")
     if done is not None:
         return done
-    return render(request, "administration/user_roles.html", {"account": user, "form": form}, status=status)
+    administrator = bool(set(admin_selectors.role_values(user)) & ADMIN_ROLES)
+    context = {"account": user, "form": form, "administrator": administrator}
+    return render(request, "administration/user_roles.html", context, status=status)
 
 
 @admin_page(Role.SEC_ADMIN)

@@ -61,6 +61,8 @@ def filtered(request: Request) -> QuerySet[AuditEvent]:
 
 
 class AuditListView(APIView):
+    administrators_allowed = True  # the audit administrator's duty (accounts/permissions.py)
+
     @extend_schema(parameters=FILTERS, responses={200: AuditEventOut(many=True)})
     def get(self, request: Request) -> Response:
         qs = filtered(request)
@@ -118,6 +120,8 @@ def audit_csv(qs: QuerySet[AuditEvent]) -> HttpResponse:
 
 
 class AuditExportView(APIView):
+    administrators_allowed = True  # the audit administrator's duty (accounts/permissions.py)
+
     @extend_schema(parameters=FILTERS, responses={(200, "text/csv"): bytes})
     def get(self, request: Request) -> HttpResponse:
         return audit_csv(filtered(request))

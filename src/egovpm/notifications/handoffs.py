@@ -73,7 +73,7 @@ def done_section(user: User) -> dict[str, Any]:
     """已办: the DONE_LIMIT latest things the user did (a link to the rest)."""
     events = list(selectors.done_of(user=user)[: DONE_LIMIT + 1])
     return {
-        "done": selectors.done_rows(events[:DONE_LIMIT]),
+        "done": selectors.done_rows(events[:DONE_LIMIT], user=user),
         "done_more_url": reverse("web:done") + "?page=2" if len(events) > DONE_LIMIT else "",
     }
 

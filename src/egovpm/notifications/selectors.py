@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
@@ -16,6 +17,7 @@ from egovpm.notifications.choices import Kind
 from egovpm.notifications.errors import NotificationError
 from egovpm.notifications.models import Message, Preference
 from egovpm.projects.models import Assignment, Participation, Project
+from egovpm.projects.policies import restrict
 
 DEPT_ROLES = (Role.DEPT_STAFF, Role.DEPT_LEADER)
 # The audit actions that are housekeeping of the message centre, not work: left out of 已办.
@@ -87,8 +89,18 @@ def done_of(*, user: User) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(actor_id=user.pk).exclude(action__in=NOT_WORK).order_by("-seq")
 
 
-def done_rows(events: list[AuditEvent]) -> list[dict[str, Any]]:
-    """A page of 已办 with the projects named (one query for the page's projects)."""
+def done_rows(events: list[AuditEvent], *, user: User) -> list[dict[str, Any]]:
+    """A page of 已办 with the projects named — only those the user may still see (the summary
+    scope, as the project page's link needs): a row of a project now outside it (a participation
+    or assignment ended, the user moved department) keeps its action and date, with `hidden` instead
+    of the name and the record, and no link. One query for the page's projects, whatever the rows."""
     ids = {e.project_id for e in events if e.project_id}
-    projects = {str(p.pk): p for p in Project.objects.filter(pk__in=ids)} if ids else {}
-    return [{"event": e, "project": projects.get(e.project_id)} for e in events]
+    visible = restrict(user, "summary", Project.objects.filter(pk__in=ids)) if ids else Project.objects.none()
+    projects = {str(p.pk): p for p in visible} if ids else {}
+    hidden = _("(a project you may no longer see)")
+    return [
+        {"event": e, "project": projects.get(e.project_id)}
+        if not e.project_id or e.project_id in projects
+        else {"event": e, "project": None, "hidden": hidden}
+        for e in events
+    ]

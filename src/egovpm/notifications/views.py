@@ -133,9 +133,9 @@ def done(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = DoneFilter(request.GET, queryset=selectors.done_of(user=user))
     events, context = _list_page(request, filters, DONE_SORTS, DONE_ORDER)
     if request.GET.get("export") == "xlsx":
-        return _done_xlsx(selectors.done_rows(list(events[: lists.EXPORT_LIMIT])))
+        return _done_xlsx(selectors.done_rows(list(events[: lists.EXPORT_LIMIT]), user=user))
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.done_rows(list(page.object_list))
+    rows = selectors.done_rows(list(page.object_list), user=user)
     return render(request, "notifications/done.html", {"page": page, "rows": rows, **context})
 
 
