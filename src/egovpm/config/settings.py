@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "egovpm.accounts.middleware.SessionTimeoutMiddleware",
+    # a temporary password → the change-password page; administrators only on their pages (三员分立)
+    "egovpm.administration.middleware.AccountBoundaryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "egovpm.core.middleware.RequestContextMiddleware",
@@ -268,7 +270,8 @@ REST_FRAMEWORK = {
         "egovpm.accounts.auth.BearerTokenAuthentication",
         "egovpm.accounts.auth.CsrfSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # signed in; a temporary password or an administrator outside their duties: 403 (accounts/permissions.py)
+    "DEFAULT_PERMISSION_CLASSES": ["egovpm.accounts.permissions.SignedInWithinDuties"],
     "DEFAULT_PAGINATION_CLASS": "egovpm.core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
