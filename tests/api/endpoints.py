@@ -175,8 +175,10 @@ def _doc(name: str) -> Callable[[Ctx], Call]:
 #                archivist_assigned archivist_other sys_admin sec_admin audit_admin
 PUBLIC      = "200  200 200 200 200 200  200 200  200 200 200 200 200 200  200 200 200"
 SIGNED_IN   = "401  200 200 200 200 200  200 200  200 200 200 200 200 200  200 200 200"
+# every business user; the administrators read no business data (三员分立, accounts/permissions.py)
+BUSINESS    = "401  200 200 200 200 200  200 200  200 200 200 200 200 200  403 403 403"
 DEPT_CREATE = "401  201 201 201 201 201  403 403  403 403 403 403 403 403  403 403 403"
-READ        = "401  200 200 404 404 200  200 200  404 404 200 404 200 404  404 404 404"
+READ        = "401  200 200 404 404 200  200 200  404 404 200 404 200 404  403 403 403"
 
 
 def hidden_from_experts(row: str) -> str:
@@ -189,13 +191,13 @@ def hidden_from_experts(row: str) -> str:
 
 
 # The project summary and its needs-analysis report: also what an expert assigned to its review reads.
-SUMMARY     = "401  200 200 404 404 200  200 200  200 404 200 404 200 404  404 404 404"
-LEAD_EDIT   = "401  200 200 404 404 403  403 403  403 404 403 404 403 404  404 404 404"
-TRANSITION  = "401  200 200 404 404 403  200 403  403 404 403 404 403 404  404 404 404"
-NDRC_ONLY   = "401  403 403 404 404 403  200 403  403 404 403 404 403 404  404 404 404"
-NDRC_ADD    = "401  403 403 404 404 403  201 403  403 404 403 404 403 404  404 404 404"
-NDRC_DELETE = "401  403 403 404 404 403  204 403  403 404 403 404 403 404  404 404 404"
-UPLOAD      = "401  201 201 404 404 201  403 403  403 404 403 404 403 404  404 404 404"
+SUMMARY     = "401  200 200 404 404 200  200 200  200 404 200 404 200 404  403 403 403"
+LEAD_EDIT   = "401  200 200 404 404 403  403 403  403 404 403 404 403 404  403 403 403"
+TRANSITION  = "401  200 200 404 404 403  200 403  403 404 403 404 403 404  403 403 403"
+NDRC_ONLY   = "401  403 403 404 404 403  200 403  403 404 403 404 403 404  403 403 403"
+NDRC_ADD    = "401  403 403 404 404 403  201 403  403 404 403 404 403 404  403 403 403"
+NDRC_DELETE = "401  403 403 404 404 403  204 403  403 404 403 404 403 404  403 403 403"
+UPLOAD      = "401  201 201 404 404 201  403 403  403 404 403 404 403 404  403 403 403"
 AUDIT_ADMIN = "401  403 403 403 403 403  403 403  403 403 403 403 403 403  403 403 200"
 TOKEN       = "401  200 200 200 200 200  200 200  200 200 200 200 200 200  200 200 200"
 REVOKE      = "401  204 204 204 204 204  204 204  204 204 204 204 204 204  204 204 204"
@@ -208,7 +210,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("auth-token", "delete", lambda ctx: Call(_url("auth-token")), REVOKE),  # revokes the caller's token
     Endpoint("me", "get", lambda ctx: Call(_url("me")), SIGNED_IN),
     Endpoint("departments", "get", lambda ctx: Call(_url("departments")), SIGNED_IN),
-    Endpoint("projects", "get", lambda ctx: Call(_url("projects")), SIGNED_IN),
+    Endpoint("projects", "get", lambda ctx: Call(_url("projects")), BUSINESS),
     Endpoint("projects", "post", _project_create, DEPT_CREATE),
     Endpoint("project", "get", _pid("project"), SUMMARY, project_scoped=True),
     Endpoint(

@@ -10,7 +10,7 @@ from .endpoints import LEAD_EDIT, READ, Call, Ctx, Endpoint, _url, hidden_from_e
 #  columns:      anon staff_a leader_a staff_b leader_b staff_p ndrc mof
 #                expert_assigned expert_other inspector_assigned inspector_other
 #                archivist_assigned archivist_other sys_admin sec_admin audit_admin
-ARCHIVIST_ADD = "401  403 403 404 404 403  403 403  403 404 403 404 201 404  404 404 404"
+ARCHIVIST_ADD = "401  403 403 404 404 403  403 403  403 404 403 404 201 404  403 403 403"
 # fmt: on
 
 

@@ -16,8 +16,8 @@ from .endpoints import LEAD_EDIT, NDRC_ONLY, READ, Call, Ctx, Endpoint, _url, hi
 #  columns:      anon staff_a leader_a staff_b leader_b staff_p ndrc mof
 #                expert_assigned expert_other inspector_assigned inspector_other
 #                archivist_assigned archivist_other sys_admin sec_admin audit_admin
-LEAD_ADD = "401  201 201 404 404 403  403 403  403 404 403 404 403 404  404 404 404"
-DECIDE   = "401  403 200 404 404 403  200 403  403 404 403 404 403 404  404 404 404"
+LEAD_ADD = "401  201 201 404 404 403  403 403  403 404 403 404 403 404  403 403 403"
+DECIDE   = "401  403 200 404 404 403  200 403  403 404 403 404 403 404  403 403 403"
 # fmt: on
 
 LINES = [("01", "应用系统", "600000.00"), ("02", "基础设施", "300000.00"), ("03", "预备费", "100000.00")]

@@ -13,8 +13,8 @@ from .endpoints import Call, Ctx, Endpoint, _url
 #  columns:      anon staff_a leader_a staff_b leader_b staff_p ndrc mof
 #                expert_assigned expert_other inspector_assigned inspector_other
 #                archivist_assigned archivist_other sys_admin sec_admin audit_admin
-EVAL_READ      = "401  200 200 404 404 200  200 200  404 404 200 404 403 404  404 404 404"
-EVAL_ADD       = "401  403 403 404 404 403  409 403  403 404 403 404 403 404  404 404 404"
+EVAL_READ      = "401  200 200 404 404 200  200 200  404 404 200 404 403 404  403 403 403"
+EVAL_ADD       = "401  403 403 404 404 403  409 403  403 404 403 404 403 404  403 403 403"
 TEMPLATE_READ  = "401  403 403 403 403 403  200 403  403 403 200 200 403 403  403 403 403"
 TEMPLATE_ADD   = "401  403 403 403 403 403  201 403  403 403 403 403 403 403  403 403 403"
 # fmt: on

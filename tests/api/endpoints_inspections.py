@@ -14,8 +14,8 @@ from .endpoints import LEAD_EDIT, NDRC_ADD, READ, Call, Ctx, Endpoint, _url
 #  columns:      anon staff_a leader_a staff_b leader_b staff_p ndrc mof
 #                expert_assigned expert_other inspector_assigned inspector_other
 #                archivist_assigned archivist_other sys_admin sec_admin audit_admin
-INSPECTOR_ADD = "401  403 403 404 404 403  403 403  403 404 201 404 403 404  404 404 404"
-INSPECTOR_ACT = "401  403 403 404 404 403  403 403  403 404 200 404 403 404  404 404 404"
+INSPECTOR_ADD = "401  403 403 404 404 403  403 403  403 404 201 404 403 404  403 403 403"
+INSPECTOR_ACT = "401  403 403 404 404 403  403 403  403 404 200 404 403 404  403 403 403"
 # fmt: on
 
 

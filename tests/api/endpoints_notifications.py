@@ -10,9 +10,10 @@ from .endpoints import Call, Ctx, Endpoint, _url
 #  columns:      anon staff_a leader_a staff_b leader_b staff_p ndrc mof
 #                expert_assigned expert_other inspector_assigned inspector_other
 #                archivist_assigned archivist_other sys_admin sec_admin audit_admin
-ANY_USER = "401  200 200 200 200 200  200 200  200 200 200 200 200 200  200 200 200"
-OWN_MESSAGE = "401  200 404 404 404 404  404 404  404 404 404 404 404 404  404 404 404"
-CHASE = "401  403 403 404 404 403  201 403  403 404 403 404 403 404  404 404 404"
+# every business user's own; the administrators have no message centre (三员分立): 403
+ANY_USER = "401  200 200 200 200 200  200 200  200 200 200 200 200 200  403 403 403"
+OWN_MESSAGE = "401  200 404 404 404 404  404 404  404 404 404 404 404 404  403 403 403"
+CHASE = "401  403 403 404 404 403  201 403  403 404 403 404 403 404  403 403 403"
 # fmt: on
 
 

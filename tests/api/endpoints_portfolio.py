@@ -4,7 +4,7 @@ its own projects, tests/portfolio); experts, inspectors, archivists and administ
 
 from __future__ import annotations
 
-from .endpoints import SIGNED_IN, Call, Endpoint, _url
+from .endpoints import BUSINESS, Call, Endpoint, _url
 
 # fmt: off
 #  columns:      anon staff_a leader_a staff_b leader_b staff_p ndrc mof
@@ -16,5 +16,5 @@ COCKPIT     = "401  200 200 200 200 200  200 200  403 403 403 403 403 403  403 4
 ENDPOINTS: list[Endpoint] = [
     Endpoint("portfolio-summary", "get", lambda ctx: Call(_url("portfolio-summary")), COCKPIT),
     # the project list as XLSX: whoever may list projects, each their own (tests/portfolio/test_export.py)
-    Endpoint("project-export", "get", lambda ctx: Call(_url("project-export")), SIGNED_IN),
+    Endpoint("project-export", "get", lambda ctx: Call(_url("project-export")), BUSINESS),
 ]

@@ -13,9 +13,9 @@ from .endpoints import LEAD_EDIT, READ, Call, Ctx, Endpoint, _url
 #  columns:      anon staff_a leader_a staff_b leader_b staff_p ndrc mof
 #                expert_assigned expert_other inspector_assigned inspector_other
 #                archivist_assigned archivist_other sys_admin sec_admin audit_admin
-LEAD_ADD    = "401  201 201 404 404 403  403 403  403 404 403 404 403 404  404 404 404"
-LEAD_DELETE = "401  204 204 404 404 403  403 403  403 404 403 404 403 404  404 404 404"
-DEPARTMENT  = "401  200 200 404 404 404  200 200  404 404 404 404 404 404  404 404 404"
+LEAD_ADD    = "401  201 201 404 404 403  403 403  403 404 403 404 403 404  403 403 403"
+LEAD_DELETE = "401  204 204 404 404 403  403 403  403 404 403 404 403 404  403 403 403"
+DEPARTMENT  = "401  200 200 404 404 404  200 200  404 404 404 404 404 404  403 403 403"
 # fmt: on
 
 BODY = {

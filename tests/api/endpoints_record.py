@@ -11,7 +11,7 @@ from .endpoints import Call, Endpoint, _url
 #  columns:      anon staff_a leader_a staff_b leader_b staff_p ndrc mof
 #                expert_assigned expert_other inspector_assigned inspector_other
 #                archivist_assigned archivist_other sys_admin sec_admin audit_admin
-RECORD      = "401  200 200 404 404 404  200 200  404 404 404 404 404 404  404 404 404"
+RECORD      = "401  200 200 404 404 404  200 200  404 404 404 404 404 404  403 403 403"
 # fmt: on
 
 

@@ -17,8 +17,8 @@ from .endpoints import LEAD_EDIT, NDRC_ONLY, READ, Call, Ctx, Endpoint, _url, hi
 #  columns:      anon staff_a leader_a staff_b leader_b staff_p ndrc mof
 #                expert_assigned expert_other inspector_assigned inspector_other
 #                archivist_assigned archivist_other sys_admin sec_admin audit_admin
-LEAD_SUBMIT = "401  201 201 404 404 403  403 403  403 404 403 404 403 404  404 404 404"
-RECIPIENTS  = "401  403 403 404 404 403  200 200  403 404 403 404 403 404  404 404 404"
+LEAD_SUBMIT = "401  201 201 404 404 403  403 403  403 404 403 404 403 404  403 403 403"
+RECIPIENTS  = "401  403 403 404 404 403  200 200  403 404 403 404 403 404  403 403 403"
 PORTFOLIO   = "401  403 403 403 403 403  200 200  403 403 403 403 403 403  403 403 403"
 # fmt: on
 # The working copy (issue 15) is the lead department's: others who read the project get 403, those

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .endpoints import LEAD_EDIT, NDRC_ONLY, SIGNED_IN, SUMMARY, Call, Ctx, Endpoint, _url
+from .endpoints import BUSINESS, LEAD_EDIT, NDRC_ONLY, SUMMARY, Call, Ctx, Endpoint, _url
 
 # fmt: off
 #  columns:      anon staff_a leader_a staff_b leader_b staff_p ndrc mof
@@ -17,10 +17,10 @@ from .endpoints import LEAD_EDIT, NDRC_ONLY, SIGNED_IN, SUMMARY, Call, Ctx, Endp
 #                archivist_assigned archivist_other sys_admin sec_admin audit_admin
 # Reviews are read by NDRC, MoF, the project's departments and the panel's experts; inspectors and
 # archivists assigned to the project see the project but not its reviews (403).
-REVIEW_READ = "401  200 200 404 404 200  200 200  200 404 403 404 403 404  404 404 404"
-REVIEW_FORM = "401  403 403 404 404 403  201 403  403 404 403 404 403 404  404 404 404"
-OPINION     = "401  403 403 404 404 403  403 403  201 404 403 404 403 404  404 404 404"
-DRAW_AUDIT  = "401  403 403 404 404 403  200 200  403 404 403 404 403 404  404 404 404"
+REVIEW_READ = "401  200 200 404 404 200  200 200  200 404 403 404 403 404  403 403 403"
+REVIEW_FORM = "401  403 403 404 404 403  201 403  403 404 403 404 403 404  403 403 403"
+OPINION     = "401  403 403 404 404 403  403 403  201 404 403 404 403 404  403 403 403"
+DRAW_AUDIT  = "401  403 403 404 404 403  200 200  403 404 403 404 403 404  403 403 403"
 POOL_READ   = "401  403 403 403 403 403  200 403  403 403 403 403 403 403  403 403 403"
 POOL_ADD    = "401  403 403 403 403 403  201 403  403 403 403 403 403 403  403 403 403"
 # fmt: on
@@ -151,7 +151,7 @@ ENDPOINTS: list[Endpoint] = [
         project_scoped=True,
     ),
     Endpoint("expert-reviews", "post", _form, REVIEW_FORM, project_scoped=True),
-    Endpoint("expert-review-list", "get", lambda ctx: Call(_url("expert-review-list")), SIGNED_IN),
+    Endpoint("expert-review-list", "get", lambda ctx: Call(_url("expert-review-list")), BUSINESS),
     Endpoint("expert-review", "get", _rid("expert-review"), REVIEW_READ, project_scoped=True),
     Endpoint("expert-review-opinions", "post", _opinion, OPINION, project_scoped=True),
     Endpoint("expert-review-attachment", "get", _attachment, REVIEW_READ, project_scoped=True),
@@ -167,7 +167,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("experts", "get", lambda ctx: Call(_url("experts")), POOL_READ),
     Endpoint("experts", "post", _expert_add, POOL_ADD),
     Endpoint("expert", "patch", _expert_patch, POOL_READ),
-    Endpoint("specialties", "get", lambda ctx: Call(_url("specialties")), SIGNED_IN),
+    Endpoint("specialties", "get", lambda ctx: Call(_url("specialties")), BUSINESS),
     Endpoint(
         "specialties", "post", lambda ctx: Call(_url("specialties"), {"code": "ai", "name": "人工智能"}), POOL_ADD
     ),

@@ -11,6 +11,7 @@ import pytest
 from browser.test_flow import ARTIFACTS, CHROMIUM_ARGS, chromium_path, login
 
 NEW_PASSWORD = "Wang-Wu-Passw0rd-1"
+OWN_PASSWORD = "Wang-Wu-Own-Passw0rd-2"
 
 
 @pytest.mark.browser
@@ -97,8 +98,19 @@ def test_sys_admin_creates_sec_admin_grants_and_unlocks_the_user_logs_in(
             expect(page.locator("#locked")).not_to_contain_text("wang.wu")
             log_out(page)
 
-            # the new user logs in and lands on 待办
+            # the new user logs in: the password sys_admin chose is temporary, so they choose their own
+            # first (docs/security.md), then land on 待办
             try_login(page, "wang.wu", NEW_PASSWORD)
+            expect(page.locator("h1")).to_have_text("修改密码")
+            expect(page.locator("#password-change-required")).to_contain_text("临时密码")
+            page.goto(f"{base}/projects/")
+            expect(page.locator("h1")).to_have_text("修改密码")  # every page leads here until changed
+            page.fill("#id_old_password", NEW_PASSWORD)
+            page.fill("#id_new_password", OWN_PASSWORD)
+            page.fill("#id_new_password_again", OWN_PASSWORD)
+            page.click("form.form button[type=submit]")
+            page.wait_for_load_state()
+            expect(page.locator(".messages")).to_contain_text("密码已修改")
             expect(page.locator("h1")).to_have_text("待办")
             expect(page.locator(".topbar")).to_contain_text("王五")
             shot(page, "05-new-user")

@@ -30,7 +30,9 @@ except ImportError:  # pragma: no cover
 #                expert_assigned expert_other inspector_assigned inspector_other
 #                archivist_assigned archivist_other sys_admin sec_admin audit_admin
 LOGIN        = "200  302 302 302 302 302  302 302  302 302 302 302 302 302  302 302 302"
-SIGNED_IN    = "302  200 200 200 200 200  200 200  200 200 200 200 200 200  200 200 200"
+# every business user; the administrators read no business data (三员分立): 403
+# (egovpm.administration.middleware: an administrator opens only the pages of their duties)
+SIGNED_IN    = "302  200 200 200 200 200  200 200  200 200 200 200 200 200  403 403 403"
 INBOX        = "302  200 200 200 200 200  200 200  200 200 200 200 200 200  302 302 302"  # administrators → their home
 DEPT_ONLY    = "302  200 200 200 200 200  403 403  403 403 403 403 403 403  403 403 403"
 AUDIT_ADMIN  = "302  403 403 403 403 403  403 403  403 403 403 403 403 403  403 403 200"
@@ -41,25 +43,26 @@ DEPT_NDRC_MOF = "302 200 200 200 200 200  200 200  403 403 403 403 403 403  403 
 SYS_ADMIN    = "302  403 403 403 403 403  403 403  403 403 403 403 403 403  200 403 403"
 SEC_ADMIN    = "302  403 403 403 403 403  403 403  403 403 403 403 403 403  403 200 403"
 # A project's summary, its needs-analysis report and its review: also an assigned expert's.
-SUMMARY      = "302  200 200 404 404 200  200 200  200 404 200 404 200 404  404 404 404"
+SUMMARY      = "302  200 200 404 404 200  200 200  200 404 200 404 200 404  403 403 403"
 # The project's file (history, compliance, estimates, reports, systems, archives, assignments):
 # the read scope ("view") — an expert assignment does not count (404), as in the API's READ row.
-READ         = "302  200 200 404 404 200  200 200  404 404 200 404 200 404  404 404 404"
+READ         = "302  200 200 404 404 200  200 200  404 404 200 404 200 404  403 403 403"
 # The lead department's edit form: others who see the project 403, the rest 404.
-LEAD_FORM    = "302  200 200 404 404 403  403 403  403 404 403 404 403 404  404 404 404"
+LEAD_FORM    = "302  200 200 404 404 403  403 403  403 404 403 404 403 404  403 403 403"
 # Editing a system: reached through the system (read scope), then the lead department's role.
-SYSTEM_FORM  = "302  200 200 404 404 403  403 403  404 404 403 404 403 404  404 404 404"
+SYSTEM_FORM  = "302  200 200 404 404 403  403 403  404 404 403 404 403 404  403 403 403"
 # Reviews: NDRC, MoF, the project's departments and the panel's experts; inspectors and archivists
 # assigned to the project see it but not its reviews (403), as the API's REVIEW_READ row.
-REVIEW_READ  = "302  200 200 404 404 200  200 200  200 404 403 404 403 404  404 404 404"
+REVIEW_READ  = "302  200 200 404 404 200  200 200  200 404 403 404 403 404  403 403 403"
 # The first release's tab URLs: a redirect to the tab's own page (which then applies the scope).
-REDIRECT     = "302  302 302 302 302 302  302 302  302 302 302 302 302 302  302 302 302"
+# (administrators: 403 at once, as every business page)
+REDIRECT     = "302  302 302 302 302 302  302 302  302 302 302 302 302 302  403 403 403"
 
 # Content probes: 1 = the part is on the page, 0 = it is not (only checked where the page is 200).
 P_SUMMARY    = "0  1 1 0 0 1  1 1  1 0 1 0 1 0  0 0 0"
 P_READ       = "0  1 1 0 0 1  1 1  0 0 1 0 1 0  0 0 0"
 P_REVIEWS    = "0  1 1 0 0 1  1 1  1 0 0 0 0 0  0 0 0"
-CHASE          = "302  403 403 404 404 403  200 403  404 404 403 404 403 404  404 404 404"  # NDRC chases
+CHASE          = "302  403 403 404 404 403  200 403  404 404 403 404 403 404  403 403 403"  # NDRC chases
 # fmt: on
 
 
@@ -158,7 +161,7 @@ TABS: dict[str, tuple[str, str, tuple[Probe, ...]]] = {
     "inspections": (READ, "main", ()),
     # 后评价: the project's file, then NDRC, its departments and its assigned inspectors/evaluators;
     # archivists 403 (as the API's post-evaluations row); MoF reads, as it reads the record's conclusions
-    "evaluations": ("302  200 200 404 404 200  200 200  404 404 200 404 403 404  404 404 404", "main", ()),
+    "evaluations": ("302  200 200 404 404 200  200 200  404 404 200 404 403 404  403 403 403", "main", ()),
 }
 
 TEMPLATE_READ = "302  403 403 403 403 403  200 403  403 403 200 200 403 403  403 403 403"
@@ -215,6 +218,12 @@ READS: list[Read] = [
     Read("admin_locked", lambda w: reverse("web:admin_locked"), SEC_ADMIN),
     Read("admin_policy", lambda w: reverse("web:admin_policy"), SEC_ADMIN),
     Read("admin_audit_home", lambda w: reverse("web:admin_audit_home"), AUDIT_ADMIN),
+    # one's own password: everyone signed in, the administrators too
+    Read(
+        "password_change",
+        lambda w: reverse("web:password_change"),
+        "302  200 200 200 200 200  200 200  200 200 200 200 200 200  200 200 200",
+    ),
     Read("budgets_queue", lambda w: reverse("web:budgets_queue"), DEPT_NDRC_MOF),
     Read("budgets_import_template", _pid("budgets_import_template"), READ),
     Read("procurement_template", _pid("procurement_template"), READ),
@@ -226,13 +235,13 @@ READS: list[Read] = [
     Read(
         "department_record",
         lambda w: reverse("web:department_record", kwargs={"code": w.main.lead_department.code}),
-        "302  200 200 404 404 404  200 200  404 404 404 404 404 404  404 404 404",
+        "302  200 200 404 404 404  200 200  404 404 404 404 404 404  403 403 403",
     ),
     # 本部门履约档案: a department's member goes to their own; nobody else has one
     Read(
         "department_record_mine",
         lambda w: reverse("web:department_record_mine"),
-        "302  302 302 302 302 302  404 404  404 404 404 404 404 404  404 404 404",
+        "302  302 302 302 302 302  404 404  404 404 404 404 404 404  403 403 403",
     ),
     Read("project_export", lambda w: reverse("web:project_export"), SIGNED_IN),
     Read(
