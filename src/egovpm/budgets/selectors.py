@@ -360,13 +360,13 @@ def inbox_queues(*, user: User) -> dict[str, QuerySet[Adjustment]]:
         decide = mine if decide is None else decide | mine
     files = own is not None and user.has_role(*policies.DEPT_ROLES)
     none = Adjustment.objects.none()
-    if decide is None and not files and not ndrc:
+    if (decide is None and not files and not ndrc) or not user.is_active:
         return {"decide": none, "file": none, "acknowledge": none}
-    base = (
-        Adjustment.objects.filter(project__in=policies.restrict(user))
-        .select_related("project", "project__lead_department")
-        .only(*QUEUE_COLUMNS)
-    )
+    # Outside NDRC every list is of the department's own projects (`own`), which its staff and
+    # leaders always see (projects.policies: lead OR participation): the scope need not be repeated
+    # — its OR made PostgreSQL scan every project (66 ms at 20,000 projects for 16 rows).
+    scoped = Adjustment.objects.filter(project__in=policies.restrict(user)) if ndrc else Adjustment.objects.all()
+    base = scoped.select_related("project", "project__lead_department").only(*QUEUE_COLUMNS)
     return {
         "decide": none
         if decide is None
