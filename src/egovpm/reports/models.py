@@ -146,6 +146,9 @@ class ReportObligation(models.Model):
             # the drill-down sorted by due date or by project (ADR 0018), at national scale
             models.Index(fields=["due", "department_code", "project_code"], name="report_oblig_due"),
             models.Index(fields=["project_code", "period"], name="report_oblig_project"),
+            # the cockpit's drill-down `GET /projects?report=due|overdue|late` (projects.filters): the
+            # projects having an obligation in a bucket, read from the index (docs/portfolio.md)
+            models.Index(fields=["bucket", "project"], name="report_oblig_bucket"),
             # 待办 of NDRC / MoF: the oldest submissions awaiting their 签收, and how many
             models.Index(
                 fields=["due", "project_code", "period"], condition=models.Q(awaits_ndrc=True), name="report_oblig_ndrc"
