@@ -99,3 +99,19 @@ def test_project_page_gate_follows_the_change(personas: dict[str, Any]) -> None:
     body = client.get(url).content.decode()
     assert 'disabled aria-describedby="why-submit_needs_analysis"' not in body
     assert reverse("web:project_transition", kwargs={"pk": project.pk}) in body
+
+
+def test_one_instance_reads_the_generation_once_until_a_change_here(
+    personas: dict[str, Any], settings: Any, clock: Any
+) -> None:
+    """The frame and the tab of one page share the Project instance: the second read costs nothing;
+    an audited change made in this process since (a write view rendering after its change) makes
+    it read again and see the change."""
+    project = Project.objects.get(pk=make_project(personas["staff_a"]).pk)
+    today = clock.today()
+    before = project_facts(project=project, as_of=today)
+    with CaptureQueriesContext(connection) as ctx:
+        assert project_facts(project=project, as_of=today) is before
+    assert len(ctx.captured_queries) == 0
+    _upload(project, personas["staff_a"], settings, "新材料")
+    assert len(project_facts(project=project, as_of=today).documents) == len(before.documents) + 1

@@ -110,7 +110,6 @@ def _estimate_part(user: User, project: Project, bound: dict[str, Any]) -> dict[
     approved = state is not None and state.baseline is not None
     limit = services.routing_params(project).limit_percent
     part: dict[str, Any] = {
-        "estimate": selectors.estimate_of(project),
         "state": state,
         "approved": approved,
         "execution": selectors.budget_execution(project=project, state=state),

@@ -9,6 +9,7 @@ one, so the gates, the compliance page and the stored verdicts share one impleme
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -103,6 +104,20 @@ _cache: OrderedDict[tuple[Any, ...], ProjectFacts] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
+# The number of the last audited change of any project made in this process (audit change
+# listener): a Project instance reuses the generation it read while no change was made here since —
+# the frame and the tab of one page read it once. A change made by another process meanwhile is as
+# if it came after the page.
+_change_numbers = itertools.count(1)
+_last_change = 0
+
+
+def project_changed(project_id: str) -> None:
+    """The audit listener (registered in ProjectsConfig.ready), inside the change's transaction."""
+    global _last_change
+    _last_change = next(_change_numbers)
+
+
 def register_generation_source(source: GenerationSource) -> None:
     """`source(project pk)` → the project's compliance generation (None: unknown, nothing kept)."""
     if source not in _generation_sources:
@@ -117,7 +132,13 @@ def clear_facts_cache() -> None:
 def _cache_key(project: Project, as_of: dt.date) -> tuple[Any, ...] | None:
     if not _generation_sources:
         return None
-    generation = _generation_sources[0](project.pk)
+    seen = project.__dict__.get("_facts_generation")
+    if seen is not None and seen[0] == _last_change:
+        generation = seen[1]
+    else:
+        mark = _last_change  # before the read: a change made meanwhile makes the next read read again
+        generation = _generation_sources[0](project.pk)
+        project.__dict__["_facts_generation"] = (mark, generation)
     if generation is None:
         return None
     return (project.pk, generation, project.version, project.lead_department_id, as_of)
