@@ -194,22 +194,22 @@ class Files:
 # The project page on each tab (the lead department's staff), measured 2026-11-30 on SQLite, the
 # page seen once before (issue 13): the frame costs 11 (session, user, roles, the project, the read
 # scope, the stage events, the compliance generation under which the project's facts are kept for
-# the stage gates and the tabs' compliance checks — projects.facts.project_facts —, the unread
-# messages, who the project waits for). The first page after a change of the project's records
-# gathers its facts once more (≈ 20 queries, flat in rows too).
+# the stage gates and the tabs' compliance checks — projects.facts.project_facts, read once a
+# page —, the unread messages, who the project waits for). The first page after a change of the
+# project's records gathers its facts once more (≈ 20 queries, flat in rows too).
 TABS = {
     "info": 11,
-    "compliance": 11,
+    "compliance": 10,
     "documents": 12,
     "assignments": 11,
-    "budgets": 22,
+    "budgets": 21,
     "reports": 13,
     "reviews": 16,
-    "security": 14,
-    "archives": 16,
-    "procurement": 18,  # the frame, the register, totals, shares, modes, evidence
-    "evaluations": 15,
-    "inspections": 13,  # the inspections with findings, items, events
+    "security": 13,
+    "archives": 15,
+    "procurement": 17,  # the frame, the register, totals, shares, modes, evidence
+    "evaluations": 14,
+    "inspections": 12,  # the inspections with findings, items, events
 }
 
 
