@@ -58,7 +58,7 @@ def test_sorting_by_a_column_orders_the_page_the_xlsx_and_the_csv(events: None) 
     assert seqs(admin.get(AUDIT, {"object_type": THING}).content.decode()) == sorted(seqs(up), reverse=True)
 
     rows = export_rows(admin, AUDIT, {"object_type": THING, "sort": "actor"})
-    assert [r[2] for r in rows[1:]] == ["ndrc", "staff_a", "staff_b"]
+    assert [r[3] for r in rows[1:]] == ["ndrc", "staff_a", "staff_b"]  # by login name
     assert [r[0] for r in rows[1:]] == seqs(up)  # the rows the page shows, in its order
     body = admin.get(reverse("web:audit_export"), {"object_type": THING, "sort": "-actor"}).content
     listed = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
@@ -66,12 +66,16 @@ def test_sorting_by_a_column_orders_the_page_the_xlsx_and_the_csv(events: None) 
     assert admin.get(AUDIT, {"sort": "hash;drop"}).status_code == 200  # not a column: the default order
 
 
-def test_a_filter_narrows_page_and_xlsx_and_text_stays_text(events: None) -> None:
+def test_a_filter_narrows_page_and_xlsx_and_text_stays_text(events: None, personas: dict[str, Any]) -> None:
     admin = login("audit_admin")
     rows = export_rows(admin, AUDIT, {"object_type": THING, "actor": "ndrc"})
-    assert len(rows) == 2 and rows[1][2] == "ndrc" and rows[1][5] == "project.update"
-    assert '=HYPERLINK(\\"x\\")' in rows[1][12]  # the JSON of the change, as text, not a formula
-    assert rows[1][4] != "project.update"  # the action's label beside its code
+    assert len(rows) == 2 and rows[1][3] == "ndrc" and rows[1][6] == "project.update"
+    assert '=HYPERLINK(\\"x\\")' in rows[1][13]  # the JSON of the change, as text, not a formula
+    from egovpm.audit.models import CHANNELS, AuditEvent
+
+    event = AuditEvent.objects.get(seq=rows[1][0])
+    assert rows[1][5] == "修改项目信息" and rows[1][4] == str(CHANNELS[event.channel])  # labels beside codes
+    assert rows[1][2] == (personas["ndrc"].display_name or "ndrc")  # the actor by name, as the page
     page = admin.get(AUDIT, {"object_type": THING, "actor": "ndrc"}).content.decode()
     assert seqs(page) == [rows[1][0]]
 

@@ -85,12 +85,14 @@ def _json_text(value: Any) -> str:
 
 
 def _audit_xlsx(events: list[AuditEvent]) -> HttpResponse:
-    """The filtered, sorted events as XLSX (EXPORT_LIMIT), with the labels the page shows beside
-    the codes; every text is a text cell, never a formula."""
+    """The filtered, sorted events as XLSX (EXPORT_LIMIT), with what the page shows (the actor's
+    name, the channel's and action's labels, the object's name) beside the stored values; every
+    text is a text cell, never a formula."""
     header = [
         "#",
         _("Time"),
         _("Actor"),
+        _("Username"),
         _("Channel"),
         _("Action"),
         _("Action code"),
@@ -107,8 +109,9 @@ def _audit_xlsx(events: list[AuditEvent]) -> HttpResponse:
         [
             e.seq,
             timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+            e.actor_label,
             e.actor_username,
-            e.channel,
+            e.channel_label,
             str(e.action_label),
             e.action,
             str(e.object_type_label),
