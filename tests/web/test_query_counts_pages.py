@@ -42,7 +42,7 @@ PERSONAS = (
 
 # route id -> the most queries any persona's GET may cost, whatever the size of the portfolio.
 PINS: dict[str, int] = {
-    "inbox": 15,
+    "inbox": 14,
     "project_list": 10,
     "project_create": 4,
     "project_detail": 32,
@@ -74,7 +74,7 @@ PINS: dict[str, int] = {
     "admin_audit_home": 2,
     "budgets_import_template": 7,
     "procurement_template": 3,
-    "report_home": 10,
+    "report_home": 9,
     "report_portfolio_export": 11,
     "cockpit": 5,
     "department_record": 16,
