@@ -124,11 +124,6 @@ def register_generation_source(source: GenerationSource) -> None:
         _generation_sources.append(source)
 
 
-def clear_facts_cache() -> None:
-    with _cache_lock:
-        _cache.clear()
-
-
 def _cache_key(project: Project, as_of: dt.date) -> tuple[Any, ...] | None:
     if not _generation_sources:
         return None
