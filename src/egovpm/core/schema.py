@@ -65,7 +65,9 @@ ERROR_SCHEMA: dict[str, Any] = {
 ERROR_DESCRIPTIONS = {
     "400": "invalid: bad input; details maps each field to its message",
     "401": "not_authenticated: no token, or an expired or revoked one",
-    "403": "forbidden: your role may not do this",
+    "403": "forbidden: your role may not do this; password_change_required: the password was set by an "
+    "administrator and is temporary (choose your own in the web interface first); administrator_no_business: "
+    "an administrator (三员分立) on a business endpoint (accounts/permissions.py)",
     "404": "not_found: missing, or outside your scope (the two are indistinguishable)",
     "409": "conflict: a rule or the object's state blocks the action (details.violations)",
     "415": "unsupported_media_type: a body in a media type the operation does not read",
