@@ -245,8 +245,8 @@ def user_set(
     return user
 
 
-def _check_password(password: str, user: User) -> None:
-    """The password rules of the security policy (validate_password), or a 400 naming `password`."""
+def _check_password(password: str, user: User, field: str = "password") -> None:
+    """The password rules of the security policy (validate_password), or a 400 naming `field`."""
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -254,7 +254,7 @@ def _check_password(password: str, user: User) -> None:
         raise InvalidInput(
             AccountError.PASSWORD_REJECTED,
             {"reasons": reasons},
-            fields={"password": FieldError(AccountError.PASSWORD_REJECTED, {"reasons": reasons})},
+            fields={field: FieldError(AccountError.PASSWORD_REJECTED, {"reasons": reasons})},
         )
 
 
@@ -269,15 +269,7 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
         )
     if new_password == old_password:
         raise InvalidInput(AccountError.SAME_PASSWORD, fields={"new_password": FieldError(AccountError.SAME_PASSWORD)})
-    try:
-        validate_password(new_password, user)
-    except ValidationError as exc:
-        reasons = " ".join(exc.messages)
-        raise InvalidInput(
-            AccountError.PASSWORD_REJECTED,
-            {"reasons": reasons},
-            fields={"new_password": FieldError(AccountError.PASSWORD_REJECTED, {"reasons": reasons})},
-        )
+    _check_password(new_password, user, "new_password")
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         was_temporary = locked.password_change_required
