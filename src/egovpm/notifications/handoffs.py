@@ -25,6 +25,7 @@ from egovpm.notifications import policies, selectors
 from egovpm.projects import policies as project_policies
 from egovpm.projects.choices import TRANSITIONS, Action, Actor, Stage
 from egovpm.projects.models import Project
+from egovpm.web.links import pk_url
 from egovpm.web.registry import InboxItem, more_line
 
 INBOX_LIMIT = 20
@@ -58,7 +59,7 @@ def panel_inbox(user: User) -> list[InboxItem]:
     items = [
         InboxItem(
             title=_("Organise the expert panel for the needs-analysis report"),
-            url=reverse("web:project_reviews", kwargs={"pk": p.pk}) + "#tabs",
+            url=pk_url("web:project_reviews", p.pk) + "#tabs",
             project=p,
             kind="panel_needed",
         )

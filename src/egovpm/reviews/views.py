@@ -43,6 +43,7 @@ from egovpm.reviews.forms import (
 from egovpm.reviews.models import ExpertProfile, ExpertReview
 from egovpm.web import errors, lists, registry
 from egovpm.web.frame import domain_errors, render_tab
+from egovpm.web.links import pk_url
 from egovpm.web.registry import InboxItem, more_line
 
 
@@ -109,7 +110,7 @@ def inbox_items(user: User) -> list[InboxItem]:
         items.append(
             InboxItem(
                 title=title,
-                url=reverse("web:review_detail", kwargs={"pk": r.pk}),
+                url=pk_url("web:review_detail", r.pk),
                 project=r.project,
                 due=r.due_on,
                 kind="review_opinion",
@@ -121,7 +122,7 @@ def inbox_items(user: User) -> list[InboxItem]:
         items.append(
             InboxItem(
                 title=_("Expert review: every opinion is in — record the panel's conclusion"),
-                url=reverse("web:review_detail", kwargs={"pk": r.pk}),
+                url=pk_url("web:review_detail", r.pk),
                 project=r.project,
                 due=r.due_on,
                 kind="review_conclude",
