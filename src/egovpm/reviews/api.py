@@ -178,7 +178,7 @@ def review_rows(reviews: list[ExpertReview], user: Any) -> list[dict[str, Any]]:
 def _review_page(request: AuthenticatedRequest, view: APIView, reviews: Any) -> Response:
     """A page of reviews in api.md's list shape, the rows by review_rows."""
     paginator = Pagination()
-    page = paginator.paginate_queryset(reviews, request, view=view) or []
+    page: list[Any] = paginator.paginate_queryset(reviews, request, view=view) or []
     return paginator.get_paginated_response(review_rows(list(page), request.user))
 
 
