@@ -26,10 +26,8 @@ OTHERS = (
     "expert_assigned",
     "inspector_assigned",
     "archivist_assigned",
-    "sys_admin",
-    "sec_admin",
-    "audit_admin",
 )
+ADMINISTRATORS = ("sys_admin", "sec_admin", "audit_admin")
 
 
 def _web(client: Any, persona: Any) -> Any:
@@ -52,6 +50,15 @@ def test_anyone_else_gets_404_as_for_an_unknown_code(persona: str, project: Any,
     assert r.status_code == 404
     unknown = api(persona).get(URL.format(code="nosuch"))
     assert (unknown.status_code, unknown.json()["code"]) == (404, r.json()["code"])
+
+
+@pytest.mark.parametrize("persona", ADMINISTRATORS)
+def test_administrators_get_403_whether_the_code_exists_or_not(persona: str, project: Any, api: Any) -> None:
+    """三员分立: no business data for the administrators — refused before any lookup, so the answer
+    tells nothing about which departments exist."""
+    for code in ("moa", "nosuch"):
+        r = api(persona).get(URL.format(code=code))
+        assert (r.status_code, r.json()["code"]) == (403, "administrator_no_business")
 
 
 def test_unknown_code_is_404_for_ndrc_too_and_anonymous_is_401(api: Any) -> None:
