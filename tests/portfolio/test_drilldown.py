@@ -51,6 +51,7 @@ def _figures(context: Any) -> list[tuple[str, int, str]]:
     for route, cells in context["adjustment_rows"]:
         out += [(f"adjustment {route}", projects, url) for _n, projects, url in cells if projects]
     out += [(f"evaluation {label}", projects, url) for label, _n, projects, url in context["conclusion_rows"]]
+    out += [(f"rectification {label}", projects, url) for label, _n, projects, url in context["rectification_rows"]]
     out += [(f"delivery {m}", data["delivery_modes"][m], url) for m, url in context["delivery_urls"].items()]
     return out
 
@@ -88,6 +89,8 @@ def test_every_linked_figure_equals_the_rows_of_the_list_at_its_link(
     own = {str(pk) for pk in policies.restrict(user, "view").values_list("pk", flat=True)}
     kinds = {what.split()[0] for what, n, _url in figures if n}
     assert {"headline", "stage", "health", "rule", "report", "delivery"} <= kinds, kinds
+    if username != "mohrss.staff" and as_of is None:
+        assert "rectification" in kinds, "the demo's open rectification items are linked"
     if as_of is None:
         assert "adjustment" in kinds, "the demo's adjustments are linked today"
     for what, n, url in figures:
@@ -140,6 +143,7 @@ def test_the_xlsx_export_at_a_drill_down_link_has_the_same_rows(demo: None) -> N
         ("report", "missing"),
         ("adjustment", "ndrc_review"),
         ("post_evaluation", "great"),
+        ("rectification", "closed"),
         ("lead_department", "x" * 300),
     ],
 )
@@ -173,6 +177,7 @@ DRILLDOWN_QUERIES = [
     "report=due",
     "adjustment=ndrc_approval:pending",
     "post_evaluation=successful",
+    "rectification=overdue",
     "lead_department=moa&health=red",
     "as_of={yesterday}&stage=draft",
     "as_of={yesterday}&report=overdue&adjustment=ndrc_approval:pending",

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from egovpm.accounts.models import Department, User
 from egovpm.core.errors import NotFound
@@ -209,23 +209,50 @@ def visible_inspections(*, user: User) -> QuerySet[Inspection]:
     return qs.select_related("project", "project__lead_department").order_by("-started_on", "-opened_at")
 
 
-def rectification_figures(projects: QuerySet[Project], as_of: dt.date, today: bool) -> dict[str, int]:
-    """The cockpit's `rectifications` figure over the caller's projects: {"open": items not closed,
-    "overdue": items open past their due date}, as of `as_of` — ONE aggregate query: each item's
-    state is the kind of its last event dated on or before `as_of` (none or a reopen: open; an
-    answer: submitted; a close: closed), its due date the last reopen's new one or the first."""
-    from django.db.models import Count, OuterRef, Q, Subquery
+def items_as_of(as_of: dt.date) -> QuerySet[Any]:
+    """The rectification items issued by `as_of`, each annotated with its state then: `last_kind`,
+    the kind of its last event dated on or before `as_of` (none or a reopen: open; an answer:
+    submitted; a close: closed), and `due`, the last reopen's new due date or the first."""
+    from django.db.models import OuterRef, Subquery
     from django.db.models.functions import Coalesce
 
     events = RectificationEvent.objects.filter(item=OuterRef("pk"), effective_date__lte=as_of).order_by("-seq")
     moved = events.filter(kind=machine.REOPEN, new_due_date__isnull=False)
-    rows = RectificationItem.objects.filter(project__in=projects.values("pk"), issued_on__lte=as_of).annotate(
+    return RectificationItem.objects.filter(issued_on__lte=as_of).annotate(
         last_kind=Subquery(events.values("kind")[:1]),
         due=Coalesce(Subquery(moved.values("new_due_date")[:1]), "initial_due_date"),
     )
-    is_open = Q(last_kind__isnull=True) | Q(last_kind=machine.REOPEN)
+
+
+def rectification_state(state: str, as_of: dt.date) -> Q:
+    """On items_as_of(as_of): `open` — not closed; `overdue` — open (no answer pending) past its due date."""
+    if state == "open":
+        return Q(last_kind__isnull=True) | ~Q(last_kind=machine.CLOSE)
+    return (Q(last_kind__isnull=True) | Q(last_kind=machine.REOPEN)) & Q(due__lt=as_of)
+
+
+def rectification_figures(projects: QuerySet[Project], as_of: dt.date, today: bool) -> dict[str, int]:
+    """The cockpit's `rectifications` figure over the caller's projects: {"open": items not closed,
+    "overdue": items open past their due date}, as of `as_of` — ONE aggregate query (items_as_of)."""
+    from django.db.models import Count
+
+    rows = items_as_of(as_of).filter(project__in=projects.values("pk"))
+    totals = rows.aggregate(**{k: Count("pk", filter=rectification_state(k, as_of)) for k in ("open", "overdue")})
+    return {"open": totals["open"] or 0, "overdue": totals["overdue"] or 0}
+
+
+def rectification_projects(projects: QuerySet[Project], as_of: dt.date) -> dict[str, int]:
+    """How many of `projects` have at least one item open / overdue on `as_of` — the rows of the
+    drill-down `GET /projects?rectification=open|overdue`; one aggregate query."""
+    from django.db.models import Count
+
+    rows = items_as_of(as_of).filter(project__in=projects.values("pk"))
     totals = rows.aggregate(
-        open=Count("pk", filter=Q(last_kind__isnull=True) | ~Q(last_kind=machine.CLOSE)),
-        overdue=Count("pk", filter=is_open & Q(due__lt=as_of)),
+        **{k: Count("project", distinct=True, filter=rectification_state(k, as_of)) for k in ("open", "overdue")}
     )
     return {"open": totals["open"] or 0, "overdue": totals["overdue"] or 0}
+
+
+def projects_with_rectifications(state: str, as_of: dt.date) -> QuerySet[Any]:
+    """The ids of the projects with at least one item `open` / `overdue` on `as_of` (a subquery)."""
+    return items_as_of(as_of).filter(rectification_state(state, as_of)).values("project_id")

@@ -77,6 +77,9 @@ class BehindOut(serializers.Serializer):
         allow_null=True,
         help_text="conclusion → projects so evaluated by as_of: `?post_evaluation=`; null: not recorded",
     )
+    rectifications = RectificationsOut(
+        allow_null=True, help_text="projects with at least one item open, overdue: `?rectification=`"
+    )
 
 
 class SummaryOut(serializers.Serializer):

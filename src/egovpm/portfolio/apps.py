@@ -68,6 +68,11 @@ class PortfolioConfig(AppConfig):
             from egovpm.portfolio.figures import register_figure as register_rectifications
 
             register_rectifications("rectifications", rectification_figures)
+            # and its drill-down, GET /projects?rectification=open|overdue (today and as_of)
+            from egovpm.inspections.selectors import projects_with_rectifications
+            from egovpm.projects.filters import register_dated_filter
+
+            register_dated_filter("rectification", projects_with_rectifications)
         # post-evaluation conclusions (issue 12 item 6): the same direction as the department record
         if apps.is_installed("egovpm.evaluations"):
             from egovpm.evaluations.selectors import conclusion_figures

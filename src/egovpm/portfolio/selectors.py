@@ -51,7 +51,7 @@ from egovpm.procurement.models import DeliveryMode
 from egovpm.projects import policies
 from egovpm.projects.choices import Stage
 from egovpm.projects.facts import project_facts_batch
-from egovpm.projects.filters import YEARS, department_parts, year_q
+from egovpm.projects.filters import YEARS, dated_ids, department_parts, year_q
 from egovpm.projects.models import Project, StageEvent
 from egovpm.reports.models import ReportObligation, ReportSubmission
 from egovpm.reports.obligations import bucket_of
@@ -223,6 +223,7 @@ def _summary(user: User, filters: Filters, today: dt.date, day: dt.date, whole_s
             "reports": {k: tally.report_projects[k] for k in ("due", "overdue", "late")},
             "adjustments": adjusted,
             "post_evaluations": evaluated_projects(selected, day),
+            "rectifications": rectified_projects(selected, day),
         },
         "rules_failing": rules,
         "rules_by_clause": _by_clause(rules),
@@ -313,6 +314,16 @@ def adjustment_figures(
         requests[route][state] += n
         behind[route][state] += p
     return requests, behind
+
+
+def rectified_projects(projects: QuerySet[Project], day: dt.date) -> dict[str, int] | None:
+    """open / overdue → the projects with at least one rectification item so on `day` (the
+    drill-down `rectification=`); None when inspections are not recorded. One query."""
+    if not figures.recorded("rectifications"):
+        return None
+    from egovpm.inspections.selectors import rectification_projects
+
+    return rectification_projects(projects, day)
 
 
 def _evaluations(day: dt.date) -> QuerySet[Any]:
@@ -568,6 +579,8 @@ def select_as_of(scoped: QuerySet[Project], day: dt.date, params: Mapping[str, s
         route, state = params["adjustment"].split(":")
         having = dated_adjustments(day).filter(route=route, state=state)
         qs = qs.filter(pk__in=having.values("project_id"))
+    if params.get("rectification"):
+        qs = qs.filter(pk__in=dated_ids("rectification", params["rectification"], day))
     if params.get("post_evaluation"):
         qs = qs.filter(pk__in=_evaluations(day).filter(conclusion=params["post_evaluation"]).values("project_id"))
     return qs

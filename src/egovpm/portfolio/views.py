@@ -154,10 +154,10 @@ def cockpit(request: AuthenticatedHttpRequest) -> HttpResponse:
                     "key": "report-overdue",
                 },
                 {
-                    # items, not projects: no drill-down yet (docs/portfolio.md "Drill-down")
-                    "label": _("Overdue rectifications"),
-                    "value": data["rectifications"]["overdue"],
-                    "url": "",
+                    "label": _("Projects with overdue rectifications"),
+                    "value": behind["rectifications"]["overdue"] if behind["rectifications"] else None,
+                    "url": link(rectification="overdue"),
+                    "key": "rectification-overdue",
                 },
             ],
             "charts": _charts(data, link),
@@ -203,6 +203,12 @@ def cockpit(request: AuthenticatedHttpRequest) -> HttpResponse:
             "totals": [(wan(inv[k]), inv[k]) for k in ("baseline", "current", "spent")],
             "procurement_recorded": figures.recorded("procurement_shares"),
             "conclusion_rows": conclusion_rows(data["post_evaluations"], behind["post_evaluations"], link),
+            "rectification_rows": [
+                (label, data["rectifications"][k], behind["rectifications"][k], link(rectification=k))
+                for k, label in (("open", _("Rectification items open")), ("overdue", _("Overdue")))
+            ]
+            if behind["rectifications"]
+            else [],
             "delivery_urls": {m: link(delivery_mode=m) for m in ("service_outsourcing", "data_hosting")},
             "as_of_query": urlencode({"as_of": data["as_of"].isoformat()}),
         }

@@ -188,10 +188,16 @@ LIST_FILTER_PARAMS = [
         description="a conclusion: the projects with at least one post-evaluation so concluded (dated by as_of)",
     ),
     OpenApiParameter(
+        "rectification",
+        str,
+        enum=["open", "overdue"],
+        description="the projects with at least one rectification item open / overdue (inspections)",
+    ),
+    OpenApiParameter(
         "as_of",
         str,
         description="YYYY-MM-DD: the projects that existed at the end of that day, the filters stage, health, "
-        "rule, delivery_mode, report, adjustment and post_evaluation as they stood then (another date than today: "
+        "rule, delivery_mode, report, adjustment, post_evaluation and rectification as they stood then (another date than today: "
         "at most 2,000 projects in scope, else 400 portfolio_past_as_of_too_wide)",
     ),
 ]

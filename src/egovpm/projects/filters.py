@@ -85,7 +85,7 @@ VERDICT_FILTERS = ("health", "rule", "report")
 # rows but by the registered past selector (portfolio registers selectors.select_as_of from its
 # AppConfig.ready(): the same per-project facts its summary counts on that date). The others
 # (department, lead_department, q, year) do not change with the date and are applied as today.
-PAST_FILTERS = ("stage", "health", "rule", "delivery_mode", "report", "adjustment", "post_evaluation")
+PAST_FILTERS = ("stage", "health", "rule", "delivery_mode", "report", "adjustment", "post_evaluation", "rectification")
 PastSelector = Callable[[QuerySet[Project], dt.date, Mapping[str, str]], QuerySet[Project]]
 _past_selectors: list[PastSelector] = []
 
@@ -105,6 +105,25 @@ def select_as_of(scoped: QuerySet[Project], day: dt.date, params: Mapping[str, s
     return scoped
 
 
+# Drill-down filters on the records of an app above projects, which projects may not import: the
+# app (or the portfolio for it) registers `fn(value, day) -> the ids of the matching projects` (a
+# subquery) from its AppConfig.ready(); the list applies it on today's date, select_as_of on a past one.
+DatedFilter = Callable[[str, dt.date], QuerySet[Any]]
+_dated_filters: dict[str, DatedFilter] = {}
+
+
+def register_dated_filter(name: str, fn: DatedFilter) -> None:
+    _dated_filters[name] = fn
+
+
+def dated_ids(name: str, value: str, day: dt.date) -> QuerySet[Any]:
+    """The ids of the projects the registered filter `name` selects on `day` (none when no app
+    records it)."""
+    fn = _dated_filters.get(name)
+    return fn(value, day) if fn is not None else Project.objects.none().values("pk")
+
+
+RECTIFICATION_CHOICES = (("open", "open"), ("overdue", "overdue"))
 REPORT_CHOICES = (("due", "due"), ("overdue", "overdue"), ("late", "late"))
 # the report buckets of the stored obligations (reports.ReportObligation.bucket) behind each value
 REPORT_BUCKETS = {"due": "pending", "overdue": "overdue", "late": "late"}
@@ -183,6 +202,11 @@ class ProjectFilter(django_filters.FilterSet):
         method="filter_post_evaluation",
         help_text="a post-evaluation conclusion: projects with at least one post-evaluation concluding so",
     )
+    rectification = django_filters.ChoiceFilter(
+        choices=RECTIFICATION_CHOICES,
+        method="filter_rectification",
+        help_text="open or overdue: projects with at least one rectification item so (inspections)",
+    )
     as_of = AsOfFilter(help_text="YYYY-MM-DD: the date-dependent filters as the projects stood at the end of it")
 
     class Meta:
@@ -226,6 +250,9 @@ class ProjectFilter(django_filters.FilterSet):
         )
         return queryset.filter(pk__in=having.values("pk"))
 
+    def filter_rectification(self, queryset: QuerySet[Project], name: str, value: Any) -> QuerySet[Project]:
+        return queryset.filter(pk__in=dated_ids("rectification", str(value), clock.today()))
+
     def filter_q(self, queryset: QuerySet[Project], name: str, value: Any) -> QuerySet[Project]:
         text = str(value).strip()
         return queryset.filter(Q(name__icontains=text) | Q(code__icontains=text))
@@ -252,6 +279,7 @@ LIST_PARAMS = (
     "report",
     "adjustment",
     "post_evaluation",
+    "rectification",
     "as_of",
 )
 
@@ -284,6 +312,7 @@ def list_params(query: Any) -> dict[str, str]:
         "report": data.get("report") or "",
         "adjustment": data.get("adjustment") or "",
         "post_evaluation": data.get("post_evaluation") or "",
+        "rectification": data.get("rectification") or "",
         # today's date is today's list (the stored rows); another date goes through select_as_of
         "as_of": as_of.isoformat() if as_of is not None and as_of != clock.today() else "",
     }
