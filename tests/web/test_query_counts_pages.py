@@ -72,6 +72,7 @@ PINS: dict[str, int] = {
     "admin_locked": 3,
     "admin_policy": 2,
     "admin_audit_home": 2,
+    "password_change": 3,
     "budgets_import_template": 7,
     "procurement_template": 3,
     "report_home": 9,
