@@ -197,7 +197,8 @@ LIST_FILTER_PARAMS = [
         "as_of",
         str,
         description="YYYY-MM-DD: the projects that existed at the end of that day, the filters stage, health, "
-        "rule, delivery_mode, report, adjustment, post_evaluation and rectification as they stood then (another date than today: "
+        "rule, delivery_mode, report, adjustment, post_evaluation and rectification as they stood then "
+        "(another date than today: "
         "at most 2,000 projects in scope, else 400 portfolio_past_as_of_too_wide)",
     ),
 ]
