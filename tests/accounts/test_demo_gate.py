@@ -20,6 +20,16 @@ pytestmark = pytest.mark.django_db
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
+@pytest.fixture(autouse=True)
+def _channel_restored() -> Any:
+    """`egovpm demo` marks the process's writes as the command line's: later tests are not."""
+    from egovpm.core.channel import current_channel
+
+    saved = current_channel.get()
+    yield
+    current_channel.set(saved)
+
+
 @pytest.fixture
 def loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """What `egovpm demo --no-serve` went on to do (the loading itself is tested in tests/test_cli.py)."""

@@ -14,7 +14,7 @@ from .conftest import body
 pytestmark = pytest.mark.django_db
 
 API_LIST = 6  # measured 2026-11 on SQLite
-TAB = 35  # NDRC with the form: the frame, C8.2's compliance check, the templates
+TAB = 14  # NDRC with the form: the frame, C8.2's compliance check, the templates
 
 TREE = [
     {
