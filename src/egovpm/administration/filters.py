@@ -1,7 +1,7 @@
 """The administrators' lists' FilterSets (django-filter, ADR 0018): accounts (the system
 administrator's 用户 page and the security administrator's 角色 page) by search, department, role
 and status; departments by search and kind. A refused value is a 400 naming the field
-(web.lists.filtered), never silently ignored."""
+(core.lists.filtered), never silently ignored."""
 
 from __future__ import annotations
 

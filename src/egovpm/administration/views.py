@@ -40,9 +40,10 @@ from egovpm.administration.forms import (
 from egovpm.audit import services as audit_services
 from egovpm.audit.actions import AuditAction
 from egovpm.audit.policies import can_read_audit_log
+from egovpm.core import lists
 from egovpm.core.errors import DomainError
 from egovpm.web import errors as web_errors
-from egovpm.web import lists, registry
+from egovpm.web import registry
 from egovpm.web.frame import domain_errors
 
 PAGE_SIZE = 50
@@ -65,7 +66,7 @@ def admin_page(role: Role) -> Callable[[View], View]:
     return decorate
 
 
-# The lists' sortable columns (web/lists.py, ADR 0018) and their default orders.
+# The lists' sortable columns (core/lists.py, ADR 0018) and their default orders.
 ACCOUNT_SORTS: dict[str, tuple[str, ...]] = {
     "username": ("username",),
     "name": ("display_name",),

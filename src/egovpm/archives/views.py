@@ -22,13 +22,13 @@ from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.archives import policies, selectors, services
 from egovpm.archives.filters import ArchiveProjectFilter
 from egovpm.archives.forms import AcceptanceForm
-from egovpm.core import clock
+from egovpm.core import clock, lists
 from egovpm.core.errors import DomainError
 from egovpm.core.views import language_of
 from egovpm.documents import services as document_services
 from egovpm.projects import policies as project_policies
 from egovpm.projects import selectors as project_selectors
-from egovpm.web import errors, lists, registry
+from egovpm.web import errors, registry
 from egovpm.web.frame import domain_errors, render_tab
 from egovpm.web.registry import InboxItem, more_line
 
@@ -161,7 +161,7 @@ def archive_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-# The 档案 list's sortable columns (web/lists.py) and its default order (most recently changed).
+# The 档案 list's sortable columns (core/lists.py) and its default order (most recently changed).
 ARCHIVE_SORTS: dict[str, tuple[str, ...]] = {
     "project": ("name",),
     "code": ("code",),

@@ -28,7 +28,7 @@ from egovpm.budgets.filters import AdjustmentFilter
 from egovpm.budgets.forms import AdjustmentForm, DecideForm, EstimateForm, ExpenditureForm, FileForm, ImportForm
 from egovpm.budgets.models import Adjustment
 from egovpm.budgets.xlsx import read_expenditures, template_bytes
-from egovpm.core import clock
+from egovpm.core import clock, lists
 from egovpm.core.bounded import bounded
 from egovpm.core.errors import DomainError, Forbidden, NotFound
 from egovpm.core.errors import render as render_error
@@ -38,7 +38,7 @@ from egovpm.documents.models import Document
 from egovpm.projects import policies as project_policies
 from egovpm.projects.models import Project
 from egovpm.projects.selectors import project_detail
-from egovpm.web import lists, registry
+from egovpm.web import registry
 from egovpm.web.frame import domain_errors, render_tab
 from egovpm.web.registry import InboxItem, more_line
 
@@ -467,7 +467,7 @@ QUEUE_PAGE_SIZE = 20  # rows a section shows, as on the project list: a national
 INBOX_LIMIT = 20
 
 
-# The queue's sortable columns (`?sort=key` or `-key`, web/lists.py): the date column is the
+# The queue's sortable columns (`?sort=key` or `-key`, core/lists.py): the date column is the
 # section's own date (requested for pending requests, decided for filings).
 QUEUE_SORTS: dict[str, tuple[str, ...]] = {
     "project": ("project__name",),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from egovpm.accounts.models import User
 from egovpm.accounts.requests import AuthenticatedHttpRequest
-from egovpm.core import clock
+from egovpm.core import clock, lists
 from egovpm.core.bounded import bounded
 from egovpm.core.errors import DomainError, Forbidden, InvalidInput
 from egovpm.core.views import language_of
@@ -32,7 +32,7 @@ from egovpm.projects import policies as project_policies
 from egovpm.projects import selectors as project_selectors
 from egovpm.projects.choices import Stage
 from egovpm.projects.models import Project
-from egovpm.web import errors, lists, registry
+from egovpm.web import errors, registry
 from egovpm.web.frame import domain_errors, render_tab
 from egovpm.web.registry import InboxItem, more_line
 
@@ -210,7 +210,7 @@ def template_index(request: AuthenticatedHttpRequest) -> HttpResponse:
             status = 400
     elif request.method == "POST":
         raise Forbidden(EvaluationError.TEMPLATES_NDRC_ONLY)
-    # sorted by a header (TEMPLATE_SORTS, web/lists.py) and paged, PAGE_SIZE versions a page
+    # sorted by a header (TEMPLATE_SORTS, core/lists.py) and paged, PAGE_SIZE versions a page
     sort = lists.sort_param(request.GET.get("sort"), TEMPLATE_SORTS)
     versions = lists.sorted_by(selectors.templates(user=user), sort, TEMPLATE_SORTS, TEMPLATE_ORDER)
     page = Paginator(versions, TEMPLATE_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import Department, User
 from egovpm.accounts.requests import AuthenticatedHttpRequest
-from egovpm.core import clock
+from egovpm.core import clock, lists
 from egovpm.core.errors import DomainError, NotFound
 from egovpm.core.views import language_of
 from egovpm.documents.models import Document
@@ -30,7 +30,7 @@ from egovpm.inspections.filters import InspectionFilter
 from egovpm.inspections.forms import AnswerForm, CloseForm, FindingForm, IssueForm, OpenForm, ReopenForm
 from egovpm.inspections.models import Inspection, RectificationItem
 from egovpm.projects import selectors as project_selectors
-from egovpm.web import errors, lists, registry
+from egovpm.web import errors, registry
 from egovpm.web.frame import domain_errors, render_tab
 from egovpm.web.registry import InboxItem, more_line
 
@@ -285,7 +285,7 @@ def nav_home(user: User) -> bool:
 def inspection_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """监督检查: an inspector's own inspections; for everyone else those of the projects they read —
     filtered (InspectionFilter: a refused value is a 400 naming it), sorted by a header
-    (INSPECTION_SORTS), paged, and exported as shown (`export=xlsx`, web/lists.py)."""
+    (INSPECTION_SORTS), paged, and exported as shown (`export=xlsx`, core/lists.py)."""
     filters = InspectionFilter(request.GET, queryset=selectors.visible_inspections(user=request.user))
     sort = lists.sort_param(request.GET.get("sort"), INSPECTION_SORTS)
     inspections = lists.sorted_by(lists.filtered(filters), sort, INSPECTION_SORTS, INSPECTION_ORDER)
@@ -313,7 +313,7 @@ def inspection_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "inspections/index.html", context)
 
 
-# The 监督检查 list's sortable columns (web/lists.py) and its default order (latest started first).
+# The 监督检查 list's sortable columns (core/lists.py) and its default order (latest started first).
 INSPECTION_SORTS: dict[str, tuple[str, ...]] = {
     "reference": ("reference",),
     "project": ("project__name",),

@@ -1,6 +1,6 @@
 """The 采购 register's FilterSet (django-filter, ADR 0018): a project's procurements narrowed by
 category; the tab applies `.qs` to selectors.procurement_list (one project, already in the user's
-scope), its XLSX export too. A refused category is a 400 naming the field (web.lists.filtered)."""
+scope), its XLSX export too. A refused category is a 400 naming the field (core.lists.filtered)."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egovpm.accounts.requests import AuthenticatedHttpRequest
+from egovpm.core import lists
 from egovpm.core.errors import DomainError, InvalidInput
 from egovpm.core.views import language_of
 from egovpm.documents.choices import Category as DocumentCategory
@@ -26,7 +27,7 @@ from egovpm.procurement.models import Procurement
 from egovpm.procurement.templatetags.procurement_ui import procurement_category, procurement_method
 from egovpm.projects import policies as project_policies
 from egovpm.projects import selectors as project_selectors
-from egovpm.web import errors, lists, registry
+from egovpm.web import errors, registry
 from egovpm.web.frame import domain_errors, render_tab
 
 TAB = "procurement"
@@ -90,7 +91,7 @@ def tab_context(request: AuthenticatedHttpRequest, project: Any, bound: dict[str
     return context
 
 
-# The register's sortable columns (web/lists.py, ADR 0018) and its default order (by contract).
+# The register's sortable columns (core/lists.py, ADR 0018) and its default order (by contract).
 REGISTER_SORTS: dict[str, tuple[str, ...]] = {
     "subject": ("subject",),
     "category": ("category",),

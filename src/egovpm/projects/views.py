@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from egovpm.accounts.models import Department
 from egovpm.accounts.requests import AuthenticatedHttpRequest
-from egovpm.core import clock
+from egovpm.core import clock, lists
 from egovpm.core.errors import DomainError
 from egovpm.core.views import language_of
 from egovpm.projects import policies, selectors, services
@@ -28,7 +28,7 @@ from egovpm.projects.choices import Stage
 from egovpm.projects.filters import list_params
 from egovpm.projects.forms import AssignmentForm, ProjectForm, TransitionForm
 from egovpm.projects.models import Project
-from egovpm.web import errors, lists, registry
+from egovpm.web import errors, registry
 from egovpm.web.forms import AsOfForm
 from egovpm.web.frame import domain_errors, render_tab
 from egovpm.web.templatetags.egovpm_ui import CLAUSES, action_label, stage_label

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from egovpm.accounts.models import User
 from egovpm.accounts.requests import AuthenticatedHttpRequest
-from egovpm.core import clock
+from egovpm.core import clock, lists
 from egovpm.core.errors import DomainError
 from egovpm.core.percent import percent_exact
 from egovpm.core.validators import DATE_MESSAGE, StrictDateFormField, TextFormField
@@ -36,7 +36,7 @@ from egovpm.reports import api, filters, policies, rendering, selectors, service
 from egovpm.reports.choices import SECTION_KEYS, STATUS_CLASS, ReportStatus, Section, SelfAssessment
 from egovpm.reports.models import ReportObligation
 from egovpm.rules import facts_reports as fr
-from egovpm.web import errors, lists
+from egovpm.web import errors
 from egovpm.web.frame import domain_errors, render_tab
 from egovpm.web.registry import InboxItem, more_line
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
 from egovpm.accounts.requests import AuthenticatedHttpRequest
-from egovpm.core import clock
+from egovpm.core import clock, lists
 from egovpm.core.bounded import bounded
 from egovpm.core.errors import DomainError, Forbidden, NotFound
 from egovpm.core.errors import render as render_error
@@ -41,7 +41,7 @@ from egovpm.reviews.forms import (
     SpecialtyForm,
 )
 from egovpm.reviews.models import ExpertProfile, ExpertReview
-from egovpm.web import errors, lists, registry
+from egovpm.web import errors, registry
 from egovpm.web.frame import domain_errors, render_tab
 from egovpm.web.links import pk_url
 from egovpm.web.registry import InboxItem, more_line
@@ -214,7 +214,7 @@ def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-# The 专家评议 list's sortable columns (web/lists.py) and its default order (newest panel first).
+# The 专家评议 list's sortable columns (core/lists.py) and its default order (newest panel first).
 REVIEW_SORTS: dict[str, tuple[str, ...]] = {
     "project": ("project__name",),
     "formed": ("formed_at",),
