@@ -290,3 +290,13 @@ def test_every_link_of_an_administrators_navigation_opens(personas: dict[str, An
     assert links
     for link in links:
         assert c.get(link).status_code == 200, link
+
+
+@pytest.mark.parametrize("persona", ["staff_a", "ndrc", "sys_admin"])
+def test_every_signed_in_page_offers_the_password_change(persona: str, personas: dict[str, Any]) -> None:
+    """A user may choose a new password at any time, not only when an administrator's temporary one
+    forces it: the header links to 修改密码 on every page."""
+    page = _client(persona).get(reverse("web:password_change")).content.decode()
+    assert f'href="{reverse("web:password_change")}">修改密码</a>' in page
+    inbox = _client(persona).get(reverse("web:inbox"), follow=True).content.decode()
+    assert f'href="{reverse("web:password_change")}">修改密码</a>' in inbox

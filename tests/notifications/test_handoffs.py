@@ -107,3 +107,15 @@ def test_done_is_newest_first_and_paged(personas: Any) -> None:
     assert reverse("web:done") + "?page=2" in inbox
     second = staff.get(reverse("web:done") + "?page=2").content.decode()
     assert "已办项目02" in second and "已办项目00" in second and "已办项目22" not in second
+
+
+def test_done_names_the_record_by_its_type_and_name_never_model_object(
+    na_project: Any, personas: Any, experts: Any, api: Any
+) -> None:
+    """已办's 记录 column: the record's type label and its own name, or the project's for a record
+    without a name — never Django's "Model object (id)" (issue 15 item 4)."""
+    form_panel(api, na_project)
+    page = _client(personas["ndrc"]).get(reverse("web:done")).content.decode()
+    body = page.split("<tbody")[1]
+    assert " object (" not in body
+    assert f"：{na_project.name}" in body

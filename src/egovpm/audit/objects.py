@@ -71,6 +71,11 @@ def object_type_label(object_type: str) -> str:
 _DEFAULT_REPR = re.compile(r"^\w+ object \(.*\)$")
 
 
+def is_default_repr(text: str) -> bool:
+    """Django's "Model object (id)": a record without a name of its own."""
+    return bool(_DEFAULT_REPR.match(text))
+
+
 def object_names(events: Iterable[AuditEvent]) -> dict[int, str]:
     """seq → the object's name for people: the name recorded with the event, or — where that is
     Django's "Model object (id)" (models without a name of their own) — the name of the project the

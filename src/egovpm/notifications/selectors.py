@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
 from egovpm.audit.models import AuditEvent
+from egovpm.audit.objects import is_default_repr, object_type_label
 from egovpm.core.errors import NotFound
 from egovpm.notifications.choices import Kind
 from egovpm.notifications.errors import NotificationError
@@ -99,8 +100,18 @@ def done_rows(events: list[AuditEvent], *, user: User) -> list[dict[str, Any]]:
     projects = {str(p.pk): p for p in visible} if ids else {}
     hidden = _("(a project you may no longer see)")
     return [
-        {"event": e, "project": projects.get(e.project_id)}
+        {"event": e, "project": projects.get(e.project_id), "record": _record(e, projects.get(e.project_id))}
         if not e.project_id or e.project_id in projects
-        else {"event": e, "project": None, "hidden": hidden}
+        else {"event": e, "project": None, "hidden": hidden, "record": ""}
         for e in events
     ]
+
+
+def _record(event: AuditEvent, project: Project | None) -> str:
+    """The record acted on, for people: its type's label and its own name — or, for a record
+    without a name ("Model object (id)"), the project's (no query: the page's projects are read)."""
+    label = str(object_type_label(event.object_type))
+    name = event.object_repr
+    if not name or is_default_repr(name):
+        name = project.name if project is not None else ""
+    return f"{label}：{name}" if name and label else (name or label)

@@ -147,7 +147,7 @@ def _done_xlsx(rows: list[dict[str, Any]]) -> HttpResponse:
             _local(r["event"].at),
             r["project"].name if r["project"] else r.get("hidden", ""),
             str(r["event"].action_label),
-            "" if r.get("hidden") else r["event"].object_repr,
+            r["record"],
         ]
         for r in rows
     )
