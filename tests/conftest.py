@@ -61,6 +61,17 @@ def clock() -> Iterator[Any]:
 
 
 @pytest.fixture(autouse=True)
+def audit_channel() -> Iterator[None]:
+    """Every test starts with the default audit channel ("system"): a command a test ran
+    (`egovpm demo`, the cli) marks the thread's later writes as the command line's otherwise."""
+    from egovpm.core.channel import current_channel
+
+    current_channel.set("system")
+    yield
+    current_channel.set("system")
+
+
+@pytest.fixture(autouse=True)
 def security_policy_cache() -> Iterator[None]:
     """A security policy a test saved is rolled back with the test: the process's copy goes too
     (accounts/policy.py keeps the row per process)."""
