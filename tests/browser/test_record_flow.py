@@ -56,7 +56,7 @@ def test_ndrc_sees_the_record_beside_its_approval_and_opens_it(live_server: Any,
             expect(panel).to_contain_text("甲部委 履约档案")
             expect(panel.locator("[data-figure=projects]")).to_have_text("2")
             expect(panel.locator("[data-figure=failing]")).not_to_have_text("0")  # the earlier project fails C2.1
-            expect(panel.locator("[data-figure=shares]")).to_have_text("0.75")  # 300,000 of 400,000 by amount
+            expect(panel.locator("[data-figure=shares]")).to_have_text("75.00%")  # 300,000 of 400,000 by amount
             expect(page.locator("#lead-department-record")).to_have_text("甲部委")
             shot(page, "01-panel")
             page.click("#record-panel-link")
@@ -67,7 +67,7 @@ def test_ndrc_sees_the_record_beside_its_approval_and_opens_it(live_server: Any,
             expect(page.locator("#record-projects")).not_to_contain_text("乙部委的项目")
             expect(page.locator("#record-rules")).to_contain_text("C2.1")
             # the department's 自主可控 shares: procurement's table and its ECharts chart, drawn under the CSP
-            expect(page.locator("#record-shares")).to_contain_text("0.75")
+            expect(page.locator("#record-shares")).to_contain_text("75.00%")
             expect(page.locator("#record-shares .shares-chart canvas")).to_be_visible()
             shot(page, "02-record")
             page.click("#record-rules a[data-rule='C2.1']")
