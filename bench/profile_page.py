@@ -37,6 +37,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=20)
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--token", action="store_true", help="an API request with a Bearer token")
+    parser.add_argument("--plain", action="store_true", help="time without the profiler (no cProfile overhead)")
     args = parser.parse_args()
     path = args.path
     if "PROJECT" in path:
@@ -61,16 +62,19 @@ def main() -> None:
     assert first.status_code == 200, (first.status_code, first.content[:500])
     profiler = cProfile.Profile()
     started = time.perf_counter()
-    profiler.enable()
+    if not args.plain:
+        profiler.enable()
     for _ in range(args.n):
         client.get(path, headers=headers)
-    profiler.disable()
+    if not args.plain:
+        profiler.disable()
     elapsed = (time.perf_counter() - started) / args.n
     reset_queries()
     with CaptureQueriesContext(connection) as ctx:
         client.get(path, headers=headers)
     print(f"{path}: {elapsed * 1000:.1f} ms per request in-process, {len(ctx.captured_queries)} queries")
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+    if not args.plain:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
     for q in ctx.captured_queries:
         print(f"{q['time']}s  {q['sql'][:300]}")
 
