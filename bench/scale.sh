@@ -154,7 +154,13 @@ while IFS=$'\t' read -r name path who target; do
       -s "$ROOT/bench/p95.lua" -H "${HEADER[$who]}" "$BASE$path" | awk '/^p95 / {printf "%.1f", $2 / 1000}')
     result=$(awk -v p="$p95" -v t="$SUMMARY_P95_TARGET" 'BEGIN{print (p != "" && p + 0 <= t ? "PASS" : "FAIL")}')
     [ "$result" = PASS ] || FAILED=$((FAILED + 1))
-    printf '%-44s %9s %10s %9s %7s  %s\n' "  its p95 latency" "" "${p95}ms" "" "≤${SUMMARY_P95_TARGET}ms" "$result"
+    printf '%-44s %9s %10s %9s %7s  %s\n' "  its p95 latency (answers wrk got)" "" "${p95}ms" "" "≤${SUMMARY_P95_TARGET}ms" "$result"
+    # wrk's answers come from the per-worker cache while nothing is written; in use, the first request
+    # after any write computes the summary afresh: its p95 in-process (bench/summary_uncached.py)
+    read -r _ p95 _ _ < <("$BIN/python" "$ROOT/bench/summary_uncached.py" "$NDRC_USER")
+    result=$(awk -v p="$p95" -v t="$SUMMARY_P95_TARGET" 'BEGIN{print (p != "" && p + 0 <= t ? "PASS" : "FAIL")}')
+    [ "$result" = PASS ] || FAILED=$((FAILED + 1))
+    printf '%-44s %9s %10s %9s %7s  %s\n' "  its p95 computed afresh (in-process)" "" "${p95}ms" "" "≤${SUMMARY_P95_TARGET}ms" "$result"
   fi
 done < <(tail -n +2 "$WORK/plan.tsv")
 
