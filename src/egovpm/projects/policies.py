@@ -63,6 +63,13 @@ def scope_q(user: User, action: str = "view") -> Q | None:
     return functools.reduce(operator.or_, conditions, Q(pk__in=[]))
 
 
+def scope_conditions(user: User, action: str = "view") -> list[Q] | None:
+    """scope_q as the list of its conditions (overlapping; none: nothing, None: everything): a
+    record of a project filters by `project_id IN (each one's project ids)`, OR-ed, each answered by
+    an index, where `project_id IN (the projects WHERE the OR of them)` scans every project."""
+    return _scope_conditions(user, action)
+
+
 def scope_parts(user: User, action: str = "view") -> list[Q] | None:
     """scope_q as disjoint parts (each excludes the ones before it): the count of the scope is the
     sum of the parts' counts, each of which an index answers (`lead = d`; `pk IN participations AND
