@@ -64,3 +64,42 @@ def test_a_sorted_page_of_the_whole_portfolio_reads_an_index(sort: str, index: s
     qs = selectors._drill_sorted(selectors._drill_rows(personas["ndrc"], "", "", ""), sort)
     plan = qs[:50].explain()
     assert index in plan and "Seq Scan" not in plan, plan
+
+
+def test_a_departments_own_list_and_its_inbox_read_their_index(personas: dict[str, Any]) -> None:
+    """The department's 建设情况报告 (newest due first) and its 待办 (earliest due first, with the
+    count) read one department's rows through report_oblig_own: at national scale the due-order
+    index of every department walked thousands of other departments' rows (200 ms at 100,000)."""
+    from egovpm.accounts.models import Department
+    from egovpm.reports import selectors
+    from egovpm.reports.models import ReportObligation
+
+    project = make_project(personas["staff_a"])
+    own = project.lead_department
+    others = [Department.objects.create(code=f"x{i:02d}", name=f"部门{i}", kind=own.kind) for i in range(30)]
+    day = dt.date(2020, 1, 31)
+    ReportObligation.objects.bulk_create(
+        [
+            ReportObligation(
+                project=project,
+                department=own if i % 31 == 0 else others[i % 30],
+                department_code="d",
+                project_code=f"2026-{i:07d}",
+                period=f"P{i:06d}",
+                due=day + dt.timedelta(days=i % 3000),
+                status=("pending", "overdue", "on_time")[i % 3],
+                bucket="pending",
+                computed_on=day,
+            )
+            for i in range(ROWS)
+        ],
+        batch_size=5000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE reports_reportobligation")
+    rows = ReportObligation.objects.filter(department_id=own.pk).order_by(*selectors.OWN_ORDER)
+    plan = rows[:50].explain()
+    assert "report_oblig_own" in plan and "Seq Scan" not in plan, plan
+    inbox = ReportObligation.objects.filter(department_id=own.pk, status__in=("overdue", "returned"))
+    plan = inbox.order_by("due", "project_code", "period")[:20].explain()
+    assert "report_oblig_own" in plan and "Seq Scan" not in plan, plan

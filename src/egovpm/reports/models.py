@@ -146,6 +146,12 @@ class ReportObligation(models.Model):
             # the drill-down sorted by due date or by project (ADR 0018), at national scale
             models.Index(fields=["due", "department_code", "project_code"], name="report_oblig_due"),
             models.Index(fields=["project_code", "period"], name="report_oblig_project"),
+            # the department's own list (newest due first, a backward scan) and its 待办 (earliest
+            # due first): one department's rows in due order, never a walk of every department's;
+            # the status included, so 待办's count reads the index alone (PostgreSQL; elsewhere ignored)
+            models.Index(
+                fields=["department", "due", "project_code", "period"], include=["status"], name="report_oblig_own"
+            ),
             # the cockpit's drill-down `GET /projects?report=due|overdue|late` (projects.filters): the
             # projects having an obligation in a bucket, read from the index (docs/portfolio.md)
             models.Index(fields=["bucket", "project"], name="report_oblig_bucket"),
