@@ -7,6 +7,8 @@ keep its signature stable."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -283,6 +285,29 @@ def expenditure_list(*, project: Project) -> QuerySet[Expenditure]:
     )
 
 
+def in_scope(qs: QuerySet[Adjustment], user: User) -> QuerySet[Adjustment]:
+    """`qs` narrowed to the adjustments of the projects `user` may see (projects.policies), the
+    scope written on the adjustment itself: nothing for a user who sees every project (NDRC, MOF:
+    every adjustment has a project), else `project_id IN (one indexed subquery per part)` — the
+    parts' OR inside one `project_id IN (SELECT id FROM projects WHERE lead = d OR id IN …)` made
+    PostgreSQL scan all 100,000 projects for a department's 80 adjustments (70 ms a count; with
+    the index project_lead_id of migration 0003, 1 ms)."""
+    conditions = policies.scope_conditions(user)
+    if conditions is None:
+        return qs
+    return qs.filter(functools.reduce(operator.or_, map(_on_project_id, conditions), Q(pk__in=[])))
+
+
+def _on_project_id(condition: Q) -> Q:
+    """A condition on Project as one on a record's project_id: `pk IN (subquery)` is `project_id IN
+    (subquery)` (no lookup of each project), any other `project_id IN (the projects matching it)`."""
+    if len(condition.children) == 1 and not condition.negated:
+        lookup, value = condition.children[0] if isinstance(condition.children[0], tuple) else ("", None)
+        if lookup == "pk__in":
+            return Q(project_id__in=value)
+    return Q(project_id__in=Project.objects.filter(condition).values("pk"))
+
+
 # the oldest first; a tie (one instant) in the order of the requests' numbers
 QUEUE_ORDER = {
     "ndrc_pending": ("requested_at", "project_id", "number"),
@@ -328,9 +353,8 @@ def ndrc_queue(*, user: User, params: dict[str, Any] | None = None) -> dict[str,
     acknowledged — filtered by `params` (budgets/filters.py: route, lead department). Unevaluated
     querysets, the oldest first (QUEUE_ORDER): the page pages each one (a national queue holds
     thousands); each is answered by a partial index of its own."""
-    projects = policies.restrict(user)
     base = filters.apply(
-        Adjustment.objects.filter(project__in=projects)
+        in_scope(Adjustment.objects.all(), user)
         .select_related("project", "project__lead_department")
         .only(*QUEUE_COLUMNS),
         params,
@@ -365,7 +389,7 @@ def inbox_queues(*, user: User) -> dict[str, QuerySet[Adjustment]]:
     # Outside NDRC every list is of the department's own projects (`own`), which its staff and
     # leaders always see (projects.policies: lead OR participation): the scope need not be repeated
     # — its OR made PostgreSQL scan every project (66 ms at 20,000 projects for 16 rows).
-    scoped = Adjustment.objects.filter(project__in=policies.restrict(user)) if ndrc else Adjustment.objects.all()
+    scoped = in_scope(Adjustment.objects.all(), user) if ndrc else Adjustment.objects.all()
     base = scoped.select_related("project", "project__lead_department").only(*QUEUE_COLUMNS)
     return {
         "decide": none
