@@ -34,6 +34,7 @@ from egovpm.projects.choices import Stage
 from egovpm.projects.models import Project
 from egovpm.web import errors, registry
 from egovpm.web.frame import domain_errors, render_tab
+from egovpm.web.inbox import kept
 from egovpm.web.registry import InboxItem, more_line
 
 TAB = "evaluations"
@@ -280,7 +281,12 @@ def inbox_items(user: User) -> list[InboxItem]:
 
 
 def _ndrc_inbox_items() -> list[InboxItem]:
-    projects, count = bounded(selectors.ndrc_todo(), INBOX_LIMIT)
+    # every project in operation checked (28,000 at national scale): kept while no record changes
+    from egovpm.portfolio.selectors import records_stamp
+
+    projects, count = kept(
+        "evaluations.ndrc_todo", records_stamp(), lambda: bounded(selectors.ndrc_todo(), INBOX_LIMIT)
+    )
     items = [
         InboxItem(
             title=_("Organise the post-evaluation (C8.2)"),

@@ -1,0 +1,25 @@
+"""待办 lists that are expensive to count (NDRC's: every project of a stage checked) kept between
+requests — never stale: the key carries a stamp that changes with every record (the caller passes
+`portfolio.selectors.records_stamp()`: every write moves an audit chain's head), so a kept answer
+is reused only while no record has changed. The time-out only bounds the memory."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+
+T = TypeVar("T")
+KEEP_SECONDS = 300
+
+
+def kept(key: str, stamp: str, compute: Callable[[], T]) -> T:
+    """`compute()`, or what it answered under the same `key` (the list and its scope) and `stamp`."""
+    full = "inbox:" + hashlib.sha256(f"{key}\x00{stamp}".encode()).hexdigest()
+    hit: T | None = cache.get(full)
+    if hit is None:
+        hit = compute()
+        cache.set(full, hit, KEEP_SECONDS)
+    return hit
