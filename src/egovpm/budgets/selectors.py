@@ -377,7 +377,11 @@ def inbox_queues(*, user: User) -> dict[str, QuerySet[Adjustment]]:
     from egovpm.accounts.choices import Role
 
     ndrc = user.has_role(Role.NDRC_OFFICER)
-    own = Q(project__lead_department_id=user.department_id) if user.department_id else None
+    own = (
+        Q(project_id__in=Project.objects.filter(lead_department_id=user.department_id).values("pk"))
+        if user.department_id
+        else None
+    )
     decide: Q | None = Q(route=Route.NDRC_APPROVAL) if ndrc else None
     if own is not None and user.has_role(Role.DEPT_LEADER):
         mine = Q(route=Route.SELF_APPROVAL) & own
