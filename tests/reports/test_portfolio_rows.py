@@ -43,3 +43,35 @@ def test_the_page_equals_the_serializer(building: Any, personas: dict[str, Any],
     assert by_period["2025-H1"]["acknowledgements"]["ndrc"] and by_period["2025-H1"]["acknowledgements"]["mof"]
     assert by_period["2025"]["returned"]["comment"] == "请补充" and by_period["2025"]["timeliness"] == "late"
     assert by_period["2026"]["submitted_at"] is None and by_period["2026"]["returned"] is None
+    assert by_period["2025"]["returned"]["by"] == personas["ndrc"].label()
+
+
+def test_the_matrix_written_once_reads_the_same_in_every_form(
+    building: Any, personas: dict[str, Any], api: Any, clock: Any
+) -> None:
+    """The whole portfolio's matrix rows are encoded once per change (reports.api.Encoded): the answer
+    is the JSON of the whole, compact as DRF writes it, the same asked with an indent, and it
+    follows a change of the rows (a new stamp) and of a department's name."""
+    import json
+
+    from rest_framework.renderers import JSONRenderer
+
+    clock.set_now(dt.datetime(2026, 11, 20, 2, tzinfo=dt.UTC))
+    client = api("ndrc")
+    first = client.get("/api/v1/reports/portfolio")
+    body = first.json()
+    assert first.content == JSONRenderer().render(body)
+    assert client.get("/api/v1/reports/portfolio", HTTP_ACCEPT="application/json; indent=2").json() == body
+    assert client.get("/api/v1/reports/portfolio").content == first.content  # from the memo: the same bytes
+    cells = {(r["department"], r["period"]): r for r in body["rows"]}
+    assert cells[("moa", "2026")]["pending"] == 1 and cells[("moa", "2026")]["department_name"]
+    dept = building.lead_department
+    dept.name = "新的部门名称"
+    dept.save(update_fields=["name"])
+    renamed = client.get("/api/v1/reports/portfolio").json()
+    assert {r["department_name"] for r in renamed["rows"] if r["department"] == "moa"} == {"新的部门名称"}
+    clock.set_now(dt.datetime(2027, 2, 2, 2, tzinfo=dt.UTC))  # 2026 overdue: rows rebuilt, a new stamp
+    later = api("ndrc").get("/api/v1/reports/portfolio")
+    cell = {(r["department"], r["period"]): r for r in later.json()["rows"]}[("moa", "2026")]
+    assert cell["overdue"] == 1 and cell["pending"] == 0
+    assert later.content == JSONRenderer().render(json.loads(later.content))

@@ -85,6 +85,8 @@ class Obligation:
     state: fr.ReportState
     as_of: dt.date
     submissions: list[ReportSubmission] = field(default_factory=list)  # versions made by as_of, oldest first
+    # 签收 of the current submission when read with the list (else from its relation)
+    ack_records: list[ReportAcknowledgement] | None = None
 
     @property
     def period(self) -> fr.Period:
@@ -130,11 +132,8 @@ class Obligation:
         current = self.current
         if current is None or self.status == fr.RETURNED:
             return {}
-        return {
-            a.recipient: a
-            for a in current.acknowledgements.all()
-            if a.acknowledged_at.astimezone(clock.BEIJING).date() <= self.as_of
-        }
+        records = self.ack_records if self.ack_records is not None else current.acknowledgements.all()
+        return {a.recipient: a for a in records if a.acknowledged_at.astimezone(clock.BEIJING).date() <= self.as_of}
 
     def submittable(self, today: dt.date) -> bool:
         """The lead department may submit now: the period ended and nothing stands submitted."""
@@ -573,6 +572,30 @@ def _matrix(departments: Mapping[Any, Department], counts: list[dict[str, Any]])
     }
 
 
+# The whole portfolio's matrix (departments × periods: ~1,000 cells at national scale, 11 ms to
+# build) under its full key — the counts' key and the departments' names — kept in this process:
+# the same counts and the same names give the same matrix, so it is exactly as right as the counts'
+# cache. One entry, the newest. Readers never change it (report_portfolio copies the outer dict).
+_matrix_memo: dict[str, dict[str, Any]] = {}
+
+
+def _matrix_of(key: str, counts: list[dict[str, Any]]) -> dict[str, Any]:
+    """_matrix of the counts with their departments; for the whole portfolio (`key`) with
+    `cache_key` (what a cached rendering of it depends on beyond the counts: the names), read from
+    the process's memo when the departments' names are the ones it was built with."""
+    ids = {r["department_id"] for r in counts}
+    if not key:
+        return _matrix(Department.objects.in_bulk(ids), counts)
+    names = sorted(Department.objects.filter(pk__in=ids).values_list("pk", "code", "name", "kind"))
+    full = f"{key}:{hashlib.sha256(repr(names).encode()).hexdigest()[:16]}"
+    data = _matrix_memo.get(full)
+    if data is None:
+        data = {**_matrix(Department.objects.in_bulk(ids), counts), "cache_key": full}
+        _matrix_memo.clear()
+        _matrix_memo[full] = data
+    return dict(data)
+
+
 def _drill_count(cells: Mapping[tuple[str, str], Mapping[str, int]], department: str, period: str) -> int:
     return sum(
         c["total"] for (d, p), c in cells.items() if (not department or d == department) and (not period or p == period)
@@ -596,13 +619,35 @@ def obligations_of_rows(rows: Iterable[ReportObligation], as_of: dt.date) -> lis
     return [found[(r.project_id, r.period)] for r in rows if (r.project_id, r.period) in found]
 
 
+# What the lists of obligations (the portfolio's drill-down and export, the department's list)
+# show of a row's project and records.
+PROJECT_COLUMNS = ("code", "name", "regime", "lead_department", "lead_department__code", "lead_department__name")
+SUBMISSION_COLUMNS = (
+    "project",
+    "period",
+    "version",
+    "submitted_at",
+    "returned__submission",
+    "returned__returned_at",
+    "returned__comment",
+    "returned__returned_by__username",
+    "returned__returned_by__display_name",
+)
+ACK_COLUMNS = ("submission", "recipient", "acknowledged_at")
+
+
 def _obligations_of_fresh_rows(rows: list[ReportObligation], as_of: dt.date) -> list[Obligation]:
     """obligations_of_rows for rows computed for `as_of`: three queries (projects, the rows'
-    periods' submissions with their returns and 签收), no stage events, no other period's records."""
+    periods' submissions with their returns and 签收), no stage events, no other period's records.
+    Only the columns a list shows are read (PROJECT_COLUMNS, no report texts: a submission's
+    sections and budget snapshot are the detail page's); the returner is joined (the API names it)."""
     if not rows:
         return []
     projects = {
-        p.pk: p for p in Project.objects.filter(pk__in={r.project_id for r in rows}).select_related("lead_department")
+        p.pk: p
+        for p in Project.objects.filter(pk__in={r.project_id for r in rows})
+        .select_related("lead_department")
+        .only(*PROJECT_COLUMNS)
     }
     wanted = {(r.project_id, r.period) for r in rows}
     made: dict[tuple[Any, str], list[ReportSubmission]] = {}
@@ -610,12 +655,18 @@ def _obligations_of_fresh_rows(rows: list[ReportObligation], as_of: dt.date) -> 
         ReportSubmission.objects.filter(
             project_id__in={r.project_id for r in rows}, period__in={r.period for r in rows}
         )
-        .select_related("returned", "submitted_by")
-        .prefetch_related("acknowledgements")
+        .select_related("returned__returned_by")
+        .only(*SUBMISSION_COLUMNS)
         .order_by("period", "version")
     ):
         if (s.project_id, s.period) in wanted:
             made.setdefault((s.project_id, s.period), []).append(s)
+    # 签收 of those submissions, read plainly (the prefetch machinery cost more than the query)
+    acks: dict[Any, list[ReportAcknowledgement]] = {}
+    if made:
+        ids = [s.pk for subs in made.values() for s in subs]
+        for a in ReportAcknowledgement.objects.filter(submission_id__in=ids).only(*ACK_COLUMNS):
+            acks.setdefault(a.submission_id, []).append(a)
     out = []
     for r in rows:
         project = projects[r.project_id]
@@ -629,7 +680,8 @@ def _obligations_of_fresh_rows(rows: list[ReportObligation], as_of: dt.date) -> 
         ]
         state = fr.report_state(period, facts, as_of)
         shown = [s for s in submissions if s.submitted_at.astimezone(clock.BEIJING).date() <= as_of]
-        out.append(Obligation(project=project, state=state, as_of=as_of, submissions=shown))
+        records = acks.get(shown[-1].pk, []) if shown else []
+        out.append(Obligation(project=project, state=state, as_of=as_of, submissions=shown, ack_records=records))
     return out
 
 
@@ -695,11 +747,7 @@ def report_portfolio(
     obligations.ensure_fresh()
     key = matrix_key(user, as_of)
     counts = _matrix_counts(user, key)
-    departments = Department.objects.in_bulk({r["department_id"] for r in counts})
-    data = _matrix(departments, counts)
-    if key:  # what a cached rendering of the matrix depends on beyond the counts: the names
-        names = sorted((d.pk, d.code, d.name, d.kind) for d in departments.values())
-        data["cache_key"] = f"{key}:{hashlib.sha256(repr(names).encode()).hexdigest()[:16]}"
+    data = _matrix_of(key, counts)
     qs = _drill_rows(user, department, period, status)
     start = (page - 1) * page_size
     rows = _drill_sorted(qs, sort)[start : start + page_size] if page_size else []
