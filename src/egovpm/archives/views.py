@@ -3,6 +3,7 @@ archive acceptance, completion-acceptance snapshot, package button) and the 档�
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -61,9 +63,10 @@ def tab_context(request: AuthenticatedHttpRequest, project: Any, bound: dict[str
     bound = bound or {}
     report = project_selectors.project_compliance(project=project, language=language_of(request))
     completion = selectors.completion_acceptance(project=project)
+    register = list(selectors.archive_register(project=project))
     context: dict[str, Any] = {
-        "completeness": selectors.archive_completeness(project=project),
-        "register": list(selectors.archive_register(project=project)),
+        "completeness": selectors.archive_completeness(project=project, register=register),
+        "register": register,
         "acceptances": list(selectors.project_acceptances(project=project)),
         "archive_results": [r for r in report["results"] if r.rule in RULES],
         "completion": completion,
@@ -143,7 +146,8 @@ def archive_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     projects = lists.sorted_by(filters.qs, sort, ARCHIVE_SORTS, ARCHIVE_ORDER)
     if request.GET.get("export") == "xlsx":
         return _archive_export(user, list(projects[: lists.EXPORT_LIMIT]))
-    page = Paginator(projects, 20).get_page(request.GET.get("page"))
+    count = functools.partial(selectors.archive_projects_count, user=user, params=filters.form.cleaned_data)
+    page = CountedPaginator(projects, 20, count).get_page(request.GET.get("page"))
     rows = selectors.archive_index_rows(user=user, projects=list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
@@ -159,6 +163,19 @@ def archive_index(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page_query": query.urlencode(),
         },
     )
+
+
+class CountedPaginator(Paginator):
+    """A Paginator whose count is the caller's (asked once, when needed): the list's own COUNT(*)
+    is the OR of the scope, which PostgreSQL answers by reading every project."""
+
+    def __init__(self, object_list: Any, per_page: int, count: Callable[[], int]) -> None:
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count()
 
 
 # The 档案 list's sortable columns (core/lists.py) and its default order (most recently changed).
