@@ -105,8 +105,10 @@ class ExpertReview(models.Model):
             ),
         ]
         indexes = [
-            # the 专家评议 page, newest first; 待办's open panels, the soonest due first
-            models.Index(fields=["-formed_at"], name="review_formed"),
+            # the 专家评议 page, newest first (a page's ids read from the index alone, selectors.Paged);
+            # a department's reviews by their projects, newest first; 待办's open panels, the soonest due first
+            models.Index(fields=["-formed_at", "id"], name="review_formed_id"),
+            models.Index(fields=["project", "-formed_at", "id"], name="review_project_formed"),
             models.Index(
                 fields=["due_on", "formed_at", "id"],
                 condition=models.Q(status=ReviewStatus.OPEN),

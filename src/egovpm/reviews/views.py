@@ -29,7 +29,7 @@ from egovpm.projects import selectors as project_selectors
 from egovpm.projects.choices import Stage
 from egovpm.projects.models import Project
 from egovpm.reviews import api, policies, selectors, services
-from egovpm.reviews.choices import ReviewStatus
+from egovpm.reviews.choices import FormedBy, Recommendation, ReviewStatus
 from egovpm.reviews.errors import ReviewError
 from egovpm.reviews.filters import ReviewFilter
 from egovpm.reviews.forms import (
@@ -132,20 +132,19 @@ def inbox_items(user: User) -> list[InboxItem]:
     return items
 
 
-def _review_rows(user: User, reviews: list[ExpertReview]) -> list[dict[str, Any]]:
-    rows = []
-    for r in reviews:
-        members = list(r.members.all())
-        given = {o.expert_id for o in r.opinions.all()}
-        rows.append(
-            {
-                "review": r,
-                "size": len(members),
-                "given": len(given & {m.expert_id for m in members}),
-                "mine": next((o for o in r.opinions.all() if o.expert_id == user.pk), None),
-                "member": any(m.expert_id == user.pk for m in members),
-            }
-        )
+def _review_rows(user: User, qs: Any) -> list[dict[str, Any]]:
+    """The rows of the review list and the tab (selectors.listed) with what _rows.html shows of
+    them: the choices' labels and the links (reversed once per URL name)."""
+    rows = selectors.listed(qs, user)
+    formed_by, statuses, conclusions = (
+        {value: str(label) for value, label in choices.choices} for choices in (FormedBy, ReviewStatus, Recommendation)
+    )
+    for r in rows:
+        r["formed_by_label"] = formed_by.get(r["formed_by"], r["formed_by"])
+        r["status_label"] = statuses.get(r["status"], r["status"])
+        r["conclusion_label"] = conclusions.get(r["conclusion"], r["conclusion"]) if r["conclusion"] else ""
+        r["url"] = pk_url("web:review_detail", r["id"])
+        r["project_url"] = pk_url("web:project_detail", r["project_id"])
     return rows
 
 
@@ -156,9 +155,10 @@ def tab_context(request: AuthenticatedHttpRequest, project: Project, **forms: An
     if not policies.may_read_reviews_of(user, project):
         context["no_access"] = True
         return context
-    reviews = list(selectors.review_list(user=user, project_id=project.pk))
-    context["rows"] = _review_rows(user, reviews)
-    open_review = any(r.status == ReviewStatus.OPEN for r in reviews)
+    context["rows"] = _review_rows(
+        user, selectors.review_list(user=user, project_id=project.pk).order_by(*REVIEW_ORDER, "pk")
+    )
+    open_review = any(r["status"] == ReviewStatus.OPEN for r in context["rows"])
     if policies.may_organise(user) and project.stage == Stage.NEEDS_ANALYSIS and not open_review:
         context["panel_form"] = forms.get("panel_form") or PanelForm(min_size=context["min_panel"])
     participants = list(project.participating_departments.order_by("code"))
@@ -189,19 +189,18 @@ def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise BadRequest("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in filters.errors.items()))
     status = filters.form.cleaned_data.get("status") or ""
     sort = lists.sort_param(request.GET.get("sort"), REVIEW_SORTS)
-    reviews = lists.sorted_by(
-        selectors.listed(selectors.review_list(user=user, status=status)), sort, REVIEW_SORTS, REVIEW_ORDER
-    )
+    reviews = lists.sorted_by(selectors.review_list(user=user, status=status), sort, REVIEW_SORTS, REVIEW_ORDER)
+    paged = selectors.Paged(reviews, tuple(reviews.query.order_by), lambda qs: _review_rows(user, qs))
     if request.GET.get("export") == "xlsx":
-        return _review_export(user, list(reviews[: lists.EXPORT_LIMIT]))
-    page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
+        return _review_export(paged[: lists.EXPORT_LIMIT])
+    page = Paginator(paged, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
         request,
         "reviews/list.html",
         {
-            "rows": _review_rows(user, list(page.object_list)),
+            "rows": page.object_list,
             "page": page,
             "query": params.urlencode(),
             "status": status,
@@ -224,7 +223,7 @@ REVIEW_SORTS: dict[str, tuple[str, ...]] = {
 REVIEW_ORDER = ("-formed_at",)
 
 
-def _review_export(user: User, reviews: list[ExpertReview]) -> HttpResponse:
+def _review_export(rows: list[dict[str, Any]]) -> HttpResponse:
     """The list as XLSX: the same filtered, sorted reviews the user may read (EXPORT_LIMIT)."""
     header = [
         _("Project"),
@@ -237,21 +236,21 @@ def _review_export(user: User, reviews: list[ExpertReview]) -> HttpResponse:
         _("Conclusion"),
         _("Opinions due"),
     ]
-    rows = (
+    cells = (
         [
-            row["review"].project.name,
-            row["review"].project.code,
-            row["review"].formed_at.astimezone(clock.BEIJING).date(),
-            row["review"].get_formed_by_display(),
+            row["project__name"],
+            row["project__code"],
+            row["formed_at"].astimezone(clock.BEIJING).date(),
+            row["formed_by_label"],
             row["given"],
             row["size"],
-            row["review"].get_status_display(),
-            row["review"].get_conclusion_display() if row["review"].conclusion else "",
-            row["review"].due_on,
+            row["status_label"],
+            row["conclusion_label"],
+            row["due_on"],
         ]
-        for row in _review_rows(user, reviews)
+        for row in rows
     )
-    return lists.xlsx_response("expert-reviews.xlsx", header, rows)
+    return lists.xlsx_response("expert-reviews.xlsx", header, cells)
 
 
 def _name_the_draw(context: dict[str, Any], review: ExpertReview) -> None:
