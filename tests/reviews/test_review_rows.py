@@ -1,5 +1,5 @@
 """The review lists (GET /api/v1/expert-reviews and /projects/{id}/expert-reviews) build their rows
-as plain dicts (reviews.api.review_rows); they must equal ReviewOut's rendering — what the lists
+as plain dicts read with .values() (reviews.api.review_rows); they must equal ReviewOut's rendering — what the lists
 answered before and what the schema documents — for every reader and every state of a panel
 (open with one opinion, concluded; named and drawn panels; an attachment)."""
 
@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _both(user: Any, **kwargs: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    reviews = list(selectors.review_list(user=user, **kwargs))
-    serialized = [dict(r) for r in ReviewOut(reviews, many=True, context={"user": user}).data]
+    reviews = selectors.review_list(user=user, **kwargs)
+    serialized = [dict(r) for r in ReviewOut(list(reviews), many=True, context={"user": user}).data]
     return review_rows(reviews, user), serialized
 
 

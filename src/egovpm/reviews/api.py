@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -124,62 +125,109 @@ class ReviewOut(serializers.Serializer):
         return r.concluded_by.username if r.concluded_by else None
 
 
-def _opinion_data(o: Opinion, zone: dt.tzinfo) -> dict[str, Any]:
-    """OpinionOut's output without the serializer."""
+def _opinion_data(o: dict[str, Any], zone: dt.tzinfo) -> dict[str, Any]:
+    """OpinionOut's output of one opinion read as a plain dict (selectors.review_panels)."""
     return {
-        "expert": o.expert.username,
-        "recommendation": o.recommendation,
-        "text": o.text,
-        "given_at": iso_datetime(o.given_at, zone),
-        "updated_at": iso_datetime(o.updated_at, zone),
+        "expert": o["expert__username"],
+        "recommendation": o["recommendation"],
+        "text": o["text"],
+        "given_at": iso_datetime(o["given_at"], zone),
+        "updated_at": iso_datetime(o["updated_at"], zone),
         "attachment": {
-            "name": o.attachment_name,
-            "size": o.attachment_size,
-            "sha256": o.attachment_sha256,
-            "sm3": o.attachment_sm3,
+            "name": o["attachment_name"],
+            "size": o["attachment_size"],
+            "sha256": o["attachment_sha256"],
+            "sm3": o["attachment_sm3"],
         }
-        if o.attachment_sha256
+        if o["attachment_sha256"]
         else None,
     }
 
 
-def review_rows(reviews: list[ExpertReview], user: Any) -> list[dict[str, Any]]:
-    """A page of reviews exactly as ReviewOut renders them, as plain dicts: the serializer built a
-    nested OpinionOut (a deep copy of its fields) for every row and cost more than the queries
-    (tests/reviews/test_review_rows.py compares the two for every role and state)."""
+# The columns of a review ReviewOut renders; the draw's lists only for those who see the draw.
+_REVIEW_COLUMNS = (
+    "id",
+    "project_id",
+    "project__code",
+    "status",
+    "formed_by",
+    "formed_at",
+    "organised_by__username",
+    "due_on",
+    "draw_seed",
+    "conclusion",
+    "conclusion_text",
+    "concluded_by__username",
+    "concluded_at",
+    "record_sha256",
+)
+_DRAW_COLUMNS = ("draw_size", "draw_specialties", "draw_candidates", "draw_excluded")
+
+
+def review_rows(reviews: QuerySet[ExpertReview], user: Any) -> list[dict[str, Any]]:
+    """The reviews of `reviews` (ordered) exactly as ReviewOut renders them, as plain dicts read
+    with .values() — the reviews, then their panels and visible opinions (selectors.review_panels)
+    — never as model objects: the serializer built a nested OpinionOut for every row and the
+    objects (reviews, projects, users, departments, opinions: ~800 a page) cost more than the
+    queries (tests/reviews/test_review_rows.py compares the two for every role and state)."""
     zone = timezone.get_current_timezone()
-    out = ReviewOut(context={"user": user})  # its get_experts / get_draw decide who sees what
+    reads_all = user.has_role(Role.NDRC_OFFICER, Role.MOF_VIEWER)
+    reviews_read = list(reviews.values(*_REVIEW_COLUMNS, *(_DRAW_COLUMNS if reads_all else ())))
+    members, opinions = selectors.review_panels(reviews_read, user)
     rows = []
-    for r in reviews:
+    for r in reviews_read:
+        panel = members[r["id"]]
+        sees_panel = reads_all or r["status"] == ReviewStatus.CONCLUDED or any(m["expert_id"] == user.pk for m in panel)
         rows.append(
             {
-                "id": str(r.id),
-                "project": str(r.project_id),
-                "project_code": r.project.code,
-                "status": r.status,
-                "formed_by": r.formed_by,
-                "formed_at": iso_datetime(r.formed_at, zone),
-                "organised_by": r.organised_by.username,
-                "due_on": r.due_on.isoformat() if r.due_on else None,
-                "panel_size": out.get_panel_size(r),
-                "experts": out.get_experts(r),
-                "draw": out.get_draw(r),
-                "opinions": [_opinion_data(o, zone) for o in selectors.visible_opinions(user=user, review=r)],
-                "conclusion": r.conclusion,
-                "conclusion_text": r.conclusion_text,
-                "concluded_by": out.get_concluded_by(r),
-                "concluded_at": iso_datetime(r.concluded_at, zone),
-                "record_sha256": r.record_sha256,
+                "id": str(r["id"]),
+                "project": str(r["project_id"]),
+                "project_code": r["project__code"],
+                "status": r["status"],
+                "formed_by": r["formed_by"],
+                "formed_at": iso_datetime(r["formed_at"], zone),
+                "organised_by": r["organised_by__username"],
+                "due_on": r["due_on"].isoformat() if r["due_on"] else None,
+                "panel_size": len(panel),
+                "experts": [
+                    {
+                        "username": m["expert__username"],
+                        "name": m["expert__display_name"] or m["expert__username"],
+                        "department": m["expert__department__code"],
+                        "has_opinion": m["has_opinion"],
+                    }
+                    for m in panel
+                ]
+                if sees_panel
+                else None,
+                "draw": {
+                    "seed": r["draw_seed"],
+                    "size": r["draw_size"],
+                    "specialties": r["draw_specialties"],
+                    "candidates": r["draw_candidates"],
+                    "excluded": r["draw_excluded"],
+                }
+                if r["draw_seed"] and reads_all
+                else None,
+                "opinions": [_opinion_data(o, zone) for o in opinions[r["id"]]],
+                "conclusion": r["conclusion"],
+                "conclusion_text": r["conclusion_text"],
+                "concluded_by": r["concluded_by__username"],
+                "concluded_at": iso_datetime(r["concluded_at"], zone),
+                "record_sha256": r["record_sha256"],
             }
         )
     return rows
 
 
-def _review_page(request: AuthenticatedRequest, view: APIView, reviews: Any) -> Response:
-    """A page of reviews in api.md's list shape, the rows by review_rows."""
+def _review_page(request: AuthenticatedRequest, view: APIView, reviews: QuerySet[ExpertReview]) -> Response:
+    """A page of reviews in api.md's list shape, the rows by review_rows (one page's ids read in
+    the list's order first, selectors.Paged)."""
+    user = request.user
     paginator = Pagination()
-    page: list[Any] = paginator.paginate_queryset(reviews, request, view=view) or []
-    return paginator.get_paginated_response(review_rows(list(page), request.user))
+    paged = selectors.Paged(reviews, selectors.LIST_ORDER, lambda qs: review_rows(qs, user))
+    page: list[Any] = paginator.paginate_queryset(paged, request, view=view) or []
+    return paginator.get_paginated_response(page)
 
 
 def _review_out(request: AuthenticatedRequest, review: ExpertReview, code: int = 200) -> Response:

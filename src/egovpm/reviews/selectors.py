@@ -98,7 +98,11 @@ def review_list(*, user: User, project_id: Any = None, status: str = "") -> Quer
     filters = ReviewFilter({"status": status}, queryset=qs)
     if not filters.is_valid():
         return qs.none()
-    return _with_panel(filters.qs).order_by("-formed_at")
+    return _with_panel(filters.qs).order_by(*LIST_ORDER)
+
+
+# The review lists' order: the newest panel first (ties by id: one place for every row).
+LIST_ORDER = ("-formed_at", "pk")
 
 
 class Paged:
@@ -165,6 +169,53 @@ def listed(qs: QuerySet[ExpertReview], user: User) -> list[dict[str, Any]]:
         r["member"] = any(e == user.pk for e, _has in panel)
         r["mine"] = any(e == user.pk and has for e, has in panel)
     return rows
+
+
+def review_panels(
+    reviews: list[dict[str, Any]], user: User
+) -> tuple[dict[Any, list[dict[str, Any]]], dict[Any, list[dict[str, Any]]]]:
+    """The panels and the opinions `user` sees (visible_opinions) of `reviews` (dicts with `id` and
+    `status`), by review id, as plain dicts in two queries: each member's expert (username, name,
+    department code) and whether they gave an opinion, in the panel's order; the opinions in the
+    order given, with their expert's username."""
+    ids = [r["id"] for r in reviews]
+    members: dict[Any, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    opinions: dict[Any, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    if not ids:
+        return members, opinions
+    given = Opinion.objects.filter(review_id=OuterRef("review_id"), expert_id=OuterRef("expert_id"))
+    for m in (
+        PanelMember.objects.filter(review_id__in=ids)
+        .annotate(has_opinion=Exists(given))
+        .order_by("review_id", "position")
+        .values(
+            "review_id",
+            "expert_id",
+            "expert__username",
+            "expert__display_name",
+            "expert__department__code",
+            "has_opinion",
+        )
+    ):
+        members[m["review_id"]].append(m)
+    visible = Opinion.objects.filter(review_id__in=ids)
+    if not policies.is_ndrc(user):  # before the conclusion each expert sees only their own
+        concluded = [r["id"] for r in reviews if r["status"] == ReviewStatus.CONCLUDED]
+        visible = visible.filter(Q(review_id__in=concluded) | Q(expert_id=user.pk))
+    for o in visible.order_by("given_at", "pk").values(
+        "review_id",
+        "expert__username",
+        "recommendation",
+        "text",
+        "given_at",
+        "updated_at",
+        "attachment_name",
+        "attachment_size",
+        "attachment_sha256",
+        "attachment_sm3",
+    ):
+        opinions[o["review_id"]].append(o)
+    return members, opinions
 
 
 def review_for(*, user: User, review_id: Any) -> ExpertReview:
