@@ -58,6 +58,16 @@ def _walk(client: Any, url: str) -> tuple[list[str], int, list[dict[str, Any]]]:
     return codes, count, bodies
 
 
+def _walk_back(client: Any, bodies: list[dict[str, Any]]) -> list[str]:
+    """Follow `previous` from the last of `bodies` to the start: the codes in the list's order."""
+    url, back = bodies[-1]["previous"], [bodies[-1]["results"]]
+    while url:
+        body = client.get(url).json()
+        back.append(body["results"])
+        url = body["previous"]
+    return [r["code"] for page in reversed(back) for r in page]
+
+
 def _expected(projects: Any) -> list[str]:
     """Newest first; equal creation times by code."""
     by_code = sorted(projects, key=lambda p: p.code)
@@ -98,12 +108,7 @@ def test_keyset_pages_cover_every_row_once(
         assert all(len(b["results"]) <= size for b in bodies)
         assert bodies[0]["previous"] is None
         # back from the last page along `previous`: the same pages, in reverse
-        url, back = bodies[-1]["previous"], [bodies[-1]["results"]]
-        while url:
-            body = client.get(url).json()
-            back.append(body["results"])
-            url = body["previous"]
-        assert [r["code"] for page in reversed(back) for r in page] == codes
+        assert _walk_back(client, bodies) == codes
     finally:
         Project.objects.filter(pk__in=[p.pk for p in projects]).delete()
 
@@ -155,6 +160,35 @@ def test_department_scope_lead_and_participation(personas: dict[str, Any], api: 
     # a project moa leads while also listed as participant is listed once, counted once
     codes, count, _ = _walk(api("staff_b"), "/api/v1/projects")
     assert codes == [joint.code] and count == 1
+
+
+def test_department_pages_cover_every_row_once(personas: dict[str, Any], departments: dict[str, Any], api: Any) -> None:
+    """A department's list (its staff; NDRC's `department=`) reads each page's keys first and counts
+    the UNION of lead and participation (selectors.keys_first, project_list_count): keyset pages
+    forth and back and numbered pages from either end list every project of the scope once, in
+    order, with the exact count — a project led and participated in by the department included,
+    the projects outside it never."""
+    prov, moa = departments["prov"], departments["moa"]
+    base = dt.datetime(2026, 6, 1, tzinfo=UTC)
+    times = [base + dt.timedelta(minutes=m % 3) for m in range(5)]
+    led = _bulk(prov, personas["staff_p"], times)
+    joined = _bulk(moa, personas["staff_a"], times[:4], participants=(prov,))
+    both = _bulk(prov, personas["staff_p"], times[:2], participants=(prov, moa))
+    outside = _bulk(moa, personas["staff_a"], times)
+    expected = _expected([*led, *joined, *both])
+    for persona, path in (
+        ("staff_p", "/api/v1/projects?page_size=2"),
+        ("ndrc", "/api/v1/projects?page_size=2&department=prov"),
+    ):
+        client = api(persona)
+        codes, count, bodies = _walk(client, path)
+        assert codes == expected, persona
+        assert count == len(expected) == 11
+        assert not {p.code for p in outside} & set(codes)
+        assert _walk_back(client, bodies) == codes
+        numbered = [client.get(f"{path}&page={n}").json() for n in range(1, 7)]
+        assert [r["code"] for page in numbered for r in page["results"]] == expected
+        assert {page["count"] for page in numbered} == {11}
 
 
 def test_q_searches_name_and_code(personas: dict[str, Any], api: Any) -> None:

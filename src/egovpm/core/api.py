@@ -49,16 +49,32 @@ def reversed_ordering(ordering: Sequence[str]) -> list[str]:
     return [f[1:] if f.startswith("-") else "-" + f for f in ordering]
 
 
-def slice_from_nearer_end(queryset: Any, ordering: Sequence[str], start: int, stop: int, total: int) -> list[Any]:
+def ordered_slice(queryset: Any, ordering: Sequence[str], start: int, stop: int, *, keys: Any = None) -> list[Any]:
+    """`list(queryset.order_by(*ordering)[start:stop])`. With `keys` (the same rows as a queryset
+    whose SELECT needs only the ordering, the filter and the primary key, e.g. the queryset before
+    its annotations) the slice's primary keys are read first in a subquery, then its rows by primary
+    key: where an index covers the ordering and the filter's columns, PostgreSQL skips the rows
+    the filter drops on the index's entries (an index-only scan) instead of reading each one's row
+    (a department's page among 100,000 projects: 31 index pages instead of 1,600 rows)."""
+    if keys is None:
+        return list(queryset.order_by(*ordering)[start:stop])
+    page = keys.order_by(*ordering).values("pk")[start:stop]
+    return list(queryset.filter(pk__in=page).order_by(*ordering))
+
+
+def slice_from_nearer_end(
+    queryset: Any, ordering: Sequence[str], start: int, stop: int, total: int, *, keys: Any = None
+) -> list[Any]:
     """Rows [start:stop) of `queryset` in `ordering`, `total` rows in all. A slice in the second
     half is read from the other end (reverse order, the smaller OFFSET, rows reversed back): with
-    an index on the ordering, the last pages cost what the first ones do."""
+    an index on the ordering, the last pages cost what the first ones do. `keys`: ordered_slice."""
     stop = min(stop, total)
     if start >= stop:
         return []
     if start > total // 2:
-        return list(queryset.order_by(*reversed_ordering(ordering))[total - stop : total - start])[::-1]
-    return list(queryset.order_by(*ordering)[start:stop])
+        backwards = reversed_ordering(ordering)
+        return ordered_slice(queryset, backwards, total - stop, total - start, keys=keys)[::-1]
+    return ordered_slice(queryset, ordering, start, stop, keys=keys)
 
 
 class KeysetPagination(Pagination):
@@ -80,13 +96,21 @@ class KeysetPagination(Pagination):
     cursor_query_param = "cursor"
 
     def __init__(
-        self, ordering: Sequence[str], *, columns: Sequence[str] = (), count: Callable[[], int] | None = None
+        self,
+        ordering: Sequence[str],
+        *,
+        columns: Sequence[str] = (),
+        count: Callable[[], int] | None = None,
+        keys_first: bool = False,
     ) -> None:
         """`columns`: read the page as .values(*columns) (rows are dicts); `count`: the list's
-        exact count when the caller has a cheaper way than queryset.count()."""
+        exact count when the caller has a cheaper way than queryset.count(); `keys_first`: read
+        the page's primary keys first, then its rows (ordered_slice: for a filter that an index
+        covering the ordering can judge on its entries)."""
         self.ordering = tuple(ordering)
         self.columns = tuple(columns)
         self.counter = count
+        self.keys_first = keys_first
         self.fields = [(f.lstrip("-"), f.startswith("-")) for f in self.ordering]
 
     # -- the cursor: base64url(JSON [direction, [value, …]])
@@ -134,6 +158,7 @@ class KeysetPagination(Pagination):
         self.http: Any = request  # the same, not Optional (DRF types self.request as Request | None)
         size = self.get_page_size(request) or self.page_size
         self.count = self.counter() if self.counter is not None else queryset.count()
+        self.keys = queryset if self.keys_first else None
         if self.columns:
             queryset = queryset.values(*self.columns)
         self.next_url: str | None = None
@@ -143,7 +168,7 @@ class KeysetPagination(Pagination):
             return self._keyset_page(queryset, cursor, size)
         if self.page_query_param in request.query_params:
             return self._numbered_page(queryset, size)
-        rows = list(queryset.order_by(*self.ordering)[: size + 1])
+        rows = ordered_slice(queryset, self.ordering, 0, size + 1, keys=self.keys)
         return self._forward(rows, size, has_previous=False)
 
     def _forward(self, rows: list[Any], size: int, *, has_previous: bool) -> list[Any]:
@@ -156,11 +181,13 @@ class KeysetPagination(Pagination):
 
     def _keyset_page(self, queryset: Any, cursor: str, size: int) -> list[Any]:
         direction, values = self._decode(queryset, cursor)
+        boundary = self._after(values, backwards=direction == "p")
+        keys = self.keys.filter(boundary) if self.keys is not None else None
         if direction == "n":
-            rows = list(queryset.filter(self._after(values, backwards=False)).order_by(*self.ordering)[: size + 1])
+            rows = ordered_slice(queryset.filter(boundary), self.ordering, 0, size + 1, keys=keys)
             return self._forward(rows, size, has_previous=True)
-        before = queryset.filter(self._after(values, backwards=True))
-        rows = list(before.order_by(*reversed_ordering(self.ordering))[: size + 1])
+        before = queryset.filter(boundary)
+        rows = ordered_slice(before, reversed_ordering(self.ordering), 0, size + 1, keys=keys)
         more_before = len(rows) > size
         rows = rows[:size][::-1]
         if rows:
@@ -179,7 +206,7 @@ class KeysetPagination(Pagination):
         if not 1 <= number <= pages:
             raise NotFound(CoreError.NO_SUCH_PAGE, {"page": raw[:20], "pages": pages})
         start = (number - 1) * size
-        rows = slice_from_nearer_end(queryset, self.ordering, start, start + size, self.count)
+        rows = slice_from_nearer_end(queryset, self.ordering, start, start + size, self.count, keys=self.keys)
         url = self.http.build_absolute_uri()
         if number < pages:
             self.next_url = replace_query_param(url, self.page_query_param, number + 1)

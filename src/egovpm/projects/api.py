@@ -223,6 +223,7 @@ class ProjectListView(APIView):
             selectors.LIST_ORDER,
             columns=LIST_COLUMNS,
             count=lambda: selectors.project_list_count(user=request.user, **filters),
+            keys_first=selectors.keys_first(request.user, filters),
         )
         page = paginator.paginate_queryset(qs.annotate(participating=selectors.ParticipatingCodes()), request, self)
         return paginator.get_paginated_response(_list_rows(page))

@@ -258,12 +258,19 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=text) | Q(code__icontains=text))
 
 
-def department_parts(code: str) -> list[Q]:
-    """`department=code` as two disjoint conditions (led by it; participated in and not led by
-    it), each answered by an index; selectors.project_list_count counts them apart."""
+def department_conditions(code: str) -> list[Q]:
+    """`department=code` as its two conditions (led by it; participated in by it), which may
+    overlap, each answered by an index: selectors.project_list_count counts their UNION."""
     department = Department.objects.filter(code=code).values("pk")
     led = Q(lead_department_id__in=department)
     participated = Q(pk__in=Participation.objects.filter(department__code=code).values("project_id"))
+    return [led, participated]
+
+
+def department_parts(code: str) -> list[Q]:
+    """`department=code` as two disjoint conditions (led by it; participated in and not led by
+    it), each answered by an index."""
+    led, participated = department_conditions(code)
     return [led, participated & ~led]
 
 

@@ -51,10 +51,19 @@ class Project(models.Model):
             # serves the project list's stage filter
             models.Index(fields=["stage"], name="project_stage"),
             # The project list's order, newest first (selectors.LIST_ORDER): the first page and
-            # every keyset page read 50 index entries instead of sorting the table.
-            models.Index(models.F("created_at").desc(), "code", name="project_newest_first"),
+            # every keyset page read 50 index entries instead of sorting the table. On PostgreSQL
+            # it carries the lead department and the id (INCLUDE): a scoped page's keys are read
+            # from the index alone, the scope (`lead = d OR id IN …`) judged on its entries
+            # (core.api.KeysetPagination `keys_first`; migration 0006).
+            models.Index(
+                models.F("created_at").desc(), "code", name="project_newest_first", include=["lead_department", "id"]
+            ),
             # A department's own projects in the list's order (policies.scope_q: the lead half).
             models.Index("lead_department", models.F("created_at").desc(), "code", name="project_lead_newest"),
+            # A department's own projects' ids from the index alone: the count of a scope as the
+            # UNION of its conditions' ids (selectors.project_list_count), `project_id IN (the
+            # department's projects)` of the other apps' scoped lists.
+            models.Index(fields=["lead_department", "id"], name="project_lead_id"),
             # The list page's sort by name (selectors.LIST_SORTS), either direction: `code`
             # (unique) orders equal names; the sort by code reads the unique index on `code`.
             models.Index(fields=["name", "code"], name="project_name_code"),
