@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
 from django.utils import translation
 
 from egovpm.accounts.models import Department, User
@@ -30,8 +30,15 @@ from egovpm.projects import policies as project_policies
 from egovpm.projects.choices import Action, Stage
 from egovpm.projects.models import Project, StageEvent
 from egovpm.reports import obligations
+from egovpm.reports.choices import Recipient
 from egovpm.reports.errors import ReportError
-from egovpm.reports.models import ReportAcknowledgement, ReportDraft, ReportObligation, ReportSubmission
+from egovpm.reports.models import (
+    ReportAcknowledgement,
+    ReportDraft,
+    ReportObligation,
+    ReportReturn,
+    ReportSubmission,
+)
 from egovpm.rules import engine
 from egovpm.rules import facts_reports as fr
 
@@ -620,53 +627,141 @@ def obligations_of_rows(rows: Iterable[ReportObligation], as_of: dt.date) -> lis
 
 
 # What the lists of obligations (the portfolio's drill-down and export, the department's list)
-# show of a row's project and records.
-PROJECT_COLUMNS = ("code", "name", "regime", "lead_department", "lead_department__code", "lead_department__name")
-SUBMISSION_COLUMNS = (
-    "project",
-    "period",
-    "version",
-    "submitted_at",
-    "returned__submission",
-    "returned__returned_at",
-    "returned__comment",
-    "returned__returned_by__username",
-    "returned__returned_by__display_name",
-)
-ACK_COLUMNS = ("submission", "recipient", "acknowledged_at")
+# show of a row's project and records, read as plain rows: model instances with only these fields
+# loaded (Model.from_db: any other field would still load on access), no select_related/only()
+# machinery (its related selections cost ~2 ms a query), no report texts (a submission's sections
+# and budget snapshot are the detail page's).
+_PROJECT_FIELDS = ("id", "code", "name", "regime", "lead_department_id")
+_DEPARTMENT_FIELDS = ("id", "code", "name")
+_SUBMISSION_FIELDS = ("id", "project_id", "period", "version", "submitted_at")
+_RETURN_FIELDS = ("id", "submission_id", "returned_at", "comment", "returned_by_id")
+_RETURNER_FIELDS = ("id", "username", "display_name")
+_ACK_FIELDS = ("id", "submission_id", "recipient", "acknowledged_at")
+DB = "default"
+
+
+def _plain(model: Any, fields: tuple[str, ...], values: Iterable[Any]) -> Any:
+    """An instance of `model` with these fields (attnames) loaded, the others deferred."""
+    given = dict(zip(fields, values, strict=True))
+    ordered = [given[f.attname] for f in model._meta.concrete_fields if f.attname in given]
+    return model.from_db(DB, fields, ordered)
+
+
+# A page of stored rows read with its projects' listed fields (one query: no second read of the
+# projects); the names are the projects' and departments' own, never the rows' denormalised codes.
+_LISTED = {
+    "listed_code": F("project__code"),
+    "listed_name": F("project__name"),
+    "listed_regime": F("project__regime"),
+    "listed_department_id": F("project__lead_department_id"),
+    "listed_department_code": F("project__lead_department__code"),
+    "listed_department_name": F("project__lead_department__name"),
+}
+
+
+def with_listed_projects(qs: QuerySet[ReportObligation]) -> QuerySet[ReportObligation]:
+    """The rows with what obligations_of_rows shows of their projects (see _LISTED)."""
+    return qs.annotate(**_LISTED)
+
+
+def page_with_projects(qs: QuerySet[ReportObligation], start: int, stop: int) -> QuerySet[ReportObligation]:
+    """The rows qs[start:stop] in qs's order, with_listed_projects: the page is chosen by qs's own
+    query (its plan unchanged: an index walk, no join per skipped row) and the projects are joined
+    to the page's rows only — one round trip."""
+    page = ReportObligation.objects.filter(pk__in=qs.values("pk")[start:stop])
+    return with_listed_projects(page).order_by(*qs.query.order_by)
+
+
+def _annotated_projects(rows: list[ReportObligation]) -> dict[Any, Project]:
+    departments: dict[Any, Department] = {}
+    out: dict[Any, Project] = {}
+    for r in rows:
+        a = r.__dict__
+        if r.project_id in out:
+            continue
+        dept_id = a["listed_department_id"]
+        if dept_id not in departments:
+            departments[dept_id] = _plain(
+                Department, _DEPARTMENT_FIELDS, (dept_id, a["listed_department_code"], a["listed_department_name"])
+            )
+        values = (r.project_id, a["listed_code"], a["listed_name"], a["listed_regime"], dept_id)
+        project = _plain(Project, _PROJECT_FIELDS, values)
+        project.lead_department = departments[dept_id]
+        out[r.project_id] = project
+    return out
+
+
+def _listed_projects(pks: set[Any]) -> dict[Any, Project]:
+    """The projects (PROJECT fields) with their lead departments (code, name), one query."""
+    departments: dict[Any, Department] = {}
+    out: dict[Any, Project] = {}
+    for *values, dept_code, dept_name in Project.objects.filter(pk__in=pks).values_list(
+        *_PROJECT_FIELDS, "lead_department__code", "lead_department__name"
+    ):
+        project = _plain(Project, _PROJECT_FIELDS, values)
+        dept_id = values[-1]
+        if dept_id not in departments:
+            departments[dept_id] = _plain(Department, _DEPARTMENT_FIELDS, (dept_id, dept_code, dept_name))
+        project.lead_department = departments[dept_id]
+        out[project.pk] = project
+    return out
+
+
+def _listed_submissions(pks: set[Any], periods: set[str]) -> list[tuple[ReportSubmission, list[ReportAcknowledgement]]]:
+    """The submissions of these projects and periods with their returns (and returners: the API
+    names them) and their 签收 (one per recipient at most), oldest version first, one query."""
+    n_sub, n_ret, n_user = len(_SUBMISSION_FIELDS), len(_RETURN_FIELDS), len(_RETURNER_FIELDS) - 1
+    ret_fields = [f"returned__{f}" for f in _RETURN_FIELDS[:-1]] + ["returned__returned_by_id"]
+    user_fields = [f"returned__returned_by__{f}" for f in _RETURNER_FIELDS[1:]]
+    ack_fields = [f"ack_{r}__{f}" for r in Recipient.values for f in ("id", "acknowledged_at")]
+    relations = {
+        f"ack_{r}": FilteredRelation("acknowledgements", condition=Q(acknowledgements__recipient=r))
+        for r in Recipient.values
+    }
+    out = []
+    for values in (
+        ReportSubmission.objects.filter(project_id__in=pks, period__in=periods)
+        .annotate(**relations)
+        .order_by("period", "version")
+        .values_list(*_SUBMISSION_FIELDS, *ret_fields, *user_fields, *ack_fields)
+    ):
+        submission = _plain(ReportSubmission, _SUBMISSION_FIELDS, values[:n_sub])
+        ret_values = values[n_sub : n_sub + n_ret]
+        ret = None
+        if ret_values[0] is not None:
+            ret = _plain(ReportReturn, _RETURN_FIELDS, ret_values)
+            ret.returned_by = _plain(
+                User, _RETURNER_FIELDS, (ret_values[-1], *values[n_sub + n_ret : n_sub + n_ret + n_user])
+            )
+        ReportSubmission.returned.related.set_cached_value(submission, ret)  # type: ignore[attr-defined]
+        acks = []
+        ack_values = values[n_sub + n_ret + n_user :]
+        for i, recipient in enumerate(Recipient.values):
+            ack_id, at = ack_values[2 * i], ack_values[2 * i + 1]
+            if ack_id is not None:
+                acks.append(_plain(ReportAcknowledgement, _ACK_FIELDS, (ack_id, submission.pk, recipient, at)))
+        out.append((submission, acks))
+    return out
 
 
 def _obligations_of_fresh_rows(rows: list[ReportObligation], as_of: dt.date) -> list[Obligation]:
-    """obligations_of_rows for rows computed for `as_of`: three queries (projects, the rows'
-    periods' submissions with their returns and 签收), no stage events, no other period's records.
-    Only the columns a list shows are read (PROJECT_COLUMNS, no report texts: a submission's
-    sections and budget snapshot are the detail page's); the returner is joined (the API names it)."""
+    """obligations_of_rows for rows computed for `as_of`: one query (the rows' periods'
+    submissions with their returns and 签收) when the rows were read with_listed_projects, else
+    two (their projects first); no stage events, no other period's records, plain rows (see
+    _PROJECT_FIELDS)."""
     if not rows:
         return []
-    projects = {
-        p.pk: p
-        for p in Project.objects.filter(pk__in={r.project_id for r in rows})
-        .select_related("lead_department")
-        .only(*PROJECT_COLUMNS)
-    }
+    if all("listed_name" in r.__dict__ for r in rows):  # read with_listed_projects
+        projects = _annotated_projects(rows)
+    else:
+        projects = _listed_projects({r.project_id for r in rows})
     wanted = {(r.project_id, r.period) for r in rows}
     made: dict[tuple[Any, str], list[ReportSubmission]] = {}
-    for s in (
-        ReportSubmission.objects.filter(
-            project_id__in={r.project_id for r in rows}, period__in={r.period for r in rows}
-        )
-        .select_related("returned__returned_by")
-        .only(*SUBMISSION_COLUMNS)
-        .order_by("period", "version")
-    ):
+    acks: dict[Any, list[ReportAcknowledgement]] = {}
+    for s, records in _listed_submissions({r.project_id for r in rows}, {r.period for r in rows}):
         if (s.project_id, s.period) in wanted:
             made.setdefault((s.project_id, s.period), []).append(s)
-    # 签收 of those submissions, read plainly (the prefetch machinery cost more than the query)
-    acks: dict[Any, list[ReportAcknowledgement]] = {}
-    if made:
-        ids = [s.pk for subs in made.values() for s in subs]
-        for a in ReportAcknowledgement.objects.filter(submission_id__in=ids).only(*ACK_COLUMNS):
-            acks.setdefault(a.submission_id, []).append(a)
+            acks[s.pk] = records
     out = []
     for r in rows:
         project = projects[r.project_id]
@@ -750,7 +845,7 @@ def report_portfolio(
     data = _matrix_of(key, counts)
     qs = _drill_rows(user, department, period, status)
     start = (page - 1) * page_size
-    rows = _drill_sorted(qs, sort)[start : start + page_size] if page_size else []
+    rows = page_with_projects(_drill_sorted(qs, sort), start, start + page_size) if page_size else []
     drill = obligations_of_rows(rows, as_of)
     # the matrix's cells count department × period; a status filter is counted from the rows
     count = qs.count() if status and page_size else _drill_count(data["cells"], department, period)
@@ -837,7 +932,7 @@ def _stream_obligations(qs: QuerySet[ReportObligation], as_of: dt.date, sort: st
                 | Q(department_code=d, project_code__gt=p)
                 | Q(department_code=d, project_code=p, period__gt=per)
             )
-        rows = list(page.order_by("department_code", "project_code", "period")[:EXPORT_CHUNK])
+        rows = list(page_with_projects(page.order_by("department_code", "project_code", "period"), 0, EXPORT_CHUNK))
         if not rows:
             return
         yield from obligations_of_rows(rows, as_of)
@@ -904,7 +999,7 @@ def department_obligations(
         {"period": period, "status": status},
         queryset=ReportObligation.objects.filter(department_id=user.department_id),
     ).qs
-    page_rows = lists.sorted_by(rows, sort, DRILL_SORTS, OWN_ORDER)[start : start + size]
+    page_rows = page_with_projects(lists.sorted_by(rows, sort, DRILL_SORTS, OWN_ORDER), start, start + size)
     return Page(obligations_of_rows(page_rows, as_of), rows.count(), number, size)
 
 
