@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet, Subquery
 from django.utils import translation
 
 from egovpm.accounts.models import Department, User
@@ -33,6 +33,7 @@ from egovpm.reports import obligations
 from egovpm.reports.choices import Recipient
 from egovpm.reports.errors import ReportError
 from egovpm.reports.models import (
+    ObligationsVersion,
     ReportAcknowledgement,
     ReportDraft,
     ReportObligation,
@@ -505,18 +506,25 @@ def matrix_key(user: User, as_of: dt.date) -> str:
     return f"reports:matrix:{as_of.isoformat()}:{obligations.current_version()}"
 
 
-# The whole portfolio's matrix counts under their key, kept in this process as well: the shared
-# cache pickles them, and unpickling ~1,000 cells cost 4 ms of every request of the reports portfolio
-# (2,000 projects). The key carries the date and the obligations' stamp, so the memo is exactly as
-# right as the cache (a new stamp is a new key); one key is kept, the newest. The cells are read,
-# never changed, by their readers.
-_counts_memo: dict[str, tuple[dict[str, Any], ...]] = {}
+# What is counted over the whole portfolio's stored rows (the matrix counts, NDRC's and MoF's
+# submissions awaiting their 签收) under a key carrying the date and the obligations' stamp
+# (ObligationsVersion, replaced in the same transaction as any rebuild that changes a row): kept in
+# Django's cache, shared by the workers, and in this process as well (unpickling ~1,000 matrix
+# cells cost 4 ms a request). A new stamp is a new key, so what is kept is exactly as right as the
+# rows; one key per name is kept in the process, the newest. Readers never change the values.
+_stamped_memo: dict[str, tuple[str, Any]] = {}
 
 
-def _remember_counts(key: str, rows: list[dict[str, Any]]) -> None:
-    if key not in _counts_memo:
-        _counts_memo.clear()
-        _counts_memo[key] = tuple(rows)
+def _stamped(name: str, key: str, compute: Callable[[], Any]) -> Any:
+    kept = _stamped_memo.get(name)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, MATRIX_CACHE_SECONDS)
+    _stamped_memo[name] = (key, value)
+    return value
 
 
 def _matrix_counts(user: User, key: str) -> list[dict[str, Any]]:
@@ -530,13 +538,11 @@ def _matrix_counts(user: User, key: str) -> list[dict[str, Any]]:
     narrower scope (a department's) is counted each time: it is small, and its membership can
     change without the rows changing."""
     if key:
-        memo = _counts_memo.get(key)
-        if memo is not None:  # this process counted or unpickled them under the same key already
-            return list(memo)
-        hit = cache.get(key)
-        if hit is not None:
-            _remember_counts(key, hit)
-            return list(hit)
+        return list(_stamped("matrix", key, lambda: tuple(_count_matrix(user))))
+    return _count_matrix(user)
+
+
+def _count_matrix(user: User) -> list[dict[str, Any]]:
     counts = {
         "on_time": Count("pk", filter=Q(bucket="on_time")),
         "late": Count("pk", filter=Q(bucket="late")),
@@ -545,13 +551,7 @@ def _matrix_counts(user: User, key: str) -> list[dict[str, Any]]:
         "returned": Count("pk", filter=Q(returned=True)),
         "total": Count("pk"),
     }
-    rows: list[dict[str, Any]] = [
-        dict(r) for r in stored_obligations(user).values("department_id", "period").annotate(**counts).order_by()
-    ]
-    if key:
-        cache.set(key, rows, MATRIX_CACHE_SECONDS)
-        _remember_counts(key, rows)
-    return rows
+    return [dict(r) for r in stored_obligations(user).values("department_id", "period").annotate(**counts).order_by()]
 
 
 def _period_order(periods: Iterable[str]) -> list[str]:
@@ -1035,7 +1035,18 @@ def unacknowledged(*, user: User, recipient: str, limit: int | None = None) -> P
     limit = limit or INBOX_LIMIT
     obligations.ensure_fresh()
     qs = stored_obligations(user).filter(**{f"awaits_{recipient}": True})
-    rows, count = bounded(qs.select_related("project").order_by("due", "project_code", "period"), limit)
+    oldest = qs.select_related("project").order_by("due", "project_code", "period")
+    if project_policies.scope_q(user, "view") is not None:  # a narrower scope: counted with its rows
+        rows, count = bounded(oldest, limit)
+        return Page([_light_obligation(r, today) for r in rows], count, 1, limit)
+    # The whole portfolio: 100,000+ rows to count (15 ms), kept under the obligations' stamp,
+    # which the page's own query reads (no round trip of its own); a short page is its count.
+    stamp = ObligationsVersion.objects.filter(pk=1).values("version")
+    rows = list(oldest.annotate(stamp_=Subquery(stamp))[:limit])
+    count = len(rows)
+    if count == limit:
+        key = f"reports:awaits_{recipient}:{today.isoformat()}:{rows[0].stamp_ or 0}"
+        count = _stamped(f"awaits_{recipient}", key, qs.count)
     return Page([_light_obligation(r, today) for r in rows], count, 1, limit)
 
 

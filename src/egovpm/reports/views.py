@@ -38,6 +38,7 @@ from egovpm.reports.models import ReportObligation
 from egovpm.rules import facts_reports as fr
 from egovpm.web import errors
 from egovpm.web.frame import domain_errors, render_tab
+from egovpm.web.links import pk_url
 from egovpm.web.registry import InboxItem, more_line
 
 
@@ -117,6 +118,7 @@ def status_rows(obligations: list[selectors.Obligation], today: dt.date) -> list
             "status_class": STATUS_CLASS[o.status],
             "due_soon": o.status == fr.PENDING and 0 <= o.due_in(today) <= selectors.upcoming_days(),
             "submittable": o.submittable(today),
+            "url": report_url(o.project.pk, o.code),
         }
         for o in obligations
     ]
@@ -554,6 +556,13 @@ def report_portfolio_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- 待办
 
 
+def report_url(project_pk: Any, period: str) -> str:
+    """reverse("web:report_detail", kwargs={"pk": …, "period": …}) without walking the URL patterns
+    for each row: the project's reports tab URL (web.links.pk_url, reversed once) and the period —
+    the same string, a period code (2025, 2025-H1) needing no quoting."""
+    return f"{pk_url('web:project_reports', project_pk)}{period}/"
+
+
 def _more(count: int, shown: int, title: str, url: str) -> list[InboxItem]:
     return more_line(count, shown, title, url, "report_more")
 
@@ -574,7 +583,7 @@ def inbox_items(user: User) -> list[InboxItem]:
                 title = _("Returned for revision: progress report for %(period)s") % {"period": label}
             else:
                 title = _("Due soon: progress report for %(period)s") % {"period": label}
-            url = reverse("web:report_detail", kwargs={"pk": o.project.pk, "period": o.code})
+            url = report_url(o.project.pk, o.code)
             items.append(InboxItem(title=title, url=url, project=o.project, due=o.due, kind="report"))
         items += _more(page.count, len(page.items), _("…and %(n)s more progress reports to submit"), home)
     recipient = policies.recipient_of(user)
@@ -585,7 +594,7 @@ def inbox_items(user: User) -> list[InboxItem]:
                 InboxItem(
                     title=_("Acknowledge receipt: progress report for %(period)s")
                     % {"period": _period_label(o.period)},
-                    url=reverse("web:report_detail", kwargs={"pk": o.project.pk, "period": o.code}),
+                    url=report_url(o.project.pk, o.code),
                     project=o.project,
                     due=None,
                     kind="report_ack",
