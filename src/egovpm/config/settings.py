@@ -147,6 +147,9 @@ TEMPLATES = [
     }
 ]
 
+# Django's form renderer with the options of a select or of check boxes written inline (web/renderers.py)
+FORM_RENDERER = "egovpm.web.renderers.FormRenderer"
+
 _default_db = f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
@@ -201,6 +204,7 @@ EGOVPM_PASSWORD_CLASSES = _bounded_int("EGOVPM_PASSWORD_CLASSES", 3, PASSWORD_CL
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
+SESSION_ENGINE = "egovpm.web.sessions"  # database sessions, read by one written statement (web/sessions.py)
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -13,6 +13,18 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 _PLACEHOLDER = uuid.UUID(int=0)
 # (url name, script prefix, URLconf) -> the URL around the primary key, or None: not spliceable
 _AROUND: dict[tuple[str, str, Any], tuple[str, str] | None] = {}
+# (url name, script prefix, URLconf) -> the URL of a route without arguments
+_NAMED: dict[tuple[str, str, Any], str] = {}
+
+
+def named_url(url_name: str) -> str:
+    """`reverse(url_name)` of a route without arguments, reversed once (per script prefix and
+    URLconf): the navigation links every page draws."""
+    key = (url_name, get_script_prefix(), get_urlconf())
+    url = _NAMED.get(key)
+    if url is None:
+        url = _NAMED[key] = reverse(url_name)
+    return url
 
 
 def pk_url(url_name: str, pk: Any) -> str:
