@@ -70,6 +70,12 @@ def scope_conditions(user: User, action: str = "view") -> list[Q] | None:
     return _scope_conditions(user, action)
 
 
+def summary_is_view(user: User) -> bool:
+    """Whether every project in the user's summary scope is in their view scope too: only an
+    assignment as an expert reaches a project's summary without its file (EXPERT_ACTIONS)."""
+    return bool(user.has_role(*READ_ALL_ROLES) or not user.has_role(*ASSIGNABLE_ROLES))
+
+
 def scope_parts(user: User, action: str = "view") -> list[Q] | None:
     """scope_q as disjoint parts (each excludes the ones before it): the count of the scope is the
     sum of the parts' counts, each of which an index answers (`lead = d`; `pk IN participations AND

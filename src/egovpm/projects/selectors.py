@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, overload
 
 from django.db import connection
-from django.db.models import CharField, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import CharField, F, Func, OuterRef, Q, QuerySet, Subquery
 
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
@@ -152,9 +152,14 @@ class ListedProjects:
     ordered = True  # Paginator warns about unordered lists; LIST_ORDER is total
 
     def __init__(
-        self, queryset: QuerySet[Project], count: Callable[[], int], ordering: tuple[str, ...] = LIST_ORDER
+        self,
+        queryset: QuerySet[Project],
+        count: Callable[[], int],
+        ordering: tuple[str, ...] = LIST_ORDER,
+        keys: QuerySet[Project] | None = None,
     ) -> None:
         self.queryset = queryset
+        self.keys = keys
         self._count = count
         self.ordering = ordering
         self._total: int | None = None
@@ -180,20 +185,22 @@ class ListedProjects:
         start, stop, step = index.indices(self.count())
         if step != 1:
             raise ValueError("step slices are not supported")
-        return slice_from_nearer_end(self.queryset, self.ordering, start, stop, self.count())
+        return slice_from_nearer_end(self.queryset, self.ordering, start, stop, self.count(), keys=self.keys)
+
+
+# What the UI list's table shows of a project (projects/_table.html): no long texts, no participations.
+UI_LIST_COLUMNS = ("id", "code", "name", "stage", "created_at", "lead_department__name")
 
 
 def project_list(*, user: User, sort: str = "", **params: str) -> ListedProjects:
     """The projects the user may see, filtered, for the UI list's Paginator (ListedProjects), in
-    the order of `sort` (list_order); query count independent of the number of rows."""
+    the order of `sort` (list_order), only the columns the table shows; query count independent
+    of the number of rows. A department's page reads its keys first (keys_first)."""
     ordering = list_order(sort)
-    qs = (
-        project_list_rows(user=user, **params)
-        .order_by(*ordering)
-        .select_related("lead_department")
-        .prefetch_related(Prefetch("participations", queryset=Participation.objects.select_related("department")))
-    )
-    return ListedProjects(qs, lambda: project_list_count(user=user, **params), ordering)
+    rows = project_list_rows(user=user, **params)
+    qs = rows.order_by(*ordering).select_related("lead_department").only(*UI_LIST_COLUMNS)
+    keys = rows if keys_first(user, params) else None
+    return ListedProjects(qs, lambda: project_list_count(user=user, **params), ordering, keys=keys)
 
 
 class ParticipatingCodes(Func):

@@ -100,9 +100,11 @@ def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     language = language_of(request)
     # The list is the summary scope (an assigned expert finds the project of their review); the
     # compliance badges are part of the project's file: only for the rows the user reads in full.
-    readable = set(
-        policies.restrict(request.user).filter(pk__in=[p.pk for p in page.object_list]).values_list("pk", flat=True)
-    )
+    ids = [p.pk for p in page.object_list]
+    if policies.summary_is_view(request.user):  # no expert assignment: every listed row is readable
+        readable = set(ids)
+    else:
+        readable = set(policies.restrict(request.user).filter(pk__in=ids).values_list("pk", flat=True))
     badges = _compliance_badges([p for p in page.object_list if p.pk in readable], language)
     rows = [{"project": p, "compliance": badges.get(p.pk)} for p in page.object_list]
     params = request.GET.copy()
