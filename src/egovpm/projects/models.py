@@ -52,11 +52,14 @@ class Project(models.Model):
             models.Index(fields=["stage"], name="project_stage"),
             # The project list's order, newest first (selectors.LIST_ORDER): the first page and
             # every keyset page read 50 index entries instead of sorting the table. On PostgreSQL
-            # it carries the lead department and the id (INCLUDE): a scoped page's keys are read
-            # from the index alone, the scope (`lead = d OR id IN …`) judged on its entries
-            # (core.api.KeysetPagination `keys_first`; migration 0006).
+            # it carries the lead department, the id and the name (INCLUDE): a scoped or searched
+            # page's keys are read from the index alone, the scope (`lead = d OR id IN …`) and `q`
+            # judged on its entries (core.api.KeysetPagination `keys_first`; migrations 0006, 0007).
             models.Index(
-                models.F("created_at").desc(), "code", name="project_newest_first", include=["lead_department", "id"]
+                models.F("created_at").desc(),
+                "code",
+                name="project_newest_first",
+                include=["lead_department", "id", "name"],
             ),
             # A department's own projects in the list's order (policies.scope_q: the lead half).
             models.Index("lead_department", models.F("created_at").desc(), "code", name="project_lead_newest"),

@@ -125,9 +125,11 @@ def project_list_count(*, user: User, **params: str) -> int:
 
 def keys_first(user: User, params: dict[str, str]) -> bool:
     """Whether the list reads a page's keys before its rows (core.api.ordered_slice): for a
-    department's scope or the department filter (`lead = d OR id IN participations`), which the
-    index project_newest_first judges on its entries, not for everything or another filter."""
-    return bool(params.get("department")) or policies.scope_conditions(user, list_scope(params)) is not None
+    department's scope, the department filter (`lead = d OR id IN participations`) or `q` (name,
+    code), which the index project_newest_first judges on its entries; not for everything alone."""
+    return bool(params.get("department") or params.get("q")) or (
+        policies.scope_conditions(user, list_scope(params)) is not None
+    )
 
 
 def project_total() -> int:
