@@ -34,6 +34,11 @@ def test_lead_department_records_and_lists_with_totals(api: Any, project: Any) -
     assert listing["totals"] == {"count": 2, "amount": "1500000.50", "count_secure": 1, "amount_secure": "1200000.00"}
     event = AuditEvent.objects.filter(action="procurement.add").latest("seq")
     assert event.new["subject"] == "数据库管理系统"
+    # the tab reads the totals and the shares in one query: the same figures as the two reads
+    from egovpm.procurement import selectors
+
+    figures = selectors.project_figures(project=project)
+    assert figures == (selectors.procurement_totals(project=project), selectors.project_shares(project=project))
 
 
 BAD = [

@@ -20,7 +20,7 @@ from .helpers import body
 
 pytestmark = pytest.mark.django_db
 
-QUERIES = 17  # the sorted, filtered page (facts kept per generation), the same at 2 rows and at 20
+QUERIES = 16  # the sorted, filtered page (totals and shares in one query), the same at 2 rows and at 20
 
 
 def tab(project: Any) -> str:

@@ -12,7 +12,7 @@ from egovpm.core.errors import NotFound
 from egovpm.procurement import policies
 from egovpm.procurement.errors import ProcurementError
 from egovpm.procurement.models import DeliveryMode, Procurement
-from egovpm.procurement.shares import Shares, shares_for
+from egovpm.procurement.shares import Shares, from_groups, shares_for
 from egovpm.projects.models import Project
 
 
@@ -39,6 +39,26 @@ def procurement_totals(*, project: Project) -> dict[str, Any]:
 
 def project_shares(*, project: Project) -> Shares:
     return shares_for(Project.objects.filter(pk=project.pk))
+
+
+def project_figures(*, project: Project) -> tuple[dict[str, Any], Shares]:
+    """procurement_totals and project_shares of one project from ONE query (GROUP BY category,
+    secure_controllable): the totals are the sums of the groups (exact: decimal sums)."""
+    rows: list[tuple[str, bool, Decimal, int]] = [
+        (category, secure, amount or Decimal(0), n)
+        for category, secure, amount, n in Procurement.objects.filter(project=project)
+        .order_by()
+        .values_list("category", "secure_controllable")
+        .annotate(total=Sum("amount"), n=Count("id"))
+    ]
+    secure_rows = [r for r in rows if r[1]]
+    totals = {
+        "count": sum(r[3] for r in rows),
+        "amount": f"{sum((r[2] for r in rows), Decimal(0)):.2f}",
+        "count_secure": sum(r[3] for r in secure_rows),
+        "amount_secure": f"{sum((r[2] for r in secure_rows), Decimal(0)):.2f}",
+    }
+    return totals, from_groups(rows)
 
 
 def department_for(*, user: User, code: str) -> Department:

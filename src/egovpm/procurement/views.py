@@ -70,10 +70,11 @@ def tab_context(request: AuthenticatedHttpRequest, project: Any, bound: dict[str
     report = project_selectors.project_compliance(project=project, language=language_of(request))
     may_write = policies.may_write(user, project)
     frozen = policies.is_frozen(project)
+    totals, shares = selectors.project_figures(project=project)
     context: dict[str, Any] = {
         **_register(request, project),
-        "totals": selectors.procurement_totals(project=project),
-        "shares": selectors.project_shares(project=project),
+        "totals": totals,
+        "shares": shares,
         "modes": selectors.delivery_modes(project=project),
         "procurement_results": [r for r in report["results"] if r.rule in RULES],
         "may_write": may_write,
