@@ -44,7 +44,7 @@ def _figures(context: Any) -> list[tuple[str, int, str]]:
     out += [(f"stage {r['label']}", r["value"], r["url"]) for r in context["charts"]["stages"]]
     out += [(f"health {r['key']}", r["value"], r["url"]) for r in context["charts"]["health"]]
     out += [(f"rule {r['rule']}", r["value"], r["url"]) for r in context["rule_rows"]]
-    out += [(f"department {code}", n, url) for code, _name, n, url in context["department_rows"]]
+    out += [(f"department {code}", n, url) for code, _name, n, url, _record in context["department_rows"]]
     by_department = data["projects"]["by_department"]
     out += [(f"money {r['code']}", by_department[r["code"]], r["url"]) for r in context["money_rows"]]
     out += [(f"report {label}", projects, url) for label, _n, projects, url in context["report_rows"]]

@@ -320,9 +320,13 @@ def post_evaluations_section(scope: RecordScope) -> Any:
     conclusion, and the latest EVALUATIONS_SHOWN of them; null until evaluations are installed."""
     if not recorded("post_evaluations"):
         return None
+    from egovpm.evaluations.models import PostEvaluation
     from egovpm.evaluations.selectors import conclusions_for
 
-    rows = [r for r in conclusions_for(list(scope.projects.order_by("code"))) if r["evaluated_on"] <= scope.as_of]
+    # only the projects evaluated at all, and only what the rows show of them (not every project
+    # of the department read whole)
+    evaluated = scope.projects.filter(pk__in=PostEvaluation.objects.values("project_id")).only("pk", "code", "name")
+    rows = [r for r in conclusions_for(list(evaluated)) if r["evaluated_on"] <= scope.as_of]
     rows.sort(key=lambda r: (r["evaluated_on"], r["project"].code), reverse=True)
     return {
         "count": len(rows),

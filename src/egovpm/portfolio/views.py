@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 
 from egovpm.accounts.models import Department
@@ -125,6 +126,7 @@ def cockpit(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["error"] = error.message
         return render(request, "portfolio/cockpit.html", context, status=400)
     link = Links(data["filters"].query(), "" if data["today"] else data["as_of"].isoformat())
+    record = reverse("web:department_record", kwargs={"code": "CODE"}).split("CODE")
     inv = data["investment"]
     behind = data["projects_behind"]
     context.update(
@@ -171,8 +173,15 @@ def cockpit(request: AuthenticatedHttpRequest) -> HttpResponse:
                 for code, m in inv["by_department"].items()
             ],
             # NDRC's and MoF's way into each department's record (履约档案)
+            # (one reverse() for the records' links: a row costs no URL resolution of its own)
             "department_rows": [
-                (code, data["departments"].get(code, code), n, link(lead_department=code))
+                (
+                    code,
+                    data["departments"].get(code, code),
+                    n,
+                    link(lead_department=code),
+                    quote(code, safe=RFC3986_SUBDELIMS + "/~:@").join(record),
+                )
                 for code, n in data["projects"]["by_department"].items()
             ],
             "disagreements": disagreement_rows(data["disagreements"]),
