@@ -16,6 +16,7 @@ from egovpm.archives.choices import AcceptanceResult
 from egovpm.archives.facts import filing_scope
 from egovpm.archives.models import ArchiveAcceptance, CompletionAcceptance
 from egovpm.core import clock
+from egovpm.documents import selectors as document_selectors
 from egovpm.documents.models import Document
 from egovpm.projects import policies
 from egovpm.projects.choices import AssignmentTask, Stage
@@ -29,9 +30,16 @@ def archive_register(*, project: Project) -> QuerySet[Document]:
     """Every document of the project with stage, category, retention and archived flag."""
     return (
         Document.objects.filter(project=project)
-        .select_related("uploaded_by", "archived_by", "superseded_by")
+        .select_related("archived_by", "superseded_by")
+        .only(*_REGISTER_COLUMNS)
         .order_by("stage", "category", "-version", "-uploaded_at")
     )
+
+
+# What the tab 档案 shows of a document: its own columns, who archived it (User.label) and whether
+# a newer version supersedes it — not every column of two users and of the newer document.
+_ARCHIVED_BY = ("archived_by__username", "archived_by__display_name")
+_REGISTER_COLUMNS = (*document_selectors.COLUMNS, *_ARCHIVED_BY, "superseded_by__id")
 
 
 def archive_completeness(*, project: Project, register: Sequence[Document] | None = None) -> dict[str, Any]:

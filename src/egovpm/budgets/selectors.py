@@ -245,10 +245,28 @@ def adjustment_list(*, project: Project, params: dict[str, Any] | None = None) -
     """The project's adjustment requests, newest first, filtered by `params` (budgets/filters.py)."""
     qs = (
         Adjustment.objects.filter(project=project)
-        .select_related("requested_by", "decided_by", "filed_by", "acknowledged_by", "filing_document")
+        .select_related("requested_by", "decided_by")
+        .only(*_ADJUSTMENT_COLUMNS)
         .prefetch_related("items")
     )
     return filters.apply(qs, params).order_by("-number")
+
+
+def _columns(model: type[Baseline | Expenditure | Adjustment]) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields]
+
+
+def _names(who: str) -> tuple[str, str]:
+    """What the tab and the API show of a user a record names (User.label: display name, else
+    username) — not every column of the user."""
+    return (f"{who}__username", f"{who}__display_name")
+
+
+# What the tab and the API (budgets.api.AdjustmentOut) read of a request: its own columns and the
+# names of who requested and decided it — not every column of four users and a document.
+_ADJUSTMENT_COLUMNS = (*_columns(Adjustment), *_names("requested_by"), *_names("decided_by"))
+_BASELINE_COLUMNS = (*_columns(Baseline), "adjustment__number")  # of its adjustment only the number is shown
+_EXPENDITURE_COLUMNS = (*_columns(Expenditure), "line__code", "line__name", *_names("recorded_by"))
 
 
 def adjustment_for(*, user: User, adjustment_id: Any, for_update: bool = False) -> Adjustment:
@@ -274,13 +292,19 @@ def adjustment_for(*, user: User, adjustment_id: Any, for_update: bool = False) 
 
 
 def baselines(*, project: Project) -> QuerySet[Baseline]:
-    return Baseline.objects.filter(project=project).prefetch_related("lines").select_related("adjustment")
+    return (
+        Baseline.objects.filter(project=project)
+        .prefetch_related("lines")
+        .select_related("adjustment")
+        .only(*_BASELINE_COLUMNS)
+    )
 
 
 def expenditure_list(*, project: Project) -> QuerySet[Expenditure]:
     return (
         Expenditure.objects.filter(project=project)
         .select_related("line", "recorded_by")
+        .only(*_EXPENDITURE_COLUMNS)
         .order_by("-spent_on", "-recorded_at")
     )
 

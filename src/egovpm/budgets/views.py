@@ -4,13 +4,15 @@ write goes through a service, which checks scope and role and audits."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -139,7 +141,11 @@ def _new_estimate_form(user: User, project: Project, bound: dict[str, Any]) -> d
     return {}
 
 
-def _adjustment_row(user: User, project: Project, a: Adjustment, approvals: list[tuple[str, str]]) -> dict[str, Any]:
+def _adjustment_row(
+    user: User, project: Project, a: Adjustment, approvals: Callable[[], list[tuple[str, str]]]
+) -> dict[str, Any]:
+    """`approvals`: the project's approval documents (the filing form's choices), asked only when
+    the user files this adjustment."""
     pending = a.status == AdjustmentStatus.PENDING
     fileable = a.status == AdjustmentStatus.APPROVED and a.route == Route.SELF_APPROVAL and a.filed_on is None
     may_file = fileable and policies.may_file(user, project)
@@ -147,7 +153,7 @@ def _adjustment_row(user: User, project: Project, a: Adjustment, approvals: list
         "a": a,
         "may_decide": pending and project.stage in ADJUSTABLE_STAGES and policies.may_decide(user, project, a.route),
         "may_withdraw": pending and policies.may_withdraw(user, project),
-        "file_form": FileForm(documents=approvals, initial={"filed_on": clock.today()}) if may_file else None,
+        "file_form": FileForm(documents=approvals(), initial={"filed_on": clock.today()}) if may_file else None,
         "unfiled": fileable,
         "may_acknowledge": a.filed_on is not None and a.acknowledged_at is None and policies.may_acknowledge(user),
     }
@@ -182,7 +188,7 @@ def tab_context(
         context.update(_new_estimate_form(user, project, bound))
     elif context["approved"]:
         context.update(_approved_forms(user, project, context["state"], bound))
-    approvals = _documents(project, Category.ADJUSTMENT_APPROVAL)
+    approvals = functools.cache(lambda: _documents(project, Category.ADJUSTMENT_APPROVAL))
     context["adjustments"] = [
         _adjustment_row(user, project, a, approvals) for a in selectors.adjustment_list(project=project)
     ]
@@ -520,7 +526,7 @@ def _queue_export(key: str, qs: Any) -> HttpResponse:
 def _section(request: AuthenticatedHttpRequest, key: str, qs: Any) -> dict[str, Any]:
     """One list of the queue page, paged on its own (`<key>_page`), with its pager's links."""
     param = f"{key}_page"
-    page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(request.GET.get(param))
+    page = _page(qs, request.GET.get(param))
     links: dict[str, str] = {}
     for name, has, number in (
         ("previous_url", page.has_previous, page.number - 1),
@@ -539,6 +545,23 @@ def _section(request: AuthenticatedHttpRequest, key: str, qs: Any) -> dict[str, 
         "export_url": lists.export_url(request, section=key),
         **links,
     }
+
+
+def _page(qs: Any, requested: Any) -> Page:
+    """Paginator(qs, QUEUE_PAGE_SIZE).get_page(requested) in one query (core.bounded: the page's
+    rows and the count of all rows beside them) rather than a COUNT, then the rows; a number that is
+    not a page of the list (past the end, below 1) is answered by Paginator itself (the last page)."""
+    paginator = Paginator(qs, QUEUE_PAGE_SIZE)
+    try:
+        number = int(requested or 1)
+    except (TypeError, ValueError):
+        number = 1  # as get_page: not a number, the first page
+    if number >= 1:
+        rows, count = bounded(qs, QUEUE_PAGE_SIZE, (number - 1) * QUEUE_PAGE_SIZE)
+        if rows or number == 1:
+            paginator.__dict__["count"] = count  # Paginator.count is a cached_property: known already
+            return Page(rows, number, paginator)
+    return paginator.get_page(requested)
 
 
 @login_required

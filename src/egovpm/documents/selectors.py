@@ -10,17 +10,35 @@ from egovpm.core.errors import NotFound
 from egovpm.documents.errors import DocumentError
 from egovpm.documents.models import Document
 from egovpm.projects import policies
+from egovpm.projects.models import Project
 
 # What an expert assigned to a review may read of a project's file (with the project summary).
 EXPERT_CATEGORIES = ("needs_analysis_report",)
 
 
 def document_list(*, user: User, project_id: Any) -> QuerySet[Document]:
-    project = policies.project_for(user, project_id, "documents")
+    return project_documents(user=user, project=policies.project_for(user, project_id, "documents"))
+
+
+def project_documents(*, user: User, project: Project) -> QuerySet[Document]:
+    """document_list of a project the caller reached through project_for(user, ·, "documents") or
+    "summary" (the same scope: policies.EXPERT_ACTIONS) — without reading the project again."""
     qs = Document.objects.filter(project=project)
     if policies.expert_only(user, project):
         qs = qs.filter(category__in=EXPERT_CATEGORIES)
-    return qs.select_related("uploaded_by", "archived_by").order_by("stage", "category", "-version", "-uploaded_at")
+    return (
+        qs.select_related("uploaded_by", "archived_by")
+        .only(*LIST_COLUMNS)
+        .order_by("stage", "category", "-version", "-uploaded_at")
+    )
+
+
+# A document's own columns, for `.only()` beside the few columns of a related row a page reads.
+COLUMNS = tuple(f.name for f in Document._meta.concrete_fields)
+# What the tab 文档 and the API list (documents.api.DocumentOut) read: of the uploader the name and
+# department (withdrawable_ids), of who archived it the username — not every column of both users.
+_UPLOADER = ("uploaded_by__username", "uploaded_by__display_name", "uploaded_by__department_id")
+LIST_COLUMNS = (*COLUMNS, *_UPLOADER, "archived_by__username")
 
 
 def document_for(*, user: User, document_id: Any) -> Document:

@@ -34,7 +34,7 @@ def _content(
     withdraw: tuple[Any, WithdrawForm] | None = None,
 ) -> dict[str, Any]:
     user = request.user
-    documents = list(selectors.document_list(user=user, project_id=project.pk))
+    documents = list(selectors.project_documents(user=user, project=project))  # reached by project_detail
     content: dict[str, Any] = {
         "documents": documents,
         # the documents this user may withdraw (撤回): not archived, uploaded by the user's department
