@@ -98,9 +98,9 @@ LISTS = {
     ("staff_a", "review_list"): 8,
     ("ndrc", "review_list"): 8,
     # + the departments of the lead-department filter; each section is paged on its own (issue 13):
-    # its exact count, then its page when it holds any row
-    ("staff_a", "budgets_queue"): 10,
-    ("ndrc", "budgets_queue"): 9,
+    # its page with its exact count beside the rows (one query, core.bounded)
+    ("staff_a", "budgets_queue"): 8,
+    ("ndrc", "budgets_queue"): 7,
     # the stored obligations (issue 13): which verdicts are stale (1), then the rows; the staff page
     # is one page of its department's rows with their count and the page's records (4)
     ("staff_a", "report_home"): 10,
@@ -109,7 +109,7 @@ LISTS = {
     ("staff_a", "inbox"): 14,
     ("ndrc", "inbox"): 15,  # + the projects in operation whose post-evaluation NDRC is to organise
     ("staff_a", "archives"): 9,
-    ("archivist_assigned", "archives"): 10,
+    ("archivist_assigned", "archives"): 9,
 }
 
 
