@@ -489,7 +489,7 @@ class EncodedJSONRenderer(JSONRenderer):
     def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
         if not isinstance(data, dict) or not any(isinstance(v, Encoded) for v in data.values()):
             return super().render(data, accepted_media_type, renderer_context)
-        if self.get_indent(accepted_media_type, renderer_context or {}) is not None or not self.compact:
+        if self.get_indent(accepted_media_type or "", renderer_context or {}) is not None or not self.compact:
             plain = {k: json.loads(v.raw) if isinstance(v, Encoded) else v for k, v in data.items()}
             return super().render(plain, accepted_media_type, renderer_context)
         parts = [

@@ -165,12 +165,25 @@ def _with_report_records(qs: QuerySet[Project]) -> QuerySet[Project]:
 
 
 def _obligations(project: Project, as_of: dt.date, params: Mapping[str, Any]) -> list[Obligation]:
-    submissions = list(project.report_submissions.all())
+    return _obligations_from(project, project.events.all(), list(project.report_submissions.all()), None, as_of, params)
+
+
+def _obligations_from(
+    project: Project,
+    events: Iterable[Any],
+    submissions: list[ReportSubmission],
+    acks: Mapping[Any, list[ReportAcknowledgement]] | None,
+    as_of: dt.date,
+    params: Mapping[str, Any],
+) -> list[Obligation]:
+    """The project's obligations from its stage events (`.action`, `.effective_date`, in order) and
+    its submissions (oldest version first; `acks`: their 签收 by submission pk, else each one's own
+    relation)."""
     facts = []
     for s in submissions:
         ret = getattr(s, "returned", None)
         facts.append(fr.ReportSubmissionFact(s.period, s.version, s.submitted_at, ret.returned_at if ret else None))
-    states = fr.report_obligations(project.events.all(), facts, as_of, params)
+    states = fr.report_obligations(events, facts, as_of, params)
     out = []
     for state in states:
         made = [
@@ -178,15 +191,26 @@ def _obligations(project: Project, as_of: dt.date, params: Mapping[str, Any]) ->
             for s in submissions
             if s.period == state.code and s.submitted_at.astimezone(clock.BEIJING).date() <= as_of
         ]
-        out.append(Obligation(project=project, state=state, as_of=as_of, submissions=made))
+        records = None if acks is None else acks.get(made[-1].pk, []) if made else []
+        out.append(Obligation(project=project, state=state, as_of=as_of, submissions=made, ack_records=records))
     return out
 
 
 def report_obligations_for(*, project: Project, as_of: dt.date | None = None) -> list[Obligation]:
-    """Every report obligation of the project as of `as_of` (today in Beijing when None), oldest first."""
+    """Every report obligation of the project as of `as_of` (today in Beijing when None), oldest
+    first: two queries, its stage events (action and date) and its submissions with their returns
+    and 签收 (_listed_submissions, every column of a submission: the detail shows its texts)."""
     as_of = as_of or clock.today()
-    project = _with_report_records(Project.objects.filter(pk=project.pk)).get()
-    return _obligations(project, as_of, pack_params(project.regime))
+    events = StageEvent.objects.filter(project_id=project.pk).order_by("seq")
+    listed = _listed_submissions({project.pk}, None, _ALL_SUBMISSION_FIELDS)
+    return _obligations_from(
+        project,
+        list(events.values_list("action", "effective_date", named=True)),
+        [s for s, _records in listed],
+        {s.pk: records for s, records in listed},
+        as_of,
+        pack_params(project.regime),
+    )
 
 
 def report_obligation(*, project: Project, period: str, as_of: dt.date | None = None) -> Obligation:
@@ -637,6 +661,7 @@ _SUBMISSION_FIELDS = ("id", "project_id", "period", "version", "submitted_at")
 _RETURN_FIELDS = ("id", "submission_id", "returned_at", "comment", "returned_by_id")
 _RETURNER_FIELDS = ("id", "username", "display_name")
 _ACK_FIELDS = ("id", "submission_id", "recipient", "acknowledged_at")
+_ALL_SUBMISSION_FIELDS = tuple(f.attname for f in ReportSubmission._meta.concrete_fields)
 DB = "default"
 
 
@@ -707,10 +732,13 @@ def _listed_projects(pks: set[Any]) -> dict[Any, Project]:
     return out
 
 
-def _listed_submissions(pks: set[Any], periods: set[str]) -> list[tuple[ReportSubmission, list[ReportAcknowledgement]]]:
-    """The submissions of these projects and periods with their returns (and returners: the API
-    names them) and their 签收 (one per recipient at most), oldest version first, one query."""
-    n_sub, n_ret, n_user = len(_SUBMISSION_FIELDS), len(_RETURN_FIELDS), len(_RETURNER_FIELDS) - 1
+def _listed_submissions(
+    pks: set[Any], periods: set[str] | None, fields: tuple[str, ...] = _SUBMISSION_FIELDS
+) -> list[tuple[ReportSubmission, list[ReportAcknowledgement]]]:
+    """The submissions of these projects (and periods: None, all) with `fields`, their returns (and
+    returners: the API names them) and their 签收 (one per recipient at most), oldest version
+    first, one query."""
+    n_sub, n_ret, n_user = len(fields), len(_RETURN_FIELDS), len(_RETURNER_FIELDS) - 1
     ret_fields = [f"returned__{f}" for f in _RETURN_FIELDS[:-1]] + ["returned__returned_by_id"]
     user_fields = [f"returned__returned_by__{f}" for f in _RETURNER_FIELDS[1:]]
     ack_fields = [f"ack_{r}__{f}" for r in Recipient.values for f in ("id", "acknowledged_at")]
@@ -719,13 +747,12 @@ def _listed_submissions(pks: set[Any], periods: set[str]) -> list[tuple[ReportSu
         for r in Recipient.values
     }
     out = []
-    for values in (
-        ReportSubmission.objects.filter(project_id__in=pks, period__in=periods)
-        .annotate(**relations)
-        .order_by("period", "version")
-        .values_list(*_SUBMISSION_FIELDS, *ret_fields, *user_fields, *ack_fields)
-    ):
-        submission = _plain(ReportSubmission, _SUBMISSION_FIELDS, values[:n_sub])
+    chosen = ReportSubmission.objects.filter(project_id__in=pks)
+    if periods is not None:
+        chosen = chosen.filter(period__in=periods)
+    chosen = chosen.annotate(**relations).order_by("period", "version")
+    for values in chosen.values_list(*fields, *ret_fields, *user_fields, *ack_fields):
+        submission = _plain(ReportSubmission, fields, values[:n_sub])
         ret_values = values[n_sub : n_sub + n_ret]
         ret = None
         if ret_values[0] is not None:
@@ -733,7 +760,7 @@ def _listed_submissions(pks: set[Any], periods: set[str]) -> list[tuple[ReportSu
             ret.returned_by = _plain(
                 User, _RETURNER_FIELDS, (ret_values[-1], *values[n_sub + n_ret : n_sub + n_ret + n_user])
             )
-        ReportSubmission.returned.related.set_cached_value(submission, ret)  # type: ignore[attr-defined]
+        ReportSubmission.returned.related.set_cached_value(submission, ret)
         acks = []
         ack_values = values[n_sub + n_ret + n_user :]
         for i, recipient in enumerate(Recipient.values):
@@ -1045,7 +1072,7 @@ def unacknowledged(*, user: User, recipient: str, limit: int | None = None) -> P
     rows = list(oldest.annotate(stamp_=Subquery(stamp))[:limit])
     count = len(rows)
     if count == limit:
-        key = f"reports:awaits_{recipient}:{today.isoformat()}:{rows[0].stamp_ or 0}"
+        key = f"reports:awaits_{recipient}:{today.isoformat()}:{getattr(rows[0], 'stamp_', None) or 0}"
         count = _stamped(f"awaits_{recipient}", key, qs.count)
     return Page([_light_obligation(r, today) for r in rows], count, 1, limit)
 

@@ -110,18 +110,26 @@ class AsOfForm(forms.Form):
 
 
 def status_rows(obligations: list[selectors.Obligation], today: dt.date) -> list[dict[str, Any]]:
-    return [
-        {
-            "o": o,
-            "period_label": _period_label(o.period),
-            "status_label": ReportStatus(o.status).label,
-            "status_class": STATUS_CLASS[o.status],
-            "due_soon": o.status == fr.PENDING and 0 <= o.due_in(today) <= selectors.upcoming_days(),
-            "submittable": o.submittable(today),
-            "url": report_url(o.project.pk, o.code),
-        }
-        for o in obligations
-    ]
+    """The rows of a list of obligations as its templates show them; `ack_ndrc` / `ack_mof`: 签收
+    by each recipient (a template's lookup of a missing key costs a dir() of the dict)."""
+    horizon = selectors.upcoming_days()
+    rows = []
+    for o in obligations:
+        acks = o.acknowledgements
+        rows.append(
+            {
+                "o": o,
+                "period_label": _period_label(o.period),
+                "status_label": ReportStatus(o.status).label,
+                "status_class": STATUS_CLASS[o.status],
+                "due_soon": o.status == fr.PENDING and 0 <= o.due_in(today) <= horizon,
+                "submittable": o.submittable(today),
+                "url": report_url(o.project.pk, o.code),
+                "ack_ndrc": "ndrc" in acks,
+                "ack_mof": "mof" in acks,
+            }
+        )
+    return rows
 
 
 def budget_rows(table: dict[str, Any] | None) -> list[dict[str, Any]]:
