@@ -4,7 +4,8 @@ pool, the needs-analysis co-authors. Views translate; services and selectors dec
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
@@ -220,13 +221,15 @@ def review_rows(reviews: QuerySet[ExpertReview], user: Any) -> list[dict[str, An
     return rows
 
 
-def _review_page(request: AuthenticatedRequest, view: APIView, reviews: QuerySet[ExpertReview]) -> Response:
+def _review_page(
+    request: AuthenticatedRequest, view: APIView, reviews: QuerySet[ExpertReview], count: Any = None
+) -> Response:
     """A page of reviews in api.md's list shape, the rows by review_rows (one page's ids read in
-    the list's order first, selectors.Paged)."""
+    the list's order first, selectors.Paged); `count`: selectors.whole_count's."""
     user = request.user
     paginator = Pagination()
-    paged = selectors.Paged(reviews, selectors.LIST_ORDER, lambda qs: review_rows(qs, user))
-    page: list[Any] = paginator.paginate_queryset(paged, request, view=view) or []
+    paged = selectors.Paged(reviews, selectors.LIST_ORDER, lambda qs: review_rows(qs, user), count)
+    page: list[Any] = paginator.paginate_queryset(cast(Sequence[Any], paged), request, view=view) or []
     return paginator.get_paginated_response(page)
 
 
@@ -302,8 +305,9 @@ class ReviewListView(APIView):
                 ProjectError.INVALID_FILTER,
                 fields={k: FieldError(ProjectError.FILTER_VALUE, p) for k, p in problems.items()},
             )
-        reviews = selectors.review_list(user=request.user, status=params.form.cleaned_data.get("status") or "")
-        return _review_page(request, self, reviews)
+        status = params.form.cleaned_data.get("status") or ""
+        reviews = selectors.review_list(user=request.user, status=status)
+        return _review_page(request, self, reviews, selectors.whole_count(request.user, status))
 
 
 class ReviewDetailView(APIView):

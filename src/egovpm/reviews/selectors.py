@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
@@ -36,7 +37,8 @@ def min_panel_size(regime: str = "r2007") -> int:
 def _with_panel(qs: QuerySet[ExpertReview]) -> QuerySet[ExpertReview]:
     return qs.select_related("project", "project__lead_department", "organised_by", "concluded_by").prefetch_related(
         Prefetch("members", queryset=PanelMember.objects.select_related("expert", "expert__department")),
-        Prefetch("opinions", queryset=Opinion.objects.select_related("expert")),
+        # in the order given (ties: in the order written), as review_panels reads them
+        Prefetch("opinions", queryset=Opinion.objects.select_related("expert").order_by("given_at", "pk")),
     )
 
 
@@ -116,21 +118,60 @@ class Paged:
     ordered = True  # Paginator's check: the ids are read in `ordering`
 
     def __init__(
-        self, qs: QuerySet[ExpertReview], ordering: tuple[str, ...], read: Callable[[QuerySet[ExpertReview]], list[Any]]
+        self,
+        qs: QuerySet[ExpertReview],
+        ordering: Sequence[Any],
+        read: Callable[[QuerySet[ExpertReview]], list[Any]],
+        count: Callable[[], int] | None = None,
     ) -> None:
+        """`count`: the list's exact count when there is a cheaper way than counting `qs`
+        (whole_count)."""
         self.qs = qs.select_related(None).prefetch_related(None).order_by()
-        self.ordering = ordering
+        self.ordering = tuple(ordering)
         self.read = read
+        self.counter = count
 
     def count(self) -> int:
-        return self.qs.count()
+        return self.counter() if self.counter is not None else self.qs.count()
 
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, key: slice) -> list[Any]:
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self[0 : self.count()])
+
+    @overload
+    def __getitem__(self, key: int) -> Any: ...
+    @overload
+    def __getitem__(self, key: slice) -> list[Any]: ...
+    def __getitem__(self, key: int | slice) -> Any:
+        if isinstance(key, int):
+            return self[key : key + 1][0]
         ids = self.qs.order_by(*self.ordering).values("pk")[key]
         return self.read(ExpertReview.objects.filter(pk__in=ids).order_by(*self.ordering))
+
+
+def review_total(status: str = "") -> int:
+    """How many reviews there are (of `status`): on PostgreSQL one or two rows kept by triggers in
+    the writing transactions (migration reviews.0006_review_totals: exact, not an estimate),
+    elsewhere COUNT(*)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            if status:
+                cursor.execute("SELECT coalesce(sum(total), 0) FROM reviews_total WHERE status = %s", [status])
+            else:
+                cursor.execute("SELECT coalesce(sum(total), 0) FROM reviews_total")
+            return int(cursor.fetchone()[0])
+    qs = ExpertReview.objects.all()
+    return qs.filter(status=status).count() if status else qs.count()
+
+
+def whole_count(user: User, status: str = "") -> Callable[[], int] | None:
+    """The count of review_list(user=user, status=status) — without a project — when it is every
+    review (of the status), as NDRC and MoF read them: review_total; None for the others."""
+    if user.has_role(Role.NDRC_OFFICER, Role.MOF_VIEWER) and project_policies.scope_q(user, "review") is None:
+        return lambda: review_total(status)
+    return None
 
 
 # What the 专家评议 list, the project's tab and the export show of a review and its project.
@@ -171,16 +212,14 @@ def listed(qs: QuerySet[ExpertReview], user: User) -> list[dict[str, Any]]:
     return rows
 
 
-def review_panels(
-    reviews: list[dict[str, Any]], user: User
-) -> tuple[dict[Any, list[dict[str, Any]]], dict[Any, list[dict[str, Any]]]]:
+def review_panels(reviews: list[dict[str, Any]], user: User) -> tuple[dict[Any, list[Any]], dict[Any, list[Any]]]:
     """The panels and the opinions `user` sees (visible_opinions) of `reviews` (dicts with `id` and
     `status`), by review id, as plain dicts in two queries: each member's expert (username, name,
     department code) and whether they gave an opinion, in the panel's order; the opinions in the
     order given, with their expert's username."""
     ids = [r["id"] for r in reviews]
-    members: dict[Any, list[dict[str, Any]]] = {pk: [] for pk in ids}
-    opinions: dict[Any, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    members: dict[Any, list[Any]] = {pk: [] for pk in ids}
+    opinions: dict[Any, list[Any]] = {pk: [] for pk in ids}
     if not ids:
         return members, opinions
     given = Opinion.objects.filter(review_id=OuterRef("review_id"), expert_id=OuterRef("expert_id"))
@@ -321,13 +360,26 @@ def expert_todo(*, user: User) -> QuerySet[ExpertReview]:
         .filter(project__in=project_policies.restrict(user, "review"))
         .annotate(mine=Exists(Opinion.objects.filter(review=OuterRef("pk"), expert_id=user.pk)))
         .select_related("project")
+        .defer(*_NOT_IN_TODO)
         .order_by(F("due_on").asc(nulls_last=True), "formed_at", "pk")
     )
 
 
+# What 待办 does not show of a review and its project (it links to the review, names the project).
+_NOT_IN_TODO = (
+    "draw_specialties",
+    "draw_candidates",
+    "draw_excluded",
+    "conclusion_text",
+    "record",
+    "project__construction_goals",
+    "project__main_content",
+)
+
+
 def ndrc_todo(*, user: User) -> QuerySet[ExpertReview]:
     """待办 of NDRC: open panels whose every member has given an opinion (ready to conclude), the
-    soonest due first — one query: no member without an opinion. The caller bounds it."""
+    soonest due first — one query: no member without an opinion. ndrc_todo_bounded bounds it."""
     if not user.has_role(Role.NDRC_OFFICER):
         return ExpertReview.objects.none()
     silent = PanelMember.objects.filter(review=OuterRef("pk")).exclude(
@@ -337,7 +389,42 @@ def ndrc_todo(*, user: User) -> QuerySet[ExpertReview]:
         ExpertReview.objects.filter(status=ReviewStatus.OPEN)
         .filter(~Exists(silent))
         .select_related("project")
+        .defer(*_NOT_IN_TODO)
         .order_by(F("due_on").asc(nulls_last=True), "formed_at", "pk")
+    )
+
+
+def ndrc_todo_bounded(*, user: User, limit: int) -> tuple[list[ExpertReview], int]:
+    """The `limit` first rows of ndrc_todo and how many there are, in one query (core.bounded's
+    shape). The rows come from the open panels' index, `NOT EXISTS` a silent member, which stops
+    at the `limit`-th; the count from the same panels written as "as many members as members
+    with an opinion" (one seat per expert and panel): two scalar subqueries per open panel that
+    panel_member_once and one_opinion_per_expert answer from the index alone — PostgreSQL made
+    the NOT EXISTS count a hash anti-join over every panel member of the portfolio (300 ms at
+    100,000 projects)."""
+    qs = ndrc_todo(user=user)
+    if qs.query.is_empty():
+        return [], 0
+    members = PanelMember.objects.filter(review=OuterRef("pk")).order_by()
+    answered = members.filter(
+        Exists(Opinion.objects.filter(review_id=OuterRef("review_id"), expert_id=OuterRef("expert_id")))
+    )
+    ready = (
+        ExpertReview.objects.filter(status=ReviewStatus.OPEN)
+        .alias(size=_count(members, "expert_id"), given=_count(answered, "expert_id"))
+        .filter(size=F("given"))
+    )
+    rows = list(qs.annotate(**{_READY_TOTAL: _count(ready, "pk")})[:limit])
+    return rows, int(getattr(rows[0], _READY_TOTAL)) if rows else 0
+
+
+_READY_TOTAL = "ready_total_"  # the annotation holding ndrc_todo_bounded's count
+
+
+def _count(qs: QuerySet[Any], field: str) -> Subquery:
+    """`SELECT COUNT(field)` of `qs` (a non-null field) as a scalar subquery: 0 for no row."""
+    return Subquery(
+        qs.order_by().annotate(n=Func(F(field), function="COUNT")).values("n")[:1], output_field=IntegerField()
     )
 
 

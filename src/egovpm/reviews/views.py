@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -117,7 +117,7 @@ def inbox_items(user: User) -> list[InboxItem]:
             )
         )
     items += _more(count, len(reviews), _("…and %(n)s more expert reviews waiting for your opinion"))
-    reviews, count = _bounded(selectors.ndrc_todo(user=user))
+    reviews, count = selectors.ndrc_todo_bounded(user=user, limit=INBOX_LIMIT)
     for r in reviews:
         items.append(
             InboxItem(
@@ -190,10 +190,15 @@ def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = filters.form.cleaned_data.get("status") or ""
     sort = lists.sort_param(request.GET.get("sort"), REVIEW_SORTS)
     reviews = lists.sorted_by(selectors.review_list(user=user, status=status), sort, REVIEW_SORTS, REVIEW_ORDER)
-    paged = selectors.Paged(reviews, tuple(reviews.query.order_by), lambda qs: _review_rows(user, qs))
+    paged = selectors.Paged(
+        reviews,
+        reviews.query.order_by,
+        lambda qs: _review_rows(user, qs),
+        selectors.whole_count(user, status),
+    )
     if request.GET.get("export") == "xlsx":
         return _review_export(paged[: lists.EXPORT_LIMIT])
-    page = Paginator(paged, PAGE_SIZE).get_page(request.GET.get("page"))
+    page: Page[dict[str, Any]] = Paginator(paged, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
