@@ -25,7 +25,7 @@ def archive_facts(projects: Sequence[Project], as_of: dt.date) -> dict[Any, dict
     horizons = Horizons(as_of)
     acceptances: dict[Any, list[ArchiveAcceptanceFact]] = defaultdict(list)
     rows = (
-        ArchiveAcceptance.objects.filter(project_id__in=project_ids(projects))
+        ArchiveAcceptance.objects.filter(project_id__any_of=project_ids(projects))
         .order_by("project_id", "accepted_on", "recorded_at")
         .values_list("project_id", "accepted_on", "result", "organizer")
     )

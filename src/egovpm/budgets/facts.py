@@ -56,7 +56,7 @@ def _adjustments(
     number of pending requests."""
     out: dict[Any, tuple[list[AdjustmentFact], int]] = {p.pk: ([], 0) for p in projects}
     rows = (
-        Adjustment.objects.filter(project_id__in=project_ids(projects))
+        Adjustment.objects.filter(project_id__any_of=project_ids(projects))
         .order_by("project_id", "number")
         .values(
             "project_id",

@@ -7,6 +7,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from django.db.models.functions import TruncDate
+
 from egovpm.core.clock import BEIJING
 from egovpm.documents.models import Document
 from egovpm.projects.facts import Horizons, project_ids
@@ -20,13 +22,17 @@ def document_facts_batch(projects: Sequence[Project], as_of: dt.date) -> dict[An
     horizons = Horizons(as_of)
     documents: dict[Any, list[DocumentFact]] = defaultdict(list)
     rows = (
-        Document.objects.filter(project_id__in=project_ids(projects))
+        Document.objects.filter(project_id__any_of=project_ids(projects))
         .order_by("project_id", "stage", "category", "-version")
-        .values_list("project_id", "stage", "category", "uploaded_at", "archived", "archived_at")
+        .annotate(
+            # the Beijing dates, computed by the database (no instant parsed and converted a row)
+            uploaded_on=TruncDate("uploaded_at", tzinfo=BEIJING),
+            archived_on=TruncDate("archived_at", tzinfo=BEIJING),
+        )
+        .values_list("project_id", "stage", "category", "uploaded_on", "archived", "archived_on")
     )
-    for pk, stage, category, uploaded_at, archived, archived_at in rows:
-        uploaded_on = uploaded_at.astimezone(BEIJING).date()
-        archived_on = archived_at.astimezone(BEIJING).date() if archived and archived_at else None
+    for pk, stage, category, uploaded_on, archived, archived_day in rows:
+        archived_on = archived_day if archived else None
         horizons.see(pk, uploaded_on, archived_on)
         if uploaded_on <= as_of:
             documents[pk].append(

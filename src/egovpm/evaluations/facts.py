@@ -23,7 +23,7 @@ def evaluation_facts(projects: Sequence[Project], as_of: dt.date) -> dict[Any, d
     horizons = Horizons(as_of)
     found: dict[Any, list[PostEvaluationFact]] = defaultdict(list)
     rows = (
-        PostEvaluation.objects.filter(project_id__in=project_ids(projects))
+        PostEvaluation.objects.filter(project_id__any_of=project_ids(projects))
         .annotate(rated=Count("ratings"))
         .order_by("project_id", "evaluated_on", "recorded_at")
         .values_list("project_id", "evaluated_on", "conclusion", "rated", "approved_goals__goals")

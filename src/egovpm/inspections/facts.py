@@ -20,7 +20,7 @@ def inspection_facts(projects: Sequence[Project], as_of: dt.date) -> dict[Any, d
     overdue."""
     horizons = Horizons(as_of)
     rows = (
-        RectificationItem.objects.filter(project_id__in=project_ids(projects))
+        RectificationItem.objects.filter(project_id__any_of=project_ids(projects))
         .order_by("project_id", "initial_due_date", "finding__inspection__reference", "finding__seq", "events__seq")
         .values_list(
             "project_id",

@@ -23,7 +23,7 @@ def procurement_facts(projects: Sequence[Project], as_of: dt.date) -> dict[Any, 
     horizons = Horizons(as_of)
     items: dict[Any, list[ProcurementItemFact]] = defaultdict(list)
     rows = (
-        Procurement.objects.filter(project_id__in=ids)
+        Procurement.objects.filter(project_id__any_of=ids)
         .order_by("project_id", "contract_date", "created_at", "pk")
         .values_list(
             "project_id",
@@ -43,7 +43,7 @@ def procurement_facts(projects: Sequence[Project], as_of: dt.date) -> dict[Any, 
             horizons.see(pk, day)
     modes: dict[Any, list[DeliveryModeFact]] = defaultdict(list)
     for pk, mode, provider, scope, reference in (
-        DeliveryMode.objects.filter(project_id__in=ids)
+        DeliveryMode.objects.filter(project_id__any_of=ids)
         .order_by("project_id", "position")
         .values_list("project_id", "mode", "provider", "scope", "contract_reference")
     ):

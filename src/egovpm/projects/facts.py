@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import threading
+import uuid
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import ForeignKey, Lookup, QuerySet, UUIDField
 
 from egovpm.accounts.models import Department
 from egovpm.projects.models import Participation, Project, StageEvent
@@ -54,8 +57,59 @@ class Horizons:
         return self._earliest.get(pk)
 
 
+# The Project columns the facts read (`_gather`, and `regime` for the providers): a batch loads only
+# these (`for_facts`), not the long texts and timestamps of the project page.
+FACT_FIELDS = (
+    "id",
+    "regime",
+    "lead_department",
+    "joint_central_local",
+    "responsible_leader_name",
+    "responsible_leader_title",
+    "business_unit",
+    "technical_unit",
+    "service_outsourcing",
+    "data_hosting",
+    "version",
+)
+
+
+def for_facts(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """`projects` loaded for project_facts_batch: the fact columns only (the lead departments' kinds
+    are then one query for the few departments of the batch, not a department object a project)."""
+    return projects.only(*FACT_FIELDS)
+
+
 def project_ids(projects: Iterable[Project]) -> list[Any]:
     return [p.pk for p in projects]
+
+
+class AnyOf(Lookup):
+    """`field__any_of=values`: `field IN (values)`, on PostgreSQL as `field = ANY(%s)` with the
+    values bound as ONE array parameter — a batch of 1,000 projects is one parameter, not 1,000
+    placeholders that Django prepares and psycopg splices one by one (a third of the client time
+    of the facts queries); elsewhere a plain IN list. Registered on foreign keys and UUID fields."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, params = self.process_lhs(compiler, connection)
+        field = self.lhs.output_field
+        postgresql = connection.vendor == "postgresql"
+        if postgresql and all(type(v) is uuid.UUID for v in self.rhs):
+            values = list(self.rhs)  # what the UUID columns' get_db_prep_value gives there
+        else:
+            values = [field.get_db_prep_value(v, connection, prepared=False) for v in self.rhs]
+        if not values:
+            raise EmptyResultSet
+        if postgresql:
+            return f"{lhs} = ANY(%s)", (*params, values)
+        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", (*params, *values)
+
+
+ForeignKey.register_lookup(AnyOf)
+UUIDField.register_lookup(AnyOf)
 
 
 def project_facts_batch(*, projects: Sequence[Project], as_of: dt.date) -> dict[Any, ProjectFacts]:
@@ -179,7 +233,7 @@ def _gather(projects: list[Project], as_of: dt.date) -> dict[Any, ProjectFacts]:
     horizons = Horizons(as_of)
     events: dict[Any, list[StageEventFact]] = defaultdict(list)
     rows = (
-        StageEvent.objects.filter(project_id__in=ids)
+        StageEvent.objects.filter(project_id__any_of=ids)
         .order_by("project_id", "seq")
         .values_list("project_id", "action", "from_stage", "to_stage", "effective_date", "approval_reference")
     )
@@ -190,7 +244,7 @@ def _gather(projects: list[Project], as_of: dt.date) -> dict[Any, ProjectFacts]:
             horizons.see(pk, effective_date)
     participants: dict[Any, list[str]] = defaultdict(list)
     for pk, kind in (
-        Participation.objects.filter(project_id__in=ids)
+        Participation.objects.filter(project_id__any_of=ids)
         .order_by("project_id", "department__code")
         .values_list("project_id", "department__kind")
     ):

@@ -21,7 +21,7 @@ def submission_facts_batch(
     and return dates."""
     out: dict[Any, list[ReportSubmissionFact]] = defaultdict(list)
     rows = (
-        ReportSubmission.objects.filter(project_id__in=pks)
+        ReportSubmission.objects.filter(project_id__any_of=pks)
         .order_by("project_id", "period", "version")
         .values_list("project_id", "period", "version", "submitted_at", "returned__returned_at")
     )

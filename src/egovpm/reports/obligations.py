@@ -23,6 +23,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from egovpm.core import clock
+from egovpm.projects import facts as _facts  # noqa: F401 — registers the `any_of` lookup used below
 from egovpm.projects.models import Project, StageEvent
 from egovpm.reports.models import ObligationsVersion, ReportAcknowledgement, ReportObligation
 from egovpm.rules import engine
@@ -57,7 +58,7 @@ def _project_info(pks: Sequence[Any]) -> dict[Any, tuple[str, str, Any, str]]:
     """pk → (regime, project code, lead department id, lead department code)."""
     info: dict[Any, tuple[str, str, Any, str]] = {}
     for chunk in _chunks(pks):
-        for pk, regime, code, dept_id, dept_code in Project.objects.filter(pk__in=chunk).values_list(
+        for pk, regime, code, dept_id, dept_code in Project.objects.filter(pk__any_of=chunk).values_list(
             "pk", "regime", "code", "lead_department_id", "lead_department__code"
         ):
             info[pk] = (regime, code, dept_id, dept_code)
@@ -73,7 +74,7 @@ def _acknowledged(pks: Sequence[Any], as_of: dt.date) -> Acks:
     for chunk in _chunks(pks):
         out |= set(
             ReportAcknowledgement.objects.filter(
-                submission__project_id__in=chunk, submission__returned__isnull=True, acknowledged_at__lt=before
+                submission__project_id__any_of=chunk, submission__returned__isnull=True, acknowledged_at__lt=before
             ).values_list("submission__project_id", "submission__period", "recipient")
         )
     return out
@@ -107,7 +108,7 @@ def _write(as_of: dt.date, wanted: Mapping[Any, set[Row]]) -> int:
     pks = list(wanted)
     existing: dict[Any, set[Row]] = {pk: set() for pk in pks}
     for chunk in _chunks(pks):
-        for pk, *row in ReportObligation.objects.filter(project_id__in=chunk).values_list(
+        for pk, *row in ReportObligation.objects.filter(project_id__any_of=chunk).values_list(
             "project_id",
             "period",
             "due",
@@ -126,7 +127,7 @@ def _write(as_of: dt.date, wanted: Mapping[Any, set[Row]]) -> int:
         return 0
     with transaction.atomic():
         for chunk in _chunks(changed):
-            ReportObligation.objects.filter(project_id__in=chunk).delete()
+            ReportObligation.objects.filter(project_id__any_of=chunk).delete()
         ReportObligation.objects.bulk_create(
             [
                 ReportObligation(

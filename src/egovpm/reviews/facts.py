@@ -30,7 +30,7 @@ def review_facts(projects: Sequence[Project], as_of: dt.date) -> dict[Any, dict[
     horizons = Horizons(as_of)
     reviews: dict[Any, list[ExpertReviewFact]] = defaultdict(list)
     rows = (
-        ExpertReview.objects.filter(project_id__in=ids)
+        ExpertReview.objects.filter(project_id__any_of=ids)
         .annotate(panel_size=Count("members", distinct=True), opinion_count=Count("opinions", distinct=True))
         .order_by("project_id", "number")
         .values_list("project_id", "formed_at", "status", "conclusion", "concluded_at", "panel_size", "opinion_count")
@@ -54,17 +54,19 @@ def review_facts(projects: Sequence[Project], as_of: dt.date) -> dict[Any, dict[
         )
     local: dict[Any, list[tuple[str, str]]] = defaultdict(list)
     for pk, code, name in (
-        Participation.objects.filter(project_id__in=ids, department__kind="local")
+        Participation.objects.filter(project_id__any_of=ids, department__kind="local")
         .order_by("project_id", "department__code")
         .values_list("project_id", "department__code", "department__name")
     ):
         local[pk].append((code, name))
     recorded = {
         pk: _day(recorded_at)
-        for pk, recorded_at in NeedsAnalysis.objects.filter(project_id__in=ids).values_list("project_id", "recorded_at")
+        for pk, recorded_at in NeedsAnalysis.objects.filter(project_id__any_of=ids).values_list(
+            "project_id", "recorded_at"
+        )
     }
     authors: dict[Any, list[str]] = defaultdict(list)
-    for pk, code in NeedsAnalysis.co_authors.through.objects.filter(needsanalysis__project_id__in=ids).values_list(
+    for pk, code in NeedsAnalysis.co_authors.through.objects.filter(needsanalysis__project_id__any_of=ids).values_list(
         "needsanalysis__project_id", "department__code"
     ):
         authors[pk].append(code)

@@ -7,7 +7,6 @@ accident (fail-closed)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
@@ -44,7 +43,7 @@ class Verdict:
 
 def holding_until(verdict: Verdict, day: dt.date | None) -> Verdict:
     """`verdict` with its `until`: the last date it holds while no record changes (None: any date)."""
-    return dataclasses.replace(verdict, until=day)
+    return Verdict(verdict.status, verdict.key, verdict.args, day)  # dataclasses.replace, without its overhead
 
 
 def earliest(days: Iterable[dt.date | None]) -> dt.date | None:
@@ -241,6 +240,32 @@ def judge_all(pack: Pack, facts: ProjectFacts, ctx: Context) -> list[tuple[Rule,
     """Every rule of the pack with its verdict, in pack order — `evaluate` without formatting the
     bilingual messages (they are rendered with `render` only when shown)."""
     return [(r, judge(pack, r, facts, ctx)) for r in pack.rules]
+
+
+# (rule, status, key, args, until): a verdict as `judge` gives it, without building it again
+Judgement = tuple[Rule, str, str, Mapping[str, Any], "dt.date | None"]
+
+
+def judgements(pack: Pack, facts: ProjectFacts, ctx: Context) -> list[Judgement]:
+    """What `judge_all` gives, as plain tuples (the stored-verdict refresh judges every rule of
+    thousands of projects a second): the same statuses, keys (the status when the check gave none),
+    args and untils — the check table looked up once, no Verdict copied. `args` is the check's own
+    mapping (not copied: read it, never change it)."""
+    checks = registered_checks(pack.regime)
+    out: list[Judgement] = []
+    append = out.append
+    for r in pack.rules:
+        fn = checks.get(r.id)
+        if fn is None:
+            append((r, "error", "no_check", {"rule": r.id}, None))
+            continue
+        try:
+            v = fn(facts, r.params, ctx)
+        except Exception as exc:  # fail closed, as judge()
+            append((r, "error", "exception", {"error": f"{type(exc).__name__}: {exc}"}, None))
+            continue
+        append((r, v.status, v.key or v.status, v.args, v.until))
+    return out
 
 
 def render(rule: Rule, verdict: Verdict, language: str = "zh") -> Result:

@@ -83,14 +83,41 @@ def scope_status(
     """Each scope item with whether it is due and how many documents match it. A category listed
     under one stage only is matched by a document of that category filed under any stage; a
     category listed under several stages (批复, 验收文件) only by one filed under that stage."""
-    documents = list(documents)
     passed = stages_passed(events)
-    stages_per_category = Counter(i.category for i in scope.items)
+    # one pass over the documents: [on file, archived] per category and per (category, stage)
+    per_category: dict[str, list[int]] = {}
+    per_stage: dict[tuple[str, str], list[int]] = {}
+    for d in documents:
+        archived = 1 if d.archived else 0
+        for tally in (
+            per_category.setdefault(d.category, [0, 0]),
+            per_stage.setdefault((d.category, d.stage), [0, 0]),
+        ):
+            tally[0] += 1
+            tally[1] += archived
+    none = (0, 0)
     out = []
-    for item in scope.items:
-        if stages_per_category[item.category] > 1:
-            hits = [d for d in documents if d.category == item.category and d.stage == item.stage]
+    for item, several in _shared_categories(scope):
+        if several:
+            matches, archived_count = per_stage.get((item.category, item.stage), none)
         else:
-            hits = [d for d in documents if d.category == item.category]
-        out.append(ScopeItemStatus(item, item.stage in passed, len(hits), sum(1 for d in hits if d.archived)))
+            matches, archived_count = per_category.get(item.category, none)
+        out.append(ScopeItemStatus(item, item.stage in passed, matches, archived_count))
     return out
+
+
+def _shared_categories(scope: FilingScope) -> tuple[tuple[ScopeItem, bool], ...]:
+    """Each item of the scope with whether its category is listed under several stages (kept per
+    scope object: the pack's scope is judged for every project)."""
+    kept = _scope_memo.get(id(scope))
+    if kept is not None and kept[0] is scope:
+        return kept[1]
+    stages_per_category = Counter(i.category for i in scope.items)
+    items = tuple((item, stages_per_category[item.category] > 1) for item in scope.items)
+    if len(_scope_memo) > 64:
+        _scope_memo.clear()
+    _scope_memo[id(scope)] = (scope, items)
+    return items
+
+
+_scope_memo: dict[int, tuple[FilingScope, tuple[tuple[ScopeItem, bool], ...]]] = {}

@@ -174,9 +174,38 @@ def report_obligations(
     as_of: dt.date,
     params: Mapping[str, Any] | None = None,
 ) -> list[ReportState]:
-    """Every obligation of a project as of `as_of`, with its status, oldest first."""
+    """Every obligation of a project as of `as_of`, with its status, oldest first.
+
+    C4.1, C4.2 and the stored obligations (the refresh hook, after the whole batch) ask this of
+    the same facts: the answer is kept for the same tuples of frozen facts (the very objects, held
+    here so that they stay those objects), the same date and equal params — a pure function of
+    them. At most _MEMO_SIZE answers are kept (one refresh batch)."""
+    memoable = type(events) is tuple and type(submissions) is tuple
+    if memoable:
+        key = (id(events), id(submissions))
+        kept = _memo.get(key)
+        if (
+            kept is not None
+            and kept[0] is events
+            and kept[1] is submissions
+            and kept[2] == as_of
+            and (kept[3] is params or kept[3] == params)
+        ):
+            return list(kept[4])
     subs = tuple(submissions)
-    return [report_state(p, subs, as_of) for p in report_periods(construction_window(events, as_of), as_of, params)]
+    states = tuple(
+        report_state(p, subs, as_of) for p in report_periods(construction_window(events, as_of), as_of, params)
+    )
+    if memoable:
+        if len(_memo) >= _MEMO_SIZE:
+            _memo.clear()
+        _memo[key] = (events, submissions, as_of, params, states)
+    return list(states)
+
+
+# (id(events), id(submissions)) → (events, submissions, as_of, params, states) of report_obligations
+_MEMO_SIZE = 2048
+_memo: dict[tuple[int, int], tuple[Any, Any, dt.date, Any, tuple[ReportState, ...]]] = {}
 
 
 def due_in_days(state: ReportState, today: dt.date) -> int:
