@@ -75,9 +75,9 @@ FACT_FIELDS = (
 
 
 def for_facts(projects: QuerySet[Project]) -> QuerySet[Project]:
-    """`projects` loaded for project_facts_batch: the fact columns only (the lead departments' kinds
-    are then one query for the few departments of the batch, not a department object a project)."""
-    return projects.only(*FACT_FIELDS)
+    """`projects` loaded for project_facts_batch: the fact columns and the lead department's kind
+    (joined: the same one query as before, so a refresh's query count does not move)."""
+    return projects.select_related("lead_department").only(*FACT_FIELDS, "lead_department__kind")
 
 
 def project_ids(projects: Iterable[Project]) -> list[Any]:
