@@ -95,8 +95,8 @@ LISTS = {
     ("ndrc", "project_list"): 8,
     ("audit_admin", "audit"): 6,
     # a page of 20 reviews under its exact count (issue 13)
-    ("staff_a", "review_list"): 8,
-    ("ndrc", "review_list"): 8,
+    ("staff_a", "review_list"): 7,
+    ("ndrc", "review_list"): 7,
     # + the departments of the lead-department filter; each section is paged on its own (issue 13):
     # its page with its exact count beside the rows (one query, core.bounded)
     ("staff_a", "budgets_queue"): 8,
@@ -200,13 +200,13 @@ class Files:
 TABS = {
     "info": 11,
     "compliance": 10,
-    "documents": 12,
+    "documents": 11,
     "assignments": 11,
-    "budgets": 21,
+    "budgets": 20,
     "reports": 13,
     "reviews": 16,
     "security": 13,
-    "archives": 15,
+    "archives": 14,
     "procurement": 17,  # the frame, the register, totals, shares, modes, evidence
     "evaluations": 14,
     "inspections": 12,  # the inspections with findings, items, events
