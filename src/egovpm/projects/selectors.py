@@ -116,11 +116,25 @@ def project_list_count(*, user: User, **params: str) -> int:
     if not filters.is_valid():
         return 0
     by_department = department_conditions(department) if department else [Q()]
-    parts = [filters.qs.filter(s & d) for s in (scope if scope is not None else [Q()]) for d in by_department]
-    if len(parts) <= 1:
-        return parts[0].count() if parts else 0
-    ids = [part.order_by().values("pk") for part in parts]
+    conditions = [s & d for s in (scope if scope is not None else [Q()]) for d in by_department]
+    if len(conditions) <= 1:
+        return filters.qs.filter(conditions[0]).count() if conditions else 0
+    if any(params.values()):
+        ids = [filters.qs.filter(c).order_by().values("pk") for c in conditions]
+    else:
+        ids = [_condition_ids(c) for c in conditions]
     return ids[0].union(*ids[1:]).count()
+
+
+def _condition_ids(condition: Q) -> QuerySet[Any]:
+    """The ids of the projects a scope condition selects, alone: for `pk IN (subquery)` the
+    subquery itself (the participations' or assignments' project ids — foreign keys, so every one
+    is a project's), without a probe of each project; otherwise the projects' own ids."""
+    if not condition.negated and len(condition.children) == 1:
+        child = condition.children[0]
+        if isinstance(child, tuple) and child[0] == "pk__in" and isinstance(child[1], QuerySet):
+            return child[1].order_by()
+    return Project.objects.filter(condition).order_by().values("pk")
 
 
 def keys_first(user: User, params: dict[str, str]) -> bool:
