@@ -102,7 +102,7 @@ LISTS = {
     ("staff_a", "budgets_queue"): 8,
     ("ndrc", "budgets_queue"): 7,
     # the stored obligations (issue 13): which verdicts are stale (1), then the rows; the staff page
-    # is one page of its department's rows with their count and the page's records (4)
+    # is one page of its department's rows (with their projects), their count and the page's records (1)
     ("staff_a", "report_home"): 8,
     ("ndrc", "report_home"): 7,
     # reports: which verdicts are stale (1), the 20 most urgent rows and their count
