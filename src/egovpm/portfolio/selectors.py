@@ -131,8 +131,10 @@ def scoped_projects(user: User, filters: Filters) -> QuerySet[Project]:
         subsets = [Project.objects.filter(part).order_by().values("pk") for part in parts]
         if len(subsets) > 1:
             qs = qs.filter(pk__in=subsets[0].union(*subsets[1:], all=True))
-        else:  # one part (or none: nothing in scope, as policies.restrict answers)
-            qs = qs.filter(pk__in=subsets[0] if subsets else [])
+        elif subsets:
+            qs = qs.filter(pk__in=subsets[0])
+        else:  # nothing in scope, as policies.restrict answers
+            qs = qs.filter(pk__in=[])
     if filters.department:
         qs = qs.filter(functools.reduce(operator.or_, department_parts(filters.department)))
     if filters.year is not None:
@@ -409,12 +411,12 @@ def _today(scope: QuerySet[Project], filters: Filters, whole: bool) -> tuple[Tal
     # the stored verdicts' health (a project without a verdict row counts in no colour); COUNT(*)
     # is answered by the index on health alone
     tally.health.update(
-        dict(within(ProjectVerdict.objects, scope).values_list("health").annotate(n=Count("*")).order_by())
+        dict(within(ProjectVerdict.objects.all(), scope).values_list("health").annotate(n=Count("*")).order_by())
     )
     # the projects with a recorded delivery mode of each kind (procurement.DeliveryMode, issue 11)
     tally.delivery.update(
         dict(
-            within(DeliveryMode.objects, scope)
+            within(DeliveryMode.objects.all(), scope)
             .filter(mode__in=("service_outsourcing", "data_hosting"))
             .values_list("mode")
             .annotate(n=Count("project", distinct=True))
@@ -433,11 +435,11 @@ def _today(scope: QuerySet[Project], filters: Filters, whole: bool) -> tuple[Tal
         ),
         (
             "current",
-            within(EstimateLine.objects, scope, "estimate__project"),
+            within(EstimateLine.objects.all(), scope, "estimate__project"),
             "estimate__project__lead_department_id",
             Sum("amount"),
         ),
-        ("spent", within(Expenditure.objects, scope), "project__lead_department_id", Sum("amount")),
+        ("spent", within(Expenditure.objects.all(), scope), "project__lead_department_id", Sum("amount")),
     ):
         for pk, total in qs.values_list(department).annotate(s=amount).order_by():
             tally.add_money(kind, departments[pk], total)
@@ -445,7 +447,7 @@ def _today(scope: QuerySet[Project], filters: Filters, whole: bool) -> tuple[Tal
     # from the index on (bucket, project) alone; the rule failures from theirs on (rule, project)
     buckets = {"due": "pending", "overdue": "overdue", "late": "late"}
     counted = (
-        within(ReportObligation.objects, scope)
+        within(ReportObligation.objects.all(), scope)
         .filter(bucket__in=buckets.values())
         .aggregate(
             **{k: Count("bucket", filter=Q(bucket=b)) for k, b in buckets.items()},
@@ -455,7 +457,9 @@ def _today(scope: QuerySet[Project], filters: Filters, whole: bool) -> tuple[Tal
     for k in buckets:
         tally.reports[k] = counted[k]
         tally.report_projects[k] = counted[f"{k}_projects"]
-    tally.rules.update(dict(within(RuleFailure.objects, scope).values_list("rule").annotate(n=Count("*")).order_by()))
+    tally.rules.update(
+        dict(within(RuleFailure.objects.all(), scope).values_list("rule").annotate(n=Count("*")).order_by())
+    )
     _today_disagreements(tally, scope)
     return tally, scope
 
