@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from egovpm.accounts.models import User
 from egovpm.accounts.requests import AuthenticatedHttpRequest
+from egovpm.compliance.stamp import records_stamp
 from egovpm.core import clock, lists
 from egovpm.core.bounded import bounded
 from egovpm.core.errors import DomainError, Forbidden, InvalidInput
@@ -282,8 +283,6 @@ def inbox_items(user: User) -> list[InboxItem]:
 
 def _ndrc_inbox_items() -> list[InboxItem]:
     # every project in operation checked (28,000 at national scale): kept while no record changes
-    from egovpm.portfolio.selectors import records_stamp
-
     projects, count = kept(
         "evaluations.ndrc_todo", records_stamp(), lambda: bounded(selectors.ndrc_todo(), INBOX_LIMIT)
     )

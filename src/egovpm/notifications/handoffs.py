@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import User
+from egovpm.compliance.stamp import records_stamp
 from egovpm.core.bounded import bounded
 from egovpm.notifications import policies, selectors
 from egovpm.projects import policies as project_policies
@@ -59,8 +60,6 @@ def panel_inbox(user: User) -> list[InboxItem]:
     if not user.has_role(Role.NDRC_OFFICER):
         return []
     # every project in needs analysis checked (4,000 at national scale): kept while no record changes
-    from egovpm.portfolio.selectors import records_stamp
-
     scope = "all" if project_policies.scope_q(user) is None else f"user{user.pk}"
     projects, count = kept(
         f"notifications.panel_needed:{scope}",

@@ -35,13 +35,13 @@ from django.db.models.functions import Length, Substr
 
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import Department, User
-from egovpm.audit.models import AuditHead
 from egovpm.budgets.choices import AdjustmentStatus, Route
 from egovpm.budgets.models import Adjustment, Estimate, EstimateLine, Expenditure
 from egovpm.budgets.selectors import estimate_states, spent_by_lines
 from egovpm.compliance import selectors as compliance
 from egovpm.compliance.models import ProjectVerdict, RuleFailure
 from egovpm.compliance.services import evaluation
+from egovpm.compliance.stamp import records_stamp
 from egovpm.core import clock
 from egovpm.core.errors import FieldError, InvalidInput
 from egovpm.portfolio import figures
@@ -162,17 +162,6 @@ class Tally:
     def add_money(self, kind: str, department: str, amount: Decimal | None) -> None:
         if amount is not None:
             self.money[department][kind] = self.money[department].get(kind, ZERO) + amount
-
-
-def records_stamp() -> str:
-    """Changes whenever any record changes: every write appends to one of the audit chains in its
-    own transaction and moves that chain's head (audit.models.AuditHead: its seq and hash), so the
-    heads name the whole history — a restored backup brings its own heads back. With the packs'
-    digests (a deploy may change the rules) and the date (verdicts and obligations turn with it),
-    the figures are a function of this stamp: one query of AUDIT_CHAINS rows."""
-    heads = list(AuditHead.objects.order_by("id").values_list("id", "seq", "hash"))
-    shas = [engine.load_pack(path.stem).sha256 for path in sorted(engine.PACK_DIR.glob("*.yaml"))]
-    return hashlib.sha256(repr((heads, shas)).encode()).hexdigest()
 
 
 def summary(

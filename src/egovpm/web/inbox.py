@@ -1,6 +1,6 @@
 """待办 lists that are expensive to count (NDRC's: every project of a stage checked) kept between
 requests — never stale: the key carries a stamp that changes with every record (the caller passes
-`portfolio.selectors.records_stamp()`: every write moves an audit chain's head), so a kept answer
+`compliance.stamp.records_stamp()`: every write moves an audit chain's head, and the date), so a kept answer
 is reused only while no record has changed. The time-out only bounds the memory."""
 
 from __future__ import annotations
