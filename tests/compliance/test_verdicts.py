@@ -149,10 +149,13 @@ def test_a_migration_plan_holds_until_its_target_date(personas: dict[str, Any], 
     assert ("C9.3", "fail") in stored(p)["failing"]
 
 
-def test_a_verdict_from_another_pack_is_refreshed(personas: dict[str, Any], monkeypatch: Any) -> None:
+@pytest.mark.parametrize("other", ["0" * 64, "f" * 64, ""], ids=["below", "above", "none"])
+def test_a_verdict_from_another_pack_is_refreshed(personas: dict[str, Any], monkeypatch: Any, other: str) -> None:
+    """Whichever side of the current digest the old one sorts on (the staleness query asks the
+    ranges around the current digests), and a row never evaluated with any pack."""
     p = make_project(personas["staff_a"])
     selectors.ensure_fresh([p])
-    ProjectVerdict.objects.filter(pk=p.pk).update(pack_sha256="0" * 64, health="green", bad=0)
+    ProjectVerdict.objects.filter(pk=p.pk).update(pack_sha256=other, health="green", bad=0)
     RuleFailure.objects.filter(project_id=p.pk).delete()
     monkeypatch.setattr(selectors, "_pack_checked", False)
     assert p.pk in selectors.stale_ids()

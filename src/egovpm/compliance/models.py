@@ -40,6 +40,8 @@ class ProjectVerdict(models.Model):
             models.Index(fields=["project"], condition=~Q(evaluated_generation=F("generation")), name="verdict_stale"),
             models.Index(fields=["valid_until"], name="verdict_valid_until"),
             models.Index(fields=["evaluated_on"], name="verdict_evaluated_on"),
+            # the rows evaluated with another pack than the current ones (selectors._outside)
+            models.Index(fields=["pack_sha256"], name="verdict_pack"),
         ]
 
     def __str__(self) -> str:

@@ -27,11 +27,23 @@ def _stale(today: Any, with_pack: bool) -> list[Q]:
     """Rows not to be served today, one condition an arm: each is asked on its own (UNION) so that
     PostgreSQL answers it from its index — the partial `verdict_stale`, `verdict_valid_until`,
     `verdict_evaluated_on` (after the clock went back, or --as-of ahead); ORed in one WHERE, the
-    planner cannot estimate `evaluated_generation <> generation` and scans the table. The pack arm
-    is a scan, made once per process."""
+    planner cannot estimate `evaluated_generation <> generation` and scans the table. The pack arm,
+    asked once per process, is "not one of the current digests" written as the ranges between them
+    (`< s1`, `> s1 AND < s2`, …, `> sn`), each a range of the index `verdict_pack` that is empty when
+    every row is current (`NOT IN` would read the whole table: 60–300 ms at 100,000 projects)."""
     arms = [~Q(evaluated_generation=F("generation")), Q(valid_until__lt=today), Q(evaluated_on__gt=today)]
     if with_pack:
-        arms.append(~Q(pack_sha256__in=_current_shas()))
+        arms += _outside(sorted(set(_current_shas())))
+    return arms
+
+
+def _outside(values: list[str]) -> list[Q]:
+    """pack_sha256 not in `values` (sorted), as one range condition an arm."""
+    if not values:
+        return [Q(pk__isnull=False)]
+    arms = [Q(pack_sha256__lt=values[0])]
+    arms += [Q(pack_sha256__gt=low, pack_sha256__lt=high) for low, high in zip(values, values[1:], strict=False)]
+    arms.append(Q(pack_sha256__gt=values[-1]))
     return arms
 
 
