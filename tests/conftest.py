@@ -82,6 +82,27 @@ def security_policy_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def kept_answers() -> Iterator[None]:
+    """Answers kept between requests under a stamp of the records (ADR 0019: the cockpit summary,
+    NDRC's 待办 lists, the reports matrix) start empty in every test: a test's rollback brings the
+    audit heads and the obligations' stamp back to what an earlier test saw, with other rows."""
+    from django.core.cache import cache
+
+    from egovpm.reports import api as reports_api
+    from egovpm.reports import selectors as reports_selectors
+
+    def forget() -> None:
+        cache.clear()
+        reports_selectors._stamped_memo.clear()
+        reports_selectors._matrix_memo.clear()
+        reports_api._rows_memo.clear()
+
+    forget()
+    yield
+    forget()
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings: Any, tmp_path: Any) -> Any:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

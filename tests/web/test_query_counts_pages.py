@@ -43,7 +43,7 @@ PERSONAS = (
 # route id -> the most queries any persona's GET may cost, whatever the size of the portfolio.
 PINS: dict[str, int] = {
     "inbox": 14,
-    "project_list": 8,
+    "project_list": 9,  # an assigned archivist or inspector: the readable check (summary scope ≠ view scope)
     "project_create": 4,
     "project_detail": 32,
     "project_edit": 6,
