@@ -68,6 +68,27 @@ def test_inbox_lists_the_draft_for_staff_a(browser: Any, project: Any) -> None:
     assert reverse("web:project_detail", kwargs={"pk": project.pk}) in body
 
 
+def test_inbox_stage_actions_are_kept_only_while_no_record_changes(browser: Any, project: Any, personas: Any) -> None:
+    """待办's stage actions are kept between requests (issue 13: NDRC's sorts ~20,000 projects),
+    and any write ends what was kept: the draft submitted, it leaves staff_a's 待办 at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from egovpm.projects.services import project_transition
+
+    client = browser("staff_a")
+    path = reverse("web:inbox")
+    button = f'href="{reverse("web:project_detail", kwargs={"pk": project.pk})}#actions">提交需求分析</a>'
+    with CaptureQueriesContext(connection) as first:
+        assert button in client.get(path).content.decode()
+    with CaptureQueriesContext(connection) as again:
+        assert button in client.get(path).content.decode()
+    assert len(again.captured_queries) < len(first.captured_queries)  # the kept answer, read again
+    project_transition(actor=personas["staff_a"], project_id=project.pk, action="submit_needs_analysis")
+    body = client.get(path).content.decode()
+    assert button not in body  # submitted: nothing left for staff_a to do on it
+
+
 def test_inbox_done_lists_my_stage_events(browser: Any, project: Any, personas: dict[str, Any]) -> None:
     from egovpm.projects.services import project_transition
 

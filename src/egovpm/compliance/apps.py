@@ -10,11 +10,13 @@ class ComplianceConfig(AppConfig):
 
         from egovpm.audit.services import register_change_listener
         from egovpm.compliance import generation, selectors, services
+        from egovpm.compliance.stamp import records_stamp
         from egovpm.projects.facts import register_generation_source
         from egovpm.projects.filters import register_verdict_freshener
         from egovpm.projects.models import Project
         from egovpm.projects.stored import register_stored_compliance
         from egovpm.projects.views import register_badge_source
+        from egovpm.web.inbox import register_records_stamp
 
         # every audited change of a project's records makes its stored verdict stale, in the same
         # transaction as the change (ADR 0013)
@@ -26,3 +28,5 @@ class ComplianceConfig(AppConfig):
         register_verdict_freshener(selectors.ensure_fresh)  # before ?health= / ?rule= filter on them
         register_stored_compliance(selectors.stored_report)  # a project's compliance today (API)
         register_generation_source(generation.generation)  # the facts kept against it (the project page)
+        # 待办's stage actions (projects.page) are kept under every record's stamp
+        register_records_stamp(records_stamp)

@@ -15,6 +15,22 @@ T = TypeVar("T")
 KEEP_SECONDS = 300
 
 
+_records_stamp: list[Callable[[], str]] = []
+
+
+def register_records_stamp(stamp: Callable[[], str]) -> None:
+    """The app that knows every record's stamp (compliance: `compliance.stamp.records_stamp`)
+    registers it here, so that an app below it (projects) can keep an answer under it."""
+    _records_stamp[:] = [stamp]
+
+
+def kept_under_records(key: str, compute: Callable[[], T]) -> T:
+    """`kept` under the registered records' stamp; computed afresh when none is registered."""
+    if not _records_stamp:
+        return compute()
+    return kept(key, _records_stamp[0](), compute)
+
+
 def kept(key: str, stamp: str, compute: Callable[[], T]) -> T:
     """`compute()`, or what it answered under the same `key` (the list and its scope) and `stamp`."""
     full = "inbox:" + hashlib.sha256(f"{key}\x00{stamp}".encode()).hexdigest()
