@@ -443,3 +443,54 @@ def lines_changed_since(*, estimate: Estimate, codes: list[str], version: int) -
         .order_by("code")
         .values_list("code", flat=True)
     )
+
+
+MONEY_KINDS = ("baseline", "current", "spent")
+
+
+def money_by_department(projects: QuerySet[Project] | None = None) -> dict[int, dict[str, Decimal]]:
+    """lead department id → {kind: amount} over `projects` (None: every project), for the kinds
+    that have records there: `baseline` the approved estimates' totals (an estimate's total is its
+    current baseline's once it has one), `current` the estimate lines' amounts, `spent` the
+    recorded expenditures — the cockpit's investment figures (docs/portfolio.md).
+
+    On PostgreSQL one query of `budgets_money`, each project's sums kept by triggers
+    (migration 0004); elsewhere (SQLite) three sums over the records, the same answer."""
+    from django.db import connection
+
+    out: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT lead_department_id, sum(baselined), sum(baseline), sum(lines), sum(current), sum(spendings), "
+            "sum(spent) FROM budgets_money"
+        )
+        params: tuple[Any, ...] = ()
+        if projects is not None:
+            inner, params = projects.order_by().values("pk").query.sql_with_params()
+            sql += f" WHERE project_id IN ({inner})"
+        with connection.cursor() as cursor:
+            cursor.execute(sql + " GROUP BY lead_department_id", params)
+            for department, *pairs in cursor.fetchall():
+                for kind, n, amount in zip(MONEY_KINDS, pairs[::2], pairs[1::2], strict=True):
+                    if n:
+                        out[department][kind] = Decimal(amount)
+        return dict(out)
+    return money_from_records(projects)
+
+
+def money_from_records(projects: QuerySet[Project] | None = None) -> dict[int, dict[str, Decimal]]:
+    """money_by_department summed over the records themselves: three queries (SQLite's way; on
+    PostgreSQL what the kept sums must equal)."""
+    out: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for kind, qs, project, amount in (
+        ("baseline", Estimate.objects.filter(baseline__isnull=False), "project", "total"),
+        ("current", EstimateLine.objects.all(), "estimate__project", "amount"),
+        ("spent", Expenditure.objects.all(), "project", "amount"),
+    ):
+        if projects is not None:
+            qs = qs.filter(**{f"{project}__in": projects.order_by().values("pk")})
+        rows = qs.values_list(f"{project}__lead_department_id").annotate(s=Sum(amount)).order_by()
+        for department, total in rows:
+            if total is not None:
+                out[department][kind] = total
+    return dict(out)

@@ -30,14 +30,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Length, Substr
 
 from egovpm.accounts.choices import Role
 from egovpm.accounts.models import Department, User
 from egovpm.budgets.choices import AdjustmentStatus, Route
-from egovpm.budgets.models import Adjustment, Estimate, EstimateLine, Expenditure
-from egovpm.budgets.selectors import estimate_states, spent_by_lines
+from egovpm.budgets.models import Adjustment
+from egovpm.budgets.selectors import estimate_states, money_by_department, spent_by_lines
 from egovpm.compliance import selectors as compliance
 from egovpm.compliance.models import ProjectVerdict, RuleFailure
 from egovpm.compliance.services import evaluation
@@ -412,25 +412,10 @@ def _today(scope: QuerySet[Project], filters: Filters, whole: bool) -> tuple[Tal
             .order_by()
         )
     )
-    # each from its own table, by the lead department of its project: the approved baseline of
-    # each estimate (its total is the current baseline's once it has one: budgets.models.Estimate),
-    # the current amounts of its lines, the recorded spending
-    for kind, qs, department, amount in (
-        (
-            "baseline",
-            within(Estimate.objects.filter(baseline__isnull=False), scope),
-            "project__lead_department_id",
-            Sum("total"),
-        ),
-        (
-            "current",
-            within(EstimateLine.objects.all(), scope, "estimate__project"),
-            "estimate__project__lead_department_id",
-            Sum("amount"),
-        ),
-        ("spent", within(Expenditure.objects.all(), scope), "project__lead_department_id", Sum("amount")),
-    ):
-        for pk, total in qs.values_list(department).annotate(s=amount).order_by():
+    # the approved baselines, the current estimate lines, the recorded spending by lead department:
+    # each project's sums kept by PostgreSQL (budgets migration 0004), one query
+    for pk, kinds in money_by_department(None if every_project(scope) else scope).items():
+        for kind, total in kinds.items():
             tally.add_money(kind, departments[pk], total)
     # the stored obligations (ADR 0015) of the three counted buckets only (not the many on time),
     # from the index on (bucket, project) alone; the rule failures from theirs on (rule, project)

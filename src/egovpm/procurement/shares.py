@@ -127,7 +127,9 @@ def shares_for(projects: QuerySet[Project], as_of: dt.date | None = None) -> Sha
 
     from egovpm.procurement.models import Procurement
 
-    qs = Procurement.objects.filter(project__in=projects.values("pk"))
+    qs = Procurement.objects.all()
+    if projects.model is not Procurement and projects.query.where:  # not every project: its own
+        qs = qs.filter(project__in=projects.values("pk"))
     if as_of is not None:
         qs = qs.filter(contract_date__lte=as_of)
     rows: Any = (
