@@ -42,6 +42,7 @@ from egovpm.projects.models import Project
 from egovpm.projects.selectors import project_detail
 from egovpm.web import registry
 from egovpm.web.frame import domain_errors, render_tab
+from egovpm.web.inbox import kept_under_records
 from egovpm.web.registry import InboxItem, more_line
 
 TAB = "budgets"
@@ -612,19 +613,24 @@ def inbox_items(user: User) -> list[Any]:
     INBOX_LIMIT oldest of each and a line saying how many more (to the 概算调整 page)."""
     if not getattr(user, "is_authenticated", False) or not may_see_queue(user):
         return []
-    queues = selectors.inbox_queues(user=user)
     kinds = (
         ("decide", "adjustment_decision", _("…and %(n)s more adjustment requests to decide")),
         ("file", "adjustment_filing", _("…and %(n)s more self-approved adjustments to file with NDRC")),
         ("acknowledge", "adjustment_acknowledgement", _("…and %(n)s more adjustment filings to acknowledge")),
     )
+    # the oldest of each queue and how many, kept while no record changes (web.inbox.kept_under_records)
+    firsts = kept_under_records(f"budgets.inbox:user{user.pk}", lambda: _queue_heads(user))
     items: list[InboxItem] = []
     for key, kind, more in kinds:
-        rows, count = bounded(queues[key], INBOX_LIMIT)
+        rows, count = firsts[key]
         for a in rows:
             items.append(InboxItem(title=_inbox_title(kind, a), url=tab_url(a.project), project=a.project, kind=kind))
         items += _more(count, len(rows), more)
     return items
+
+
+def _queue_heads(user: User) -> dict[str, tuple[list[Adjustment], int]]:
+    return {key: bounded(qs, INBOX_LIMIT) for key, qs in selectors.inbox_queues(user=user).items()}
 
 
 def _inbox_title(kind: str, a: Adjustment) -> str:

@@ -9,6 +9,7 @@ function of this stamp. One query of AUDIT_CHAINS rows."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from egovpm.audit.models import AuditHead
@@ -18,5 +19,12 @@ from egovpm.rules import engine
 
 def records_stamp() -> str:
     heads = list(AuditHead.objects.order_by("id").values_list("id", "seq", "hash"))
-    shas = [engine.load_pack(path.stem).sha256 for path in sorted(engine.PACK_DIR.glob("*.yaml"))]
-    return hashlib.sha256(repr((heads, shas, clock.today().isoformat())).encode()).hexdigest()
+    return hashlib.sha256(repr((heads, _pack_shas(), clock.today().isoformat())).encode()).hexdigest()
+
+
+@functools.cache
+def _pack_shas() -> tuple[str, ...]:
+    """The rule packs' digests, read once a process: engine.load_pack keeps each pack a process
+    reads for its lifetime (a deploy restarts the processes), so its digest cannot change under it
+    (listing the directory at every call cost more than the stamp's query)."""
+    return tuple(engine.load_pack(path.stem).sha256 for path in sorted(engine.PACK_DIR.glob("*.yaml")))

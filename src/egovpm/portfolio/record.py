@@ -20,18 +20,21 @@ docs/department-record.md)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from egovpm.accounts.models import Department, User
 from egovpm.compliance import selectors as compliance
 from egovpm.compliance.models import RuleFailure
 from egovpm.compliance.services import evaluation
+from egovpm.compliance.stamp import records_stamp
 from egovpm.core import clock
 from egovpm.core.errors import FieldError, InvalidInput, NotFound
 from egovpm.portfolio import selectors as portfolio
@@ -128,10 +131,24 @@ def record_of(department: Department, as_of: dt.date | None = None, only: tuple[
     the callers check (record(), and the project page and review seams, which NDRC reads)."""
     today = clock.today()
     day = as_of or today
+    names = only or tuple(_sections)
+    if day != today:
+        return _record_of(department, day, today, names)
+    # today's record is kept under every record's stamp, as the cockpit summary is (ADR 0019): ~15
+    # aggregate queries over the department's projects (900 ms a request at 100,000 projects under
+    # load), the same answer until any record changes
+    key = "portfolio:record:" + hashlib.sha256(repr((department.pk, names, day, records_stamp())).encode()).hexdigest()
+    hit = cache.get(key)
+    if hit is None:
+        hit = _record_of(department, day, today, names)
+        cache.set(key, hit, portfolio.CACHE_SECONDS)
+    return dict(hit)
+
+
+def _record_of(department: Department, day: dt.date, today: dt.date, names: tuple[str, ...]) -> dict[str, Any]:
     scope = RecordScope(department=department, projects=led_projects(department), as_of=day, today=day == today)
     if scope.today:
         compliance.ensure_fresh(scope.projects)
-    names = only or tuple(_sections)
     return {
         "department": {"code": department.code, "name": department.name, "kind": department.kind},
         "as_of": day,

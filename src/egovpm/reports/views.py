@@ -38,6 +38,7 @@ from egovpm.reports.models import ReportObligation
 from egovpm.rules import facts_reports as fr
 from egovpm.web import errors
 from egovpm.web.frame import domain_errors, render_tab
+from egovpm.web.inbox import kept_under_records
 from egovpm.web.links import pk_url
 from egovpm.web.registry import InboxItem, more_line
 
@@ -582,7 +583,11 @@ def inbox_items(user: User) -> list[InboxItem]:
     items: list[InboxItem] = []
     home = reverse("web:report_home")
     if policies.may_see_own_obligations(user):
-        page = selectors.inbox_obligations(user=user, horizon=selectors.upcoming_days())
+        # kept while no record changes (web.inbox.kept_under_records; the date is in the stamp)
+        page = kept_under_records(
+            f"reports.inbox:user{user.pk}",
+            lambda: selectors.inbox_obligations(user=user, horizon=selectors.upcoming_days()),
+        )
         for o in page.items:
             label = _period_label(o.period)
             if o.status == fr.OVERDUE:

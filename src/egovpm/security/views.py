@@ -23,11 +23,13 @@ from egovpm.documents.models import Document
 from egovpm.projects import policies as project_policies
 from egovpm.projects import selectors as project_selectors
 from egovpm.projects.choices import Stage
+from egovpm.projects.models import Project
 from egovpm.security import policies, selectors, services
 from egovpm.security.errors import SecurityError
 from egovpm.security.forms import ExceptionForm, RiskAssessmentForm, SystemForm
 from egovpm.web import errors, registry
 from egovpm.web.frame import domain_errors, render_tab
+from egovpm.web.inbox import kept_under_records
 from egovpm.web.registry import InboxItem, more_line
 
 TAB = "security"
@@ -189,12 +191,19 @@ def risk_assessment_add(request: AuthenticatedHttpRequest, pk: Any) -> HttpRespo
 INBOX_LIMIT = 20
 
 
+def _risk_todo(user: User) -> tuple[list[Project], int]:
+    """The INBOX_LIMIT longest in trial operation without a risk assessment, and how many in all."""
+    todo = selectors.risk_assessment_todo(user=user)
+    projects = list(todo[:INBOX_LIMIT])
+    return projects, (len(projects) if len(projects) < INBOX_LIMIT else todo.count())
+
+
 def inbox_items(user: User) -> list[InboxItem]:
     """待办 for the lead department: projects in trial operation still without a risk assessment
     (C6.2 will block their preliminary acceptance) — the INBOX_LIMIT longest in trial operation and
     a line saying how many more (to the project list of that stage)."""
-    todo = selectors.risk_assessment_todo(user=user)
-    projects = list(todo[:INBOX_LIMIT])
+    # kept while no record changes (web.inbox.kept_under_records): the stage's projects checked
+    projects, count = kept_under_records(f"security.inbox:user{user.pk}", lambda: _risk_todo(user))
     items = [
         InboxItem(
             title=_("Organise the information-security risk assessment of trial operation (C6.2)"),
@@ -204,7 +213,6 @@ def inbox_items(user: User) -> list[InboxItem]:
         )
         for project in projects
     ]
-    count = len(projects) if len(projects) < INBOX_LIMIT else todo.count()
     if count <= len(projects):
         return items
     department = user.department.code if user.department else ""
