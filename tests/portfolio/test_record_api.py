@@ -5,9 +5,8 @@ panel beside its decision, and the reviews seam answering the department's real 
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -255,7 +254,6 @@ def test_the_record_is_kept_until_a_record_changes(personas: dict[str, Any], cli
     after = client.get(path).content.decode()
     led = re.compile(r'data-figure="projects">(\d+)<')
     assert [int(n) for n in led.findall(after)] == [int(n) + 1 for n in led.findall(before)] == [2]
-
 
 
 def test_the_reviews_tab_beside_a_proposal_shows_the_shares_and_links_the_record(
