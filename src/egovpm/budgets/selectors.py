@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
+from django.db import connection
 from django.db.models import Min, Q, QuerySet, Sum
 
 from egovpm.accounts.models import User
@@ -456,8 +457,6 @@ def money_by_department(projects: QuerySet[Project] | None = None) -> dict[int, 
 
     On PostgreSQL one query of `budgets_money`, each project's sums kept by triggers
     (migration 0004); elsewhere (SQLite) three sums over the records, the same answer."""
-    from django.db import connection
-
     out: dict[int, dict[str, Decimal]] = defaultdict(dict)
     if connection.vendor == "postgresql":
         sql = (

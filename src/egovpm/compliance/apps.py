@@ -28,5 +28,5 @@ class ComplianceConfig(AppConfig):
         register_verdict_freshener(selectors.ensure_fresh)  # before ?health= / ?rule= filter on them
         register_stored_compliance(selectors.stored_report)  # a project's compliance today (API)
         register_generation_source(generation.generation)  # the facts kept against it (the project page)
-        # 待办's stage actions (projects.page) are kept under every record's stamp
+        # 待办's lists of the apps below compliance are kept under every record's stamp (ADR 0019)
         register_records_stamp(records_stamp)

@@ -20,14 +20,12 @@ docs/department-record.md)."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from egovpm.accounts.models import Department, User
@@ -48,6 +46,7 @@ from egovpm.reports.obligations import bucket_of
 from egovpm.reviews import selectors as reviews
 from egovpm.rules import engine
 from egovpm.rules import facts_reports as fr
+from egovpm.web.inbox import kept
 
 PROJECTS_SHOWN = 50  # the project list of the record; the drill-down lists them all
 OVERDUE_SHOWN = 50  # the overdue reports and rectification items listed (the counts are exact)
@@ -137,12 +136,8 @@ def record_of(department: Department, as_of: dt.date | None = None, only: tuple[
     # today's record is kept under every record's stamp, as the cockpit summary is (ADR 0019): ~15
     # aggregate queries over the department's projects (900 ms a request at 100,000 projects under
     # load), the same answer until any record changes
-    key = "portfolio:record:" + hashlib.sha256(repr((department.pk, names, day, records_stamp())).encode()).hexdigest()
-    hit = cache.get(key)
-    if hit is None:
-        hit = _record_of(department, day, today, names)
-        cache.set(key, hit, portfolio.CACHE_SECONDS)
-    return dict(hit)
+    key = f"portfolio.record:{department.pk}:{names}:{day}"
+    return dict(kept(key, records_stamp(), lambda: _record_of(department, day, today, names)))
 
 
 def _record_of(department: Department, day: dt.date, today: dt.date, names: tuple[str, ...]) -> dict[str, Any]:

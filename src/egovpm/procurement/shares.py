@@ -128,7 +128,7 @@ def shares_for(projects: QuerySet[Project], as_of: dt.date | None = None) -> Sha
     from egovpm.procurement.models import Procurement
 
     qs = Procurement.objects.all()
-    if projects.model is not Procurement and projects.query.where:  # not every project: its own
+    if projects.query.where:  # a part of the portfolio (every project: the table alone)
         qs = qs.filter(project__in=projects.values("pk"))
     if as_of is not None:
         qs = qs.filter(contract_date__lte=as_of)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from egovpm.accounts.models import User
 from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.core import clock
+from egovpm.core.bounded import bounded
 from egovpm.core.errors import DomainError
 from egovpm.core.views import language_of
 from egovpm.documents.models import Document
@@ -193,9 +194,7 @@ INBOX_LIMIT = 20
 
 def _risk_todo(user: User) -> tuple[list[Project], int]:
     """The INBOX_LIMIT longest in trial operation without a risk assessment, and how many in all."""
-    todo = selectors.risk_assessment_todo(user=user)
-    projects = list(todo[:INBOX_LIMIT])
-    return projects, (len(projects) if len(projects) < INBOX_LIMIT else todo.count())
+    return bounded(selectors.risk_assessment_todo(user=user), INBOX_LIMIT)
 
 
 def inbox_items(user: User) -> list[InboxItem]:
