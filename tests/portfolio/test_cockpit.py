@@ -241,3 +241,36 @@ def test_a_delivery_mode_count_drills_down_to_the_projects_that_record_it(
     assert codes == [other_project.code]
     bad = ndrc.get("/api/v1/projects?delivery_mode=cloud")
     assert bad.status_code == 400 and "delivery_mode" in bad.json()["details"]
+
+
+def _headline_projects(html: str) -> int:
+    found = re.search(r'<div class="stat ">\s*<span>[^<]+</span>\s*<a href="[^"]*"><strong>(\d+)</strong>', html)
+    assert found is not None, "the headline's project count"
+    return int(found.group(1))
+
+
+def test_the_page_kept_between_requests_shows_a_write_at_once_and_each_scope_its_own(
+    personas: dict[str, Any], project: Any, other_project: Any
+) -> None:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conftest import make_project
+
+    cache.clear()
+    ndrc, mof, staff_b = (_client(personas[p]) for p in ("ndrc", "mof", "staff_b"))
+    with CaptureQueriesContext(connection) as first:
+        assert _headline_projects(ndrc.get(reverse("web:cockpit")).content.decode()) == 2
+    with CaptureQueriesContext(connection) as again:
+        assert _headline_projects(ndrc.get(reverse("web:cockpit")).content.decode()) == 2
+    assert len(again) < len(first)  # the figures' part was kept, not computed again
+    # a department's page is its own, never the whole portfolio's kept part
+    assert _headline_projects(staff_b.get(reverse("web:cockpit")).content.decode()) == 1
+    make_project(personas["staff_b"], name="新项目")
+    # the write moved the records' stamp: every reader sees it on the next request
+    assert _headline_projects(ndrc.get(reverse("web:cockpit")).content.decode()) == 3
+    assert _headline_projects(mof.get(reverse("web:cockpit")).content.decode()) == 3
+    assert _headline_projects(staff_b.get(reverse("web:cockpit")).content.decode()) == 2
+    # and the filters are part of what is kept: another department's filter is another page
+    assert _headline_projects(ndrc.get(reverse("web:cockpit"), {"department": "mob"}).content.decode()) == 2

@@ -164,6 +164,12 @@ class Tally:
             self.money[department][kind] = self.money[department].get(kind, ZERO) + amount
 
 
+def scope_key(user: User) -> str:
+    """What a cached figure of `user` may be shared under: "all" for the readers of the whole
+    portfolio (NDRC, MoF), else the user's own (a department's figures are never shared)."""
+    return "all" if policies.scope_q(user, "view") is None else f"user{user.pk}"
+
+
 def summary(
     *, user: User, as_of: dt.date | None = None, department: str = "", stage: str = "", year: Any = None
 ) -> dict[str, Any]:
@@ -177,11 +183,11 @@ def summary(
     filters = Filters.parse(department, stage, year)
     today = clock.today()
     day = as_of or today
-    whole_scope = policies.scope_q(user, "view") is None
+    scope = scope_key(user)
     key = ":".join(
         (
             "portfolio:summary",
-            "all" if whole_scope else f"user{user.pk}",
+            scope,
             repr(filters),
             today.isoformat(),
             day.isoformat(),
@@ -192,7 +198,7 @@ def summary(
     hit = cache.get(key)
     if hit is not None:
         return dict(hit)
-    data = _summary(user, filters, today, day, whole_scope)
+    data = _summary(user, filters, today, day, scope == "all")
     cache.set(key, data, CACHE_SECONDS)
     return data
 

@@ -11,19 +11,24 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from egovpm.accounts.models import Department
+from egovpm.accounts.models import Department, User
 from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.budgets.choices import AdjustmentStatus, Route
+from egovpm.compliance.stamp import records_stamp
 from egovpm.core import clock, validators
 from egovpm.core.errors import DomainError
 from egovpm.portfolio import exports, figures, selectors
 from egovpm.portfolio.api import xlsx_attachment
 from egovpm.projects.choices import Stage
 from egovpm.projects.filters import list_params
+from egovpm.web.inbox import kept
 from egovpm.web.templatetags.egovpm_ui import clause_label
 
 WAN = Decimal(10000)
@@ -112,117 +117,127 @@ def cockpit(request: AuthenticatedHttpRequest) -> HttpResponse:
         "department_choices": Department.objects.filter(kind__in=("central", "local")).order_by("kind", "code"),
         "whole": selectors.is_whole_portfolio_reader(user),
     }
+    # The figures' part of the page, rendered once and kept under every record's stamp (ADR 0020):
+    # shared by the readers of the whole portfolio, a department user's own otherwise; in the
+    # reader's language, for these filters.
+    key = repr(("cockpit", selectors.scope_key(user), context["whole"], get_language(), context["today"], form))
     try:
-        data = selectors.summary(
-            user=user,
-            as_of=validators.parse_as_of(form["as_of"]),
-            department=form["department"],
-            stage=form["stage"],
-            year=form["year"],
-        )
+        shown = kept(key, records_stamp(), lambda: _figures(user, form, context["whole"]))
     except DomainError as error:
         if error.status != 400:
             raise
         context["error"] = error.message
         return render(request, "portfolio/cockpit.html", context, status=400)
+    context["shown"] = {**shown, "body": mark_safe(shown["body"])}  # noqa: S308 - rendered by our template
+    return render(request, "portfolio/cockpit.html", context)
+
+
+def _figures(user: User, form: dict[str, str], whole: bool) -> dict[str, str]:
+    """The cockpit's figures for these filters: the day they stand on, the project list's link for
+    all of them, and the HTML of the headline numbers, the charts and their tables."""
+    data = selectors.summary(
+        user=user,
+        as_of=validators.parse_as_of(form["as_of"]),
+        department=form["department"],
+        stage=form["stage"],
+        year=form["year"],
+    )
     link = Links(data["filters"].query(), "" if data["today"] else data["as_of"].isoformat())
     record = reverse("web:department_record", kwargs={"code": "CODE"}).split("CODE")
     inv = data["investment"]
     behind = data["projects_behind"]
-    context.update(
-        {
-            "data": data,
-            "link": link,
-            "headline": [
-                {"label": _("Projects"), "value": data["projects"]["total"], "url": link()},
-                {
-                    "label": _("Approved investment (10,000 yuan)"),
-                    "value": wan(inv["baseline"]),
-                    "title": f"{inv['baseline']} 元",
-                    "url": link(),
-                },
-                {
-                    "label": _("Red health"),
-                    "value": data["health"]["red"],
-                    "url": link(health="red"),
-                    "cls": "bad",
-                    "key": "red",
-                },
-                {
-                    "label": _("Projects with an overdue report"),
-                    "value": behind["reports"]["overdue"],
-                    "url": link(report="overdue"),
-                    "cls": "warn",
-                    "key": "report-overdue",
-                },
-                {
-                    "label": _("Projects with overdue rectifications"),
-                    "value": behind["rectifications"]["overdue"] if behind["rectifications"] else None,
-                    "url": link(rectification="overdue"),
-                    "key": "rectification-overdue",
-                },
-            ],
-            "charts": _charts(data, link),
-            "money_rows": [
-                {
-                    "code": code,
-                    "name": data["departments"].get(code, code),
-                    "cells": [(wan(m[k]), m[k]) for k in ("baseline", "current", "spent")],
-                    "url": link(lead_department=code),
-                }
-                for code, m in inv["by_department"].items()
-            ],
-            # NDRC's and MoF's way into each department's record (履约档案)
-            # (one reverse() for the records' links: a row costs no URL resolution of its own)
-            "department_rows": [
-                (
-                    code,
-                    data["departments"].get(code, code),
-                    n,
-                    link(lead_department=code),
-                    quote(code, safe=RFC3986_SUBDELIMS + "/~:@").join(record),
-                )
-                for code, n in data["projects"]["by_department"].items()
-            ],
-            "disagreements": disagreement_rows(data["disagreements"]),
-            "rule_rows": [
-                {"clause": clause_label(c), "rule": r, "value": n, "url": link(rule=r)}
-                for c, v in data["rules_by_clause"].items()
-                for r, n in v["rules"].items()
-            ],
-            "report_rows": [
-                (label, data["reports"][k], behind["reports"][k], link(report=k))
-                for k, label in (
-                    ("due", _("Due, not yet submitted")),
-                    ("overdue", _("Overdue")),
-                    ("late", _("Submitted late")),
-                )
-            ],
-            "adjustment_rows": [
-                (
-                    Route(route).label,
-                    [
-                        (states[s], behind["adjustments"][route][s], link(adjustment=f"{route}:{s}"))
-                        for s in STATE_ORDER
-                    ],
-                )
-                for route, states in data["adjustments"].items()
-            ],
-            "adjustment_states": [AdjustmentStatus(s).label for s in STATE_ORDER],
-            "totals": [(wan(inv[k]), inv[k]) for k in ("baseline", "current", "spent")],
-            "procurement_recorded": figures.recorded("procurement_shares"),
-            "conclusion_rows": conclusion_rows(data["post_evaluations"], behind["post_evaluations"], link),
-            "rectification_rows": [
-                (label, data["rectifications"][k], behind["rectifications"][k], link(rectification=k))
-                for k, label in (("open", _("Rectification items open")), ("overdue", _("Overdue")))
-            ]
-            if behind["rectifications"]
-            else [],
-            "delivery_urls": {m: link(delivery_mode=m) for m in ("service_outsourcing", "data_hosting")},
-            "as_of_query": urlencode({"as_of": data["as_of"].isoformat()}),
-        }
-    )
-    return render(request, "portfolio/cockpit.html", context)
+    context = {
+        "whole": whole,
+        "data": data,
+        "headline": [
+            {"label": _("Projects"), "value": data["projects"]["total"], "url": link()},
+            {
+                "label": _("Approved investment (10,000 yuan)"),
+                "value": wan(inv["baseline"]),
+                "title": f"{inv['baseline']} 元",
+                "url": link(),
+            },
+            {
+                "label": _("Red health"),
+                "value": data["health"]["red"],
+                "url": link(health="red"),
+                "cls": "bad",
+                "key": "red",
+            },
+            {
+                "label": _("Projects with an overdue report"),
+                "value": behind["reports"]["overdue"],
+                "url": link(report="overdue"),
+                "cls": "warn",
+                "key": "report-overdue",
+            },
+            {
+                "label": _("Projects with overdue rectifications"),
+                "value": behind["rectifications"]["overdue"] if behind["rectifications"] else None,
+                "url": link(rectification="overdue"),
+                "key": "rectification-overdue",
+            },
+        ],
+        "charts": _charts(data, link),
+        "money_rows": [
+            {
+                "code": code,
+                "name": data["departments"].get(code, code),
+                "cells": [(wan(m[k]), m[k]) for k in ("baseline", "current", "spent")],
+                "url": link(lead_department=code),
+            }
+            for code, m in inv["by_department"].items()
+        ],
+        # NDRC's and MoF's way into each department's record (履约档案)
+        # (one reverse() for the records' links: a row costs no URL resolution of its own)
+        "department_rows": [
+            (
+                code,
+                data["departments"].get(code, code),
+                n,
+                link(lead_department=code),
+                quote(code, safe=RFC3986_SUBDELIMS + "/~:@").join(record),
+            )
+            for code, n in data["projects"]["by_department"].items()
+        ],
+        "disagreements": disagreement_rows(data["disagreements"]),
+        "rule_rows": [
+            {"clause": clause_label(c), "rule": r, "value": n, "url": link(rule=r)}
+            for c, v in data["rules_by_clause"].items()
+            for r, n in v["rules"].items()
+        ],
+        "report_rows": [
+            (label, data["reports"][k], behind["reports"][k], link(report=k))
+            for k, label in (
+                ("due", _("Due, not yet submitted")),
+                ("overdue", _("Overdue")),
+                ("late", _("Submitted late")),
+            )
+        ],
+        "adjustment_rows": [
+            (
+                Route(route).label,
+                [(states[s], behind["adjustments"][route][s], link(adjustment=f"{route}:{s}")) for s in STATE_ORDER],
+            )
+            for route, states in data["adjustments"].items()
+        ],
+        "adjustment_states": [AdjustmentStatus(s).label for s in STATE_ORDER],
+        "totals": [(wan(inv[k]), inv[k]) for k in ("baseline", "current", "spent")],
+        "procurement_recorded": figures.recorded("procurement_shares"),
+        "conclusion_rows": conclusion_rows(data["post_evaluations"], behind["post_evaluations"], link),
+        "rectification_rows": [
+            (label, data["rectifications"][k], behind["rectifications"][k], link(rectification=k))
+            for k, label in (("open", _("Rectification items open")), ("overdue", _("Overdue")))
+        ]
+        if behind["rectifications"]
+        else [],
+        "delivery_urls": {m: link(delivery_mode=m) for m in ("service_outsourcing", "data_hosting")},
+    }
+    return {
+        "as_of": data["as_of"].isoformat(),
+        "list_url": str(link),
+        "body": render_to_string("portfolio/cockpit_figures.html", context),
+    }
 
 
 def conclusion_rows(
