@@ -110,31 +110,34 @@ def cockpit(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not selectors.may_view(user):
         raise PermissionDenied(_("The cockpit is for NDRC, MoF and the departments' staff and leaders."))
     form = _filters_form(request)
-    context: dict[str, Any] = {
+    whole = selectors.is_whole_portfolio_reader(user)
+    # The filters and the figures, rendered once and kept under every record's stamp (ADR 0020):
+    # shared by the readers of the whole portfolio, a department user's own otherwise; in the
+    # reader's language, for these filters on this day.
+    key = repr(("cockpit", selectors.scope_key(user), whole, get_language(), clock.today(), form))
+    try:
+        shown = kept(key, records_stamp(), lambda: _figures(user, form, whole))
+    except DomainError as error:
+        if error.status != 400:
+            raise
+        context = {**_form_context(form), "whole": whole, "error": error.message}
+        return render(request, "portfolio/cockpit.html", context, status=400)
+    shown = {**shown, "body": mark_safe(shown["body"])}  # noqa: S308 - rendered by our templates
+    return render(request, "portfolio/cockpit.html", {"whole": whole, "shown": shown})
+
+
+def _form_context(form: dict[str, str]) -> dict[str, Any]:
+    return {
         "form": form,
         "today": clock.today(),
         "stages": [(s.value, s.label) for s in Stage],
         "department_choices": Department.objects.filter(kind__in=("central", "local")).order_by("kind", "code"),
-        "whole": selectors.is_whole_portfolio_reader(user),
     }
-    # The figures' part of the page, rendered once and kept under every record's stamp (ADR 0020):
-    # shared by the readers of the whole portfolio, a department user's own otherwise; in the
-    # reader's language, for these filters.
-    key = repr(("cockpit", selectors.scope_key(user), context["whole"], get_language(), context["today"], form))
-    try:
-        shown = kept(key, records_stamp(), lambda: _figures(user, form, context["whole"]))
-    except DomainError as error:
-        if error.status != 400:
-            raise
-        context["error"] = error.message
-        return render(request, "portfolio/cockpit.html", context, status=400)
-    context["shown"] = {**shown, "body": mark_safe(shown["body"])}  # noqa: S308 - rendered by our template
-    return render(request, "portfolio/cockpit.html", context)
 
 
 def _figures(user: User, form: dict[str, str], whole: bool) -> dict[str, str]:
     """The cockpit's figures for these filters: the day they stand on, the project list's link for
-    all of them, and the HTML of the headline numbers, the charts and their tables."""
+    all of them, and the HTML of the filters, the headline numbers, the charts and their tables."""
     data = selectors.summary(
         user=user,
         as_of=validators.parse_as_of(form["as_of"]),
@@ -147,6 +150,7 @@ def _figures(user: User, form: dict[str, str], whole: bool) -> dict[str, str]:
     inv = data["investment"]
     behind = data["projects_behind"]
     context = {
+        **_form_context(form),
         "whole": whole,
         "data": data,
         "headline": [
