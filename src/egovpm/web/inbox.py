@@ -10,6 +10,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 T = TypeVar("T")
 KEEP_SECONDS = 300
@@ -39,3 +42,15 @@ def kept(key: str, stamp: str, compute: Callable[[], T]) -> T:
         hit = compute()
         cache.set(full, hit, KEEP_SECONDS)
     return hit
+
+
+def kept_html(key: str, template: str, context: Callable[[], dict[str, object]]) -> SafeString:
+    """`template` rendered with `context()` in the reader's language, kept under the records'
+    stamp (ADR 0020): the part of a page that is a function of the records, the reader (in `key`:
+    the user or the scope whose figures they share) and the date alone — no form token, no
+    "minutes ago". A page renders the rest (the frame: messages, the unread count) every time."""
+
+    def render() -> str:
+        return str(render_to_string(template, context()))
+
+    return mark_safe(kept_under_records(f"{key}\x00{get_language()}", render))  # noqa: S308 - our templates

@@ -17,6 +17,7 @@ from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.core import clock
 from egovpm.core.roles import ADMIN_ROLES
 from egovpm.web import registry
+from egovpm.web.inbox import kept_html
 from egovpm.web.forms import LoginForm
 
 
@@ -46,6 +47,12 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     if user.role_set and user.role_set <= ADMIN_ROLES:
         # an administrator has no 待办 of projects: their home is the page of their duties (三员分立)
         return redirect(registry.home_url(user) or "web:audit")
+    # The lists and the counts, rendered once and kept under the records' stamp for this user (ADR 0020)
+    body = kept_html(f"inbox:{user.pk}", "web/inbox_body.html", lambda: _inbox_context(user))
+    return render(request, "web/inbox.html", {"body": body})
+
+
+def _inbox_context(user: User) -> dict[str, Any]:
     # The stage actions and 已办 (the projects app), then the obligations of the other apps
     # (reports due, opinions to give, filings pending...), soonest first.
     context: dict[str, Any] = {"todo": [], "done": [], "waiting": 0}
@@ -53,14 +60,10 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
         context.update(section(user))
     items = [item for provider in registry.INBOX for item in provider(user)]
     items.sort(key=lambda i: (i.due is None, i.due or clock.today()))
-    return render(
-        request,
-        "web/inbox.html",
-        {
-            **context,
-            "items": items,
-            "today": clock.today(),
-            # a provider's bounded list ends with an "…and N more" item (extra["more"] = N)
-            "waiting_count": context["waiting"] + sum(int(i.extra.get("more", 1)) for i in items),
-        },
-    )
+    return {
+        **context,
+        "items": items,
+        "today": clock.today(),
+        # a provider's bounded list ends with an "…and N more" item (extra["more"] = N)
+        "waiting_count": context["waiting"] + sum(int(i.extra.get("more", 1)) for i in items),
+    }
