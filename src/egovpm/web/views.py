@@ -17,8 +17,8 @@ from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.core import clock
 from egovpm.core.roles import ADMIN_ROLES
 from egovpm.web import registry
-from egovpm.web.inbox import kept_html
 from egovpm.web.forms import LoginForm
+from egovpm.web.inbox import kept_html
 
 
 class LoginView(auth_views.LoginView):
