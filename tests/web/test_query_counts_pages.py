@@ -21,6 +21,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from egovpm.web.inbox import computed_afresh
+
 from .test_query_counts import Portfolio
 from .test_ui_matrix import _build
 from .ui_routes import READS, Read, expected
@@ -42,8 +44,12 @@ PERSONAS = (
 
 # route id -> the most queries any persona's GET may cost, whatever the size of the portfolio.
 PINS: dict[str, int] = {
-    "inbox": 14,
-    "project_list": 9,  # an assigned archivist or inspector: the readable check (summary scope ≠ view scope)
+    # computed afresh (web.inbox.computed_afresh): the records' stamp for the kept page, then NDRC's
+    # kept lists computed (stage actions, reviews to conclude, queues, obligations, risk todo)
+    "inbox": 21,
+    # an assigned archivist or inspector: the readable check (summary scope ≠ view scope); the
+    # records' stamp of the kept page (ADR 0020)
+    "project_list": 10,
     "project_create": 4,
     "project_detail": 32,
     "project_edit": 6,
@@ -78,8 +84,8 @@ PINS: dict[str, int] = {
     "procurement_template": 3,
     "report_home": 7,
     "report_portfolio_export": 8,
-    "cockpit": 5,
-    "department_record": 16,
+    "cockpit": 6,  # the records' stamp of the kept figures and of the summary: one each
+    "department_record": 17,  # the records' stamp of the kept page and of the record: one each
     "project_export": 6,
     "report_detail": 8,
     "report_pdf_document": 5,
@@ -132,7 +138,9 @@ def grown(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -
                     for persona in _readers(route):
                         client = clients[persona]
                         client.get(path)  # warm-up: per-process caches, the new projects' stored verdicts
-                        with CaptureQueriesContext(connection) as ctx:
+                        # computed afresh: what a page kept under the records' stamp costs when a
+                        # record has changed (web.inbox.kept, ADR 0020)
+                        with computed_afresh(), CaptureQueriesContext(connection) as ctx:
                             response = client.get(path)
                         # who may read which page is the UI matrix's to assert (test_ui_matrix.py)
                         if response.status_code == 200:

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from egovpm.portfolio.views import STATE_ORDER
 from egovpm.projects.choices import TRANSITIONS, Actor, Stage
 from egovpm.projects.models import Project
 from egovpm.web.frame import domain_errors
+from egovpm.web.inbox import kept_html
 from egovpm.web.templatetags.egovpm_ui import clause_label
 
 # procurement's shares block (table + ECharts chart; context `shares`): shown wherever shares are
@@ -77,22 +79,29 @@ def conclusion_labels(evaluations: dict[str, Any] | None) -> dict[str, str]:
 def department_record(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     department = record.department_for(request.user, code)
     raw = request.GET.get("as_of", "")
-    context: dict[str, Any] = {"department": department, "as_of_raw": raw, "today": clock.today()}
-    try:
+    base: dict[str, Any] = {"department": department, "as_of_raw": raw, "today": clock.today()}
+
+    def context() -> dict[str, Any]:
         data = record.record_of(department, validators.parse_as_of(raw))
+        return {
+            **base,
+            "data": data,
+            "shares_block": SHARES_BLOCK,
+            "conclusions": conclusion_labels(data["post_evaluations"]),
+            "recorded": {name: record.recorded(name) for name in record.MODULES},
+            **_tables(data),
+        }
+
+    # The same for every reader allowed to read it (department_for): rendered once and kept under
+    # the records' stamp for this department and date (ADR 0020).
+    try:
+        body = kept_html(repr(("record", department.code, base["today"], raw)), "portfolio/record_body.html", context)
     except DomainError as error:
         if error.status != 400:
             raise
-        context["error"] = error.message
-        return render(request, "portfolio/record.html", context, status=400)
-    context.update(
-        data=data,
-        shares_block=SHARES_BLOCK,
-        conclusions=conclusion_labels(data["post_evaluations"]),
-        recorded={name: record.recorded(name) for name in record.MODULES},
-        **_tables(data),
-    )
-    return render(request, "portfolio/record.html", context)
+        body = render_to_string("portfolio/record_body.html", {**base, "error": error.message})
+        return render(request, "portfolio/record.html", {"department": department, "body": body}, status=400)
+    return render(request, "portfolio/record.html", {"department": department, "body": body})
 
 
 @login_required

@@ -31,6 +31,7 @@ from egovpm.projects.models import Project
 from egovpm.web import errors, registry
 from egovpm.web.forms import AsOfForm
 from egovpm.web.frame import domain_errors, render_tab
+from egovpm.web.inbox import kept_html
 from egovpm.web.templatetags.egovpm_ui import CLAUSES, action_label, stage_label
 
 PAGE_SIZE = 20
@@ -83,6 +84,19 @@ HIDDEN_FILTERS = (
 
 @login_required
 def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # htmx swaps the table alone when the filters change (a boosted link loads the whole page)
+    partial = bool(request.htmx) and not request.htmx.boosted
+    template = "projects/_table.html" if partial else "projects/list_body.html"
+    # The list as this user reads it at this address, rendered once and kept under the records'
+    # stamp (ADR 0020); a refused filter is a 400 and keeps nothing.
+    key = repr(("projects", request.user.pk, bool(request.htmx), partial, request.get_full_path()))
+    body = kept_html(key, template, lambda: _list_context(request), request=request)
+    if partial:
+        return HttpResponse(body)
+    return render(request, "projects/list.html", {"body": body})
+
+
+def _list_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     # The list's FilterSet, the same as the API's (filters.list_params): a value it refuses is a
     # 400, never ignored; the cockpit's drill-down filters (health, rule, year) included.
     try:
@@ -109,7 +123,7 @@ def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = [{"project": p, "compliance": badges.get(p.pk)} for p in page.object_list]
     params = request.GET.copy()
     params.pop("page", None)
-    context = {
+    return {
         "rows": rows,
         "page": page,
         "stage": stage,
@@ -128,8 +142,6 @@ def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "sorts": lists.sort_links(request, selectors.LIST_SORTS, sort),
         "may_create": request.user.has_role(*policies.DEPT_ROLES),
     }
-    template = "projects/_table.html" if request.htmx and not request.htmx.boosted else "projects/list.html"
-    return render(request, template, context)
 
 
 # ---------------------------------------------------------------- create / edit

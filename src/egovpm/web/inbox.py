@@ -6,10 +6,13 @@ is reused only while no record has changed. The time-out only bounds the memory.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -34,8 +37,25 @@ def kept_under_records(key: str, compute: Callable[[], T]) -> T:
     return kept(key, _records_stamp[0](), compute)
 
 
+_afresh: ContextVar[bool] = ContextVar("egovpm_kept_afresh", default=False)
+
+
+@contextmanager
+def computed_afresh() -> Iterator[None]:
+    """Within it, `kept` computes every answer again and keeps nothing: the query-count pins measure
+    what a page costs when no record has been read before (a warm cache would hide a count that
+    grows with the rows)."""
+    token = _afresh.set(True)
+    try:
+        yield
+    finally:
+        _afresh.reset(token)
+
+
 def kept(key: str, stamp: str, compute: Callable[[], T]) -> T:
     """`compute()`, or what it answered under the same `key` (the list and its scope) and `stamp`."""
+    if _afresh.get():
+        return compute()
     full = "inbox:" + hashlib.sha256(f"{key}\x00{stamp}".encode()).hexdigest()
     hit: T | None = cache.get(full)
     if hit is None:
@@ -44,13 +64,16 @@ def kept(key: str, stamp: str, compute: Callable[[], T]) -> T:
     return hit
 
 
-def kept_html(key: str, template: str, context: Callable[[], dict[str, object]]) -> SafeString:
+def kept_html(
+    key: str, template: str, context: Callable[[], dict[str, Any]], request: HttpRequest | None = None
+) -> SafeString:
     """`template` rendered with `context()` in the reader's language, kept under the records'
     stamp (ADR 0020): the part of a page that is a function of the records, the reader (in `key`:
     the user or the scope whose figures they share) and the date alone — no form token, no
-    "minutes ago". A page renders the rest (the frame: messages, the unread count) every time."""
+    "minutes ago"; what it reads of `request` (htmx's headers) in `key` too. A page renders the rest
+    (the frame: messages, the unread count, the form token) every time."""
 
     def render() -> str:
-        return str(render_to_string(template, context()))
+        return str(render_to_string(template, context(), request=request))
 
     return mark_safe(kept_under_records(f"{key}\x00{get_language()}", render))  # noqa: S308 - our templates
