@@ -236,3 +236,35 @@ def test_inbox_and_queue_are_bounded_with_the_rest_counted(
     second = leader.get(reverse("web:budgets_queue") + "?self_pending_page=2").content.decode()
     numbers = [n for n in range(1, 5) if f'<td class="mono">{n}</td>' in second]
     assert numbers == [3, 4], numbers
+
+
+def test_the_kept_queue_gives_each_browser_a_form_token_of_its_own(built: Any, personas: dict[str, Any]) -> None:
+    """The 概算调整 page is kept under the records' stamp (ADR 0020) with its rows' acknowledge
+    forms: each browser of the same NDRC officer gets a token its own CSRF secret accepts."""
+    import datetime as dt
+    import re
+
+    from egovpm.budgets.models import Adjustment
+    from egovpm.budgets.services import adjustment_decide, adjustment_file
+
+    a = request(personas["staff_a"], built, {"03": "90000.00"})
+    adjustment_decide(actor=personas["leader_a"], adjustment_id=a.pk, decision="approve")
+    doc = upload(built, personas["staff_a"], "adjustment_approval", "调整批复")
+    adjustment_file(actor=personas["staff_a"], adjustment_id=a.pk, filed_on=dt.date(2026, 11, 20), document_id=doc.pk)
+    action = reverse("web:budgets_acknowledge", kwargs={"adjustment_id": a.pk})
+    browsers = []
+    for _ in range(2):
+        c = Client(enforce_csrf_checks=True)
+        assert c.login(username=personas["ndrc"].username, password=PASSWORD)
+        page = c.get(reverse("web:budgets_queue")).content.decode()
+        form = re.search(rf'action="{re.escape(action)}".*?name="csrfmiddlewaretoken" value="([^"]+)"', page, re.S)
+        assert form is not None, "the acknowledge form"
+        browsers.append((c, form.group(1)))
+    # the second browser's page was kept for its own secret, not the first one's
+    second, token = browsers[1]
+    response = second.post(action, {"csrfmiddlewaretoken": token, "next": reverse("web:budgets_queue")})
+    assert response.status_code == 302, response.status_code
+    assert Adjustment.objects.get(pk=a.pk).acknowledged_at is not None
+    # and the page shows the acknowledgement at once in both browsers
+    for c, _token in browsers:
+        assert action not in c.get(reverse("web:budgets_queue")).content.decode()

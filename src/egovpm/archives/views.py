@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from egovpm.projects import policies as project_policies
 from egovpm.projects import selectors as project_selectors
 from egovpm.web import errors, registry
 from egovpm.web.frame import domain_errors, render_tab
+from egovpm.web.inbox import render_kept_page
 from egovpm.web.registry import InboxItem, more_line
 
 TAB = "archives"
@@ -146,23 +147,24 @@ def archive_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     projects = lists.sorted_by(filters.qs, sort, ARCHIVE_SORTS, ARCHIVE_ORDER)
     if request.GET.get("export") == "xlsx":
         return _archive_export(user, list(projects[: lists.EXPORT_LIMIT]))
-    count = functools.partial(selectors.archive_projects_count, user=user, params=filters.form.cleaned_data)
-    page = CountedPaginator(projects, 20, count).get_page(request.GET.get("page"))
-    rows = selectors.archive_index_rows(user=user, projects=list(page.object_list))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "archives/index.html",
-        {
+
+    def context() -> dict[str, Any]:
+        count = functools.partial(selectors.archive_projects_count, user=user, params=filters.form.cleaned_data)
+        page = CountedPaginator(projects, 20, count).get_page(request.GET.get("page"))
+        rows = selectors.archive_index_rows(user=user, projects=list(page.object_list))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return {
             "rows": rows,
             "page": page,
             "filter": filters.form,
             "sorts": lists.sort_links(request, ARCHIVE_SORTS, sort),
             "export_url": lists.export_url(request),
             "page_query": query.urlencode(),
-        },
-    )
+        }
+
+    # rendered once and kept for this user and address under the records' stamp (ADR 0020)
+    return render_kept_page(request, "archives/index.html", "archives/index_body.html", context)
 
 
 class CountedPaginator(Paginator):

@@ -42,7 +42,7 @@ from egovpm.projects.models import Project
 from egovpm.projects.selectors import project_detail
 from egovpm.web import registry
 from egovpm.web.frame import domain_errors, render_tab
-from egovpm.web.inbox import kept_under_records
+from egovpm.web.inbox import kept_under_records, render_kept_page
 from egovpm.web.registry import InboxItem, more_line
 
 TAB = "budgets"
@@ -588,10 +588,9 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         if section not in queues:
             raise BadRequest(f"section: {section}")
         return _queue_export(section, queues[section])
-    return render(
-        request,
-        "budgets/queue.html",
-        {
+
+    def context() -> dict[str, Any]:
+        return {
             "lists": {key: _section(request, key, qs) for key, qs in queues.items()},
             "is_ndrc": is_ndrc,
             "today": clock.today(),
@@ -599,8 +598,11 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
             "department": chosen.get("department", ""),
             "routes": Route.choices,
             "departments": Department.objects.order_by("kind", "code"),
-        },
-    )
+        }
+
+    # rendered once and kept for this user, address and browser (its rows' acknowledge forms carry
+    # the CSRF token) under the records' stamp (ADR 0020)
+    return render_kept_page(request, "budgets/queue.html", "budgets/queue_body.html", context, forms=True)
 
 
 def _more(count: int, shown: int, title: str) -> list[InboxItem]:

@@ -38,7 +38,7 @@ from egovpm.reports.models import ReportObligation
 from egovpm.rules import facts_reports as fr
 from egovpm.web import errors
 from egovpm.web.frame import domain_errors, render_tab
-from egovpm.web.inbox import kept_under_records
+from egovpm.web.inbox import kept_under_records, render_kept_page
 from egovpm.web.links import pk_url
 from egovpm.web.registry import InboxItem, more_line
 
@@ -472,31 +472,35 @@ def report_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     as_of = AsOfForm(request.GET or None).value()
     today = clock.today()
+    # each list rendered once and kept for this user and address under the records' stamp (ADR 0020)
     if policies.may_view_portfolio(user):
         chosen = _list_filters(request)
-        sort = request.GET.get("sort", "")
-        drilled = any(chosen.values())
-        data = selectors.report_portfolio(
-            user=user,
-            as_of=as_of,
-            **chosen,
-            sort=sort,
-            page=_page_of(request) if drilled else 1,
-            page_size=selectors.PAGE_SIZE if drilled else 0,
-        )
-        query = request.GET.copy()
-        query.pop("page", None)
-        ctx = {
-            "portfolio": data,
-            "matrix_html": _matrix_html(data, as_of),
-            "drill": status_rows(data["obligations"], today) if drilled else None,
-            "as_of": as_of,
-            "today": today,
-            "export_query": query.urlencode(),
-            **_list_context(request, chosen),
-            **(_pager(request, data["page"]) if drilled else {}),
-        }
-        return render(request, "reports/portfolio.html", ctx)
+
+        def portfolio() -> dict[str, Any]:
+            sort = request.GET.get("sort", "")
+            drilled = any(chosen.values())
+            data = selectors.report_portfolio(
+                user=user,
+                as_of=as_of,
+                **chosen,
+                sort=sort,
+                page=_page_of(request) if drilled else 1,
+                page_size=selectors.PAGE_SIZE if drilled else 0,
+            )
+            query = request.GET.copy()
+            query.pop("page", None)
+            return {
+                "portfolio": data,
+                "matrix_html": _matrix_html(data, as_of),
+                "drill": status_rows(data["obligations"], today) if drilled else None,
+                "as_of": as_of,
+                "today": today,
+                "export_query": query.urlencode(),
+                **_list_context(request, chosen),
+                **(_pager(request, data["page"]) if drilled else {}),
+            }
+
+        return render_kept_page(request, "reports/portfolio.html", "reports/portfolio_body.html", portfolio)
     if policies.may_see_own_obligations(user):
         chosen = _list_filters(request)
         period, status, sort = chosen["period"], chosen["status"], request.GET.get("sort", "")
@@ -505,20 +509,20 @@ def report_home(request: AuthenticatedHttpRequest) -> HttpResponse:
                 user=user, as_of=as_of, page_size=0, period=period, status=status, sort=sort
             ).items
             return _obligations_xlsx(rows, today)
-        page = selectors.department_obligations(
-            user=user, as_of=as_of, page=_page_of(request), period=period, status=status, sort=sort
-        )
-        return render(
-            request,
-            "reports/department.html",
-            {
+
+        def department() -> dict[str, Any]:
+            page = selectors.department_obligations(
+                user=user, as_of=as_of, page=_page_of(request), period=period, status=status, sort=sort
+            )
+            return {
                 "rows": status_rows(page.items, today),
                 "as_of": as_of,
                 "today": today,
                 **_list_context(request, chosen),
                 **_pager(request, page),
-            },
-        )
+            }
+
+        return render_kept_page(request, "reports/department.html", "reports/department_body.html", department)
     raise PermissionDenied(_("Progress reports are for departments, NDRC and the Ministry of Finance."))
 
 

@@ -43,7 +43,7 @@ from egovpm.reviews.forms import (
 from egovpm.reviews.models import ExpertProfile, ExpertReview
 from egovpm.web import errors, registry
 from egovpm.web.frame import domain_errors, render_tab
-from egovpm.web.inbox import kept_under_records
+from egovpm.web.inbox import kept_under_records, render_kept_page
 from egovpm.web.links import pk_url
 from egovpm.web.registry import InboxItem, more_line
 
@@ -194,22 +194,24 @@ def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise BadRequest("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in filters.errors.items()))
     status = filters.form.cleaned_data.get("status") or ""
     sort = lists.sort_param(request.GET.get("sort"), REVIEW_SORTS)
-    reviews = lists.sorted_by(selectors.review_list(user=user, status=status), sort, REVIEW_SORTS, REVIEW_ORDER)
-    paged = selectors.Paged(
-        reviews,
-        reviews.query.order_by,
-        lambda qs: _review_rows(user, qs),
-        selectors.whole_count(user, status),
-    )
+
+    def paged() -> selectors.Paged:
+        reviews = lists.sorted_by(selectors.review_list(user=user, status=status), sort, REVIEW_SORTS, REVIEW_ORDER)
+        return selectors.Paged(
+            reviews,
+            reviews.query.order_by,
+            lambda qs: _review_rows(user, qs),
+            selectors.whole_count(user, status),
+        )
+
     if request.GET.get("export") == "xlsx":
-        return _review_export(paged[: lists.EXPORT_LIMIT])
-    page: Page[dict[str, Any]] = Paginator(paged, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(
-        request,
-        "reviews/list.html",
-        {
+        return _review_export(paged()[: lists.EXPORT_LIMIT])
+
+    def context() -> dict[str, Any]:
+        page: Page[dict[str, Any]] = Paginator(paged(), PAGE_SIZE).get_page(request.GET.get("page"))
+        params = request.GET.copy()
+        params.pop("page", None)
+        return {
             "rows": page.object_list,
             "page": page,
             "query": params.urlencode(),
@@ -219,8 +221,10 @@ def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "sort": sort,
             "sorts": lists.sort_links(request, REVIEW_SORTS, sort),
             "export_url": lists.export_url(request),
-        },
-    )
+        }
+
+    # rendered once and kept for this user and address under the records' stamp (ADR 0020)
+    return render_kept_page(request, "reviews/list.html", "reviews/list_body.html", context)
 
 
 # The 专家评议 list's sortable columns (core/lists.py) and its default order (newest panel first).

@@ -12,7 +12,9 @@ from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -77,3 +79,33 @@ def kept_html(
         return str(render_to_string(template, context(), request=request))
 
     return mark_safe(kept_under_records(f"{key}\x00{get_language()}", render))  # noqa: S308 - our templates
+
+
+def render_kept_page(
+    request: HttpRequest,
+    template: str,
+    body: str,
+    context: Callable[[], dict[str, Any]],
+    *,
+    forms: bool = False,
+) -> HttpResponse:
+    """The page `template` (its content block shows `{{ body }}`) around `body` rendered with
+    `context()` and kept for this user at this address (filters, sort, page) and with these htmx
+    headers (ADR 0020). `context` does the page's reading: a refused parameter raised there is a
+    400 that keeps nothing. `forms`: the part holds forms with their CSRF token, which is valid for
+    this browser's secret only — the part is then kept for that secret (made first if the browser
+    has none yet), never served to another browser of the same user."""
+    user = getattr(request, "user", None)
+    secret = get_token(request) and request.META.get("CSRF_COOKIE", "") if forms else ""
+    key = repr(
+        (
+            "page",
+            body,
+            getattr(user, "pk", None),
+            hashlib.sha256(secret.encode()).hexdigest() if secret else "",
+            request.headers.get("HX-Request"),
+            request.headers.get("HX-Boosted"),
+            request.get_full_path(),
+        )
+    )
+    return render(request, template, {"body": kept_html(key, body, context, request=request)})
