@@ -33,22 +33,52 @@ def _read(client: Client, path: str) -> tuple[str, int]:
     return _main(response.content.decode()), len(seen)
 
 
+def _tabs(project: Any) -> list[str]:
+    from egovpm.web.registry import tabs
+
+    return [t.url(project) for t in tabs()]
+
+
 @pytest.mark.parametrize("persona", ["ndrc", "staff_a"])
 def test_a_kept_page_is_served_until_a_write_and_then_equals_the_page_computed_afresh(
     personas: dict[str, Any], project: Any, other_project: Any, persona: str
 ) -> None:
     client = Client()
     client.force_login(personas[persona])
-    for path in PAGES:
+    pages = (*PAGES, *_tabs(project))
+    for path in pages:
         first, computed = _read(client, path)
         again, served = _read(client, path)
         assert again == first, path
         assert served < computed, (path, served, computed)
     make_project(personas["staff_a"], name="新写入的项目")
-    for path in PAGES:
+    for path in pages:
         kept, _ = _read(client, path)
         with computed_afresh():
             afresh, _ = _read(client, path)
         assert kept == afresh, path
     # the write shows where it belongs: the project list lists it
     assert "新写入的项目" in _read(client, "/projects/")[0]
+
+
+def test_a_kept_tab_gives_each_browser_its_own_form_token_and_htmx_its_panel(
+    personas: dict[str, Any], project: Any
+) -> None:
+    """The project page's stage-action forms carry the CSRF token: the kept frame is each browser's
+    own; htmx's request for the panel alone gets the panel, not the page kept at the same address."""
+    from conftest import ready_for
+
+    ready_for(project, "submit_needs_analysis")
+    path = f"/projects/{project.pk}/"
+    action = f"/projects/{project.pk}/transition/"
+    for _ in range(2):
+        c = Client(enforce_csrf_checks=True)
+        c.force_login(personas["staff_a"])
+        page = c.get(path).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.split('id="actions"', 1)[1])
+        assert token is not None, "the stage action's form"
+        # an unknown action is refused by the view (400), after the CSRF check let the token through
+        refused = c.post(action, {"csrfmiddlewaretoken": token.group(1), "action": "no_such_action"})
+        assert refused.status_code == 400, refused.status_code
+        panel = c.get(path, headers={"HX-Request": "true", "HX-Target": "tab-panel"}).content.decode()
+        assert "<html" not in panel and "<html" in c.get(path).content.decode()

@@ -42,7 +42,8 @@ PERSONAS = (
     "audit_admin",
 )
 
-# route id -> the most queries any persona's GET may cost, whatever the size of the portfolio.
+# route id -> the most queries any persona's GET may cost, whatever the size of the portfolio,
+# computed afresh: a page kept under the records' stamp (ADR 0020) reads the stamp once more.
 PINS: dict[str, int] = {
     # computed afresh (web.inbox.computed_afresh): the records' stamp for the kept page, then NDRC's
     # kept lists computed (stage actions, reviews to conclude, queues, obligations, risk todo)
@@ -51,15 +52,15 @@ PINS: dict[str, int] = {
     # records' stamp of the kept page (ADR 0020)
     "project_list": 10,
     "project_create": 4,
-    "project_detail": 32,
+    "project_detail": 33,
     "project_edit": 6,
-    "tab:info": 32,
+    "tab:info": 33,
     "tab:documents": 33,
     "tab:reviews": 45,
     "tab:compliance": 32,
-    "tab:assignments": 32,
+    "tab:assignments": 33,
     "tab:budgets": 47,
-    "tab:reports": 33,
+    "tab:reports": 34,
     "tab:security": 35,
     "tab:archives": 37,
     "tab:procurement": 38,
@@ -82,20 +83,20 @@ PINS: dict[str, int] = {
     "password_change": 3,
     "budgets_import_template": 7,
     "procurement_template": 3,
-    "report_home": 7,
+    "report_home": 8,
     "report_portfolio_export": 8,
     "cockpit": 6,  # the records' stamp of the kept figures and of the summary: one each
     "department_record": 17,  # the records' stamp of the kept page and of the record: one each
     "project_export": 6,
     "report_detail": 8,
     "report_pdf_document": 5,
-    "review_list": 6,
+    "review_list": 7,
     "review_pool": 8,
     "review_detail": 12,
     "review_document": 6,
     "review_attachment": 6,
     "security_system_edit": 5,
-    "archives": 9,
+    "archives": 10,
     "inspections": 5,
     "evaluation_templates": 5,
     "evaluation_template": 5,

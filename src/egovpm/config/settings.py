@@ -124,6 +124,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "egovpm.core.middleware.RequestContextMiddleware",
+    # a project tab read with GET: its frame and content kept under the records' stamp (ADR 0020)
+    "egovpm.web.frame.KeptTabMiddleware",
 ]
 
 ROOT_URLCONF = "egovpm.config.urls"

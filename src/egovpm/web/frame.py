@@ -7,17 +7,22 @@ domain app. Out-of-scope projects answer 404 exactly as in the API; a tab outsid
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.core.errors import Forbidden, NotFound
 from egovpm.web import registry
+from egovpm.web.inbox import kept_under_records
 
 if TYPE_CHECKING:
     from egovpm.accounts.models import User
@@ -67,10 +72,79 @@ def render_tab(
     context = {"project": project, "tab": key, **content}
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.boosted and htmx.target == "tab-panel":
-        return render(request, tab.template, context, status=status)
-    context.update(frame.context(request, project, full, transition_form))
-    context.update(
-        tabs=[(t.key, t.label, t.url(project)) for t in tabs],
-        tab_template=tab.template,
-    )
-    return render(request, "web/projects/detail.html", context, status=status)
+        part: dict[str, str] = {"panel": str(render_to_string(tab.template, context, request))}
+    else:
+        context.update(frame.context(request, project, full, transition_form))
+        context.update(
+            tabs=[(t.key, t.label, t.url(project)) for t in tabs],
+            tab_template=tab.template,
+        )
+        body = str(render_to_string("web/projects/detail_body.html", context, request))
+        part = {"title": str(project.name), "body": body}
+    response = _tab_response(request, part, status)
+    response.kept_part = part  # type: ignore[attr-defined]  # what KeptTabMiddleware keeps of a GET
+    return response
+
+
+def _tab_response(request: HttpRequest, part: dict[str, str], status: int = 200) -> HttpResponse:
+    """The tab's panel alone (htmx), or the project page around the frame and the tab."""
+    if "panel" in part:
+        return HttpResponse(part["panel"], status=status)
+    body = mark_safe(part["body"])  # noqa: S308 - rendered by our templates
+    return render(request, "web/projects/detail.html", {"title": part["title"], "body": body}, status=status)
+
+
+class _NotKept(Exception):
+    def __init__(self, response: HttpResponseBase) -> None:
+        self.response = response
+
+
+class KeptTabMiddleware:
+    """A project tab read with GET (a route of web.registry.TABS) is rendered once and kept under the
+    records' stamp (ADR 0020) for this user, browser (its forms carry the CSRF token), address and
+    htmx headers; what is kept is what `render_tab` rendered (the frame and the tab), never a
+    redirect, an error or a download. The view's own checks ran when the part was kept: the same
+    user at the same records reads the same part (a change of scope or role is an audited write)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., HttpResponseBase], args: Any, kwargs: Any
+    ) -> HttpResponseBase | None:
+        user = getattr(request, "user", None)
+        match = request.resolver_match
+        if request.method != "GET" or match is None or not getattr(user, "is_authenticated", False):
+            return None
+        if match.view_name not in {t.url_name for t in registry.tabs()}:
+            return None
+        secret = get_token(request) and request.META.get("CSRF_COOKIE", "")
+        key = repr(
+            (
+                "tab",
+                getattr(user, "pk", None),
+                hashlib.sha256(secret.encode()).hexdigest(),
+                request.headers.get("HX-Request"),
+                request.headers.get("HX-Boosted"),
+                request.headers.get("HX-Target"),
+                request.get_full_path(),
+            )
+        )
+        produced: list[HttpResponseBase] = []
+
+        def compute() -> dict[str, str]:
+            response = view(request, *args, **kwargs)
+            part = getattr(response, "kept_part", None)
+            if response.status_code != 200 or part is None:
+                raise _NotKept(response)
+            produced.append(response)
+            return dict(part)
+
+        try:
+            part = kept_under_records(key, compute)
+        except _NotKept as refused:
+            return refused.response
+        return produced[0] if produced else _tab_response(request, part)
