@@ -82,6 +82,21 @@ def security_policy_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def computed_afresh(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every answer and page part that is kept under the records' stamp (web.inbox.kept, ADR 0019
+    and 0020) is computed afresh in a test, unless the test is about keeping (@pytest.mark.kept):
+    a test reads what the request computes, and a query count measures the computation, not a warm
+    cache. Requests served by another thread (the browser tests' live server) keep as deployed."""
+    if request.node.get_closest_marker("kept"):
+        yield
+        return
+    from egovpm.web.inbox import computed_afresh as afresh
+
+    with afresh():
+        yield
+
+
+@pytest.fixture(autouse=True)
 def kept_answers() -> Iterator[None]:
     """Answers kept between requests under a stamp of the records (ADR 0019: the cockpit summary,
     NDRC's 待办 lists, the reports matrix) start empty in every test: a test's rollback brings the

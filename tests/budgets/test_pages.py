@@ -238,6 +238,7 @@ def test_inbox_and_queue_are_bounded_with_the_rest_counted(
     assert numbers == [3, 4], numbers
 
 
+@pytest.mark.kept
 def test_the_kept_queue_gives_each_browser_a_form_token_of_its_own(built: Any, personas: dict[str, Any]) -> None:
     """The 概算调整 page is kept under the records' stamp (ADR 0020) with its rows' acknowledge
     forms: each browser of the same NDRC officer gets a token its own CSRF secret accepts."""

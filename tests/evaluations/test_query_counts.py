@@ -13,8 +13,8 @@ from .conftest import body
 
 pytestmark = pytest.mark.django_db
 
-API_LIST = 6  # measured 2026-11 on SQLite
-TAB = 14  # NDRC with the form: the frame, C8.2's compliance check, the templates
+API_LIST = 7  # measured 2026-11 on SQLite: 6, and the records' stamp of the kept JSON (ADR 0020)
+TAB = 15  # NDRC with the form: the frame, C8.2's compliance check, the templates; the stamp of the kept tab
 
 TREE = [
     {

@@ -249,6 +249,7 @@ def _headline_projects(html: str) -> int:
     return int(found.group(1))
 
 
+@pytest.mark.kept
 def test_the_page_kept_between_requests_shows_a_write_at_once_and_each_scope_its_own(
     personas: dict[str, Any], project: Any, other_project: Any
 ) -> None:

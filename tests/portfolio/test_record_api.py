@@ -241,6 +241,7 @@ def test_the_page_costs_the_same_queries_with_more_projects(personas: dict[str, 
     assert counts[0] <= PAGE_MAX, counts
 
 
+@pytest.mark.kept
 def test_the_record_is_kept_until_a_record_changes(personas: dict[str, Any], client: Any) -> None:
     """Today's record is kept under every record's stamp (a read again costs fewer queries), and a
     new project of the department shows at the next read."""

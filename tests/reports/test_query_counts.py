@@ -19,11 +19,12 @@ pytestmark = pytest.mark.django_db
 
 SMALL, LARGE = 2, 20
 PORTFOLIO = {
-    # the token, which verdicts are stale, the matrix stamp (cached matrix), the departments'
-    # names, the page's rows with their projects, their periods' submissions with returns and 签收
-    "/api/v1/reports/portfolio": 6,
-    "/api/v1/reports/portfolio?department=moa&page_size=5": 6,
-    "/api/v1/reports/portfolio?period=2025-H1&page=2&page_size=1": 6,
+    # the token, the records' stamp (the kept JSON, ADR 0020), which verdicts are stale, the matrix
+    # stamp (cached matrix), the departments' names, the page's rows with their projects, their
+    # periods' submissions with returns and 签收
+    "/api/v1/reports/portfolio": 7,
+    "/api/v1/reports/portfolio?department=moa&page_size=5": 7,
+    "/api/v1/reports/portfolio?period=2025-H1&page=2&page_size=1": 7,
 }
 
 

@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from conftest import make_project
 from egovpm.web.inbox import computed_afresh
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.kept]
 
-PAGES = ("/", "/projects/", "/cockpit/", "/budgets/", "/reports/", "/reviews/", "/archives/")
+PAGES = ("/", "/projects/", "/cockpit/", "/budgets/", "/reports/", "/reviews/", "/archives/", "/inspections/")
 TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=|"X-CSRFToken": )"[^"]+"')
 
 
@@ -82,3 +82,16 @@ def test_a_kept_tab_gives_each_browser_its_own_form_token_and_htmx_its_panel(
         assert refused.status_code == 400, refused.status_code
         panel = c.get(path, headers={"HX-Request": "true", "HX-Target": "tab-panel"}).content.decode()
         assert "<html" not in panel and "<html" in c.get(path).content.decode()
+
+
+def test_a_kept_page_or_tab_is_kept_in_each_reader_language(personas: dict[str, Any], project: Any) -> None:
+    client = Client()
+    client.force_login(personas["staff_a"])
+    tabs = (f"/projects/{project.pk}/", f"/projects/{project.pk}/compliance/")
+    for path in tabs:  # kept in Chinese first
+        assert "阶段进程" in client.get(path).content.decode()
+    assert "等待您处理" in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    for path in tabs:
+        assert "Stage timeline" in client.get(path).content.decode()
+    assert "Waiting for you" in client.get("/").content.decode()

@@ -68,6 +68,7 @@ def test_inbox_lists_the_draft_for_staff_a(browser: Any, project: Any) -> None:
     assert reverse("web:project_detail", kwargs={"pk": project.pk}) in body
 
 
+@pytest.mark.kept
 def test_inbox_stage_actions_are_kept_only_while_no_record_changes(browser: Any, project: Any, personas: Any) -> None:
     """待办's stage actions are kept between requests (issue 13: NDRC's sorts ~20,000 projects),
     and any write ends what was kept: the draft submitted, it leaves staff_a's 待办 at once."""

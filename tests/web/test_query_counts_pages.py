@@ -97,7 +97,7 @@ PINS: dict[str, int] = {
     "review_attachment": 6,
     "security_system_edit": 5,
     "archives": 10,
-    "inspections": 5,
+    "inspections": 6,
     "evaluation_templates": 5,
     "evaluation_template": 5,
     "notification_preferences": 4,

@@ -21,6 +21,7 @@ from egovpm.archives.models import ArchiveAcceptance, CompletionAcceptance
 from egovpm.core.api import Pagination
 from egovpm.core.validators import LongText, ShortText, StrictDate
 from egovpm.projects import policies as project_policies
+from egovpm.web.inbox import kept_get
 
 
 class AcceptanceIn(serializers.Serializer):
@@ -76,6 +77,7 @@ class CompletionOut(serializers.ModelSerializer):
 
 class ArchiveAcceptanceListView(APIView):
     @extend_schema(responses={200: AcceptanceOut(many=True)})
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         qs = selectors.acceptance_list(user=request.user, project_id=project_id)
         paginator = Pagination()
@@ -107,6 +109,7 @@ class ArchiveCompletenessView(APIView):
 
 class CompletionAcceptanceListView(APIView):
     @extend_schema(responses={200: CompletionOut(many=True)})
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         """The record of the completion acceptance: who, when, entrusted or not, and the compliance
         report at that moment (pack version, sha256 and every rule's verdict)."""

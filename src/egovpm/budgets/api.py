@@ -29,6 +29,7 @@ from egovpm.projects import policies as project_policies
 from egovpm.projects.errors import ProjectError
 from egovpm.projects.models import Project
 from egovpm.rules.facts_budgets import exact_ratio
+from egovpm.web.inbox import kept_get
 
 
 def _role(allowed: bool, message: BudgetError) -> None:
@@ -173,6 +174,7 @@ class BaselineOut(serializers.Serializer):
 
 class BaselineListView(APIView):
     @extend_schema(responses={200: BaselineOut(many=True)})
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id)
         return paginated(request, self, selectors.baselines(project=project), BaselineOut)
@@ -279,6 +281,7 @@ class AdjustmentListView(APIView):
         ],
         responses={200: AdjustmentOut(many=True)},
     )
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id)
         # the adjustments' one FilterSet (budgets/filters.py), also the 概算调整 queue page's
@@ -430,6 +433,7 @@ class ExpenditureOut(serializers.Serializer):
 
 class ExpenditureListView(APIView):
     @extend_schema(responses={200: ExpenditureOut(many=True)})
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id)
         qs = selectors.expenditure_list(project=project)

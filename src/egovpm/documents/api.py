@@ -15,6 +15,7 @@ from egovpm.core.validators import LongText, ShortText
 from egovpm.documents import selectors, services, storage
 from egovpm.documents.errors import DocumentError
 from egovpm.documents.models import Document
+from egovpm.web.inbox import kept_get
 
 
 class DocumentOut(serializers.ModelSerializer):
@@ -69,6 +70,7 @@ class DocumentListView(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(responses={200: DocumentOut(many=True)})
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         return paginated(request, self, selectors.document_list(user=request.user, project_id=project_id), DocumentOut)
 

@@ -16,6 +16,7 @@ from egovpm.core.api import paginated
 from egovpm.core.validators import LongText, ShortText
 from egovpm.evaluations import scoring, selectors, services
 from egovpm.evaluations.models import EvaluationTemplate, PostEvaluation
+from egovpm.web.inbox import kept_get
 
 
 def _score(value: Any) -> str | None:
@@ -65,6 +66,7 @@ FIELDS = ("evaluated_on", "organisation", "efficiency_score", "effect_score", "g
 
 class PostEvaluationListView(APIView):
     @extend_schema(responses={200: EvaluationOut(many=True)})
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         rows = selectors.evaluation_list(user=request.user, project_id=project_id)
         return paginated(request, self, rows, EvaluationOut)
@@ -104,6 +106,7 @@ class TemplateIn(serializers.Serializer):
 
 class TemplateListView(APIView):
     @extend_schema(responses={200: TemplateOut(many=True)})
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest) -> Response:
         return paginated(request, self, selectors.templates(user=request.user), TemplateOut)
 

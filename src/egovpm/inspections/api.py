@@ -21,6 +21,7 @@ from egovpm.inspections.errors import InspectionError
 from egovpm.inspections.models import Finding, Inspection, RectificationEvent, RectificationItem
 from egovpm.inspections.notice import notice_docx
 from egovpm.projects import policies as project_policies
+from egovpm.web.inbox import kept_get
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -175,6 +176,7 @@ def _item(item_id: Any) -> dict[str, Any]:
 
 class InspectionListView(APIView):
     @extend_schema(responses={200: InspectionOut(many=True)})
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = project_policies.project_for(request.user, project_id)
         paginator = Pagination()
@@ -257,6 +259,7 @@ class RectificationListView(APIView):
         parameters=[OpenApiParameter("as_of", str, description="YYYY-MM-DD; today in Beijing when absent")],
         responses={200: RectificationListOut},
     )
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         """The project's rectification items as of a date: status and overdue replayed from the
         dated events (overdue on D: open and due date before D)."""

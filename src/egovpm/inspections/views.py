@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -32,6 +32,7 @@ from egovpm.inspections.models import Inspection, RectificationItem
 from egovpm.projects import selectors as project_selectors
 from egovpm.web import errors, registry
 from egovpm.web.frame import domain_errors, render_tab
+from egovpm.web.inbox import render_kept_page
 from egovpm.web.registry import InboxItem, more_line
 
 TAB = "inspections"
@@ -291,26 +292,30 @@ def inspection_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     inspections = lists.sorted_by(lists.filtered(filters), sort, INSPECTION_SORTS, INSPECTION_ORDER)
     if request.GET.get("export") == "xlsx":
         return _inspection_export(inspections)
-    page = Paginator(inspections, 20).get_page(request.GET.get("page"))
-    open_items = []
-    if request.user.has_role(Role.DEPT_STAFF, Role.DEPT_LEADER) and request.user.department_id:
-        today = clock.today()
-        open_items = [
-            (i, machine.is_overdue(i.state, i.due_date, today))
-            for i in selectors.department_open_items(department_id=request.user.department_id)[:200]
-        ]
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "page": page,
-        "open_items": open_items,
-        "filter": filters.form,
-        "sort": sort,
-        "sorts": lists.sort_links(request, INSPECTION_SORTS, sort),
-        "export_url": lists.export_url(request),
-        "page_query": query.urlencode(),
-    }
-    return render(request, "inspections/index.html", context)
+
+    def context() -> dict[str, Any]:
+        page = Paginator(inspections, 20).get_page(request.GET.get("page"))
+        open_items = []
+        if request.user.has_role(Role.DEPT_STAFF, Role.DEPT_LEADER) and request.user.department_id:
+            today = clock.today()
+            open_items = [
+                (i, machine.is_overdue(i.state, i.due_date, today))
+                for i in selectors.department_open_items(department_id=request.user.department_id)[:200]
+            ]
+        query = request.GET.copy()
+        query.pop("page", None)
+        return {
+            "page": page,
+            "open_items": open_items,
+            "filter": filters.form,
+            "sort": sort,
+            "sorts": lists.sort_links(request, INSPECTION_SORTS, sort),
+            "export_url": lists.export_url(request),
+            "page_query": query.urlencode(),
+        }
+
+    # rendered once and kept for this user and address under the records' stamp (ADR 0020)
+    return render_kept_page(request, "inspections/index.html", "inspections/index_body.html", context)
 
 
 # The 监督检查 list's sortable columns (core/lists.py) and its default order (latest started first).

@@ -18,6 +18,7 @@ from egovpm.notifications.errors import NotificationError
 from egovpm.notifications.models import Message
 from egovpm.notifications.services import CHASE_TEXT_LIMIT
 from egovpm.projects import policies as project_policies
+from egovpm.web.inbox import kept_get
 
 
 class MessageOut(serializers.ModelSerializer):
@@ -31,6 +32,7 @@ class MessageOut(serializers.ModelSerializer):
 
 class MessageListView(APIView):
     @extend_schema(responses={200: MessageOut(many=True)})
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest) -> Response:
         """The caller's messages, newest first."""
         paginator = Pagination()

@@ -23,6 +23,7 @@ from egovpm.procurement.choices import Category, DeliveryModeKind, Method
 from egovpm.procurement.errors import ProcurementError
 from egovpm.procurement.models import DeliveryMode, Procurement
 from egovpm.projects import policies as project_policies
+from egovpm.web.inbox import kept_get
 
 AMOUNT_PATTERN = r"^\d{1,13}(\.\d{1,2})?$"
 
@@ -133,6 +134,7 @@ def _body(request: AuthenticatedRequest) -> dict[str, Any]:
 
 class ProcurementListView(APIView):
     @extend_schema(responses={200: ProcurementListOut})
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         """The project's procurement register, paged, with the totals of the whole register."""
         project = project_policies.project_for(request.user, project_id)

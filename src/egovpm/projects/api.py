@@ -24,6 +24,7 @@ from egovpm.projects.choices import TRANSITIONS, AssignmentTask
 from egovpm.projects.errors import ProjectError
 from egovpm.projects.filters import list_params
 from egovpm.projects.models import Project
+from egovpm.web.inbox import kept_get
 
 
 class LeaderSerializer(serializers.Serializer):
@@ -214,6 +215,7 @@ class ProjectListView(APIView):
         ],
         responses={200: ProjectOut(many=True)},
     )
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest) -> Response:
         # the list's FilterSet (filters.list_params: no FilterSet at all when no filter is asked)
         filters = list_params(request.query_params)
@@ -240,6 +242,7 @@ class ProjectListView(APIView):
 
 class ProjectDetailView(APIView):
     @extend_schema(responses={200: ProjectOut})
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         # the lean row of the list (one query: the project in scope, 404 otherwise, with its lead
         # department's code and its participations' codes), ProjectOut's output without the serializer
@@ -315,6 +318,7 @@ class EventOut(serializers.Serializer):
 
 class EventListView(APIView):
     @extend_schema(responses={200: EventOut(many=True)})
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = policies.project_for(request.user, project_id)
         return paginated(request, self, selectors.project_events(project=project), EventOut)
@@ -374,6 +378,7 @@ class ComplianceView(APIView):
         parameters=[OpenApiParameter("as_of", str, description="YYYY-MM-DD; today in Beijing when absent")],
         responses={200: ComplianceOut},
     )
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = policies.project_for(request.user, project_id)
         as_of = parse_as_of(request.query_params.get("as_of"))
@@ -406,6 +411,7 @@ class AssignmentOut(serializers.Serializer):
 
 class AssignmentListView(APIView):
     @extend_schema(responses={200: AssignmentOut(many=True)})
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         project = policies.project_for(request.user, project_id)
         rows = selectors.assignments_visible(user=request.user, project=project)

@@ -23,6 +23,7 @@ from egovpm.reports import filters, policies, rendering, selectors, services
 from egovpm.reports.choices import SECTION_KEYS, ReportKind, ReportStatus, SelfAssessment
 from egovpm.reports.errors import ReportError
 from egovpm.rules import facts_reports as fr
+from egovpm.web.inbox import kept_get
 
 AS_OF = OpenApiParameter("as_of", str, description="YYYY-MM-DD; today in Beijing when absent")
 
@@ -263,6 +264,7 @@ def _detail(project: Any, period: str, as_of: dt.date | None = None) -> dict[str
 
 class ReportListView(APIView):
     @extend_schema(operation_id="projects_reports_list", parameters=[AS_OF], responses={200: ObligationListOut})
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         """Every report obligation of the project as of a date, oldest first (derived from the stage events)."""
         project = project_policies.project_for(request.user, project_id)
@@ -534,6 +536,7 @@ class PortfolioView(APIView):
     renderer_classes = [EncodedJSONRenderer]
 
     @extend_schema(parameters=[*PORTFOLIO_PARAMS, *PAGE_PARAMS], responses={200: PortfolioOut})
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest) -> Response:
         """Departments × periods: counts on time / late / overdue / pending (the whole scope), and one
         page of the obligations behind them (`results`, filtered by `department` and `period`; `count`

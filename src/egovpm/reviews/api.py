@@ -32,6 +32,7 @@ from egovpm.reviews.docx import record_docx
 from egovpm.reviews.errors import ReviewError
 from egovpm.reviews.filters import ReviewFilter
 from egovpm.reviews.models import ExpertProfile, ExpertReview, Opinion
+from egovpm.web.inbox import kept_get
 
 
 def _valid(serializer: serializers.Serializer) -> dict[str, Any]:
@@ -260,6 +261,7 @@ class ReviewIn(serializers.Serializer):
 
 class ProjectReviewsView(APIView):
     @extend_schema(responses={200: ReviewOut(many=True)})
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         reviews = selectors.review_list(user=request.user, project_id=project_id)
         return _review_page(request, self, reviews)
@@ -296,6 +298,7 @@ class ReviewListView(APIView):
         responses={200: ReviewOut(many=True)},
         description="NDRC: every review; experts: their own.",
     )
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest) -> Response:
         # the list's one FilterSet (reviews/filters.py), also the 专家评议 page's
         params = ReviewFilter(request.query_params, queryset=ExpertReview.objects.none())
@@ -466,6 +469,7 @@ class SpecialtyPatch(serializers.Serializer):
 
 class SpecialtyListView(APIView):
     @extend_schema(responses={200: SpecialtyOut(many=True)})
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest) -> Response:
         return paginated(request, self, selectors.specialties(), SpecialtyOut)
 
@@ -525,6 +529,7 @@ class ExpertListView(APIView):
         ],
         responses={200: ExpertOut(many=True)},
     )
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest) -> Response:
         active = request.query_params.get("active")
         pool = selectors.expert_pool(

@@ -18,6 +18,7 @@ from egovpm.security import policies, selectors, services
 from egovpm.security.choices import ClassifiedTier, EvaluationResult, Network, Purpose
 from egovpm.security.errors import SecurityError
 from egovpm.security.models import InformationSystem, RiskAssessment
+from egovpm.web.inbox import kept_get
 
 
 class SystemIn(serializers.Serializer):
@@ -121,6 +122,7 @@ def _valid(serializer: serializers.Serializer) -> dict[str, Any]:
 
 class SystemListView(APIView):
     @extend_schema(responses={200: SystemOut(many=True)})
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         qs = selectors.system_list(user=request.user, project_id=project_id)
         paginator = Pagination()
@@ -175,6 +177,7 @@ class SystemExceptionView(APIView):
 
 class RiskAssessmentListView(APIView):
     @extend_schema(responses={200: RiskAssessmentOut(many=True)})
+    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest, project_id: str) -> Response:
         qs = selectors.risk_assessment_list(user=request.user, project_id=project_id)
         paginator = Pagination()

@@ -18,11 +18,12 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.core.errors import Forbidden, NotFound
 from egovpm.web import registry
-from egovpm.web.inbox import kept_under_records
+from egovpm.web.inbox import NotKept, kept_under_records
 
 if TYPE_CHECKING:
     from egovpm.accounts.models import User
@@ -94,11 +95,6 @@ def _tab_response(request: HttpRequest, part: dict[str, str], status: int = 200)
     return render(request, "web/projects/detail.html", {"title": part["title"], "body": body}, status=status)
 
 
-class _NotKept(Exception):
-    def __init__(self, response: HttpResponseBase) -> None:
-        self.response = response
-
-
 class KeptTabMiddleware:
     """A project tab read with GET (a route of web.registry.TABS) is rendered once and kept under the
     records' stamp (ADR 0020) for this user, browser (its forms carry the CSRF token), address and
@@ -125,6 +121,7 @@ class KeptTabMiddleware:
         key = repr(
             (
                 "tab",
+                get_language(),
                 getattr(user, "pk", None),
                 hashlib.sha256(secret.encode()).hexdigest(),
                 request.headers.get("HX-Request"),
@@ -139,12 +136,12 @@ class KeptTabMiddleware:
             response = view(request, *args, **kwargs)
             part = getattr(response, "kept_part", None)
             if response.status_code != 200 or part is None:
-                raise _NotKept(response)
+                raise NotKept(response)
             produced.append(response)
             return dict(part)
 
         try:
             part = kept_under_records(key, compute)
-        except _NotKept as refused:
+        except NotKept as refused:
             return refused.response
         return produced[0] if produced else _tab_response(request, part)

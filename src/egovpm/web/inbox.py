@@ -5,6 +5,7 @@ is reused only while no record has changed. The time-out only bounds the memory.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -109,3 +110,42 @@ def render_kept_page(
         )
     )
     return render(request, template, {"body": kept_html(key, body, context, request=request)})
+
+
+class NotKept(Exception):
+    """Raised by a computation whose answer must not be kept (an error, a redirect, a download): it
+    carries the response to give this request."""
+
+    def __init__(self, response: Any) -> None:
+        self.response = response
+
+
+def kept_get(get: Callable[..., Any]) -> Callable[..., Any]:
+    """An API view's `get` whose JSON is kept under the records' stamp (ADR 0020) for the caller
+    (authenticated by DRF before `get` runs: a revoked or expired token never reaches a kept
+    answer) at this address (filters, pages, cursor), media type and language (labels are
+    translated). Only a 200 is kept; an error
+    is answered afresh every time. For reads that write nothing: a GET that audits or marks
+    something must not use it."""
+
+    @functools.wraps(get)
+    def wrapper(view: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
+        key = repr(("api", get_language(), request.user.pk, request.accepted_media_type, request.get_full_path()))
+
+        def compute() -> tuple[bytes, str, list[tuple[str, str]]]:
+            response = get(view, request, *args, **kwargs)
+            if response.status_code != 200 or getattr(response, "data", None) is None:
+                raise NotKept(response)
+            renderer = request.accepted_renderer
+            content = renderer.render(response.data, request.accepted_media_type, view.get_renderer_context())
+            media = request.accepted_media_type  # as DRF's Response: a charset only where the renderer has one
+            headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-type"]
+            return bytes(content), f"{media}; charset={renderer.charset}" if renderer.charset else media, headers
+
+        try:
+            content, content_type, headers = kept_under_records(key, compute)
+        except NotKept as refused:
+            return refused.response
+        return HttpResponse(content, content_type=content_type, headers=dict(headers))
+
+    return wrapper
