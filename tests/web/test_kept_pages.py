@@ -80,6 +80,11 @@ def test_a_kept_tab_gives_each_browser_its_own_form_token_and_htmx_its_panel(
         # an unknown action is refused by the view (400), after the CSRF check let the token through
         refused = c.post(action, {"csrfmiddlewaretoken": token.group(1), "action": "no_such_action"})
         assert refused.status_code == 400, refused.status_code
+        # the kept frame is served again with a token masked afresh (no two responses alike)
+        again = re.search(
+            r'name="csrfmiddlewaretoken" value="([^"]+)"', c.get(path).content.decode().split('id="actions"', 1)[1]
+        )
+        assert again is not None and again.group(1) != token.group(1)
         panel = c.get(path, headers={"HX-Request": "true", "HX-Target": "tab-panel"}).content.decode()
         assert "<html" not in panel and "<html" in c.get(path).content.decode()
 
@@ -95,3 +100,28 @@ def test_a_kept_page_or_tab_is_kept_in_each_reader_language(personas: dict[str, 
     for path in tabs:
         assert "Stage timeline" in client.get(path).content.decode()
     assert "Waiting for you" in client.get("/").content.decode()
+
+
+def test_a_kept_tab_is_not_served_to_its_reader_once_their_department_changed(
+    personas: dict[str, Any], project: Any
+) -> None:
+    """The key names the department and roles read for the request (web.inbox.reader): a part kept
+    for the reader as they were is never served to them as they are now, even where the records'
+    stamp has not moved (here: the move written without an audit record)."""
+    from egovpm.accounts.models import Department, User
+
+    client = Client()
+    client.force_login(personas["staff_a"])
+    path = f"/projects/{project.pk}/documents/"
+    assert client.get(path).status_code == 200  # kept for staff_a of moa
+    User.objects.filter(pk=personas["staff_a"].pk).update(department=Department.objects.get(code="mob"))
+    assert client.get(path).status_code == 404
+
+
+def test_the_message_list_is_not_kept_reminders_write_no_audit_record(personas: dict[str, Any], api: Any) -> None:
+    from egovpm.notifications.services import notify
+
+    client = api("staff_a")
+    assert client.get("/api/v1/messages").json()["count"] == 0
+    notify([personas["staff_a"]], "report_due", "报告即将到期")  # as `egovpm remind` does: no audit record
+    assert client.get("/api/v1/messages").json()["count"] == 1

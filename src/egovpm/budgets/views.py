@@ -600,9 +600,9 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
             "departments": Department.objects.order_by("kind", "code"),
         }
 
-    # rendered once and kept for this user, address and browser (its rows' acknowledge forms carry
-    # the CSRF token) under the records' stamp (ADR 0020)
-    return render_kept_page(request, "budgets/queue.html", "budgets/queue_body.html", context, forms=True)
+    # rendered once and kept for this user and address under the records' stamp (ADR 0020; the rows'
+    # acknowledge forms get each response's own CSRF token)
+    return render_kept_page(request, "budgets/queue.html", "budgets/queue_body.html", context)
 
 
 def _more(count: int, shown: int, title: str) -> list[InboxItem]:

@@ -18,7 +18,6 @@ from egovpm.notifications.errors import NotificationError
 from egovpm.notifications.models import Message
 from egovpm.notifications.services import CHASE_TEXT_LIMIT
 from egovpm.projects import policies as project_policies
-from egovpm.web.inbox import kept_get
 
 
 class MessageOut(serializers.ModelSerializer):
@@ -32,7 +31,6 @@ class MessageOut(serializers.ModelSerializer):
 
 class MessageListView(APIView):
     @extend_schema(responses={200: MessageOut(many=True)})
-    @kept_get  # the JSON kept under the records' stamp (ADR 0020)
     def get(self, request: AuthenticatedRequest) -> Response:
         """The caller's messages, newest first."""
         paginator = Pagination()

@@ -28,7 +28,7 @@ from egovpm.portfolio import exports, figures, selectors
 from egovpm.portfolio.api import xlsx_attachment
 from egovpm.projects.choices import Stage
 from egovpm.projects.filters import list_params
-from egovpm.web.inbox import kept
+from egovpm.web.inbox import kept, reader
 from egovpm.web.templatetags.egovpm_ui import clause_label
 
 WAN = Decimal(10000)
@@ -114,7 +114,9 @@ def cockpit(request: AuthenticatedHttpRequest) -> HttpResponse:
     # The filters and the figures, rendered once and kept under every record's stamp (ADR 0020):
     # shared by the readers of the whole portfolio, a department user's own otherwise; in the
     # reader's language, for these filters on this day.
-    key = repr(("cockpit", selectors.scope_key(user), whole, get_language(), clock.today(), form))
+    scope = selectors.scope_key(user)  # a department's reader as read for this request (web.inbox.reader)
+    reading = (scope, whole) if scope == "all" else (reader(user), whole)
+    key = repr(("cockpit", reading, get_language(), clock.today(), form))
     try:
         shown = kept(key, records_stamp(), lambda: _figures(user, form, whole))
     except DomainError as error:

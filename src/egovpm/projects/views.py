@@ -31,7 +31,7 @@ from egovpm.projects.models import Project
 from egovpm.web import errors, registry
 from egovpm.web.forms import AsOfForm
 from egovpm.web.frame import domain_errors, render_tab
-from egovpm.web.inbox import kept_html
+from egovpm.web.inbox import kept_html, reader
 from egovpm.web.templatetags.egovpm_ui import CLAUSES, action_label, stage_label
 
 PAGE_SIZE = 20
@@ -89,7 +89,7 @@ def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     template = "projects/_table.html" if partial else "projects/list_body.html"
     # The list as this user reads it at this address, rendered once and kept under the records'
     # stamp (ADR 0020); a refused filter is a 400 and keeps nothing.
-    key = repr(("projects", request.user.pk, bool(request.htmx), partial, request.get_full_path()))
+    key = repr(("projects", reader(request.user), bool(request.htmx), partial, request.get_full_path()))
     body = kept_html(key, template, lambda: _list_context(request), request=request)
     if partial:
         return HttpResponse(body)

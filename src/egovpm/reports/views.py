@@ -471,12 +471,12 @@ def _list_context(request: AuthenticatedHttpRequest, chosen: dict[str, str]) -> 
 def report_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     as_of = AsOfForm(request.GET or None).value()
-    today = clock.today()
     # each list rendered once and kept for this user and address under the records' stamp (ADR 0020)
     if policies.may_view_portfolio(user):
         chosen = _list_filters(request)
 
         def portfolio() -> dict[str, Any]:
+            today = clock.today()  # read with the records' stamp, never before it (midnight)
             sort = request.GET.get("sort", "")
             drilled = any(chosen.values())
             data = selectors.report_portfolio(
@@ -508,9 +508,10 @@ def report_home(request: AuthenticatedHttpRequest) -> HttpResponse:
             rows = selectors.department_obligations(
                 user=user, as_of=as_of, page_size=0, period=period, status=status, sort=sort
             ).items
-            return _obligations_xlsx(rows, today)
+            return _obligations_xlsx(rows, clock.today())
 
         def department() -> dict[str, Any]:
+            today = clock.today()  # read with the records' stamp, never before it (midnight)
             page = selectors.department_obligations(
                 user=user, as_of=as_of, page=_page_of(request), period=period, status=status, sort=sort
             )

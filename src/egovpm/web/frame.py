@@ -7,23 +7,20 @@ domain app. Out-of-scope projects answer 404 exactly as in the API; a tab outsid
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from egovpm.accounts.requests import AuthenticatedHttpRequest
 from egovpm.core.errors import Forbidden, NotFound
 from egovpm.web import registry
-from egovpm.web.inbox import NotKept, kept_under_records
+from egovpm.web.inbox import FORM_TOKEN, NotKept, kept_under_records, reader, with_form_token
 
 if TYPE_CHECKING:
     from egovpm.accounts.models import User
@@ -70,7 +67,8 @@ def render_tab(
     tab = registry.TABS.get(key)
     if tab is None or tab not in tabs:
         raise Http404("project not found")
-    context = {"project": project, "tab": key, **content}
+    # the forms' CSRF token put in by each response (web.inbox.FORM_TOKEN): the part may be kept
+    context = {"project": project, "tab": key, **content, "csrf_token": FORM_TOKEN}
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.boosted and htmx.target == "tab-panel":
         part: dict[str, str] = {"panel": str(render_to_string(tab.template, context, request))}
@@ -90,17 +88,18 @@ def render_tab(
 def _tab_response(request: HttpRequest, part: dict[str, str], status: int = 200) -> HttpResponse:
     """The tab's panel alone (htmx), or the project page around the frame and the tab."""
     if "panel" in part:
-        return HttpResponse(part["panel"], status=status)
-    body = mark_safe(part["body"])  # noqa: S308 - rendered by our templates
+        return HttpResponse(with_form_token(request, part["panel"]), status=status)
+    body = with_form_token(request, part["body"])
     return render(request, "web/projects/detail.html", {"title": part["title"], "body": body}, status=status)
 
 
 class KeptTabMiddleware:
     """A project tab read with GET (a route of web.registry.TABS) is rendered once and kept under the
-    records' stamp (ADR 0020) for this user, browser (its forms carry the CSRF token), address and
-    htmx headers; what is kept is what `render_tab` rendered (the frame and the tab), never a
-    redirect, an error or a download. The view's own checks ran when the part was kept: the same
-    user at the same records reads the same part (a change of scope or role is an audited write)."""
+    records' stamp (ADR 0020) for this reader (`web.inbox.reader`: the user, department and roles),
+    language, address and htmx headers; what is kept is what `render_tab` rendered (the frame and
+    the tab, its forms' token put in by each response), never a redirect, an error or a download.
+    The view's own checks ran when the part was kept: the same reader at the same records reads the
+    same part (a change of scope or role is an audited write)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -117,13 +116,11 @@ class KeptTabMiddleware:
             return None
         if match.view_name not in {t.url_name for t in registry.tabs()}:
             return None
-        secret = get_token(request) and request.META.get("CSRF_COOKIE", "")
         key = repr(
             (
                 "tab",
                 get_language(),
-                getattr(user, "pk", None),
-                hashlib.sha256(secret.encode()).hexdigest(),
+                reader(user),
                 request.headers.get("HX-Request"),
                 request.headers.get("HX-Boosted"),
                 request.headers.get("HX-Target"),

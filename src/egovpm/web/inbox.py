@@ -67,43 +67,57 @@ def kept(key: str, stamp: str, compute: Callable[[], T]) -> T:
     return hit
 
 
+# What `{% csrf_token %}` writes into a kept part: each response puts the request's own freshly
+# masked token in its place (`with_form_token`), so a kept form is valid in every browser of its
+# reader and no two responses carry the same token. A NUL: no text of a record can contain one
+# (core.validators refuse control characters), and HTML escaping leaves it as it is.
+FORM_TOKEN = "\x00form-token\x00"
+
+
+def with_form_token(request: HttpRequest | None, html: str) -> SafeString:
+    """A kept part as this response shows it: the request's CSRF token in its forms."""
+    if FORM_TOKEN in html:
+        if request is None:
+            raise ValueError("a kept part with a form is served with its request")
+        html = html.replace(FORM_TOKEN, get_token(request))
+    return mark_safe(html)  # noqa: S308 - rendered by our templates
+
+
+def reader(user: Any) -> tuple[Any, ...]:
+    """Who a kept part is for: the user with the department and the roles read for this request — a
+    request that read them before a change of either, and the stamp after it, keeps its part under
+    the old ones, never served to the user as they are now."""
+    roles = getattr(user, "role_set", None) or ()
+    return (getattr(user, "pk", None), getattr(user, "department_id", None), tuple(sorted(roles)))
+
+
 def kept_html(
     key: str, template: str, context: Callable[[], dict[str, Any]], request: HttpRequest | None = None
 ) -> SafeString:
     """`template` rendered with `context()` in the reader's language, kept under the records'
     stamp (ADR 0020): the part of a page that is a function of the records, the reader (in `key`:
-    the user or the scope whose figures they share) and the date alone — no form token, no
-    "minutes ago"; what it reads of `request` (htmx's headers) in `key` too. A page renders the rest
-    (the frame: messages, the unread count, the form token) every time."""
+    `reader(user)` or the scope whose figures they share) and the date alone — no "minutes ago";
+    what it reads of `request` (htmx's headers) in `key` too; its forms' CSRF token put in by each
+    response (FORM_TOKEN). A page renders the rest (the frame: messages, the unread count) every time."""
 
     def render() -> str:
-        return str(render_to_string(template, context(), request=request))
+        return str(render_to_string(template, {**context(), "csrf_token": FORM_TOKEN}, request=request))
 
-    return mark_safe(kept_under_records(f"{key}\x00{get_language()}", render))  # noqa: S308 - our templates
+    return with_form_token(request, kept_under_records(f"{key}\x00{get_language()}", render))
 
 
 def render_kept_page(
-    request: HttpRequest,
-    template: str,
-    body: str,
-    context: Callable[[], dict[str, Any]],
-    *,
-    forms: bool = False,
+    request: HttpRequest, template: str, body: str, context: Callable[[], dict[str, Any]]
 ) -> HttpResponse:
     """The page `template` (its content block shows `{{ body }}`) around `body` rendered with
-    `context()` and kept for this user at this address (filters, sort, page) and with these htmx
+    `context()` and kept for this reader at this address (filters, sort, page) and with these htmx
     headers (ADR 0020). `context` does the page's reading: a refused parameter raised there is a
-    400 that keeps nothing. `forms`: the part holds forms with their CSRF token, which is valid for
-    this browser's secret only — the part is then kept for that secret (made first if the browser
-    has none yet), never served to another browser of the same user."""
-    user = getattr(request, "user", None)
-    secret = get_token(request) and request.META.get("CSRF_COOKIE", "") if forms else ""
+    400 that keeps nothing."""
     key = repr(
         (
             "page",
             body,
-            getattr(user, "pk", None),
-            hashlib.sha256(secret.encode()).hexdigest() if secret else "",
+            reader(getattr(request, "user", None)),
             request.headers.get("HX-Request"),
             request.headers.get("HX-Boosted"),
             request.get_full_path(),
@@ -123,14 +137,19 @@ class NotKept(Exception):
 def kept_get(get: Callable[..., Any]) -> Callable[..., Any]:
     """An API view's `get` whose JSON is kept under the records' stamp (ADR 0020) for the caller
     (authenticated by DRF before `get` runs: a revoked or expired token never reaches a kept
-    answer) at this address (filters, pages, cursor), media type and language (labels are
-    translated). Only a 200 is kept; an error
-    is answered afresh every time. For reads that write nothing: a GET that audits or marks
-    something must not use it."""
+    answer) with the department and roles read for it (`reader`), at this absolute address
+    (filters, pages, cursor; host and scheme for the page links), media type and language (labels
+    are translated). Only a 200 is kept; an error
+    is answered afresh every time. For reads of audited records only: a GET that writes (audits a
+    read, marks something) or lists what is written without an audit record (the reminders'
+    messages) must not use it."""
 
     @functools.wraps(get)
     def wrapper(view: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
-        key = repr(("api", get_language(), request.user.pk, request.accepted_media_type, request.get_full_path()))
+        # the absolute address: the pages' `next` and `previous` links name the host and scheme asked
+        key = repr(
+            ("api", get_language(), reader(request.user), request.accepted_media_type, request.build_absolute_uri())
+        )
 
         def compute() -> tuple[bytes, str, list[tuple[str, str]]]:
             response = get(view, request, *args, **kwargs)

@@ -18,7 +18,7 @@ from egovpm.core import clock
 from egovpm.core.roles import ADMIN_ROLES
 from egovpm.web import registry
 from egovpm.web.forms import LoginForm
-from egovpm.web.inbox import kept_html
+from egovpm.web.inbox import kept_html, reader
 
 
 class LoginView(auth_views.LoginView):
@@ -48,7 +48,7 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
         # an administrator has no 待办 of projects: their home is the page of their duties (三员分立)
         return redirect(registry.home_url(user) or "web:audit")
     # The lists and the counts, rendered once and kept under the records' stamp for this user (ADR 0020)
-    body = kept_html(f"inbox:{user.pk}", "web/inbox_body.html", lambda: _inbox_context(user))
+    body = kept_html(repr(("inbox", reader(user))), "web/inbox_body.html", lambda: _inbox_context(user), request)
     return render(request, "web/inbox.html", {"body": body})
 
 
