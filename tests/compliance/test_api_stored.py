@@ -123,6 +123,7 @@ def test_a_fresh_verdict_costs_one_query(personas: dict[str, Any], api: Any) -> 
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(path).status_code == 200
     sql = [q["sql"] for q in ctx.captured_queries]
-    # the token with its user and roles, the project in scope, its stored verdict
-    assert len(sql) == 3, "\n".join(sql)
+    # the token with its user and roles, the records' stamp (the answer is kept under it, ADR 0020;
+    # computed afresh here), the project in scope, its stored verdict
+    assert len(sql) == 4, "\n".join(sql)
     assert sum("compliance_projectverdict" in s for s in sql) == 1
