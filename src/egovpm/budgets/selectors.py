@@ -79,13 +79,13 @@ def estimate_states(
     estimates = {
         pk: (estimate_pk, total, baseline_id is not None, created_at.astimezone(clock.BEIJING).date())
         for pk, estimate_pk, total, baseline_id, created_at in Estimate.objects.filter(
-            project_id__in=[p.pk for p in projects]
+            project_id__any_of=[p.pk for p in projects]
         ).values_list("project_id", "pk", "total", "baseline_id", "created_at")
     }
     baselines: dict[Any, list[Baseline]] = defaultdict(list)
     approved = [pk for pk, e in estimates.items() if e[2]]
     if approved:
-        for b in Baseline.objects.filter(project_id__in=approved).order_by("project_id", "seq"):
+        for b in Baseline.objects.filter(project_id__any_of=approved).order_by("project_id", "seq"):
             baselines[b.project_id].append(b)
     in_force: dict[Any, Baseline] = {}
     first: dict[Any, Baseline] = {}  # approved only after as_of: judged as it was first approved
@@ -183,7 +183,7 @@ def spent_by_lines(
 ) -> dict[Any, dict[str, Decimal]]:
     """Per project pk, the spending dated on or before `as_of` (all of it when None) by line code,
     in one query. `horizons`, when given with `as_of`, sees each line's first spending after it."""
-    qs = Expenditure.objects.filter(project_id__in=[p.pk for p in projects])
+    qs = Expenditure.objects.filter(project_id__any_of=[p.pk for p in projects])
     sums: dict[str, Any] = {"total": Sum("amount")}
     if as_of is not None:
         sums = {

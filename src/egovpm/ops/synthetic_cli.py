@@ -51,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
     rows = sum(summary.counts.values())
     print(f"seeded {summary.projects} projects ({rows} rows) in {summary.seconds:.1f} s, {rate:.0f} projects/s")
     print(", ".join(f"{name} {count}" for name, count in sorted(summary.counts.items())))
+    if summary.vacuumed is not None:
+        print(f"vacuumed and analysed the {len(summary.counts)} tables written in {summary.vacuumed:.1f} s")
     if summary.password is not None:
         print(f"password of every syn.* user (shown once, not stored): {summary.password}")
     print("stored compliance verdicts are stale after seeding: run `egovpm refresh-compliance --all`")

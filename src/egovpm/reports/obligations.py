@@ -23,6 +23,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from egovpm.core import clock
+from egovpm.core.bulk import insert_rows
 from egovpm.projects import facts as _facts  # noqa: F401 — registers the `any_of` lookup used below
 from egovpm.projects.models import Project, StageEvent
 from egovpm.reports.models import ObligationsVersion, ReportAcknowledgement, ReportObligation
@@ -102,6 +103,21 @@ def _rows(pk: Any, states: list[fr.ReportState], info: tuple[str, str, Any, str]
     return rows
 
 
+# the stored columns of a Row, in its order (read to compare, then written with project and date)
+_ROW_FIELDS = (
+    "period",
+    "due",
+    "status",
+    "bucket",
+    "returned",
+    "department_id",
+    "department_code",
+    "project_code",
+    "awaits_ndrc",
+    "awaits_mof",
+)
+
+
 def _write(as_of: dt.date, wanted: Mapping[Any, set[Row]]) -> int:
     """Make the stored rows of the projects in `wanted` equal to it; only projects whose rows differ
     are rewritten (and then the version moves). Returns the number of projects rewritten."""
@@ -109,47 +125,19 @@ def _write(as_of: dt.date, wanted: Mapping[Any, set[Row]]) -> int:
     existing: dict[Any, set[Row]] = {pk: set() for pk in pks}
     for chunk in _chunks(pks):
         for pk, *row in ReportObligation.objects.filter(project_id__any_of=chunk).values_list(
-            "project_id",
-            "period",
-            "due",
-            "status",
-            "bucket",
-            "returned",
-            "department_id",
-            "department_code",
-            "project_code",
-            "awaits_ndrc",
-            "awaits_mof",
+            "project_id", *_ROW_FIELDS
         ):
-            existing[pk].add(tuple(row))  # type: ignore[arg-type]  # values_list rows: the same 10 fields as wanted
+            existing[pk].add(tuple(row))  # the same 10 fields as a Row
     changed = [pk for pk in pks if existing[pk] != wanted[pk]]
     if not changed:
         return 0
     with transaction.atomic():
         for chunk in _chunks(changed):
             ReportObligation.objects.filter(project_id__any_of=chunk).delete()
-        ReportObligation.objects.bulk_create(
-            [
-                ReportObligation(
-                    project_id=pk,
-                    period=period,
-                    due=due,
-                    status=status,
-                    bucket=bucket,
-                    returned=returned,
-                    department_id=dept_id,
-                    department_code=dept_code,
-                    project_code=code,
-                    computed_on=as_of,
-                    awaits_ndrc=ndrc,
-                    awaits_mof=mof,
-                )
-                for pk in changed
-                for (period, due, status, bucket, returned, dept_id, dept_code, code, ndrc, mof) in sorted(
-                    wanted[pk], key=lambda r: r[1]
-                )
-            ],
-            batch_size=CHUNK,
+        insert_rows(
+            ReportObligation,
+            ("project_id", *_ROW_FIELDS, "computed_on"),
+            [(pk, *row, as_of) for pk in changed for row in sorted(wanted[pk], key=lambda r: r[1])],
         )
         _bump_version()
     return len(changed)
