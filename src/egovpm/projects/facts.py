@@ -107,14 +107,13 @@ class AnyOf(Lookup):
         lhs, params = self.process_lhs(compiler, connection)
         field = self.lhs.output_field
         postgresql = connection.vendor == "postgresql"
-        if postgresql and all(type(v) is uuid.UUID for v in self.rhs):
-            values = list(self.rhs)  # what the UUID columns' get_db_prep_value gives there
-        else:
-            values = [field.get_db_prep_value(v, connection, prepared=False) for v in self.rhs]
+        uuids = postgresql and all(type(v) is uuid.UUID for v in self.rhs)
+        # UUIDs as they are: what the UUID columns' get_db_prep_value gives on PostgreSQL
+        values = list(self.rhs) if uuids else [field.get_db_prep_value(v, connection, prepared=False) for v in self.rhs]
         if not values:
             raise EmptyResultSet
         if postgresql:
-            uuids = all(type(v) is uuid.UUID for v in values)
+            uuids = uuids or all(type(v) is uuid.UUID for v in values)  # keys given as text, say
             array: Any = values
             any_of = f"{lhs} = ANY(%s)"
             if uuids:  # one text literal, quoted once by psycopg rather than element by element (half the time)
