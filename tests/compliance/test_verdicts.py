@@ -79,24 +79,43 @@ def test_a_rolled_back_change_leaves_the_verdict_fresh_and_unchanged(personas: d
     assert is_fresh(p) and stored(p) == full(p)
 
 
-def test_a_change_committed_between_reading_and_writing_keeps_the_row_stale(
-    personas: dict[str, Any], monkeypatch: Any
-) -> None:
-    p = make_project(personas["staff_a"])
-    original = services.project_facts_batch
+def _facts_then_a_change(monkeypatch: Any, actor: Any, p: Any, leaders: list[str]) -> list[int]:
+    """Make the refresh's facts reads commit a change of `p` after reading (its responsible leader
+    becomes the next of `leaders`, while there is one): a change committed between reading the
+    generation and locking the row to write it."""
+    original, calls = services.project_facts_batch, []
 
     def facts_then_a_change(**kwargs: Any) -> Any:
         facts = original(**kwargs)  # the facts as they were when the generation was read ...
-        project_update(actor=personas["staff_a"], project_id=p.pk, changes={"responsible_leader_name": ""})
-        return facts  # ... and a change that commits before the verdict is written
+        calls.append(1)
+        if len(calls) <= len(leaders):  # ... and a change that commits before the verdict is written
+            project_update(actor=actor, project_id=p.pk, changes={"responsible_leader_name": leaders[len(calls) - 1]})
+        return facts
 
     monkeypatch.setattr(services, "project_facts_batch", facts_then_a_change)
-    assert services.refresh(project_ids=[p.pk]) == 0  # never mark stale data fresh
+    return calls
+
+
+def test_a_change_committed_between_reading_and_locking_is_read_again_under_the_lock(
+    personas: dict[str, Any], monkeypatch: Any
+) -> None:
+    p = make_project(personas["staff_a"])
+    calls = _facts_then_a_change(monkeypatch, personas["staff_a"], p, [""])
+    assert services.refresh(project_ids=[p.pk]) == 1  # not left to the change's own refresh
+    assert len(calls) == 2  # the moved row's facts were read again
+    assert is_fresh(p) and stored(p) == full(p) and stored(p)["failing"] == [("C2.1", "fail")]
+
+
+def test_a_change_after_every_read_keeps_the_row_stale(personas: dict[str, Any], monkeypatch: Any) -> None:
+    p = make_project(personas["staff_a"])
+    calls = _facts_then_a_change(monkeypatch, personas["staff_a"], p, ["", "王五"])
+    services.refresh(project_ids=[p.pk])
+    assert len(calls) == 2
     row = ProjectVerdict.objects.get(pk=p.pk)
-    assert row.evaluated_generation != row.generation and not is_fresh(p)
-    monkeypatch.setattr(services, "project_facts_batch", original)
+    assert row.evaluated_generation != row.generation and not is_fresh(p)  # never mark stale data fresh
+    monkeypatch.undo()
     selectors.ensure_fresh([p])
-    assert stored(p) == full(p) and stored(p)["failing"] == [("C2.1", "fail")]
+    assert is_fresh(p) and stored(p) == full(p) and stored(p)["failing"] == []  # the leader named again
 
 
 def test_a_report_due_date_passing_turns_the_verdict_without_any_write(personas: dict[str, Any], clock: Any) -> None:

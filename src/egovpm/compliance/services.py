@@ -4,8 +4,10 @@
   project, bump its `generation` (creating the row when missing); after commit, refresh it (best
   effort). The invalidation commits or rolls back with the change, so a stored verdict is never
   served for records it was not computed from.
-- `refresh`: evaluate many projects in batches and write each verdict only if its generation is
-  still the one read before the facts were gathered (a change committed meanwhile keeps it stale)."""
+- `refresh`: evaluate many projects in batches and write each verdict with the generation its
+  facts were read under. The rows are locked to be written (skipping a row a change in flight
+  holds: that change's own refresh writes it); a row whose generation moved since the facts were
+  read is evaluated again under the lock."""
 
 from __future__ import annotations
 
@@ -320,8 +322,10 @@ def _refresh_batch(pks: Sequence[Any], as_of: dt.date) -> int:
         return _refresh_batch_now(pks, as_of)
 
 
-def _refresh_batch_now(pks: Sequence[Any], as_of: dt.date) -> int:
-    read = dict(ProjectVerdict.objects.filter(pk__any_of=pks).values_list("pk", "generation"))
+def _evaluate(
+    read: dict[Any, int], as_of: dt.date
+) -> tuple[dict[Any, tuple[ProjectVerdict, Evaluation]], dict[Any, ProjectFacts]]:
+    """The verdict rows of the projects in `read` (pk → the generation their facts are read under)."""
     projects = list(for_facts(Project.objects.filter(pk__any_of=list(read)).order_by()))
     facts = project_facts_batch(projects=projects, as_of=as_of)
     now = clock.now()
@@ -345,6 +349,12 @@ def _refresh_batch_now(pks: Sequence[Any], as_of: dt.date) -> int:
             refreshed_at=now,
         )
         rows[p.pk] = (row, ev)
+    return rows, facts
+
+
+def _refresh_batch_now(pks: Sequence[Any], as_of: dt.date) -> int:
+    read = dict(ProjectVerdict.objects.filter(pk__any_of=pks).values_list("pk", "generation"))
+    rows, facts = _evaluate(read, as_of)
     own_transaction = not connection.in_atomic_block
     with transaction.atomic():
         if own_transaction and connection.vendor == "postgresql":
@@ -355,10 +365,19 @@ def _refresh_batch_now(pks: Sequence[Any], as_of: dt.date) -> int:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         # Lock the rows, skipping any a change holds right now (it bumps the generation: the row
-        # stays stale); the generation must still be the one the facts were read under.
+        # stays stale, and that change's own refresh after its commit writes it).
         locked = ProjectVerdict.objects.select_for_update(skip_locked=True).filter(pk__any_of=list(rows))
         current = dict(locked.values_list("pk", "generation"))
-        written = [pk for pk in rows if current.get(pk) == read[pk]]
+        moved = {pk: g for pk, g in current.items() if g != read[pk]}
+        if moved:
+            # Changed since the facts were read, by a change now committed. The rows are ours until
+            # we commit: no change can bump them meanwhile, and every change committed before the
+            # lock is visible to a new read. Read those projects' facts again; do not leave them
+            # stale — the change's own refresh may have skipped them while this one held the lock.
+            again, again_facts = _evaluate(moved, as_of)
+            rows.update(again)
+            facts.update(again_facts)
+        written = [pk for pk, g in current.items() if pk in rows and rows[pk][0].generation == g]
         if not written:
             return 0
         _write_rows([rows[pk][0] for pk in written])
@@ -374,7 +393,7 @@ def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
 
 def refresh(*, project_ids: Iterable[Any] | None = None, as_of: dt.date | None = None) -> int:
     """Evaluate `project_ids` (None: every project) as of `as_of` (default today) and store the
-    verdicts; returns how many were written (a project changed meanwhile is left stale)."""
+    verdicts; returns how many were written (a project a change in flight holds is left stale)."""
     as_of = as_of or clock.today()
     if project_ids is None:
         _ensure_rows(None)
