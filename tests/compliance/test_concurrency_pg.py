@@ -1,7 +1,9 @@
 """The stored verdicts under concurrent writers (PostgreSQL only: SQLite serialises every write).
 
 - the bump is one upsert: writers that create a project's row at the same moment, or bump it
-  together, all succeed and every bump counts;
+  together, all succeed and every bump counts; and the row ends fresh without a read: a refresh
+  that skipped it found it held by another refresh, which evaluates it again under its lock when
+  its generation moved (this test failed once in CI before that, on 1 December 2026);
 - a refresh never waits for a change in flight: it skips the row that change holds (it stays
   stale) and the next read refreshes it."""
 
